@@ -1,0 +1,60 @@
+// Builds the LabApi object from a transport. Used twice with the same code: by the Electron preload over
+// IPC and by the browser over the bridge's WebSocket. Every reply and event is checked against the
+// contract before the UI sees it.
+import {
+  events,
+  methods,
+  Reply,
+  type ErrorCode,
+  type EventName,
+  type EventPayload,
+  type LabApi,
+  type MethodName,
+} from './contract';
+
+export interface Transport {
+  invoke(channel: MethodName, args: unknown[]): Promise<unknown>;
+  /** Starts delivering one event kind; returns the function that stops it. */
+  subscribe(event: EventName, listener: (payload: unknown) => void): () => void;
+}
+
+export class LabApiError extends Error {
+  readonly code: ErrorCode;
+  constructor(code: ErrorCode, message: string) {
+    super(message);
+    this.name = 'LabApiError';
+    this.code = code;
+  }
+}
+
+export function createApiClient(transport: Transport): LabApi {
+  const call = async (channel: MethodName, args: unknown[]): Promise<never> => {
+    const reply = Reply.safeParse(await transport.invoke(channel, args));
+    if (!reply.success) throw new LabApiError('INTERNAL', `malformed reply on ${channel}`);
+    if (!reply.data.ok) throw new LabApiError(reply.data.error.code, reply.data.error.message);
+    const value = methods[channel].result.safeParse(reply.data.value);
+    if (!value.success) throw new LabApiError('INTERNAL', `reply on ${channel} does not match the contract`);
+    return value.data as never;
+  };
+  return {
+    engine: { status: () => call('engine:status', []) },
+    labs: {
+      list: () => call('labs:list', []),
+      open: (id) => call('labs:open', [id]),
+      stop: (id) => call('labs:stop', [id]),
+      reset: (id) => call('labs:reset', [id]),
+    },
+    images: { prepare: (id) => call('images:prepare', [id]) },
+    notebook: {
+      show: (id, rect) => call('notebook:show', [id, rect]),
+      hide: () => call('notebook:hide', []),
+    },
+    on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void {
+      if (!(event in events)) throw new LabApiError('BAD_REQUEST', `unknown event ${String(event)}`);
+      return transport.subscribe(event, (payload) => {
+        const parsed = events[event].safeParse(payload);
+        if (parsed.success) listener(parsed.data as EventPayload<E>);
+      });
+    },
+  };
+}

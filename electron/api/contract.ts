@@ -1,0 +1,164 @@
+// The one contract between the UI and everything that runs in Node. The same channel names, argument
+// schemas and result schemas serve Electron IPC (preload ⇄ ipcMain) and the browser bridge (WebSocket),
+// so the browser build is the real UI. Only zod and types here: the renderer and the preload import it.
+import { z } from 'zod';
+
+export const LAB_ID = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]{0,39}$/, 'a lab id is 1–40 lower-case letters, digits or dashes, starting with a letter');
+
+export const ERROR_CODES = [
+  'ENGINE_DOWN',
+  'IMAGE_MISSING',
+  'LAB_NOT_FOUND',
+  'PROFILE_INVALID',
+  'BUSY',
+  'BUILD_FAILED',
+  'PULL_FAILED',
+  'START_FAILED',
+  'NOT_READY',
+  'PORT_BUSY',
+  'BAD_REQUEST',
+  'UNAUTHORIZED',
+  'NOT_SUPPORTED',
+  'INTERNAL',
+] as const;
+export const ErrorCode = z.enum(ERROR_CODES);
+export type ErrorCode = z.infer<typeof ErrorCode>;
+
+/** Every error crosses a process boundary as {code, message}: the code is for the UI to act on. */
+export const ApiError = z.object({ code: ErrorCode, message: z.string() });
+export type ApiError = z.infer<typeof ApiError>;
+
+export const EngineStatus = z.object({
+  state: z.enum(['checking', 'up', 'down']),
+  /** Where the engine was found (a socket path or host), for diagnostics. */
+  endpoint: z.string().nullable(),
+  version: z.string().nullable(),
+  /** Why it is down, in plain words. */
+  problem: z.string().nullable(),
+  /** What the user can do about it. */
+  hint: z.string().nullable(),
+  /** When the next automatic check happens (ms since epoch), so the UI can count down. */
+  nextCheckAt: z.number().nullable(),
+});
+export type EngineStatus = z.infer<typeof EngineStatus>;
+
+export const LAB_PHASES = ['image-missing', 'building', 'stopped', 'starting', 'ready', 'stopping', 'error'] as const;
+export const LabPhase = z.enum(LAB_PHASES);
+export type LabPhase = z.infer<typeof LabPhase>;
+
+export const ImageProgress = z.object({
+  labId: LAB_ID,
+  kind: z.enum(['build', 'pull']),
+  /** 0..1 where known (build steps, pulled bytes); null while only log lines are known. */
+  fraction: z.number().min(0).max(1).nullable(),
+  /** "Step 3/9: RUN apt-get …" or "Downloading 120 MB of 400 MB". */
+  step: z.string().nullable(),
+  /** The newest log lines, oldest first (bounded). */
+  lines: z.array(z.string()),
+  done: z.boolean(),
+  error: z.string().nullable(),
+});
+export type ImageProgress = z.infer<typeof ImageProgress>;
+
+export const LabView = z.object({
+  id: LAB_ID,
+  title: z.string(),
+  description: z.string(),
+  image: z.string(),
+  /** 'build' when the profile has a bundled Dockerfile, 'pull' when it names a public image. */
+  source: z.enum(['build', 'pull']),
+  phase: LabPhase,
+  /** Why the lab is in this phase, in plain words (errors, a missing image, a slow start). */
+  reason: z.string().nullable(),
+  /** The container's last log lines when a start failed. */
+  logTail: z.array(z.string()),
+  progress: ImageProgress.nullable(),
+  /** The notebook's address with its token, only while ready. */
+  notebookUrl: z.string().nullable(),
+  resources: z.object({ memoryMiB: z.number(), cpus: z.number(), pids: z.number() }),
+  network: z.enum(['none', 'internet']),
+});
+export type LabView = z.infer<typeof LabView>;
+
+/** A profile in the catalog that failed validation: reported by name and field, the rest still load. */
+export const ProfileProblem = z.object({ profile: z.string(), field: z.string(), message: z.string() });
+export type ProfileProblem = z.infer<typeof ProfileProblem>;
+
+export const Catalog = z.object({ labs: z.array(LabView), problems: z.array(ProfileProblem) });
+export type Catalog = z.infer<typeof Catalog>;
+
+export const Rect = z.object({
+  x: z.number().int().min(0),
+  y: z.number().int().min(0),
+  width: z.number().int().min(0).max(20000),
+  height: z.number().int().min(0).max(20000),
+});
+export type Rect = z.infer<typeof Rect>;
+
+/** Where a lab's notebook is drawn: in Electron a native view owned by the main process; in a browser a frame. */
+export const NotebookPlacement = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('view') }),
+  z.object({ kind: z.literal('frame'), url: z.string() }),
+]);
+export type NotebookPlacement = z.infer<typeof NotebookPlacement>;
+
+const noArgs = z.tuple([]);
+const labArg = z.tuple([LAB_ID]);
+
+/** Methods: channel name → [argument tuple schema, result schema]. Channel names are `area:method`. */
+export const methods = {
+  'engine:status': { args: noArgs, result: EngineStatus },
+  'labs:list': { args: noArgs, result: Catalog },
+  'labs:open': { args: labArg, result: LabView },
+  'labs:stop': { args: labArg, result: LabView },
+  'labs:reset': { args: labArg, result: LabView },
+  'images:prepare': { args: labArg, result: LabView },
+  'notebook:show': { args: z.tuple([LAB_ID, Rect]), result: NotebookPlacement },
+  'notebook:hide': { args: noArgs, result: z.null() },
+} as const;
+export type MethodName = keyof typeof methods;
+export type MethodArgs<M extends MethodName> = z.infer<(typeof methods)[M]['args']>;
+export type MethodResult<M extends MethodName> = z.infer<(typeof methods)[M]['result']>;
+export const METHOD_NAMES = Object.keys(methods) as MethodName[];
+
+/** Events pushed from Node to every subscribed view. */
+export const events = {
+  'engine:changed': EngineStatus,
+  'labs:changed': LabView,
+  'images:progress': ImageProgress,
+} as const;
+export type EventName = keyof typeof events;
+export type EventPayload<E extends EventName> = z.infer<(typeof events)[E]>;
+export const EVENT_NAMES = Object.keys(events) as EventName[];
+
+/** What the Node side implements, once, for both transports. */
+export type LabService = {
+  [M in MethodName]: (...args: MethodArgs<M>) => Promise<MethodResult<M>>;
+};
+
+/** The result envelope both transports carry, so errors keep their code across IPC and WebSocket. */
+export const Reply = z.union([
+  z.object({ ok: z.literal(true), value: z.unknown() }),
+  z.object({ ok: z.literal(false), error: ApiError }),
+]);
+export type Reply = z.infer<typeof Reply>;
+
+/** The object the renderer talks to (window.classlab): nested by area, plus event subscription. */
+export interface LabApi {
+  engine: { status(): Promise<EngineStatus> };
+  labs: {
+    list(): Promise<Catalog>;
+    open(id: string): Promise<LabView>;
+    stop(id: string): Promise<LabView>;
+    reset(id: string): Promise<LabView>;
+  };
+  images: { prepare(id: string): Promise<LabView> };
+  notebook: { show(id: string, rect: Rect): Promise<NotebookPlacement>; hide(): Promise<null> };
+  /** Subscribe to an event; the returned function unsubscribes. */
+  on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
+}
+
+/** The exact top-level keys of LabApi: the preload contract test checks window.classlab against this. */
+export const API_KEYS = ['engine', 'images', 'labs', 'notebook', 'on'] as const;

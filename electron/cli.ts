@@ -1,0 +1,177 @@
+// `classlab`: the same core from a command line, for workshop hosts and scripts.
+// Exit codes and --json output are a contract (README "Command line"): change them only with care.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ErrorCode, LabView } from './api/contract';
+import { LabError, toApiError } from './api/errors';
+import { startBridge } from './bridge/server';
+import { createClassLab } from './core/classlab';
+import { fileLogger } from './core/log';
+import { defaultDataDir } from './core/paths';
+import { openNodeSettings } from './core/settings';
+import type { ClassLabCore } from './core/types';
+
+export const EXIT: Record<'ok' | 'usage' | ErrorCode, number> = {
+  ok: 0,
+  INTERNAL: 1,
+  usage: 2,
+  BAD_REQUEST: 2,
+  ENGINE_DOWN: 3,
+  LAB_NOT_FOUND: 4,
+  PROFILE_INVALID: 4,
+  IMAGE_MISSING: 5,
+  START_FAILED: 6,
+  NOT_READY: 6,
+  PORT_BUSY: 6,
+  BUILD_FAILED: 7,
+  PULL_FAILED: 7,
+  BUSY: 8,
+  UNAUTHORIZED: 1,
+  NOT_SUPPORTED: 1,
+};
+
+const USAGE = `Usage: classlab <command> [options]
+
+Commands:
+  serve [--port N]        Serve the ClassLab UI to your browser on 127.0.0.1 and print its address
+  list [--json]           List the labs and their state
+  build LAB [--json]      Build (or pull) the lab's image, with progress
+  open LAB [--wait] [--json]
+                          Start the lab and wait until its notebook answers; print its address
+  stop LAB [--json]       Stop the lab (its files are kept)
+  reset LAB [--json]      Remove the lab's container; the workspace and its files are kept
+
+Exit codes: 0 ok, 2 usage, 3 Docker not running, 4 no such lab, 5 image missing,
+            6 start failed, 7 build or pull failed, 8 busy, 1 anything else.`;
+
+interface Parsed {
+  command: string | undefined;
+  lab: string | undefined;
+  json: boolean;
+  port: number | undefined;
+}
+
+export function parseArgs(argv: string[]): Parsed | string {
+  const out: Parsed = { command: undefined, lab: undefined, json: false, port: undefined };
+  const rest: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--json') out.json = true;
+    else if (a === '--wait') continue; // open always waits; accepted for scripts that say so
+    else if (a === '--port') {
+      const v = argv[++i];
+      if (!v || !/^\d{1,5}$/.test(v) || Number(v) > 65535) return '--port takes a number from 0 to 65535';
+      out.port = Number(v);
+    } else if (a === '-h' || a === '--help') return '';
+    else if (a.startsWith('-')) return `unknown option ${a}`;
+    else rest.push(a);
+  }
+  [out.command, out.lab] = rest;
+  if (rest.length > 2) return `unexpected argument ${rest[2]}`;
+  return out;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const parsed = parseArgs(argv);
+  if (typeof parsed === 'string' || !parsed.command) {
+    const problem = typeof parsed === 'string' ? parsed : '';
+    (problem ? process.stderr : process.stdout).write(`${problem ? `classlab: ${problem}\n\n` : ''}${USAGE}\n`);
+    return problem || !parsed ? EXIT.usage : EXIT.ok;
+  }
+  const needsLab = ['build', 'open', 'stop', 'reset'];
+  if (!['serve', 'list', ...needsLab].includes(parsed.command)) {
+    process.stderr.write(`classlab: unknown command ${parsed.command}\n\n${USAGE}\n`);
+    return EXIT.usage;
+  }
+  if (needsLab.includes(parsed.command) && !parsed.lab) {
+    process.stderr.write(`classlab: ${parsed.command} needs a lab id (see \`classlab list\`)\n`);
+    return EXIT.usage;
+  }
+
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  const dataDir = defaultDataDir();
+  const log = fileLogger(path.join(dataDir, 'logs', 'classlab.log'), process.env.CLASSLAB_DEBUG === '1');
+  const settings = await openNodeSettings(dataDir);
+  const core = await createClassLab({
+    settings,
+    dataDir,
+    log,
+    catalogDir: process.env.CLASSLAB_CATALOG ? path.resolve(process.env.CLASSLAB_CATALOG) : path.resolve(here, '..', 'images'),
+    namespace: process.env.CLASSLAB_NAMESPACE || undefined,
+  });
+  try {
+    if (parsed.command === 'serve') {
+      const bridge = await startBridge({ core, staticDir: path.resolve(here, 'renderer'), port: parsed.port ?? settings.get().bridgePort, log });
+      process.stdout.write(`ClassLab is ready at ${bridge.url}\nOpen that address in your browser. Press Ctrl+C to stop ClassLab (running labs keep running).\n`);
+      await new Promise<void>((resolve) => {
+        process.once('SIGINT', resolve);
+        process.once('SIGTERM', resolve);
+      });
+      await bridge.close();
+      return EXIT.ok;
+    }
+    if (parsed.command === 'list') return await list(core, parsed.json);
+    return await act(core, parsed.command, parsed.lab!, parsed.json);
+  } catch (err) {
+    return fail(err, parsed.json);
+  } finally {
+    await core.close();
+  }
+}
+
+async function list(core: ClassLabCore, json: boolean): Promise<number> {
+  const engine = await core.service['engine:status']();
+  if (engine.state !== 'up') throw new LabError('ENGINE_DOWN', `Docker is not running. ${engine.hint ?? ''}`.trim());
+  const { labs, problems } = await core.service['labs:list']();
+  if (json) {
+    process.stdout.write(`${JSON.stringify({ labs: labs.map(publicLab), problems }, null, 2)}\n`);
+  } else {
+    const rows = labs.map((l) => [l.id, l.phase, l.title, l.reason ?? '']);
+    const widths = [0, 1].map((c) => Math.max(...rows.map((r) => r[c]!.length), c === 0 ? 3 : 5));
+    process.stdout.write(`${'LAB'.padEnd(widths[0]!)}  ${'STATE'.padEnd(widths[1]!)}  TITLE\n`);
+    for (const r of rows) process.stdout.write(`${r[0]!.padEnd(widths[0]!)}  ${r[1]!.padEnd(widths[1]!)}  ${r[2]}${r[3] ? ` — ${r[3]}` : ''}\n`);
+    for (const p of problems) process.stderr.write(`profile ${p.profile}: ${p.field}: ${p.message}\n`);
+  }
+  return EXIT.ok;
+}
+
+async function act(core: ClassLabCore, command: string, lab: string, json: boolean): Promise<number> {
+  let lastStep = '';
+  const off = core.subscribe('images:progress', (p) => {
+    if (json || p.labId !== lab) return;
+    const line = `${p.fraction !== null ? `${Math.round(p.fraction * 100)}% ` : ''}${p.step ?? ''}`;
+    if (line && line !== lastStep) process.stderr.write(`${line}\n`);
+    lastStep = line;
+  });
+  try {
+    const s = core.service;
+    const view =
+      command === 'build' ? await s['images:prepare'](lab)
+      : command === 'open' ? await s['labs:open'](lab)
+      : command === 'stop' ? await s['labs:stop'](lab)
+      : await s['labs:reset'](lab);
+    if (json) process.stdout.write(`${JSON.stringify(publicLab(view), null, 2)}\n`);
+    else if (command === 'open') process.stdout.write(`${view.title} is ready: ${view.notebookUrl}\n`);
+    else process.stdout.write(`${view.title}: ${view.phase}\n`);
+    return EXIT.ok;
+  } finally {
+    off();
+  }
+}
+
+/** What --json prints of a lab: the view without build log lines. */
+function publicLab(l: LabView) {
+  return { id: l.id, title: l.title, phase: l.phase, reason: l.reason, image: l.image, source: l.source, notebookUrl: l.notebookUrl, resources: l.resources, network: l.network };
+}
+
+function fail(err: unknown, json: boolean): number {
+  const e = toApiError(err);
+  if (json) process.stdout.write(`${JSON.stringify({ error: e })}\n`);
+  process.stderr.write(`classlab: ${e.message}\n`);
+  return EXIT[e.code];
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: unknown) => process.exit(fail(err, false)),
+);

@@ -1,0 +1,460 @@
+// The ClassLab core: the labs of the catalog, their phases, and the user's actions on them. Electron-free;
+// the Electron main process, the bridge and the CLI all run this same object.
+import { EventEmitter } from 'node:events';
+import path from 'node:path';
+import type { EventName, EventPayload, ImageProgress, LabView } from '../api/contract';
+import { LabError } from '../api/errors';
+import { Engine } from './engine/engine';
+import { buildImage, imagePresent, pullImage } from './images/images';
+import type { ProgressSnapshot } from './images/progress';
+import { LabContainers } from './labs/containers';
+import { LABEL, NAMESPACE_PATTERN } from './labs/naming';
+import { notebookAnswers, waitForNotebook } from './labs/readiness';
+import { allowedActions, derivePhase, type Operation } from './labs/state';
+import { loadCatalog, type LoadedCatalog } from './profiles/catalog';
+import type { Profile } from './profiles/schema';
+import { GATE_IMAGE } from './sandbox/policy';
+import type { SettingsStore } from './settings';
+import type { ClassLabCore, CoreService, Logger } from './types';
+
+export interface ClassLabOptions {
+  settings: SettingsStore;
+  /** The folder with catalog.json and the bundled Dockerfile folders (images/). */
+  catalogDir: string;
+  dataDir: string;
+  log: Logger;
+  /** Prefix of every Docker object's name and the `classlab.instance` label. Tests use their own. */
+  namespace?: string;
+  engine?: Engine;
+  /** How often Docker is re-read even without events (events can be missed). */
+  reconcileEveryMs?: number;
+}
+
+interface LabRecord {
+  profile: Profile;
+  containers: LabContainers;
+  view: LabView;
+  port: number | null;
+  token: string | null;
+  op: Operation;
+  opPromise: Promise<LabView> | null;
+  abort: AbortController | null;
+}
+
+type CoreEvents = { [E in EventName]: [EventPayload<E>] };
+
+export async function createClassLab(opts: ClassLabOptions): Promise<ClassLabCore> {
+  const namespace = opts.namespace ?? 'classlab';
+  if (!NAMESPACE_PATTERN.test(namespace)) throw new LabError('BAD_REQUEST', `bad namespace ${namespace}`);
+  const catalog = await loadCatalog(opts.catalogDir);
+  for (const p of catalog.problems) opts.log.warn('profile problem', { ...p });
+  const core = new Core(opts, namespace, catalog, opts.engine ?? new Engine());
+  await core.start();
+  return core;
+}
+
+class Core implements ClassLabCore {
+  private readonly events = new EventEmitter<CoreEvents>();
+  private readonly labs = new Map<string, LabRecord>();
+  private reconcileTimer: NodeJS.Timeout | null = null;
+  private engineUp: Promise<void> | null = null;
+  private eventStream: NodeJS.ReadableStream | null = null;
+  private pendingReconcile = new Map<string, NodeJS.Timeout>();
+  private closed = false;
+  readonly service: CoreService;
+
+  constructor(
+    private readonly opts: ClassLabOptions,
+    private readonly namespace: string,
+    private readonly catalog: LoadedCatalog,
+    private readonly engine: Engine,
+  ) {
+    this.events.setMaxListeners(100);
+    for (const profile of catalog.profiles) {
+      this.labs.set(profile.id, {
+        profile,
+        containers: new LabContainers(() => this.engine.docker(), profile, namespace),
+        view: initialView(profile),
+        port: null,
+        token: null,
+        op: null,
+        opPromise: null,
+        abort: null,
+      });
+    }
+    this.service = {
+      // Asking for the status checks now: the engine screen's "Check now" needs no other method.
+      'engine:status': () => this.engine.check(),
+      'labs:list': async () => ({ labs: [...this.labs.values()].map((l) => l.view), problems: this.catalog.problems }),
+      'labs:open': (id) => this.open(id),
+      'labs:stop': (id) => this.stop(id),
+      'labs:reset': (id) => this.reset(id),
+      'images:prepare': (id) => this.prepare(id),
+    };
+  }
+
+  async start(): Promise<void> {
+    this.engine.on('status', (status) => {
+      this.emit('engine:changed', status);
+      if (status.state === 'up') this.engineUp = this.onEngineUp();
+      else this.stopWatching();
+    });
+    await this.engine.check();
+    // The first list must show what Docker has, not a guess: wait for the first reconcile.
+    await this.engineUp;
+    const every = this.opts.reconcileEveryMs ?? 10_000;
+    this.reconcileTimer = setInterval(() => {
+      if (this.engine.status().state === 'up') void this.reconcileAll();
+    }, every);
+    this.reconcileTimer.unref();
+  }
+
+  subscribe<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void {
+    const l = listener as (...args: CoreEvents[E]) => void;
+    (this.events.on as (e: E, l: (...args: CoreEvents[E]) => void) => void)(event, l);
+    return () => (this.events.off as (e: E, l: (...args: CoreEvents[E]) => void) => void)(event, l);
+  }
+
+  notebookUrl(labId: string): string | null {
+    return this.labs.get(labId)?.view.notebookUrl ?? null;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.reconcileTimer) clearInterval(this.reconcileTimer);
+    for (const t of this.pendingReconcile.values()) clearTimeout(t);
+    this.stopWatching();
+    for (const lab of this.labs.values()) lab.abort?.abort(new LabError('BUSY', 'ClassLab is closing.'));
+    await Promise.allSettled([...this.labs.values()].map((l) => l.opPromise));
+    this.engine.close();
+    this.events.removeAllListeners();
+  }
+
+  // ---- actions -------------------------------------------------------------------------------
+
+  private open(id: string): Promise<LabView> {
+    const lab = this.lab(id);
+    this.engine.docker();
+    if (lab.op === 'starting' && lab.opPromise) return lab.opPromise;
+    if (lab.op) throw busy(lab);
+    return this.run(lab, 'starting', async (signal) => {
+      const details = await lab.containers.details();
+      if (!details.observation.imagePresent || !(await imagePresent(this.engine.docker(), GATE_IMAGE))) {
+        throw new LabError('IMAGE_MISSING', `The image of ${lab.profile.title} is not on this computer. ${lab.profile.build ? 'Build' : 'Pull'} it first.`);
+      }
+      this.opts.settings.update({ lastOpenedLab: id });
+      this.update(lab, { phase: 'starting', reason: null, logTail: [], notebookUrl: null });
+      const started = Date.now();
+      let port: number;
+      let token: string;
+      try {
+        ({ port, token } = await lab.containers.start());
+      } catch (err) {
+        throw await this.failStart(lab, err);
+      }
+      lab.port = port;
+      lab.token = token;
+      const base = `http://127.0.0.1:${port}/`;
+      const timeoutMs = lab.profile.server.startTimeoutSeconds * 1000;
+      let outcome: 'ready' | 'timeout';
+      try {
+        outcome = await waitForNotebook({
+          url: base,
+          token,
+          timeoutMs,
+          signal,
+          stillAlive: async () => {
+            if (!(await lab.containers.isRunning())) throw new LabError('START_FAILED', 'The lab container stopped while the notebook was starting.');
+          },
+        });
+      } catch (err) {
+        throw await this.failStart(lab, err);
+      }
+      if (outcome === 'timeout') {
+        throw await this.failStart(lab, new LabError('NOT_READY', `The notebook did not answer within ${lab.profile.server.startTimeoutSeconds} s, so the lab was stopped.`));
+      }
+      this.opts.log.info('lab ready', { lab: id, ms: Date.now() - started });
+      return this.update(lab, { phase: 'ready', reason: null, notebookUrl: notebookAddress(base, token) });
+    });
+  }
+
+  /** A start that failed: keep the last log lines, stop what was started, and say why. */
+  private async failStart(lab: LabRecord, err: unknown): Promise<LabError> {
+    const aborted = err instanceof LabError && err.code === 'BUSY';
+    const error = err instanceof LabError ? err : new LabError('START_FAILED', (err as Error).message);
+    const logTail = aborted ? [] : await lab.containers.logTail(30);
+    if (!aborted) {
+      try {
+        await lab.containers.stop();
+      } catch (stopErr) {
+        this.opts.log.warn('could not stop a lab after a failed start', { lab: lab.profile.id, error: (stopErr as Error).message });
+      }
+      this.update(lab, { phase: 'error', reason: error.message, logTail, notebookUrl: null });
+    }
+    return error;
+  }
+
+  private async stop(id: string): Promise<LabView> {
+    const lab = this.lab(id);
+    this.engine.docker();
+    await this.cancelStart(lab);
+    if (lab.op) throw busy(lab);
+    return this.run(lab, 'stopping', async () => {
+      this.update(lab, { phase: 'stopping', reason: null, notebookUrl: null });
+      await lab.containers.stop();
+      return this.refresh(lab);
+    });
+  }
+
+  private async reset(id: string): Promise<LabView> {
+    const lab = this.lab(id);
+    this.engine.docker();
+    await this.cancelStart(lab);
+    if (lab.op) throw busy(lab);
+    return this.run(lab, 'stopping', async () => {
+      this.update(lab, { phase: 'stopping', reason: 'Resetting: the container is recreated, the workspace is kept.', notebookUrl: null });
+      await lab.containers.removeContainers();
+      this.update(lab, { logTail: [] });
+      return this.refresh(lab);
+    });
+  }
+
+  private prepare(id: string): Promise<LabView> {
+    const lab = this.lab(id);
+    const docker = this.engine.docker();
+    if (lab.op === 'building' && lab.opPromise) return lab.opPromise;
+    if (lab.op) throw busy(lab);
+    if (!allowedActions(lab.view.phase).prepare) throw new LabError('BUSY', `${lab.profile.title} is ${lab.view.phase}; stop it before rebuilding its image.`);
+    return this.run(lab, 'building', async (signal) => {
+      const kind = lab.profile.build ? 'build' : 'pull';
+      let lines: string[] = [];
+      const report = (snap: ProgressSnapshot, prefix: string | null, done = false) => {
+        lines = snap.lines;
+        const progress: ImageProgress = {
+          labId: id,
+          kind,
+          fraction: snap.fraction,
+          step: prefix && snap.step ? `${prefix}: ${snap.step}` : (snap.step ?? prefix),
+          lines,
+          done,
+          error: snap.error,
+        };
+        this.setProgress(lab, progress);
+      };
+      this.update(lab, { phase: 'building', reason: null, logTail: [] });
+      report({ fraction: null, step: null, lines: [], error: null }, kind === 'build' ? 'Building the lab image' : 'Pulling the lab image');
+      try {
+        if (!(await imagePresent(docker, GATE_IMAGE))) {
+          await buildImage(docker, path.join(this.catalog.dir, 'gate'), GATE_IMAGE, { signal, onProgress: (s) => report({ ...s, fraction: null }, 'Preparing the lab gate') });
+        }
+        if (lab.profile.build) {
+          await buildImage(docker, path.join(this.catalog.dir, lab.profile.build.context), lab.profile.image, { signal, onProgress: (s) => report(s, null) });
+        } else {
+          await pullImage(docker, lab.profile.image, { signal, onProgress: (s) => report(s, null) });
+        }
+      } catch (err) {
+        const error = err instanceof LabError ? err : new LabError(kind === 'build' ? 'BUILD_FAILED' : 'PULL_FAILED', (err as Error).message);
+        this.setProgress(lab, { labId: id, kind, fraction: null, step: null, lines, done: true, error: error.message });
+        this.update(lab, { phase: 'error', reason: error.message });
+        throw error;
+      }
+      this.setProgress(lab, { labId: id, kind, fraction: 1, step: 'Done', lines, done: true, error: null });
+      this.update(lab, { progress: null });
+      return this.refresh(lab);
+    });
+  }
+
+  // ---- bookkeeping ---------------------------------------------------------------------------
+
+  /** Runs one operation on a lab; errors leave the lab in a phase read back from Docker. */
+  private run(lab: LabRecord, op: Exclude<Operation, null>, body: (signal: AbortSignal) => Promise<LabView>): Promise<LabView> {
+    const abort = new AbortController();
+    lab.op = op;
+    lab.abort = abort;
+    const promise = (async () => {
+      try {
+        return await body(abort.signal);
+      } catch (err) {
+        if (isEngineGone(err)) {
+          this.engine.suspect();
+          throw new LabError('ENGINE_DOWN', 'Docker stopped answering. ClassLab reconnects by itself when it is back.');
+        }
+        if (!(err instanceof LabError)) this.opts.log.error('lab operation failed', { lab: lab.profile.id, op, error: (err as Error).message });
+        throw err instanceof LabError ? err : new LabError('INTERNAL', (err as Error).message);
+      } finally {
+        lab.op = null;
+        lab.abort = null;
+        lab.opPromise = null;
+      }
+    })();
+    lab.opPromise = promise;
+    return promise;
+  }
+
+  private async cancelStart(lab: LabRecord): Promise<void> {
+    if (lab.op !== 'starting' || !lab.opPromise) return;
+    lab.abort?.abort(new LabError('BUSY', 'The start was cancelled.'));
+    await lab.opPromise.catch(() => undefined);
+  }
+
+  /** Reads Docker and sets the phase from what it finds; adopts a running lab whose notebook answers. */
+  private async refresh(lab: LabRecord): Promise<LabView> {
+    const details = await lab.containers.details();
+    const gateImage = await imagePresent(this.engine.docker(), GATE_IMAGE);
+    const observation = { ...details.observation, imagePresent: details.observation.imagePresent && gateImage };
+    lab.port = details.port;
+    lab.token = details.token;
+    const base = details.port ? `http://127.0.0.1:${details.port}/` : null;
+    const answered = Boolean(base && details.token && (await notebookAnswers(base, details.token)));
+    const derived = derivePhase(observation, answered);
+    const url = derived.phase === 'ready' && base && details.token ? notebookAddress(base, details.token) : null;
+    const logTail = derived.phase === 'error' && lab.view.logTail.length === 0 ? await lab.containers.logTail(30) : lab.view.logTail;
+    // A failed start keeps its own reason until the user acts again.
+    const keepError = lab.view.phase === 'error' && derived.phase === 'stopped';
+    return this.update(lab, keepError ? { notebookUrl: null } : { phase: derived.phase, reason: derived.reason, notebookUrl: url, logTail });
+  }
+
+  private async reconcile(lab: LabRecord): Promise<void> {
+    if (lab.op || this.closed) return;
+    try {
+      const view = await this.refresh(lab);
+      // A lab running without an answering notebook (ClassLab restarted mid-start, or its gate is gone):
+      // adopt it by finishing the start; the running container is reused, never duplicated.
+      if (view.phase === 'starting' && !lab.op) void this.open(lab.profile.id).catch(() => undefined);
+    } catch (err) {
+      if (isEngineGone(err)) this.engine.suspect();
+      else this.opts.log.warn('reconcile failed', { lab: lab.profile.id, error: (err as Error).message });
+    }
+  }
+
+  private reconcileAll(): Promise<void> {
+    return Promise.all([...this.labs.values()].map((l) => this.reconcile(l))).then(() => undefined);
+  }
+
+  private async onEngineUp(): Promise<void> {
+    await this.reconcileAll();
+    await this.watchEvents();
+  }
+
+  /** Docker events for our containers trigger a (debounced) reconcile of that lab. */
+  private async watchEvents(): Promise<void> {
+    if (this.eventStream || this.closed) return;
+    try {
+      const stream = (await this.engine.docker().getEvents({
+        filters: { type: ['container'], label: [`${LABEL.instance}=${this.namespace}`] },
+      })) as NodeJS.ReadableStream;
+      this.eventStream = stream;
+      let buffered = '';
+      stream.on('data', (chunk: Buffer) => {
+        buffered += chunk.toString('utf8');
+        let nl: number;
+        while ((nl = buffered.indexOf('\n')) >= 0) {
+          const line = buffered.slice(0, nl);
+          buffered = buffered.slice(nl + 1);
+          const labId = labOfEvent(line);
+          if (labId) this.scheduleReconcile(labId);
+        }
+      });
+      const ended = () => {
+        if (this.eventStream === stream) this.eventStream = null;
+        if (!this.closed) this.engine.suspect();
+      };
+      stream.on('end', ended);
+      stream.on('error', ended);
+    } catch (err) {
+      this.opts.log.warn('cannot watch Docker events; relying on periodic checks', { error: (err as Error).message });
+    }
+  }
+
+  private stopWatching(): void {
+    const s = this.eventStream as (NodeJS.ReadableStream & { destroy?: () => void }) | null;
+    this.eventStream = null;
+    s?.removeAllListeners();
+    s?.destroy?.();
+  }
+
+  private scheduleReconcile(labId: string): void {
+    const lab = this.labs.get(labId);
+    if (!lab) return;
+    clearTimeout(this.pendingReconcile.get(labId));
+    this.pendingReconcile.set(
+      labId,
+      setTimeout(() => {
+        this.pendingReconcile.delete(labId);
+        void this.reconcile(lab);
+      }, 150),
+    );
+  }
+
+  private lab(id: string): LabRecord {
+    const lab = this.labs.get(id);
+    if (!lab) {
+      const known = [...this.labs.keys()].join(', ') || 'none';
+      throw new LabError('LAB_NOT_FOUND', `There is no lab "${id}". Labs: ${known}.`);
+    }
+    return lab;
+  }
+
+  private update(lab: LabRecord, patch: Partial<LabView>): LabView {
+    const next = { ...lab.view, ...patch };
+    const changed = JSON.stringify(next) !== JSON.stringify(lab.view);
+    lab.view = next;
+    if (changed) this.emit('labs:changed', next);
+    return next;
+  }
+
+  private lastProgressAt = new Map<string, number>();
+  private setProgress(lab: LabRecord, progress: ImageProgress): void {
+    lab.view = { ...lab.view, progress };
+    // Build logs can come hundreds of lines a second: at most ~8 updates a second reach the UI.
+    const now = Date.now();
+    const last = this.lastProgressAt.get(lab.profile.id) ?? 0;
+    if (!progress.done && now - last < 120) return;
+    this.lastProgressAt.set(lab.profile.id, now);
+    this.emit('images:progress', progress);
+    this.emit('labs:changed', lab.view);
+  }
+
+  private emit<E extends EventName>(event: E, payload: EventPayload<E>): void {
+    (this.events.emit as (e: E, p: EventPayload<E>) => boolean)(event, payload);
+  }
+}
+
+function initialView(profile: Profile): LabView {
+  return {
+    id: profile.id,
+    title: profile.title,
+    description: profile.description,
+    image: profile.image,
+    source: profile.build ? 'build' : 'pull',
+    phase: 'stopped',
+    reason: null,
+    logTail: [],
+    progress: null,
+    notebookUrl: null,
+    resources: { ...profile.resources },
+    network: profile.network,
+  };
+}
+
+function notebookAddress(base: string, token: string): string {
+  return `${base}tree?token=${encodeURIComponent(token)}`;
+}
+
+function busy(lab: LabRecord): LabError {
+  return new LabError('BUSY', `${lab.profile.title} is ${lab.op ?? lab.view.phase}; wait until that is done.`);
+}
+
+function labOfEvent(line: string): string | null {
+  try {
+    const ev = JSON.parse(line) as { Actor?: { Attributes?: Record<string, string> } };
+    return ev.Actor?.Attributes?.[LABEL.lab] ?? null;
+  } catch {
+    return null;
+  }
+}
+
+function isEngineGone(err: unknown): boolean {
+  const code = (err as { code?: string }).code;
+  return code === 'ECONNREFUSED' || code === 'ENOENT' || code === 'ECONNRESET' || code === 'EPIPE' || (err instanceof LabError && err.code === 'ENGINE_DOWN');
+}

@@ -1,0 +1,230 @@
+// The Docker side of one lab: its containers (lab + gate), volumes and network, found by name and
+// label. Every method reads Docker afresh: Docker is the truth, this class keeps no state of its own.
+import type Docker from 'dockerode';
+import { randomBytes } from 'node:crypto';
+import { LabError } from '../../api/errors';
+import type { Profile } from '../profiles/schema';
+import { GATE_PORT, gateContainerSpec, labContainerSpec, labNetworkSpec } from '../sandbox/policy';
+import { imageId } from '../images/images';
+import { LABEL, labLabels, labNames, profileFingerprint, type LabNames } from './naming';
+import type { ContainerState, Observation } from './state';
+
+export interface LabDetails {
+  observation: Observation;
+  /** Host port of the gate on 127.0.0.1, while the gate runs. */
+  port: number | null;
+  token: string | null;
+  /** The container was made from an older profile or image: recreate it at the next start. */
+  outdated: boolean;
+}
+
+type Inspect = Docker.ContainerInspectInfo;
+
+export class LabContainers {
+  readonly names: LabNames;
+
+  constructor(
+    private readonly docker: () => Docker,
+    readonly profile: Profile,
+    private readonly namespace: string,
+  ) {
+    this.names = labNames(namespace, profile.id);
+  }
+
+  async details(): Promise<LabDetails> {
+    const docker = this.docker();
+    const [lab, gate, currentImage] = await Promise.all([
+      inspectOrNull(docker, this.names.container),
+      inspectOrNull(docker, this.names.gate),
+      imageId(docker, this.profile.image),
+    ]);
+    const observation: Observation = {
+      imagePresent: currentImage !== null,
+      lab: stateOf(lab),
+      gate: stateOf(gate),
+      exitCode: lab && lab.State.Status === 'exited' ? lab.State.ExitCode : null,
+      oomKilled: Boolean(lab?.State.OOMKilled),
+      memoryMiB: this.profile.resources.memoryMiB,
+    };
+    const outdated = Boolean(
+      lab &&
+        (lab.Config.Labels?.[LABEL.profile] !== profileFingerprint(this.profile) ||
+          (currentImage !== null && lab.Image !== currentImage) ||
+          (gate && gate.Config.Labels?.[LABEL.profile] !== profileFingerprint(this.profile))),
+    );
+    return { observation, port: gatePort(gate), token: tokenOf(lab), outdated };
+  }
+
+  /**
+   * Makes the lab run: volumes, network, the lab container (created with a fresh token, or reused with
+   * its own), and the gate. Returns the gate's port and the notebook token.
+   */
+  async start(): Promise<{ port: number; token: string }> {
+    const docker = this.docker();
+    await this.ensureVolumes(docker);
+    if (this.profile.network === 'internet') await this.ensureNetwork(docker);
+
+    let lab = await inspectOrNull(docker, this.names.container);
+    const { outdated } = await this.details();
+    if (lab && outdated && lab.State.Status !== 'running') {
+      await this.removeContainers();
+      lab = null;
+    }
+    let token = tokenOf(lab);
+    if (!lab || !token) {
+      if (lab) await docker.getContainer(this.names.container).remove({ force: true });
+      token = randomBytes(24).toString('hex');
+      await docker.createContainer(labContainerSpec({ profile: this.profile, names: this.names, namespace: this.namespace, token }));
+      lab = await inspectOrNull(docker, this.names.container);
+    }
+    if (lab?.State.Status !== 'running') await startContainer(docker, this.names.container);
+
+    let gate = await inspectOrNull(docker, this.names.gate);
+    if (gate && gate.Config.Labels?.[LABEL.profile] !== profileFingerprint(this.profile)) {
+      await docker.getContainer(this.names.gate).remove({ force: true });
+      gate = null;
+    }
+    if (!gate) await docker.createContainer(gateContainerSpec({ profile: this.profile, names: this.names, namespace: this.namespace }));
+    if (gate?.State.Status !== 'running') await startContainer(docker, this.names.gate);
+    const port = gatePort(await inspectOrNull(docker, this.names.gate));
+    if (!port) throw new LabError('START_FAILED', 'The lab started but its gate has no port on 127.0.0.1.');
+    return { port, token };
+  }
+
+  /** Stops the gate and the lab; their containers stay, so the next open is quick. */
+  async stop(): Promise<void> {
+    const docker = this.docker();
+    await stopContainer(docker, this.names.gate, 2);
+    await stopContainer(docker, this.names.container, 10);
+  }
+
+  /** Removes the containers (and the lab's network); the workspace volume stays. */
+  async removeContainers(): Promise<void> {
+    const docker = this.docker();
+    for (const name of [this.names.gate, this.names.container]) {
+      try {
+        await docker.getContainer(name).remove({ force: true, v: false });
+      } catch (err) {
+        if (statusOf(err) !== 404) throw err;
+      }
+    }
+    if (this.profile.network === 'internet') {
+      try {
+        await docker.getNetwork(this.names.network).remove();
+      } catch (err) {
+        if (statusOf(err) !== 404) throw err;
+      }
+    }
+  }
+
+  async logTail(lines = 30): Promise<string[]> {
+    try {
+      const buf = (await this.docker().getContainer(this.names.container).logs({ stdout: true, stderr: true, tail: lines, follow: false })) as unknown as Buffer;
+      return demuxLogs(buf).slice(-lines);
+    } catch {
+      return [];
+    }
+  }
+
+  async isRunning(): Promise<boolean> {
+    return stateOf(await inspectOrNull(this.docker(), this.names.container)) === 'running';
+  }
+
+  private async ensureVolumes(docker: Docker): Promise<void> {
+    const [uid, gid] = this.profile.server.user.split(':');
+    await ensureVolume(docker, { Name: this.names.workspaceVolume, Labels: labLabelsNoFingerprint(this.namespace, this.profile, 'workspace') });
+    // The notebook's socket lives on a tiny tmpfs shared by the lab and its gate, owned by the lab user.
+    await ensureVolume(docker, {
+      Name: this.names.runVolume,
+      Labels: labLabelsNoFingerprint(this.namespace, this.profile, 'run'),
+      Driver: 'local',
+      DriverOpts: { type: 'tmpfs', device: 'tmpfs', o: `size=1m,uid=${uid},gid=${gid},mode=0700` },
+    });
+  }
+
+  private async ensureNetwork(docker: Docker): Promise<void> {
+    try {
+      await docker.getNetwork(this.names.network).inspect();
+    } catch (err) {
+      if (statusOf(err) !== 404) throw err;
+      await docker.createNetwork(labNetworkSpec({ profile: this.profile, names: this.names, namespace: this.namespace }));
+    }
+  }
+}
+
+/** Volumes outlive profile changes, so they carry no fingerprint. */
+function labLabelsNoFingerprint(namespace: string, profile: Profile, role: 'workspace' | 'run'): Record<string, string> {
+  const { [LABEL.profile]: _omit, ...rest } = labLabels(namespace, profile, role);
+  return rest;
+}
+
+async function ensureVolume(docker: Docker, spec: { Name: string; Labels: Record<string, string>; Driver?: string; DriverOpts?: Record<string, string> }): Promise<void> {
+  try {
+    await docker.getVolume(spec.Name).inspect();
+  } catch (err) {
+    if (statusOf(err) !== 404) throw err;
+    await docker.createVolume(spec);
+  }
+}
+
+async function startContainer(docker: Docker, name: string): Promise<void> {
+  try {
+    await docker.getContainer(name).start();
+  } catch (err) {
+    if (statusOf(err) === 304) return; // already running
+    const message = (err as Error).message;
+    if (/port is already allocated|address already in use/i.test(message)) throw new LabError('PORT_BUSY', `A port needed by the lab is busy: ${message}`);
+    throw new LabError('START_FAILED', `Docker could not start ${name}: ${message}`);
+  }
+}
+
+async function stopContainer(docker: Docker, name: string, seconds: number): Promise<void> {
+  try {
+    await docker.getContainer(name).stop({ t: seconds });
+  } catch (err) {
+    const code = statusOf(err);
+    if (code !== 304 && code !== 404) throw err;
+  }
+}
+
+export async function inspectOrNull(docker: Docker, name: string): Promise<Inspect | null> {
+  try {
+    return await docker.getContainer(name).inspect();
+  } catch (err) {
+    if (statusOf(err) === 404) return null;
+    throw err;
+  }
+}
+
+function stateOf(info: Inspect | null): ContainerState {
+  if (!info) return 'absent';
+  return info.State.Status as ContainerState;
+}
+
+function tokenOf(info: Inspect | null): string | null {
+  const entry = info?.Config.Env?.find((e) => e.startsWith('JUPYTER_TOKEN='));
+  return entry ? entry.slice('JUPYTER_TOKEN='.length) : null;
+}
+
+function gatePort(info: Inspect | null): number | null {
+  if (!info || info.State.Status !== 'running') return null;
+  const binding = info.NetworkSettings.Ports?.[GATE_PORT]?.find((b) => b.HostIp === '127.0.0.1');
+  return binding ? Number(binding.HostPort) : null;
+}
+
+export function statusOf(err: unknown): number | undefined {
+  return (err as { statusCode?: number }).statusCode;
+}
+
+/** Docker's multiplexed log format (8-byte frame headers) to text lines. */
+export function demuxLogs(buf: Buffer): string[] {
+  const chunks: Buffer[] = [];
+  let i = 0;
+  while (i + 8 <= buf.length && (buf[i] === 1 || buf[i] === 2) && buf[i + 1] === 0) {
+    const size = buf.readUInt32BE(i + 4);
+    chunks.push(buf.subarray(i + 8, i + 8 + size));
+    i += 8 + size;
+  }
+  const text = (i === 0 ? buf : Buffer.concat(chunks)).toString('utf8');
+  return text.split(/\r?\n/).filter((l) => l.length > 0);
+}

@@ -1,0 +1,53 @@
+// Names and labels of everything ClassLab makes in Docker. Labels are the truth: on start ClassLab finds
+// its containers and volumes by label, never by remembering. The namespace keeps separate installations
+// (and test runs) on one engine apart.
+import { createHash } from 'node:crypto';
+import type { Profile } from '../profiles/schema';
+
+export const LABEL = {
+  lab: 'classlab.lab',
+  profile: 'classlab.profile',
+  schema: 'classlab.schema',
+  role: 'classlab.role',
+  instance: 'classlab.instance',
+} as const;
+export const LABEL_SCHEMA_VERSION = '1';
+
+export type Role = 'lab' | 'gate' | 'workspace' | 'run';
+
+export interface LabNames {
+  container: string;
+  gate: string;
+  workspaceVolume: string;
+  runVolume: string;
+  network: string;
+}
+
+export function labNames(namespace: string, labId: string): LabNames {
+  const base = `${namespace}-${labId}`;
+  return {
+    container: base,
+    gate: `${base}-gate`,
+    workspaceVolume: `${base}-workspace`,
+    runVolume: `${base}-run`,
+    network: `${base}-net`,
+  };
+}
+
+export function labLabels(namespace: string, profile: Profile, role: Role): Record<string, string> {
+  return {
+    [LABEL.lab]: profile.id,
+    [LABEL.role]: role,
+    [LABEL.instance]: namespace,
+    [LABEL.schema]: LABEL_SCHEMA_VERSION,
+    [LABEL.profile]: profileFingerprint(profile),
+  };
+}
+
+/** Changes whenever anything that shapes the container changes, so an outdated container is recreated. */
+export function profileFingerprint(profile: Profile): string {
+  const { title: _t, description: _d, idleMinutes: _i, ...shaping } = profile;
+  return createHash('sha256').update(JSON.stringify(shaping)).digest('hex').slice(0, 16);
+}
+
+export const NAMESPACE_PATTERN = /^[a-z][a-z0-9-]{0,30}$/;

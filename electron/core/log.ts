@@ -1,0 +1,29 @@
+// ClassLab's log: JSON lines in a file in the data folder. Secrets never belong in a log; as a second
+// line of defence, anything shaped like a token is masked before it is written.
+import { appendFileSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { Logger } from './types';
+
+const SECRET = /((?:token|password|pin|secret)["=:\s]+)([^\s"&,}]+)/gi;
+
+export function redact(text: string): string {
+  return text.replace(SECRET, '$1***');
+}
+
+export function fileLogger(file: string, alsoStderr = false): Logger {
+  mkdirSync(path.dirname(file), { recursive: true });
+  const write = (level: string, msg: string, fields?: Record<string, unknown>) => {
+    const line = redact(JSON.stringify({ time: new Date().toISOString(), level, msg, ...fields }));
+    try {
+      appendFileSync(file, `${line}\n`);
+    } catch {
+      // A full disk must not take the app down with it; the log is best effort.
+    }
+    if (alsoStderr) process.stderr.write(`${line}\n`);
+  };
+  return {
+    info: (m, f) => write('info', m, f),
+    warn: (m, f) => write('warn', m, f),
+    error: (m, f) => write('error', m, f),
+  };
+}

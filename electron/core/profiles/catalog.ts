@@ -1,0 +1,61 @@
+// Loads the catalog of lab profiles from catalog.json. A profile that fails validation is reported by
+// name and field and left out; the others still load. A broken file is one problem, not a crash.
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { ProfileProblem } from '../../api/contract';
+import { CatalogFile, Profile } from './schema';
+
+export interface LoadedCatalog {
+  profiles: Profile[];
+  problems: ProfileProblem[];
+  /** The folder that holds catalog.json and the Dockerfile folders. */
+  dir: string;
+}
+
+export async function loadCatalog(dir: string): Promise<LoadedCatalog> {
+  const file = path.join(dir, 'catalog.json');
+  let raw: unknown;
+  try {
+    raw = JSON.parse(await readFile(file, 'utf8'));
+  } catch (err) {
+    const why = err instanceof SyntaxError ? `not valid JSON: ${err.message}` : `cannot be read: ${(err as Error).message}`;
+    return { profiles: [], problems: [{ profile: 'catalog.json', field: '(file)', message: why }], dir };
+  }
+  return { ...parseCatalog(raw), dir };
+}
+
+export function parseCatalog(raw: unknown): Omit<LoadedCatalog, 'dir'> {
+  const file = CatalogFile.safeParse(raw);
+  if (!file.success) {
+    const issue = file.error.issues[0];
+    return {
+      profiles: [],
+      problems: [{ profile: 'catalog.json', field: issue?.path.join('.') || '(file)', message: issue?.message ?? 'invalid' }],
+    };
+  }
+  const profiles: Profile[] = [];
+  const problems: ProfileProblem[] = [];
+  const seen = new Set<string>();
+  file.data.labs.forEach((entry, index) => {
+    const name = profileName(entry, index);
+    const parsed = Profile.safeParse(entry);
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) {
+        problems.push({ profile: name, field: issue.path.join('.') || '(profile)', message: issue.message });
+      }
+      return;
+    }
+    if (seen.has(parsed.data.id)) {
+      problems.push({ profile: name, field: 'id', message: `another profile already uses the id ${parsed.data.id}` });
+      return;
+    }
+    seen.add(parsed.data.id);
+    profiles.push(parsed.data);
+  });
+  return { profiles, problems };
+}
+
+function profileName(entry: unknown, index: number): string {
+  if (entry && typeof entry === 'object' && 'id' in entry && typeof entry.id === 'string' && entry.id.length <= 60) return entry.id;
+  return `labs[${index}]`;
+}

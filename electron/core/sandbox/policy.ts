@@ -1,0 +1,118 @@
+// The sandbox, as data: a lab profile in, Docker create options out. Pure, so every default is unit
+// tested. The floor (DESIGN.md): non-root, no capabilities, no-new-privileges, pids/memory/CPU limits,
+// no network unless the profile allows the internet, no Docker socket, capped logs, and the notebook
+// reachable only through the gate on the host's 127.0.0.1.
+import path from 'node:path';
+import type Docker from 'dockerode';
+import type { Profile } from '../profiles/schema';
+import { labLabels, type LabNames } from '../labs/naming';
+
+export const GATE_IMAGE = 'classlab/gate:1';
+export const GATE_PORT = '8888/tcp';
+const GATE_RUN_DIR = '/run/classlab';
+const MiB = 1024 * 1024;
+
+export interface LabSpecInput {
+  profile: Profile;
+  names: LabNames;
+  namespace: string;
+  /** The notebook token; passed by environment only (never a command line, never a log). */
+  token: string;
+}
+
+const CAPPED_LOGS = { Type: 'json-file', Config: { 'max-size': '1m', 'max-file': '2' } };
+
+/** Writable places inside a read-only root, each size-capped so they cannot fill the host. */
+export function labTmpfs(profile: Profile): Record<string, string> {
+  const [uid, gid] = profile.server.user.split(':');
+  const home = path.posix.dirname(profile.server.workspace);
+  const tmpfs: Record<string, string> = {
+    '/tmp': 'rw,nosuid,nodev,size=256m,mode=1777',
+    '/var/tmp': 'rw,nosuid,nodev,size=64m,mode=1777',
+  };
+  // The home folder (shell history, caches, kernel settings) is scratch space; the student's files live
+  // in the workspace volume mounted inside it.
+  if (home !== '/') tmpfs[home] = `rw,nosuid,nodev,size=64m,uid=${uid},gid=${gid},mode=0755`;
+  return tmpfs;
+}
+
+export function labContainerSpec({ profile, names, namespace, token }: LabSpecInput): Docker.ContainerCreateOptions {
+  const memory = profile.resources.memoryMiB * MiB;
+  const socketDir = path.posix.dirname(profile.server.socket);
+  return {
+    name: names.container,
+    Image: profile.image,
+    ...(profile.server.command ? { Cmd: profile.server.command } : {}),
+    User: profile.server.user,
+    WorkingDir: profile.server.workspace,
+    Env: [
+      `JUPYTER_TOKEN=${token}`,
+      `CLASSLAB_SOCKET=${profile.server.socket}`,
+      `CLASSLAB_LAB=${profile.id}`,
+      `HOME=${path.posix.dirname(profile.server.workspace)}`,
+    ],
+    Labels: labLabels(namespace, profile, 'lab'),
+    NetworkDisabled: profile.network === 'none',
+    StopTimeout: 10,
+    HostConfig: {
+      NetworkMode: profile.network === 'none' ? 'none' : names.network,
+      CapDrop: ['ALL'],
+      SecurityOpt: ['no-new-privileges:true'],
+      Privileged: false,
+      ReadonlyRootfs: true,
+      Tmpfs: labTmpfs(profile),
+      ShmSize: 64 * MiB,
+      PidsLimit: profile.resources.pids,
+      Memory: memory,
+      // Equal to Memory: no swap on top, so the memory limit is the limit.
+      MemorySwap: memory,
+      NanoCpus: Math.round(profile.resources.cpus * 1e9),
+      LogConfig: CAPPED_LOGS,
+      RestartPolicy: { Name: 'no' },
+      Mounts: [
+        { Type: 'volume', Source: names.workspaceVolume, Target: profile.server.workspace, ReadOnly: false },
+        { Type: 'volume', Source: names.runVolume, Target: socketDir, ReadOnly: false },
+        ...profile.mounts.map((m) => ({ Type: 'bind' as const, Source: m.source, Target: m.target, ReadOnly: true })),
+      ],
+    },
+  };
+}
+
+/** The gate: forwards 127.0.0.1:<random port> on the host to the lab's notebook socket. Runs no student code. */
+export function gateContainerSpec({ profile, names, namespace }: Omit<LabSpecInput, 'token'>): Docker.ContainerCreateOptions {
+  const socketName = path.posix.basename(profile.server.socket);
+  return {
+    name: names.gate,
+    Image: GATE_IMAGE,
+    User: profile.server.user, // the notebook's socket is 0600, owned by the lab user
+    Cmd: ['socat', 'TCP-LISTEN:8888,fork,reuseaddr,backlog=64', `UNIX-CONNECT:${GATE_RUN_DIR}/${socketName}`],
+    Labels: labLabels(namespace, profile, 'gate'),
+    ExposedPorts: { [GATE_PORT]: {} },
+    StopTimeout: 2,
+    HostConfig: {
+      NetworkMode: 'bridge',
+      PortBindings: { [GATE_PORT]: [{ HostIp: '127.0.0.1', HostPort: '' }] },
+      CapDrop: ['ALL'],
+      SecurityOpt: ['no-new-privileges:true'],
+      ReadonlyRootfs: true,
+      PidsLimit: 128,
+      Memory: 64 * MiB,
+      MemorySwap: 64 * MiB,
+      NanoCpus: 0.5e9,
+      LogConfig: CAPPED_LOGS,
+      RestartPolicy: { Name: 'no' },
+      Mounts: [{ Type: 'volume', Source: names.runVolume, Target: GATE_RUN_DIR, ReadOnly: false }],
+    },
+  };
+}
+
+/** The per-lab network of a lab allowed on the internet: labs never share one, so they cannot reach each other. */
+export function labNetworkSpec({ profile, names, namespace }: Omit<LabSpecInput, 'token'>): Docker.NetworkCreateOptions {
+  return {
+    Name: names.network,
+    Driver: 'bridge',
+    Internal: false,
+    Labels: labLabels(namespace, profile, 'lab'),
+    Options: { 'com.docker.network.bridge.enable_icc': 'false' },
+  };
+}

@@ -1,0 +1,51 @@
+// Settings behind one interface: electron-store in the app, its engine `conf` without Electron (same
+// author, same file format). Both are handed in as a KeyValueBacking; this module owns the shape.
+import { z } from 'zod';
+
+export const Settings = z.object({
+  /** The lab the user opened last, shown first in the launcher. */
+  lastOpenedLab: z.string().nullable().default(null),
+  /** The bridge's port for `classlab serve`; 0 picks a free one. */
+  bridgePort: z.number().int().min(0).max(65535).default(0),
+});
+export type Settings = z.infer<typeof Settings>;
+
+/** The part of electron-store / conf that ClassLab uses. */
+export interface KeyValueBacking {
+  readonly store: Record<string, unknown>;
+  set(key: string, value: unknown): void;
+}
+
+export interface SettingsStore {
+  get(): Settings;
+  update(patch: Partial<Settings>): Settings;
+}
+
+export function createSettingsStore(backing: KeyValueBacking): SettingsStore {
+  const read = (): Settings => {
+    // A settings file edited by hand or from an older version must not stop the app: fields that fail
+    // the schema fall back to their defaults one by one.
+    const raw = backing.store ?? {};
+    const out: Record<string, unknown> = {};
+    for (const [key, field] of Object.entries(Settings.shape)) {
+      const parsed = (field as z.ZodType).safeParse(raw[key]);
+      out[key] = parsed.success ? parsed.data : (field as z.ZodType).parse(undefined);
+    }
+    return out as Settings;
+  };
+  return {
+    get: read,
+    update(patch) {
+      const next = Settings.parse({ ...read(), ...patch });
+      for (const [key, value] of Object.entries(patch)) if (value !== undefined) backing.set(key, next[key as keyof Settings]);
+      return next;
+    },
+  };
+}
+
+/** Settings without Electron: `conf` in the ClassLab data folder. */
+export async function openNodeSettings(dataDir: string): Promise<SettingsStore> {
+  const { default: Conf } = await import('conf');
+  const conf = new Conf<Record<string, unknown>>({ cwd: dataDir, configName: 'settings', clearInvalidConfig: true, projectName: 'classlab' });
+  return createSettingsStore(conf);
+}

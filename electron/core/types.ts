@@ -1,0 +1,21 @@
+// What the Node core offers the shells (Electron main, the bridge, the CLI).
+import type { EventName, EventPayload, LabService } from '../api/contract';
+
+/** Everything the contract offers except the notebook placement, which each shell does its own way. */
+export type CoreService = Omit<LabService, 'notebook:show' | 'notebook:hide'>;
+
+export interface ClassLabCore {
+  readonly service: CoreService;
+  /** Subscribe to a core event; returns the function that unsubscribes. */
+  subscribe<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
+  /** The notebook address (with token) of a ready lab, or null. */
+  notebookUrl(labId: string): string | null;
+  /** Stops timers, event streams and listeners. Lab containers keep running: they are adopted next time. */
+  close(): Promise<void>;
+}
+
+export interface Logger {
+  info(msg: string, fields?: Record<string, unknown>): void;
+  warn(msg: string, fields?: Record<string, unknown>): void;
+  error(msg: string, fields?: Record<string, unknown>): void;
+}
