@@ -132,7 +132,7 @@ class Core implements ClassLabCore {
 
   // ---- actions -------------------------------------------------------------------------------
 
-  private open(id: string): Promise<LabView> {
+  private async open(id: string): Promise<LabView> {
     const lab = this.lab(id);
     this.engine.docker();
     if (lab.op === 'starting' && lab.opPromise) return lab.opPromise;
@@ -219,7 +219,7 @@ class Core implements ClassLabCore {
     });
   }
 
-  private prepare(id: string): Promise<LabView> {
+  private async prepare(id: string): Promise<LabView> {
     const lab = this.lab(id);
     const docker = this.engine.docker();
     if (lab.op === 'building' && lab.opPromise) return lab.opPromise;

@@ -1,0 +1,74 @@
+// Test helpers for the real Docker engine: a core of its own (own namespace, own data folder), and a
+// clean-up that removes everything that namespace made.
+import Docker from 'dockerode';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { createClassLab, type ClassLabOptions } from '../../electron/core/classlab';
+import { createSettingsStore } from '../../electron/core/settings';
+import { demuxLogs } from '../../electron/core/labs/containers';
+import type { ClassLabCore, Logger } from '../../electron/core/types';
+
+export const docker = new Docker({ socketPath: '/var/run/docker.sock' });
+export const REPO = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
+
+export function uniqueNamespace(prefix = 'cltest'): string {
+  return `${prefix}-${randomBytes(3).toString('hex')}`;
+}
+
+/** A logger that keeps every line, so tests can check that no secret reached it. */
+export function memoryLogger(): Logger & { lines: string[] } {
+  const lines: string[] = [];
+  const push = (level: string) => (msg: string, fields?: Record<string, unknown>) => void lines.push(JSON.stringify({ level, msg, ...fields }));
+  return { lines, info: push('info'), warn: push('warn'), error: push('error') };
+}
+
+export async function testCore(namespace: string, extra: Partial<ClassLabOptions> = {}): Promise<ClassLabCore & { log: ReturnType<typeof memoryLogger> }> {
+  const store: Record<string, unknown> = {};
+  const log = memoryLogger();
+  const core = await createClassLab({
+    settings: createSettingsStore({ store, set: (k, v) => { store[k] = v; } }),
+    catalogDir: path.join(REPO, 'images'),
+    dataDir: mkdtempSync(path.join(os.tmpdir(), 'classlab-test-')),
+    log,
+    namespace,
+    reconcileEveryMs: 2000,
+    ...extra,
+  });
+  return Object.assign(core, { log });
+}
+
+export async function removeNamespace(namespace: string): Promise<void> {
+  const filter = { label: [`classlab.instance=${namespace}`] };
+  const containers = await docker.listContainers({ all: true, filters: filter });
+  await Promise.all(containers.map((c) => docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined)));
+  const { Volumes } = await docker.listVolumes({ filters: filter });
+  await Promise.all((Volumes ?? []).map((v) => docker.getVolume(v.Name).remove().catch(() => undefined)));
+  const networks = await docker.listNetworks({ filters: filter });
+  await Promise.all(networks.map((n) => docker.getNetwork(n.Id).remove().catch(() => undefined)));
+}
+
+export async function containersOf(namespace: string, labId: string) {
+  return docker.listContainers({ all: true, filters: { label: [`classlab.instance=${namespace}`, `classlab.lab=${labId}`] } });
+}
+
+/** Runs a command in a container as a plain exec (no TTY) and returns its output and exit code. */
+export async function execIn(container: string, cmd: string[], user?: string): Promise<{ code: number; out: string }> {
+  const exec = await docker.getContainer(container).exec({ Cmd: cmd, AttachStdout: true, AttachStderr: true, ...(user ? { User: user } : {}) });
+  const stream = await exec.start({ hijack: true, stdin: false });
+  const chunks: Buffer[] = [];
+  await new Promise<void>((resolve, reject) => {
+    stream.on('data', (c: Buffer) => chunks.push(c));
+    stream.on('end', resolve);
+    stream.on('error', reject);
+  });
+  const info = await exec.inspect();
+  return { code: info.ExitCode ?? -1, out: demuxLogs(Buffer.concat(chunks)).join('\n') };
+}
+
+/** Builds the bundled images that a test needs when they are missing (CI builds them beforehand). */
+export async function ensureImages(core: ClassLabCore): Promise<void> {
+  const { labs } = await core.service['labs:list']();
+  if (labs.find((l) => l.id === 'python')?.phase === 'image-missing') await core.service['images:prepare']('python');
+}

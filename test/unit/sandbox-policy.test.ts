@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import { Profile } from '../../electron/core/profiles/schema';
+import { gateContainerSpec, labContainerSpec, GATE_IMAGE } from '../../electron/core/sandbox/policy';
+import { labNames } from '../../electron/core/labs/naming';
+
+const profile = Profile.parse({
+  id: 'python',
+  title: 'Python',
+  image: 'classlab/python:1',
+  resources: { memoryMiB: 1024, cpus: 1.5, pids: 300 },
+  mounts: [{ kind: 'course', source: '/srv/course', target: '/home/student/course' }],
+});
+const names = labNames('classlab', 'python');
+const spec = labContainerSpec({ profile, names, namespace: 'classlab', token: 'secret-token' });
+const host = spec.HostConfig!;
+
+describe('sandbox policy: lab container', () => {
+  it('runs as the unprivileged user with no capabilities and no privilege gain', () => {
+    expect(spec.User).toBe('1000:1000');
+    expect(host.CapDrop).toEqual(['ALL']);
+    expect(host.CapAdd ?? []).toEqual([]);
+    expect(host.SecurityOpt).toContain('no-new-privileges:true');
+    expect(host.Privileged).toBe(false);
+  });
+
+  it('applies memory (no extra swap), CPU and pids limits from the profile', () => {
+    expect(host.Memory).toBe(1024 * 1024 * 1024);
+    expect(host.MemorySwap).toBe(host.Memory);
+    expect(host.NanoCpus).toBe(1.5e9);
+    expect(host.PidsLimit).toBe(300);
+  });
+
+  it('has no network and publishes no port (the gate is the only door)', () => {
+    expect(host.NetworkMode).toBe('none');
+    expect(spec.NetworkDisabled).toBe(true);
+    expect(host.PortBindings).toBeUndefined();
+    expect(spec.ExposedPorts).toBeUndefined();
+  });
+
+  it('has a read-only root with size-capped scratch space and capped logs', () => {
+    expect(host.ReadonlyRootfs).toBe(true);
+    expect(host.Tmpfs?.['/tmp']).toMatch(/size=\d+m/);
+    expect(host.Tmpfs?.['/home/student']).toMatch(/uid=1000,gid=1000/);
+    expect(host.LogConfig).toEqual({ Type: 'json-file', Config: { 'max-size': '1m', 'max-file': '2' } });
+  });
+
+  it('mounts the workspace, the socket volume and course folders read-only, and never the Docker socket', () => {
+    expect(host.Mounts).toEqual([
+      { Type: 'volume', Source: 'classlab-python-workspace', Target: '/home/student/work', ReadOnly: false },
+      { Type: 'volume', Source: 'classlab-python-run', Target: '/run/classlab', ReadOnly: false },
+      { Type: 'bind', Source: '/srv/course', Target: '/home/student/course', ReadOnly: true },
+    ]);
+    expect(JSON.stringify(spec)).not.toMatch(/docker\.sock/);
+    expect(host.Binds).toBeUndefined();
+  });
+
+  it('passes the token by environment only, never on the command line', () => {
+    expect(spec.Env).toContain('JUPYTER_TOKEN=secret-token');
+    expect(JSON.stringify(spec.Cmd ?? [])).not.toContain('secret-token');
+  });
+
+  it('labels everything so Docker stays the truth', () => {
+    expect(spec.Labels).toMatchObject({ 'classlab.lab': 'python', 'classlab.role': 'lab', 'classlab.schema': '1', 'classlab.instance': 'classlab' });
+    expect(spec.Labels?.['classlab.profile']).toMatch(/^[a-f0-9]{16}$/);
+  });
+
+  it('gives an internet profile its own network, never the shared default', () => {
+    const open = labContainerSpec({ profile: { ...profile, network: 'internet' }, names, namespace: 'classlab', token: 't' });
+    expect(open.HostConfig?.NetworkMode).toBe('classlab-python-net');
+    expect(open.NetworkDisabled).toBe(false);
+  });
+});
+
+describe('sandbox policy: gate', () => {
+  const gate = gateContainerSpec({ profile, names, namespace: 'classlab' });
+  it('publishes the notebook on 127.0.0.1 only, at a random port', () => {
+    expect(gate.Image).toBe(GATE_IMAGE);
+    expect(gate.HostConfig?.PortBindings).toEqual({ '8888/tcp': [{ HostIp: '127.0.0.1', HostPort: '' }] });
+  });
+  it('is locked down like a lab and sees only the socket volume', () => {
+    expect(gate.User).toBe('1000:1000');
+    expect(gate.HostConfig?.CapDrop).toEqual(['ALL']);
+    expect(gate.HostConfig?.ReadonlyRootfs).toBe(true);
+    expect(gate.HostConfig?.Mounts).toEqual([{ Type: 'volume', Source: 'classlab-python-run', Target: '/run/classlab', ReadOnly: false }]);
+    expect(gate.Cmd?.at(-1)).toBe('UNIX-CONNECT:/run/classlab/notebook.sock');
+  });
+});

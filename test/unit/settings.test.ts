@@ -1,0 +1,22 @@
+import { describe, expect, it } from 'vitest';
+import { createSettingsStore, type KeyValueBacking } from '../../electron/core/settings';
+
+function memory(initial: Record<string, unknown>): KeyValueBacking {
+  const store = { ...initial };
+  return { get store() { return store; }, set: (k, v) => { store[k] = v; } };
+}
+
+describe('settings', () => {
+  it('falls back field by field when a settings file was edited badly', () => {
+    const s = createSettingsStore(memory({ bridgePort: 'eighty', lastOpenedLab: 'python' }));
+    expect(s.get()).toEqual({ bridgePort: 0, lastOpenedLab: 'python' });
+  });
+  it('validates updates and persists them', () => {
+    const backing = memory({});
+    const s = createSettingsStore(backing);
+    s.update({ bridgePort: 8123 });
+    expect(backing.store.bridgePort).toBe(8123);
+    expect(() => s.update({ bridgePort: 70000 })).toThrow();
+    expect(s.get().bridgePort).toBe(8123);
+  });
+});
