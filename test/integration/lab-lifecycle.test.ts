@@ -132,6 +132,17 @@ describe('python lab on a real engine', () => {
     expect(got.content.cells[0]?.source).toBe('print(6*7)');
   });
 
+  it('lets the desktop user read files made in the container and write files the student can edit', async () => {
+    await execIn(names.container, ['sh', '-c', 'echo made in the lab > /home/student/work/from-shell.txt']);
+    const download = await fetch(new URL('files/from-shell.txt', base), { headers: { Authorization: `token ${token}` } });
+    expect(await download.text()).toBe('made in the lab\n');
+
+    const upload = await api('contents/from-desktop.txt', { method: 'PUT', body: JSON.stringify({ type: 'file', format: 'text', content: 'from the desktop' }) });
+    expect(upload.status).toBeLessThan(300);
+    const edit = await execIn(names.container, ['sh', '-c', 'echo edited >> /home/student/work/from-desktop.txt && stat -c %u /home/student/work/from-desktop.txt']);
+    expect(edit).toEqual({ code: 0, out: '1000' });
+  });
+
   it('a second ClassLab adopts the running lab instead of making another', async () => {
     const second = await testCore(ns);
     try {
