@@ -4,10 +4,13 @@ import { engineCandidates, parseDockerHost, describeCandidate } from '../../elec
 const names = (c: ReturnType<typeof engineCandidates>) => c.map(describeCandidate);
 
 describe('engine discovery order', () => {
-  it('DOCKER_HOST first, then the usual Linux sockets', () => {
-    const c = engineCandidates({ platform: 'linux', env: { DOCKER_HOST: 'unix:///custom.sock', XDG_RUNTIME_DIR: '/run/user/1000' }, home: '/home/ana' });
+  it('DOCKER_HOST alone when set, as the docker CLI does', () => {
+    const c = engineCandidates({ platform: 'linux', env: { DOCKER_HOST: 'unix:///custom.sock' }, home: '/home/ana' });
+    expect(names(c)).toEqual(['/custom.sock']);
+  });
+  it('the usual Linux sockets otherwise, Docker Engine first', () => {
+    const c = engineCandidates({ platform: 'linux', env: { DOCKER_HOST: 'ssh://ignored', XDG_RUNTIME_DIR: '/run/user/1000' }, home: '/home/ana' });
     expect(names(c)).toEqual([
-      '/custom.sock',
       '/var/run/docker.sock',
       '/home/ana/.docker/desktop/docker.sock',
       '/home/ana/.docker/run/docker.sock',
@@ -28,8 +31,8 @@ describe('engine discovery order', () => {
     expect(names(c)).toEqual(['//./pipe/docker_engine', '//./pipe/podman-machine-default']);
   });
   it('does not list the same socket twice', () => {
-    const c = engineCandidates({ platform: 'linux', env: { DOCKER_HOST: 'unix:///var/run/docker.sock' }, home: '/h' });
-    expect(names(c).filter((n) => n === '/var/run/docker.sock')).toHaveLength(1);
+    const c = engineCandidates({ platform: 'linux', env: { XDG_RUNTIME_DIR: '/h/.docker/run' }, home: '/h' });
+    expect(names(c).filter((n) => n === '/h/.docker/run/docker.sock')).toHaveLength(1);
   });
   it('parses tcp and ignores junk in DOCKER_HOST', () => {
     expect(parseDockerHost('tcp://127.0.0.1:2375')).toMatchObject({ kind: 'tcp', host: '127.0.0.1', port: 2375 });

@@ -1,6 +1,6 @@
-// Where to look for a Docker-compatible engine, in order: DOCKER_HOST, then the usual sockets of Docker
-// Engine, Docker Desktop, Colima, rootless Docker and Podman, then the Windows named pipes. Pure: the
-// caller pings each candidate.
+// Where to look for a Docker-compatible engine: DOCKER_HOST alone when it is set (as the docker CLI does:
+// the user chose that engine), otherwise the usual sockets of Docker Engine, Docker Desktop, Colima,
+// rootless Docker and Podman, or the Windows named pipes. Pure: the caller pings each candidate.
 import path from 'node:path';
 
 export type EngineCandidate =
@@ -16,7 +16,7 @@ export interface DiscoveryInput {
 export function engineCandidates({ platform, env, home }: DiscoveryInput): EngineCandidate[] {
   const out: EngineCandidate[] = [];
   const fromEnv = env.DOCKER_HOST ? parseDockerHost(env.DOCKER_HOST) : null;
-  if (fromEnv) out.push(fromEnv);
+  if (fromEnv) return [fromEnv];
   const sock = (socketPath: string, label: string) => out.push({ kind: 'socket', socketPath, label });
   if (platform === 'win32') {
     sock('//./pipe/docker_engine', 'Docker Desktop');
