@@ -2,6 +2,7 @@
 // IPC and by the browser over the bridge's WebSocket. Every reply and event is checked against the
 // contract before the UI sees it.
 import {
+  ApiError,
   events,
   methods,
   Reply,
@@ -57,4 +58,15 @@ export function createApiClient(transport: Transport): LabApi {
       });
     },
   };
+}
+
+/**
+ * The {code, message} of whatever an API call rejected with: a LabApiError in the browser, or the plain
+ * object the Electron preload rejects with (contextBridge carries only an Error's message, so the preload
+ * sends plain data to keep the code).
+ */
+export function apiErrorOf(err: unknown): ApiError {
+  const parsed = ApiError.safeParse(err && typeof err === 'object' ? { code: (err as { code?: unknown }).code, message: (err as { message?: unknown }).message } : null);
+  if (parsed.success) return parsed.data;
+  return { code: 'INTERNAL', message: err instanceof Error ? err.message : 'Something went wrong.' };
 }

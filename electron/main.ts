@@ -1,0 +1,161 @@
+// ClassLab's Electron main process: the thin shell around the Electron-free core. It opens one locked-down
+// window on the app page, answers the contract over IPC, draws lab notebooks in their own views, and on
+// quit closes the core while the lab containers keep running (the next start adopts them by label).
+import path from 'node:path';
+import { app, BrowserWindow, ipcMain, session, shell, webContents } from 'electron';
+import Store from 'electron-store';
+import { LabError } from './api/errors';
+import { createClassLab } from './core/classlab';
+import { fileLogger } from './core/log';
+import { defaultDataDir } from './core/paths';
+import { createSettingsStore } from './core/settings';
+import type { ClassLabCore } from './core/types';
+import { AppWindows } from './shell/app-windows';
+import { installAppCsp } from './shell/csp';
+import { DisposableStore, toDisposable } from './shell/disposables';
+import { bindIpc } from './shell/ipc';
+import type { NotebookPort } from './shell/lab-service';
+import { NavigationGuard } from './shell/navigation-guard';
+import { NotebookViews } from './shell/notebook-views';
+import { resolveAppPaths } from './shell/paths';
+import { guardSession } from './shell/session-guard';
+import type { EventSink } from './shell/subscriptions';
+
+/** Quitting never hangs on a core that does not answer. */
+const CORE_CLOSE_TIMEOUT_MS = 5000;
+
+// The app and the `classlab` command share one data folder (settings, logs), CLASSLAB_HOME included,
+// so a host's scripts and the window see the same settings.
+app.setPath('userData', defaultDataDir());
+
+// One JSON-lines log for the shell and the core (tokens masked), echoed to the terminal in development.
+const log = fileLogger(path.join(app.getPath('userData'), 'logs', 'classlab.log'), !app.isPackaged);
+
+// Every renderer sandboxed, whatever a window's own preferences say.
+app.enableSandbox();
+
+if (app.requestSingleInstanceLock()) {
+  runShell();
+} else {
+  // Another ClassLab runs with this user's data; it is told (second-instance) and shows its window.
+  app.quit();
+}
+
+function runShell(): void {
+  const paths = resolveAppPaths(import.meta.url, { isPackaged: app.isPackaged, resourcesPath: process.resourcesPath });
+  const devTools = !app.isPackaged;
+  const disposables = new DisposableStore();
+  let core: ClassLabCore | null = null;
+  let coreStarting: Promise<ClassLabCore> | null = null;
+
+  const guard = new NavigationGuard({ openExternal: (url) => shell.openExternal(url), log });
+  // Before anything can create a webContents: the guard has to see every one of them from its birth.
+  disposables.add(guard.install(app));
+
+  const views = new NotebookViews({
+    notebookUrl: (labId) => core?.notebookUrl(labId) ?? null,
+    guard,
+    downloadsDir: app.getPath('downloads'),
+    devTools,
+    log,
+  });
+  disposables.add(toDisposable(() => views.dispose()));
+
+  const windows = new AppWindows({ paths, guard, devTools, log, onPageReplaced: (win) => views.hide(win) });
+
+  const windowOf = (sender: EventSink): BrowserWindow => {
+    const contents = webContents.fromId(sender.id);
+    const win = contents ? BrowserWindow.fromWebContents(contents) : null;
+    if (!win) throw new LabError('BAD_REQUEST', 'this page has no window');
+    return win;
+  };
+  const notebookFor = (sender: EventSink): NotebookPort => ({
+    show: async (labId, rect) => views.show(windowOf(sender), labId, rect),
+    hide: async () => {
+      views.hide(windowOf(sender));
+      return null;
+    },
+  });
+
+  app.on('second-instance', () => {
+    if (app.isReady()) windows.focusOrCreate();
+  });
+
+  void app.whenReady().then(() => {
+    // The app page's session: the CSP header on its documents, no web permissions, no downloads.
+    installAppCsp(session.defaultSession, paths.rendererDirUrl);
+    guardSession(session.defaultSession, { notebookOrigin: () => null, downloadsDir: null, log });
+
+    coreStarting = startCore(paths.catalogDir);
+    coreStarting.then(
+      (started) => {
+        core = started;
+        // A notebook view must not outlive its lab: once the lab leaves 'ready', its view goes.
+        disposables.add(
+          toDisposable(
+            started.subscribe('labs:changed', (lab) => {
+              if (lab.phase !== 'ready') views.closeLab(lab.id);
+            }),
+          ),
+        );
+      },
+      (err: unknown) => log.error('the ClassLab core did not start', { error: err instanceof Error ? err.message : String(err) }),
+    );
+    disposables.add(
+      bindIpc({ ipc: ipcMain, core: coreStarting, isTrustedSender: (event) => windows.isTrustedSender(event), notebookFor, log }),
+    );
+    windows.create();
+  });
+
+  // macOS keeps an app without windows alive and reopens a window from the dock; elsewhere that is a quit.
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+  app.on('activate', () => {
+    if (app.isReady() && BrowserWindow.getAllWindows().length === 0) windows.create();
+  });
+
+  let quitting: 'no' | 'closing' | 'done' = 'no';
+  app.on('before-quit', (event) => {
+    if (quitting === 'done') return;
+    // Hold the quit until the core has let go of its timers and event streams.
+    event.preventDefault();
+    if (quitting === 'closing') return;
+    quitting = 'closing';
+    void closeAll(disposables, coreStarting).finally(() => {
+      quitting = 'done';
+      app.quit();
+    });
+  });
+  // Ctrl-C in the terminal of `npm start`, or a service manager stopping us: the same orderly quit.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => app.quit());
+}
+
+async function startCore(catalogDir: string): Promise<ClassLabCore> {
+  // settings.json in the user-data folder; a corrupt file is replaced by defaults instead of stopping the app.
+  const store = new Store<Record<string, unknown>>({ name: 'settings', clearInvalidConfig: true });
+  return createClassLab({
+    settings: createSettingsStore(store),
+    catalogDir,
+    dataDir: app.getPath('userData'),
+    log,
+    // The same knob as the CLI's: tests run the app on their own Docker namespace, apart from real labs.
+    namespace: process.env.CLASSLAB_NAMESPACE || undefined,
+  });
+}
+
+async function closeAll(disposables: DisposableStore, coreStarting: Promise<ClassLabCore> | null): Promise<void> {
+  disposables.dispose();
+  if (!coreStarting) return;
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((resolve) => {
+    timer = setTimeout(() => {
+      log.warn('the core did not close in time; quitting anyway');
+      resolve();
+    }, CORE_CLOSE_TIMEOUT_MS);
+  });
+  // Lab containers are left running on purpose: they are found by label and adopted on the next start.
+  const closing = coreStarting.then((c) => c.close()).catch((err: unknown) => log.warn('closing the core failed', { error: String(err) }));
+  await Promise.race([closing, timeout]);
+  clearTimeout(timer);
+}

@@ -1,0 +1,107 @@
+// Binds the contract to ipcMain: one handler per contract method (arguments checked by dispatch), plus
+// event subscription. Every call is first checked to come from the app's own page in one of our windows;
+// a notebook view has no preload, but a page that somehow got one must still not reach the core.
+import { EVENT_NAMES, METHOD_NAMES, type EventName, type Reply } from '../api/contract';
+import { dispatch } from '../api/dispatch';
+import { toApiError } from '../api/errors';
+import type { ClassLabCore, Logger } from '../core/types';
+import { toDisposable, DisposableStore, type Disposable } from './disposables';
+import { SUBSCRIBE_CHANNEL, UNSUBSCRIBE_CHANNEL } from './ipc-channels';
+import { labServiceFor, type NotebookPort } from './lab-service';
+import { SenderSubscriptions, type EventSink } from './subscriptions';
+
+/** The parts of Electron's IpcMainInvokeEvent this module reads. */
+export interface InvokeEventLike {
+  readonly sender: EventSink;
+  readonly senderFrame: { readonly url: string; readonly parent: unknown } | null;
+}
+
+/** The parts of ipcMain this module uses. */
+export interface IpcMainLike {
+  handle(channel: string, listener: (event: InvokeEventLike, ...args: unknown[]) => unknown): void;
+  removeHandler(channel: string): void;
+}
+
+export interface IpcDeps {
+  ipc: IpcMainLike;
+  /** The core, possibly still starting: calls wait for it. */
+  core: Promise<Pick<ClassLabCore, 'service' | 'subscribe'>>;
+  /** True when the call comes from the app page, in its main frame, of one of our windows. */
+  isTrustedSender(event: InvokeEventLike): boolean;
+  /** Notebook placement for the window of this sender. */
+  notebookFor(sender: EventSink): NotebookPort;
+  log: Logger;
+}
+
+
+const UNTRUSTED: Reply = { ok: false, error: { code: 'UNAUTHORIZED', message: 'this page may not use ClassLab' } };
+
+function isEventName(value: unknown): value is EventName {
+  return typeof value === 'string' && (EVENT_NAMES as string[]).includes(value);
+}
+
+function frameOrigin(event: InvokeEventLike): string {
+  // Log where an untrusted call came from without its path or query (a URL may hold a token).
+  try {
+    return event.senderFrame ? new URL(event.senderFrame.url).origin : 'no frame';
+  } catch {
+    return 'unparsable url';
+  }
+}
+
+export function bindIpc(deps: IpcDeps): Disposable {
+  const { ipc, core, log } = deps;
+  const store = new DisposableStore();
+  let resolved: Pick<ClassLabCore, 'service' | 'subscribe'> | null = null;
+  const ready = core.then((c) => {
+    resolved = c;
+    return c;
+  });
+  const subscriptions = new SenderSubscriptions((event, listener) => {
+    // Only called after `ready` (the handlers await it first), so subscribing stays synchronous.
+    if (!resolved) throw new Error('core not ready');
+    return resolved.subscribe(event, listener);
+  });
+  // A core that fails to start is reported on every call; this keeps Node from also calling it unhandled.
+  ready.catch(() => undefined);
+
+  const guarded = (channel: string, run: (event: InvokeEventLike, args: unknown) => Promise<Reply>): void => {
+    ipc.handle(channel, async (event, args) => {
+      if (!deps.isTrustedSender(event)) {
+        log.warn('refused an IPC call from an untrusted frame', { channel, from: frameOrigin(event) });
+        return UNTRUSTED;
+      }
+      try {
+        return await run(event, args);
+      } catch (err) {
+        return { ok: false, error: toApiError(err) } satisfies Reply;
+      }
+    });
+    store.add(toDisposable(() => ipc.removeHandler(channel)));
+  };
+
+  for (const channel of METHOD_NAMES) {
+    guarded(channel, async (event, args) => {
+      const c = await ready;
+      return dispatch(labServiceFor(c.service, deps.notebookFor(event.sender)), channel, args);
+    });
+  }
+
+  guarded(SUBSCRIBE_CHANNEL, async (event, name) => {
+    if (!isEventName(name)) return { ok: false, error: { code: 'BAD_REQUEST', message: `unknown event ${String(name).slice(0, 60)}` } };
+    await ready;
+    if (!store.isDisposed) subscriptions.add(event.sender, name);
+    return { ok: true, value: null };
+  });
+
+  guarded(UNSUBSCRIBE_CHANNEL, async (event, name) => {
+    if (!isEventName(name)) return { ok: false, error: { code: 'BAD_REQUEST', message: `unknown event ${String(name).slice(0, 60)}` } };
+    await ready;
+    subscriptions.remove(event.sender.id, name);
+    return { ok: true, value: null };
+  });
+
+  store.add(toDisposable(() => subscriptions.dispose()));
+
+  return store;
+}

@@ -1,0 +1,24 @@
+// The full contract service for one window: the core's methods, plus the notebook placement that only the
+// shell can do, bound to the window that asked (so a reply or a view never lands in another window).
+import type { LabService, NotebookPlacement, Rect } from '../api/contract';
+import type { CoreService } from '../core/types';
+
+export interface NotebookPort {
+  show(labId: string, rect: Rect): Promise<NotebookPlacement>;
+  hide(): Promise<null>;
+}
+
+export function labServiceFor(core: CoreService, notebook: NotebookPort): LabService {
+  // Listed one by one (not spread) so a new contract method is a type error here until it is wired, and a
+  // core implemented as a class keeps its `this`.
+  return {
+    'engine:status': () => core['engine:status'](),
+    'labs:list': () => core['labs:list'](),
+    'labs:open': (id) => core['labs:open'](id),
+    'labs:stop': (id) => core['labs:stop'](id),
+    'labs:reset': (id) => core['labs:reset'](id),
+    'images:prepare': (id) => core['images:prepare'](id),
+    'notebook:show': (id, rect) => notebook.show(id, rect),
+    'notebook:hide': () => notebook.hide(),
+  };
+}
