@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import vm from 'node:vm';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { API_KEYS, METHOD_NAMES, type LabView } from '../../electron/api/contract';
+import { labView } from '../support/fixtures';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const PRELOAD = path.join(root, 'dist', 'electron', 'preload.cjs');
@@ -79,20 +80,7 @@ function reachable(value: unknown, seen = new Set<unknown>()): unknown[] {
   return out;
 }
 
-const lab = (phase: LabView['phase']): LabView => ({
-  id: 'python',
-  title: 'Python',
-  description: 'Python lab',
-  image: 'classlab/python:1',
-  source: 'build',
-  phase,
-  reason: null,
-  logTail: [],
-  progress: null,
-  notebookUrl: null,
-  resources: { memoryMiB: 2048, cpus: 2, pids: 256 },
-  network: 'none',
-});
+const lab = (phase: LabView['phase']): LabView => labView({ phase });
 
 if (!existsSync(PRELOAD)) {
   throw new Error(`${path.relative(root, PRELOAD)} is missing: run \`npm run build\` before the preload contract test`);

@@ -7,6 +7,7 @@ import { bindIpc, type InvokeEventLike, type IpcMainLike } from '../../../electr
 import { EVENT_CHANNEL, SUBSCRIBE_CHANNEL, UNSUBSCRIBE_CHANNEL } from '../../../electron/shell/ipc-channels';
 import type { NotebookPort } from '../../../electron/shell/lab-service';
 import type { EventSink } from '../../../electron/shell/subscriptions';
+import { labView } from '../../support/fixtures';
 
 const PAGE = 'file:///app/dist/renderer/index.html';
 
@@ -44,20 +45,7 @@ class FakeContents extends EventEmitter implements EventSink {
   }
 }
 
-const lab = (id: string, phase: LabView['phase']): LabView => ({
-  id,
-  title: id,
-  description: '',
-  image: 'classlab/python:1',
-  source: 'build',
-  phase,
-  reason: null,
-  logTail: [],
-  progress: null,
-  notebookUrl: null,
-  resources: { memoryMiB: 2048, cpus: 2, pids: 256 },
-  network: 'none',
-});
+const lab = (id: string, phase: LabView['phase']): LabView => labView({ id, title: id, description: '', phase });
 
 function fakeCore() {
   const emitter = new EventEmitter();
