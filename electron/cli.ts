@@ -28,6 +28,7 @@ export const EXIT: Record<'ok' | 'usage' | ErrorCode, number> = {
   BUSY: 8,
   UNAUTHORIZED: 1,
   NOT_SUPPORTED: 1,
+  DISCONNECTED: 1,
 };
 
 const USAGE = `Usage: classlab <command> [options]

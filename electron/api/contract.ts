@@ -21,6 +21,8 @@ export const ERROR_CODES = [
   'BAD_REQUEST',
   'UNAUTHORIZED',
   'NOT_SUPPORTED',
+  /** The UI lost its connection to ClassLab (the bridge went away); raised by the client, not the core. */
+  'DISCONNECTED',
   'INTERNAL',
 ] as const;
 export const ErrorCode = z.enum(ERROR_CODES);

@@ -178,6 +178,36 @@ class Core implements ClassLabCore {
     });
   }
 
+  /** Waits for the notebook of a lab that is already running; if it stops meanwhile, that is a stop, not an error. */
+  private adopt(lab: LabRecord): Promise<LabView> {
+    return this.run(lab, 'starting', async (signal) => {
+      const { port, token } = lab;
+      if (!port || !token) return this.refresh(lab);
+      const base = `http://127.0.0.1:${port}/`;
+      let stoppedMeanwhile = false;
+      const outcome = await waitForNotebook({
+        url: base,
+        token,
+        timeoutMs: lab.profile.server.startTimeoutSeconds * 1000,
+        signal,
+        stillAlive: async () => {
+          if (!(await lab.containers.isRunning())) {
+            stoppedMeanwhile = true;
+            throw new LabError('BUSY', 'stopped meanwhile');
+          }
+        },
+      }).catch((err: unknown) => {
+        if (stoppedMeanwhile) return 'stopped' as const;
+        throw err;
+      });
+      if (outcome === 'stopped') return this.refresh(lab);
+      if (outcome === 'timeout') {
+        throw await this.failStart(lab, new LabError('NOT_READY', `The notebook did not answer within ${lab.profile.server.startTimeoutSeconds} s, so the lab was stopped.`));
+      }
+      return this.update(lab, { phase: 'ready', reason: null, notebookUrl: notebookAddress(base, token) });
+    });
+  }
+
   /** A start that failed: keep the last log lines, stop what was started, and say why. */
   private async failStart(lab: LabRecord, err: unknown): Promise<LabError> {
     const aborted = err instanceof LabError && err.code === 'BUSY';
@@ -318,9 +348,9 @@ class Core implements ClassLabCore {
     if (lab.op || this.closed) return;
     try {
       const view = await this.refresh(lab);
-      // A lab running without an answering notebook (ClassLab restarted mid-start, or its gate is gone):
-      // adopt it by finishing the start; the running container is reused, never duplicated.
-      if (view.phase === 'starting' && !lab.op) void this.open(lab.profile.id).catch(() => undefined);
+      // A lab running without an answering notebook yet (ClassLab restarted mid-start, or another ClassLab
+      // is starting it): adopt it by waiting for the notebook. Nothing is started here.
+      if (view.phase === 'starting' && !lab.op) void this.adopt(lab).catch(() => undefined);
     } catch (err) {
       if (isEngineGone(err)) this.engine.suspect();
       else this.opts.log.warn('reconcile failed', { lab: lab.profile.id, error: (err as Error).message });

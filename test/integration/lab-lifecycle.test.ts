@@ -174,4 +174,23 @@ describe('python lab on a real engine', () => {
     await expect.poll(() => seen.at(-1), { timeout: 15_000 }).toBe('stopped');
     off();
   });
+
+  it('a stop by another ClassLab is seen as a stop, and nothing is started again', async () => {
+    await openLab(core);
+    const seen: string[] = [];
+    const off = core.subscribe('labs:changed', (v) => seen.push(v.phase));
+    const other = await testCore(ns);
+    try {
+      expect((await other.service['labs:stop']('python')).phase).toBe('stopped');
+    } finally {
+      await other.close();
+    }
+    await expect.poll(() => seen.at(-1), { timeout: 15_000 }).toBe('stopped');
+    // Give a wrong adoption time to happen, then check that both containers are still stopped.
+    await new Promise((r) => setTimeout(r, 3000));
+    const states = (await containersOf(ns, 'python')).map((c) => c.State);
+    expect(states).toEqual(['exited', 'exited']);
+    expect(seen).not.toContain('error');
+    off();
+  });
 });

@@ -14,9 +14,13 @@ describe('lab phase from what Docker reports', () => {
   it('running and answering through the gate: ready', () => {
     expect(derivePhase({ ...base, lab: 'running', gate: 'running' }, true).phase).toBe('ready');
   });
-  it('running without an answer or without its gate: starting (to be adopted)', () => {
+  it('running with its gate but no answer yet: starting (to be adopted by waiting)', () => {
     expect(derivePhase({ ...base, lab: 'running', gate: 'running' }, false).phase).toBe('starting');
-    expect(derivePhase({ ...base, lab: 'running', gate: 'exited' }, true).phase).toBe('starting');
+  });
+  it('running without its gate: an error that says how to reconnect, never a start', () => {
+    const d = derivePhase({ ...base, lab: 'running', gate: 'exited' }, true);
+    expect(d.phase).toBe('error');
+    expect(d.reason).toContain('Open it again');
   });
   it('stopped by a stop (0, SIGTERM, SIGKILL): stopped', () => {
     for (const exitCode of [0, 137, 143]) expect(derivePhase({ ...base, lab: 'exited', exitCode }, false).phase).toBe('stopped');

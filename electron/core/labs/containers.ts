@@ -91,11 +91,15 @@ export class LabContainers {
     return { port, token };
   }
 
-  /** Stops the gate and the lab; their containers stay, so the next open is quick. */
+  /**
+   * Stops the lab, then its gate; their containers stay, so the next open is quick. The lab goes first:
+   * anyone watching (another ClassLab, the events) then never sees a running lab without its gate,
+   * which would look like a start to finish.
+   */
   async stop(): Promise<void> {
     const docker = this.docker();
-    await stopContainer(docker, this.names.gate, 2);
     await stopContainer(docker, this.names.container, 10);
+    await stopContainer(docker, this.names.gate, 2);
   }
 
   /** Removes the containers (and the lab's network); the workspace volume stays. */

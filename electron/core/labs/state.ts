@@ -21,13 +21,14 @@ export interface Derived {
 }
 
 /**
- * The phase when no operation is running. A running container whose notebook has not answered yet is
- * 'starting': the caller then waits for the notebook (adoption after a restart of ClassLab).
+ * The phase when no operation is running. A running lab and gate whose notebook has not answered yet
+ * is 'starting': the caller then waits for the notebook (adoption after a restart of ClassLab), and
+ * never starts anything itself: only a user's Open starts containers.
  */
 export function derivePhase(o: Observation, notebookAnswered: boolean): Derived {
   if (o.lab === 'running' || o.lab === 'restarting') {
-    if (o.gate === 'running' && notebookAnswered) return { phase: 'ready', reason: null };
-    return { phase: 'starting', reason: null };
+    if (o.gate !== 'running') return { phase: 'error', reason: 'The lab is running but cannot be reached (its gate is stopped). Open it again to reconnect.' };
+    return notebookAnswered ? { phase: 'ready', reason: null } : { phase: 'starting', reason: null };
   }
   if (o.lab === 'paused') return { phase: 'error', reason: 'The lab is paused in Docker. Stop it and open it again.' };
   if (o.lab === 'dead') return { phase: 'error', reason: 'Docker reports the lab container as dead. Reset the lab (your workspace is kept).' };
