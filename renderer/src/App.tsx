@@ -1,0 +1,92 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { LabView } from '../../electron/api/contract';
+import { AlertList } from './components/AlertList';
+import { ConnectionProblem } from './components/ConnectionProblem';
+import { EngineDown } from './components/EngineDown';
+import { LabScreen } from './components/LabScreen';
+import { Launcher } from './components/Launcher';
+import { Loading } from './components/Loading';
+import { ReconnectBanner } from './components/ReconnectBanner';
+import { ReportErrorContext } from './context';
+import { errorCode, errorMessage } from './errors';
+import { useAlerts } from './hooks/useAlerts';
+import { useConnection } from './hooks/useConnection';
+import { useEngine } from './hooks/useEngine';
+import { useLabActions } from './hooks/useLabActions';
+import { useLabs } from './hooks/useLabs';
+
+export function App() {
+  const connection = useConnection();
+  const { alerts, push, dismiss } = useAlerts();
+  const [openLabId, setOpenLabId] = useState<string | null>(null);
+
+  // The generation of the last good connection: views reload after every reconnection.
+  const [generation, setGeneration] = useState(0);
+  if (connection.kind === 'open' && connection.generation !== generation) setGeneration(connection.generation);
+
+  // ENGINE_DOWN switches to the engine screen; everything else becomes a dismissible alert.
+  const reportDown = useRef<(message: string) => void>(() => {});
+  const reportError = useCallback(
+    (err: unknown) => {
+      if (errorCode(err) === 'ENGINE_DOWN') reportDown.current(errorMessage(err));
+      else push(err);
+    },
+    [push],
+  );
+
+  const engine = useEngine(generation, reportError);
+  useEffect(() => {
+    reportDown.current = engine.reportDown;
+  }, [engine.reportDown]);
+
+  const engineUp = engine.status?.state === 'up';
+  const labs = useLabs(`${generation}`, generation > 0 && engineUp, reportError);
+  const actions = useLabActions(labs.update, reportError);
+
+  const { run } = actions;
+  const openLab = useCallback(
+    (lab: LabView) => {
+      setOpenLabId(lab.id);
+      if (lab.phase === 'stopped' || lab.phase === 'error') void run('open', lab.id);
+    },
+    [run],
+  );
+
+  let screen;
+  if (connection.kind === 'expired' || connection.kind === 'no-token') {
+    screen = <ConnectionProblem kind={connection.kind} />;
+  } else if (generation === 0) {
+    screen = <Loading label="Connecting to ClassLab…" />;
+  } else if (!engine.status && engine.failed) {
+    screen = <Loading label="ClassLab did not answer." retry={{ label: 'Try again', onRetry: () => void engine.checkNow() }} />;
+  } else if (!engine.status || engine.status.state === 'checking') {
+    screen = <Loading label="Looking for Docker…" />;
+  } else if (engine.status.state === 'down') {
+    screen = <EngineDown status={engine.status} checking={engine.checking} onCheckNow={engine.checkNow} />;
+  } else if (!labs.catalog) {
+    screen = labs.failed ? (
+      <Loading label="The labs could not be loaded." retry={{ label: 'Try again', onRetry: () => void labs.reload() }} />
+    ) : (
+      <Loading label="Loading labs…" />
+    );
+  } else if (openLabId) {
+    const lab = labs.catalog.labs.find((l) => l.id === openLabId);
+    screen = lab ? (
+      <LabScreen lab={lab} busy={actions.busy[lab.id] ?? null} run={actions.run} onBack={() => setOpenLabId(null)} />
+    ) : (
+      <Launcher catalog={labs.catalog} actions={actions} onOpen={openLab} />
+    );
+  } else {
+    screen = <Launcher catalog={labs.catalog} actions={actions} onOpen={openLab} />;
+  }
+
+  return (
+    <ReportErrorContext.Provider value={reportError}>
+      <div className="app">
+        {connection.kind === 'reconnecting' && <ReconnectBanner state={connection} />}
+        {connection.kind !== 'expired' && <AlertList alerts={alerts} onDismiss={dismiss} />}
+        {screen}
+      </div>
+    </ReportErrorContext.Provider>
+  );
+}

@@ -1,0 +1,70 @@
+import type { LabView } from '../../../electron/api/contract';
+import type { LabAction } from '../hooks/useLabActions';
+import { CAN_RESET } from '../phases';
+import { ImageProgressView } from './ImageProgressView';
+import { LogDisclosure } from './LogDisclosure';
+import { PhaseBadge } from './PhaseBadge';
+import { ResetButton } from './ResetButton';
+import { Resources } from './Resources';
+
+interface Props {
+  lab: LabView;
+  busy: LabAction | null;
+  onPrepare(): void;
+  onOpen(): void;
+  onStop(): void;
+  onReset(): void;
+}
+
+/** One lab in the launcher: what it is, its phase in words and why, and the actions that phase allows. */
+export function LabCard({ lab, busy, onPrepare, onOpen, onStop, onReset }: Props) {
+  const titleId = `lab-${lab.id}-title`;
+  const building = lab.phase === 'building' || busy === 'prepare';
+  const buildError = lab.progress?.error ?? null;
+  const canOpen = lab.phase === 'stopped' || lab.phase === 'error' || lab.phase === 'starting' || lab.phase === 'ready';
+  const canStop = lab.phase === 'ready' || lab.phase === 'starting';
+  const hasActions = lab.phase === 'image-missing' || canOpen || canStop || CAN_RESET.has(lab.phase);
+  return (
+    <article className={`card card-${lab.phase}`} aria-labelledby={titleId}>
+      <header className="card-header">
+        <h2 id={titleId} className="card-title">
+          {lab.title}
+        </h2>
+        <div aria-live="polite">
+          <PhaseBadge phase={lab.phase} />
+        </div>
+      </header>
+      <p className="card-description">{lab.description}</p>
+      {lab.reason && !building && <p className={lab.phase === 'error' ? 'reason reason-error' : 'reason'}>{lab.reason}</p>}
+      {building && <ImageProgressView progress={lab.progress} kind={lab.source} />}
+      {!building && buildError && (
+        <div className="build-error">
+          <p className="reason reason-error">{buildError}</p>
+          <LogDisclosure lines={lab.progress?.lines ?? []} summary={lab.source === 'pull' ? 'Pull log' : 'Build log'} />
+        </div>
+      )}
+      {lab.phase === 'error' && <LogDisclosure lines={lab.logTail} summary="Last log lines" />}
+      <Resources lab={lab} />
+      {hasActions && (
+      <footer className="card-actions">
+        {lab.phase === 'image-missing' && (
+          <button type="button" className="button button-primary" disabled={busy !== null} onClick={onPrepare}>
+            {lab.source === 'pull' ? 'Pull image' : 'Build image'}
+          </button>
+        )}
+        {canOpen && (
+          <button type="button" className="button button-primary" disabled={busy !== null && busy !== 'open'} onClick={onOpen}>
+            Open
+          </button>
+        )}
+        {canStop && (
+          <button type="button" className="button" disabled={busy !== null && busy !== 'open'} onClick={onStop}>
+            Stop
+          </button>
+        )}
+        {CAN_RESET.has(lab.phase) && <ResetButton lab={lab} disabled={busy !== null} onReset={onReset} />}
+      </footer>
+      )}
+    </article>
+  );
+}

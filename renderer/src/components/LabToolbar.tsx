@@ -1,0 +1,36 @@
+import type { LabView } from '../../../electron/api/contract';
+import type { LabAction } from '../hooks/useLabActions';
+import { useFocusOnMount } from '../hooks/useFocusOnMount';
+import { CAN_RESET } from '../phases';
+import { PhaseBadge } from './PhaseBadge';
+import { ResetButton } from './ResetButton';
+
+interface Props {
+  lab: LabView;
+  busy: LabAction | null;
+  onBack(): void;
+  onStop(): void;
+  onReset(): void;
+}
+
+export function LabToolbar({ lab, busy, onBack, onStop, onReset }: Props) {
+  const heading = useFocusOnMount<HTMLHeadingElement>();
+  return (
+    <header className="toolbar">
+      <button type="button" className="button button-ghost" onClick={onBack} aria-label="Back to labs">
+        <span aria-hidden="true">←</span> Labs
+      </button>
+      <h1 className="toolbar-title" ref={heading} tabIndex={-1}>{lab.title}</h1>
+      <div aria-live="polite">
+        <PhaseBadge phase={lab.phase} />
+      </div>
+      <div className="toolbar-spacer" />
+      {(lab.phase === 'ready' || lab.phase === 'starting') && (
+        <button type="button" className="button" disabled={busy === 'stop'} onClick={onStop}>
+          Stop
+        </button>
+      )}
+      {CAN_RESET.has(lab.phase) && <ResetButton lab={lab} disabled={busy !== null} onReset={onReset} />}
+    </header>
+  );
+}

@@ -1,0 +1,47 @@
+import type { Catalog, LabView } from '../../../electron/api/contract';
+import { useFocusOnMount } from '../hooks/useFocusOnMount';
+import type { LabActions } from '../hooks/useLabActions';
+import { LabCard } from './LabCard';
+import { ProfileProblems } from './ProfileProblems';
+
+interface Props {
+  catalog: Catalog;
+  actions: LabActions;
+  onOpen(lab: LabView): void;
+}
+
+/** The list of labs from the catalog, each with its state and actions. */
+export function Launcher({ catalog, actions, onOpen }: Props) {
+  const heading = useFocusOnMount<HTMLHeadingElement>();
+  return (
+    <div className="screen launcher">
+      <header className="topbar">
+        <span className="brand">ClassLab</span>
+      </header>
+      <main className="launcher-content" aria-labelledby="labs-title">
+        <h1 id="labs-title" ref={heading} tabIndex={-1}>
+          Labs
+        </h1>
+        <ProfileProblems problems={catalog.problems} />
+        {catalog.labs.length === 0 ? (
+          <p className="muted">There are no labs in the catalog yet.</p>
+        ) : (
+          <ul className="cards">
+            {catalog.labs.map((lab) => (
+              <li key={lab.id}>
+                <LabCard
+                  lab={lab}
+                  busy={actions.busy[lab.id] ?? null}
+                  onPrepare={() => void actions.run('prepare', lab.id)}
+                  onOpen={() => onOpen(lab)}
+                  onStop={() => void actions.run('stop', lab.id)}
+                  onReset={() => void actions.run('reset', lab.id)}
+                />
+              </li>
+            ))}
+          </ul>
+        )}
+      </main>
+    </div>
+  );
+}

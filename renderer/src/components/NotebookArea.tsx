@@ -1,0 +1,83 @@
+import { useEffect, useRef, useState } from 'react';
+import type { LabView, NotebookPlacement, Rect } from '../../../electron/api/contract';
+import { useApi, useReportError } from '../context';
+import { enqueueNotebookCall } from '../notebookQueue';
+import { useOverlayOpen } from '../overlays';
+
+const px = (v: number): number => Math.min(20000, Math.max(0, Math.round(v)));
+
+function rectOf(el: HTMLElement): Rect {
+  const r = el.getBoundingClientRect();
+  return { x: px(r.left), y: px(r.top), width: px(r.width), height: px(r.height) };
+}
+
+/**
+ * Where the notebook of a ready lab is drawn. Tells the Node side the area's rectangle (again on every
+ * resize): Electron lays a native view over it; a browser gets an address for a frame. Hidden on unmount
+ * and while a dialog is open.
+ */
+export function NotebookArea({ lab }: { lab: LabView }) {
+  const api = useApi();
+  const reportError = useReportError();
+  const ref = useRef<HTMLDivElement>(null);
+  const [placement, setPlacement] = useState<NotebookPlacement | null>(null);
+  // While a dialog is open the native view (Electron) must not cover it: hide it until the dialog closes.
+  const covered = useOverlayOpen();
+
+  useEffect(() => {
+    const el = ref.current;
+    if (!el || covered) return;
+    let alive = true;
+    let last = '';
+    let frame = 0;
+    const place = (): void => {
+      const rect = rectOf(el);
+      const key = `${rect.x},${rect.y},${rect.width},${rect.height}`;
+      if (key === last) return;
+      last = key;
+      enqueueNotebookCall(() => api.notebook.show(lab.id, rect)).then(
+        (p) => {
+          if (alive) setPlacement((old) => (old && JSON.stringify(old) === JSON.stringify(p) ? old : p));
+        },
+        (err: unknown) => {
+          if (alive) reportError(err);
+        },
+      );
+    };
+    const schedule = (): void => {
+      cancelAnimationFrame(frame);
+      frame = requestAnimationFrame(place);
+    };
+    const observer = new ResizeObserver(schedule);
+    observer.observe(el);
+    window.addEventListener('resize', schedule);
+    place();
+    return () => {
+      alive = false;
+      cancelAnimationFrame(frame);
+      observer.disconnect();
+      window.removeEventListener('resize', schedule);
+      enqueueNotebookCall(() => api.notebook.hide()).catch(() => {});
+    };
+  }, [api, lab.id, reportError, covered]);
+
+  return (
+    <div ref={ref} className="notebook-area">
+      {placement?.kind === 'frame' && (
+        <iframe
+          className="notebook-frame"
+          title={`Notebook for ${lab.title}`}
+          src={placement.url}
+          sandbox="allow-scripts allow-same-origin allow-forms allow-downloads allow-modals allow-popups"
+          referrerPolicy="no-referrer"
+        />
+      )}
+      {placement?.kind === 'view' && <div className="notebook-view" aria-label={`Notebook for ${lab.title}`} role="region" />}
+      {placement === null && (
+        <div className="notebook-loading" role="status">
+          <span className="spinner" aria-hidden="true" /> Opening the notebook…
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,16 @@
+import type { LabView } from '../../../electron/api/contract';
+
+const number = new Intl.NumberFormat(undefined, { maximumFractionDigits: 2 });
+
+export function Resources({ lab }: { lab: LabView }) {
+  const { memoryMiB, cpus } = lab.resources;
+  return (
+    <ul className="resources" aria-label="Resources">
+      <li>{number.format(memoryMiB)} MiB memory</li>
+      <li>
+        {number.format(cpus)} {cpus === 1 ? 'CPU' : 'CPUs'}
+      </li>
+      <li>{lab.network === 'none' ? 'No network' : 'Internet access'}</li>
+    </ul>
+  );
+}

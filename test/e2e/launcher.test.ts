@@ -1,0 +1,293 @@
+// End to end, as a student would: the real `classlab serve` bridge, a real Docker engine and the real
+// python lab image, driven in Debian's Chromium. Open the launcher, build the image if it is missing, open
+// the lab, run print(6*7) in a new notebook inside the embedded frame, save, stop, open again and find the
+// notebook still there; then stop it from the command line and see the view notice. Screenshots go to artifacts/e2e/ (git-ignored): look at them.
+import { spawn, execFile, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { chromium, type Browser, type Frame, type Locator, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+
+const run = promisify(execFile);
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const cli = path.join(root, 'dist', 'cli.js');
+const artifacts = path.join(root, 'artifacts', 'e2e');
+const CHROMIUM = '/usr/bin/chromium';
+const LAB = 'python';
+const FRAME = 'iframe[title^="Notebook for"]';
+
+// Its own data folder and Docker namespace, so this run neither sees nor touches a real installation's
+// labs (or another test's), and starts from an empty workspace.
+const namespace = `e2e-${randomBytes(3).toString('hex')}`;
+let home = '';
+let env: NodeJS.ProcessEnv = {};
+let bridge: ChildProcess | null = null;
+let bridgeOutput = '';
+let browser: Browser | null = null;
+let page: Page;
+let uiUrl = '';
+/** The notebook file the test created, relative to the workspace (e.g. "Untitled.ipynb"). */
+let notebookPath = '';
+let failedStep: string | null = null;
+
+async function shot(name: string): Promise<void> {
+  await page.screenshot({ path: path.join(artifacts, `${name}.png`) });
+}
+
+/** Runs the steps in order: once one fails, the later ones are skipped instead of failing confusingly. */
+function step(name: string, fn: () => Promise<void>, timeout?: number): void {
+  test(
+    name,
+    async (ctx) => {
+      if (failedStep) ctx.skip(`an earlier step failed: ${failedStep}`);
+      try {
+        await fn();
+      } catch (err) {
+        failedStep = name;
+        await shot(`failed-${name.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}`).catch(() => {});
+        throw err;
+      }
+    },
+    timeout,
+  );
+}
+
+function startBridge(): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [cli, 'serve', '--port', '0'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    bridge = child;
+    const timer = setTimeout(() => reject(new Error(`classlab serve printed no address in 60 s:\n${bridgeOutput}`)), 60_000);
+    child.stdout.setEncoding('utf8');
+    child.stderr.setEncoding('utf8');
+    child.stdout.on('data', (chunk: string) => {
+      bridgeOutput += chunk;
+      const m = /ClassLab is ready at (http:\/\/127\.0\.0\.1:\d+\/#token=[\w-]+)/.exec(bridgeOutput);
+      if (m?.[1]) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    });
+    child.stderr.on('data', (chunk: string) => {
+      bridgeOutput += chunk;
+    });
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`classlab serve exited (${code ?? signal}) before it was ready:\n${bridgeOutput}`));
+    });
+  });
+}
+
+async function stopBridge(): Promise<void> {
+  const child = bridge;
+  bridge = null;
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+/** Removes what this run's namespace made in Docker (containers, networks, volumes). */
+async function removeNamespace(): Promise<void> {
+  const filter = `label=classlab.instance=${namespace}`;
+  const ids = async (...args: string[]): Promise<string[]> =>
+    (await run('docker', [...args, '--filter', filter], { encoding: 'utf8' }).catch(() => ({ stdout: '' }))).stdout.split('\n').filter(Boolean);
+  const containers = await ids('ps', '-aq');
+  if (containers.length) await run('docker', ['rm', '-f', ...containers]).catch(() => {});
+  const networks = await ids('network', 'ls', '-q');
+  if (networks.length) await run('docker', ['network', 'rm', ...networks]).catch(() => {});
+  const volumes = await ids('volume', 'ls', '-q');
+  if (volumes.length) await run('docker', ['volume', 'rm', ...volumes]).catch(() => {});
+}
+
+function labCard(): Locator {
+  return page.getByRole('article', { name: /Python/ });
+}
+
+async function notebookFrame(): Promise<Frame> {
+  const handle = await page.locator(FRAME).elementHandle({ timeout: 120_000 });
+  const frame = await handle?.contentFrame();
+  if (!frame) throw new Error('the notebook frame has no content');
+  return frame;
+}
+
+beforeAll(async () => {
+  if (!existsSync(cli)) throw new Error('dist/cli.js is missing: run `npm run build` first');
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
+  await mkdir(artifacts, { recursive: true });
+  home = await mkdtemp(path.join(os.tmpdir(), 'classlab-e2e-'));
+  env = { ...process.env, CLASSLAB_HOME: home, CLASSLAB_NAMESPACE: namespace };
+  uiUrl = await startBridge();
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+  });
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  page = await context.newPage();
+  page.setDefaultTimeout(30_000);
+});
+
+afterAll(async () => {
+  await browser?.close().catch(() => {});
+  // Nothing may be left running: close the bridge, stop the lab through the CLI, then clear this run's
+  // namespace (its containers, network and workspace volume).
+  await stopBridge();
+  if (home) await run(process.execPath, [cli, 'stop', LAB], { cwd: root, env, timeout: 120_000 }).catch(() => {});
+  await removeNamespace();
+  if (home) await rm(home, { recursive: true, force: true });
+}, 180_000);
+
+describe('the launcher in a browser, through the bridge', () => {
+  step('shows the Labs heading and the Python lab card, and drops the token from the address bar', async () => {
+    await page.goto(uiUrl);
+    await expect.poll(() => page.getByRole('heading', { name: 'Labs', level: 1 }).isVisible(), { timeout: 30_000 }).toBe(true);
+    await labCard().waitFor();
+    await expect.poll(() => labCard().getByRole('heading', { name: /Python/ }).isVisible()).toBe(true);
+    // The token was read from the #fragment and removed, so a copied address does not carry it.
+    expect(page.url()).not.toContain('token');
+    await shot('01-launcher');
+    // A reload keeps working: the token stays in this tab's session storage.
+    await page.reload();
+    await labCard().waitFor();
+  });
+
+  step('says the link has expired when the token is wrong', async () => {
+    const other = await page.context().newPage();
+    try {
+      await other.goto(uiUrl.replace(/#token=.*/, '#token=not-the-token'));
+      await other.getByRole('heading', { name: 'This link has expired' }).waitFor();
+      await expect.poll(() => other.getByText(/run `?classlab serve`? again and open the new address/).isVisible()).toBe(true);
+    } finally {
+      await other.close();
+    }
+  });
+
+  step(
+    'builds the image when it is missing',
+    async () => {
+      const card = labCard();
+      const build = card.getByRole('button', { name: /^(Build|Pull) image$/ });
+      const open = card.getByRole('button', { name: 'Open', exact: true });
+      await expect.poll(async () => (await build.isVisible()) || (await open.isVisible())).toBe(true);
+      if (await build.isVisible()) {
+        await build.click();
+        await card.getByRole('progressbar').waitFor();
+        await shot('02-building');
+        await open.waitFor({ timeout: 900_000 });
+      }
+      await expect.poll(() => open.isEnabled()).toBe(true);
+    },
+    960_000,
+  );
+
+  step('opens the lab: progress while it starts, then the notebook in a frame', async () => {
+    await labCard().getByRole('button', { name: 'Open', exact: true }).click();
+    const starting = page.getByRole('heading', { name: 'Starting the notebook…' });
+    if (await starting.isVisible()) await shot('03-starting');
+    const frame = page.locator(FRAME);
+    await frame.waitFor({ timeout: 120_000 });
+    await expect.poll(() => page.getByRole('heading', { name: /Python/, level: 1 }).isVisible()).toBe(true);
+    await expect.poll(() => page.getByRole('button', { name: 'Back to labs' }).isVisible()).toBe(true);
+    // The frame fills the area below the toolbar.
+    const box = await frame.boundingBox();
+    expect(box?.width).toBeGreaterThan(1200);
+    expect(box?.height).toBeGreaterThan(650);
+    // Notebook 6.4's file tree, inside the frame.
+    await page.frameLocator(FRAME).getByRole('button', { name: 'New' }).waitFor({ timeout: 60_000 });
+    await shot('04-notebook-tree');
+  });
+
+  step('creates a Python 3 notebook in the frame, runs print(6*7), reads 42 and saves', async () => {
+    const nb = page.frameLocator(FRAME);
+    await nb.getByRole('button', { name: 'New' }).click();
+    // The lab image sets Jupyter's _target to _self: the new notebook opens in the embedded frame, never
+    // in a new window (which the Electron shell refuses).
+    const popups: unknown[] = [];
+    page.on('popup', (p) => popups.push(p));
+    const inFrame = page.waitForEvent('framenavigated', {
+      timeout: 30_000,
+      predicate: (f) => f !== page.mainFrame() && /\/notebooks\/.+\.ipynb/.test(f.url()),
+    });
+    // (Notebook labels the item with the kernel's id, "python3"; the student sees its display name.)
+    await nb.getByRole('menuitem').filter({ hasText: 'Python 3 (ipykernel)' }).click();
+    await inFrame;
+    expect(popups).toHaveLength(0);
+    const url = (await notebookFrame()).url();
+    const match = /\/notebooks\/([^?#]+\.ipynb)/.exec(url);
+    expect(match, `a notebook address, got ${url}`).not.toBeNull();
+    notebookPath = decodeURIComponent(match![1]!);
+
+    const firstCell = nb.locator('.cell.code_cell .CodeMirror').first();
+    await firstCell.waitFor({ timeout: 60_000 });
+    // Wait for the kernel before typing, as a student would wait for the "Python 3" indicator.
+    await nb.locator('#kernel_indicator_icon.kernel_idle_icon').waitFor({ timeout: 90_000 });
+    await firstCell.click();
+    await page.keyboard.type('print(6*7)');
+    await page.keyboard.press('Shift+Enter');
+    const output = nb.locator('.cell.code_cell').first().locator('.output_area .output_text');
+    await expect.poll(() => output.textContent(), { timeout: 60_000 }).toContain('42');
+    await shot('05-printed-42');
+
+    await page.keyboard.press('Control+s');
+    // Saved means the file on the server holds the cell and its output: ask the notebook server itself,
+    // from inside the frame (its origin, its login cookie).
+    const frame = await notebookFrame();
+    const saved = (): Promise<string> =>
+      frame.evaluate(async (p) => {
+        const res = await fetch(`/api/contents/${encodeURI(p)}?content=1`);
+        if (!res.ok) return `HTTP ${res.status}`;
+        const nbJson = (await res.json()) as { content: { cells: { source: string; outputs?: { text?: string }[] }[] } };
+        return nbJson.content.cells.map((c) => `${c.source} => ${(c.outputs ?? []).map((o) => o.text ?? '').join('')}`).join(' | ');
+      }, notebookPath);
+    await expect.poll(saved, { timeout: 30_000 }).toMatch(/^print\(6\*7\) => 42\n/);
+    await shot('06-saved');
+  });
+
+  step('goes back and stops the lab; a reset asks first and says the workspace is kept', async () => {
+    await page.getByRole('button', { name: 'Back to labs' }).click();
+    await page.getByRole('heading', { name: 'Labs', level: 1 }).waitFor();
+    const card = labCard();
+    await card.getByRole('button', { name: 'Stop', exact: true }).click();
+    await card.getByText('Stopped', { exact: true }).waitFor({ timeout: 120_000 });
+    await shot('07-stopped');
+
+    await card.getByRole('button', { name: 'Reset', exact: true }).click();
+    const dialog = page.getByRole('dialog', { name: /Reset/ });
+    await dialog.waitFor();
+    await expect.poll(() => dialog.textContent()).toMatch(/workspace and its files are kept/);
+    await shot('08-reset-dialog');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await expect.poll(() => dialog.isVisible()).toBe(false);
+    await card.getByText('Stopped', { exact: true }).waitFor();
+  });
+
+  step('opens the lab again: the saved notebook is still listed', async () => {
+    await labCard().getByRole('button', { name: 'Open', exact: true }).click();
+    await page.locator(FRAME).waitFor({ timeout: 120_000 });
+    const item = page.frameLocator(FRAME).getByRole('link', { name: notebookPath, exact: true });
+    await item.waitFor({ timeout: 60_000 });
+    await shot('09-reopened');
+  });
+
+  step('notices when the lab is stopped elsewhere and offers to open it again', async () => {
+    // Another process (a workshop host's script) stops the lab while the student looks at it.
+    await run(process.execPath, [cli, 'stop', LAB], { cwd: root, env, timeout: 120_000 });
+    await page.getByRole('button', { name: 'Open again' }).waitFor({ timeout: 60_000 });
+    expect(await page.locator(FRAME).count()).toBe(0);
+    await shot('10-stopped-elsewhere');
+    // A stop is a stop, not a failed start: the phase says Stopped (Docker's events and reconciliation).
+    const toolbar = page.getByRole('banner').filter({ has: page.getByRole('button', { name: 'Back to labs' }) });
+    await expect
+      .poll(() => toolbar.getByText('Stopped', { exact: true }).isVisible(), {
+        timeout: 20_000,
+        message: `the lab view shows the phase Stopped (it shows: ${await page.getByRole('main').textContent()})`,
+      })
+      .toBe(true);
+  });
+});
