@@ -2,22 +2,22 @@
 // python lab image, driven in Debian's Chromium. Open the launcher, build the image if it is missing, open
 // the lab, run print(6*7) in a new notebook inside the embedded frame, save, stop, open again and find the
 // notebook still there; then stop it from the command line and see the view notice. Screenshots go to artifacts/e2e/ (git-ignored): look at them.
-import { spawn, execFile, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { chromium, type Browser, type Frame, type Locator, type Page } from 'playwright-core';
+import type { Browser, Frame, Locator, Page } from 'playwright-core';
+import { removeNamespace } from '../support/docker';
+import { CLI, launchChromium, startServe, type ServeProcess } from '../support/serve';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
 const run = promisify(execFile);
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const cli = path.join(root, 'dist', 'cli.js');
+const cli = CLI;
 const artifacts = path.join(root, 'artifacts', 'e2e');
-const CHROMIUM = '/usr/bin/chromium';
 const LAB = 'python';
 const FRAME = 'iframe[title^="Notebook for"]';
 
@@ -26,8 +26,7 @@ const FRAME = 'iframe[title^="Notebook for"]';
 const namespace = `e2e-${randomBytes(3).toString('hex')}`;
 let home = '';
 let env: NodeJS.ProcessEnv = {};
-let bridge: ChildProcess | null = null;
-let bridgeOutput = '';
+let serve: ServeProcess | null = null;
 let browser: Browser | null = null;
 let page: Page;
 let uiUrl = '';
@@ -57,55 +56,6 @@ function step(name: string, fn: () => Promise<void>, timeout?: number): void {
   );
 }
 
-function startBridge(): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cli, 'serve', '--port', '0'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    bridge = child;
-    const timer = setTimeout(() => reject(new Error(`classlab serve printed no address in 60 s:\n${bridgeOutput}`)), 60_000);
-    child.stdout.setEncoding('utf8');
-    child.stderr.setEncoding('utf8');
-    child.stdout.on('data', (chunk: string) => {
-      bridgeOutput += chunk;
-      const m = /ClassLab is ready at (http:\/\/127\.0\.0\.1:\d+\/#token=[\w-]+)/.exec(bridgeOutput);
-      if (m?.[1]) {
-        clearTimeout(timer);
-        resolve(m[1]);
-      }
-    });
-    child.stderr.on('data', (chunk: string) => {
-      bridgeOutput += chunk;
-    });
-    child.once('exit', (code, signal) => {
-      clearTimeout(timer);
-      reject(new Error(`classlab serve exited (${code ?? signal}) before it was ready:\n${bridgeOutput}`));
-    });
-  });
-}
-
-async function stopBridge(): Promise<void> {
-  const child = bridge;
-  bridge = null;
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-  await exited;
-  clearTimeout(timer);
-}
-
-/** Removes what this run's namespace made in Docker (containers, networks, volumes). */
-async function removeNamespace(): Promise<void> {
-  const filter = `label=classlab.instance=${namespace}`;
-  const ids = async (...args: string[]): Promise<string[]> =>
-    (await run('docker', [...args, '--filter', filter], { encoding: 'utf8' }).catch(() => ({ stdout: '' }))).stdout.split('\n').filter(Boolean);
-  const containers = await ids('ps', '-aq');
-  if (containers.length) await run('docker', ['rm', '-f', ...containers]).catch(() => {});
-  const networks = await ids('network', 'ls', '-q');
-  if (networks.length) await run('docker', ['network', 'rm', ...networks]).catch(() => {});
-  const volumes = await ids('volume', 'ls', '-q');
-  if (volumes.length) await run('docker', ['volume', 'rm', ...volumes]).catch(() => {});
-}
-
 function labCard(): Locator {
   return page.getByRole('article', { name: /Python/ });
 }
@@ -118,16 +68,12 @@ async function notebookFrame(): Promise<Frame> {
 }
 
 beforeAll(async () => {
-  if (!existsSync(cli)) throw new Error('dist/cli.js is missing: run `npm run build` first');
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
   await mkdir(artifacts, { recursive: true });
   home = await mkdtemp(path.join(os.tmpdir(), 'classlab-e2e-'));
   env = { ...process.env, CLASSLAB_HOME: home, CLASSLAB_NAMESPACE: namespace };
-  uiUrl = await startBridge();
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-  });
+  serve = await startServe(env);
+  uiUrl = serve.url;
+  browser = await launchChromium();
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   page = await context.newPage();
   page.setDefaultTimeout(30_000);
@@ -137,9 +83,9 @@ afterAll(async () => {
   await browser?.close().catch(() => {});
   // Nothing may be left running: close the bridge, stop the lab through the CLI, then clear this run's
   // namespace (its containers, network and workspace volume).
-  await stopBridge();
+  await serve?.stop();
   if (home) await run(process.execPath, [cli, 'stop', LAB], { cwd: root, env, timeout: 120_000 }).catch(() => {});
-  await removeNamespace();
+  await removeNamespace(namespace);
   if (home) await rm(home, { recursive: true, force: true });
 }, 180_000);
 

@@ -1,46 +1,18 @@
 // Docker goes away and comes back: ClassLab says so, keeps retrying on its own, and returns to the
 // launcher without a restart. The "engine" is the real one, reached through a socket this test controls.
 import { afterAll, describe, expect, it } from 'vitest';
-import net from 'node:net';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Engine } from '../../electron/core/engine/engine';
 import { removeNamespace, testCore, uniqueNamespace } from '../support/docker';
+import { engineDoor } from '../support/engine-door';
 import type { EngineStatus } from '../../electron/api/contract';
 
 const ns = uniqueNamespace();
 const socketPath = path.join(mkdtempSync(path.join(os.tmpdir(), 'classlab-engine-')), 'docker.sock');
 
-/** A switchable door to the real engine: while closed, nothing listens on socketPath. */
-function engineDoor() {
-  let server: net.Server | null = null;
-  const sockets = new Set<net.Socket>();
-  return {
-    open: () =>
-      new Promise<void>((resolve) => {
-        server = net.createServer((client) => {
-          const upstream = net.connect('/var/run/docker.sock');
-          sockets.add(client).add(upstream);
-          client.pipe(upstream).pipe(client);
-          const drop = () => { client.destroy(); upstream.destroy(); };
-          client.on('error', drop).on('close', drop);
-          upstream.on('error', drop).on('close', drop);
-        });
-        server.listen(socketPath, resolve);
-      }),
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const s of sockets) s.destroy();
-        sockets.clear();
-        if (!server) return resolve();
-        server.close(() => resolve());
-        server = null;
-      }),
-  };
-}
-
-const door = engineDoor();
+const door = engineDoor(socketPath);
 afterAll(async () => {
   await door.close();
   await removeNamespace(ns);

@@ -1,0 +1,59 @@
+// End-to-end helpers: the real `classlab serve` as a child process, and Debian's Chromium through
+// playwright-core (a test tool's own browser download cannot work on every machine).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+import { REPO } from './docker';
+
+export const CLI = path.join(REPO, 'dist', 'cli.js');
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+export interface ServeProcess {
+  /** The printed address, with its #token. */
+  url: string;
+  /** Everything it printed so far (for error messages). */
+  output(): string;
+  stop(): Promise<void>;
+}
+
+/** Starts `classlab serve --port 0` and resolves with the address it prints. */
+export function startServe(env: NodeJS.ProcessEnv): Promise<ServeProcess> {
+  if (!existsSync(CLI)) throw new Error('dist/cli.js is missing: run `npm run build` first');
+  return new Promise((resolve, reject) => {
+    const child: ChildProcess = spawn(process.execPath, [CLI, 'serve', '--port', '0'], { cwd: REPO, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    const timer = setTimeout(() => reject(new Error(`classlab serve printed no address in 60 s:\n${output}`)), 60_000);
+    const stop = async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise<void>((r) => child.once('exit', () => r()));
+      child.kill('SIGTERM');
+      const kill = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(kill);
+    };
+    child.stdout!.setEncoding('utf8');
+    child.stderr!.setEncoding('utf8');
+    child.stdout!.on('data', (chunk: string) => {
+      output += chunk;
+      const m = /ClassLab is ready at (http:\/\/127\.0\.0\.1:\d+\/#token=[\w-]+)/.exec(output);
+      if (m?.[1]) {
+        clearTimeout(timer);
+        resolve({ url: m[1], output: () => output, stop });
+      }
+    });
+    child.stderr!.on('data', (chunk: string) => (output += chunk));
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`classlab serve exited (${code ?? signal}) before it was ready:\n${output}`));
+    });
+  });
+}
+
+export async function launchChromium(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Chromium (Debian: apt-get install -y chromium) or set CHROMIUM_PATH`);
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+  });
+}
