@@ -87,6 +87,13 @@ function forThePage(api: LabApi): LabApi {
       show: bridged((id: string, rect: Parameters<LabApi['notebook']['show']>[1]) => api.notebook.show(id, rect)),
       hide: bridged(() => api.notebook.hide()),
     },
+    terminal: {
+      open: bridged((labId: string, size: Parameters<LabApi['terminal']['open']>[1]) => api.terminal.open(labId, size)),
+      write: bridged((id: string, data: string) => api.terminal.write(id, data)),
+      resize: bridged((id: string, size: Parameters<LabApi['terminal']['resize']>[1]) => api.terminal.resize(id, size)),
+      ack: bridged((id: string, chars: number) => api.terminal.ack(id, chars)),
+      close: bridged((id: string) => api.terminal.close(id)),
+    },
     on: (event, listener) => api.on(event, listener),
   };
 }

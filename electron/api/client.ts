@@ -50,6 +50,13 @@ export function createApiClient(transport: Transport): LabApi {
       show: (id, rect) => call('notebook:show', [id, rect]),
       hide: () => call('notebook:hide', []),
     },
+    terminal: {
+      open: (labId, size) => call('terminal:open', [labId, size]),
+      write: (id, data) => call('terminal:write', [id, data]),
+      resize: (id, size) => call('terminal:resize', [id, size]),
+      ack: (id, chars) => call('terminal:ack', [id, chars]),
+      close: (id) => call('terminal:close', [id]),
+    },
     on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void {
       if (!(event in events)) throw new LabApiError('BAD_REQUEST', `unknown event ${String(event)}`);
       return transport.subscribe(event, (payload) => {

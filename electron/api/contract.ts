@@ -106,6 +106,25 @@ export const NotebookPlacement = z.discriminatedUnion('kind', [
 ]);
 export type NotebookPlacement = z.infer<typeof NotebookPlacement>;
 
+/** A terminal into a lab: a shell in the lab's container, over Docker exec with a TTY. */
+export const TERMINAL_ID = z.string().regex(/^t[a-f0-9]{16}$/, 'a terminal id');
+export const TerminalSize = z.object({ cols: z.number().int().min(2).max(1000), rows: z.number().int().min(1).max(500) });
+export type TerminalSize = z.infer<typeof TerminalSize>;
+export const TerminalInfo = z.object({ terminalId: TERMINAL_ID, labId: LAB_ID });
+export type TerminalInfo = z.infer<typeof TerminalInfo>;
+export const TerminalData = z.object({ terminalId: TERMINAL_ID, data: z.string() });
+export type TerminalData = z.infer<typeof TerminalData>;
+export const TerminalExit = z.object({
+  terminalId: TERMINAL_ID,
+  /** The shell's exit code, when Docker knows it. */
+  code: z.number().int().nullable(),
+  /** Why it ended, in plain words ("The shell exited.", "The lab stopped."). */
+  reason: z.string(),
+});
+export type TerminalExit = z.infer<typeof TerminalExit>;
+/** Output is flow-controlled: the view acknowledges what it has drawn; unacknowledged output is capped. */
+export const TERMINAL_WINDOW_CHARS = 512 * 1024;
+
 const noArgs = z.tuple([]);
 const labArg = z.tuple([LAB_ID]);
 
@@ -119,6 +138,12 @@ export const methods = {
   'images:prepare': { args: labArg, result: LabView },
   'notebook:show': { args: z.tuple([LAB_ID, Rect]), result: NotebookPlacement },
   'notebook:hide': { args: noArgs, result: z.null() },
+  'terminal:open': { args: z.tuple([LAB_ID, TerminalSize]), result: TerminalInfo },
+  'terminal:write': { args: z.tuple([TERMINAL_ID, z.string().max(64 * 1024)]), result: z.null() },
+  'terminal:resize': { args: z.tuple([TERMINAL_ID, TerminalSize]), result: z.null() },
+  /** The view drew this many more characters of output: lets more flow. */
+  'terminal:ack': { args: z.tuple([TERMINAL_ID, z.number().int().min(0).max(1e9)]), result: z.null() },
+  'terminal:close': { args: z.tuple([TERMINAL_ID]), result: z.null() },
 } as const;
 export type MethodName = keyof typeof methods;
 export type MethodArgs<M extends MethodName> = z.infer<(typeof methods)[M]['args']>;
@@ -130,6 +155,9 @@ export const events = {
   'engine:changed': EngineStatus,
   'labs:changed': LabView,
   'images:progress': ImageProgress,
+  /** Only ever delivered to the view that opened the terminal. */
+  'terminal:data': TerminalData,
+  'terminal:exit': TerminalExit,
 } as const;
 export type EventName = keyof typeof events;
 export type EventPayload<E extends EventName> = z.infer<(typeof events)[E]>;
@@ -158,9 +186,16 @@ export interface LabApi {
   };
   images: { prepare(id: string): Promise<LabView> };
   notebook: { show(id: string, rect: Rect): Promise<NotebookPlacement>; hide(): Promise<null> };
+  terminal: {
+    open(labId: string, size: TerminalSize): Promise<TerminalInfo>;
+    write(terminalId: string, data: string): Promise<null>;
+    resize(terminalId: string, size: TerminalSize): Promise<null>;
+    ack(terminalId: string, chars: number): Promise<null>;
+    close(terminalId: string): Promise<null>;
+  };
   /** Subscribe to an event; the returned function unsubscribes. */
   on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
 }
 
 /** The exact top-level keys of LabApi: the preload contract test checks window.classlab against this. */
-export const API_KEYS = ['engine', 'images', 'labs', 'notebook', 'on'] as const;
+export const API_KEYS = ['engine', 'images', 'labs', 'notebook', 'on', 'terminal'] as const;

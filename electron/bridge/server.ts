@@ -10,6 +10,7 @@ import type { EventName, LabService } from '../api/contract';
 import { dispatch } from '../api/dispatch';
 import { CLOSE_PROTOCOL, CLOSE_UNAUTHORIZED, ClientMessage, type ServerMessage } from '../api/wire';
 import { LabError } from '../api/errors';
+import { ClientScope } from '../core/client-scope';
 import type { ClassLabCore, Logger } from '../core/types';
 
 export interface BridgeOptions {
@@ -71,6 +72,8 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
   function onClient(ws: WebSocket): void {
     let authed = false;
     const subs = new Map<EventName, () => void>();
+    // This tab's terminals are its own: their output comes only here, and they close with the socket.
+    const scope = new ClientScope(service);
     subscriptions.set(ws, subs);
     const send = (msg: ServerMessage) => {
       if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(msg));
@@ -101,12 +104,17 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
         case 'hello':
           return;
         case 'invoke':
-          void dispatch(service, msg.channel, msg.args).then((reply) => send({ type: 'reply', id: msg.id, reply }));
+          void dispatch(scope.service, msg.channel, msg.args).then((reply) => send({ type: 'reply', id: msg.id, reply }));
           return;
         case 'subscribe':
           if (!subs.has(msg.event)) {
             const event = msg.event;
-            subs.set(event, opts.core.subscribe(event, (payload) => send({ type: 'event', event, payload })));
+            subs.set(
+              event,
+              opts.core.subscribe(event, (payload) => {
+                if (scope.accepts(event, payload)) send({ type: 'event', event, payload });
+              }),
+            );
           }
           return;
         case 'unsubscribe':
@@ -120,6 +128,7 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
       for (const off of subs.values()) off();
       subs.clear();
       subscriptions.delete(ws);
+      void scope.dispose();
     });
     ws.on('error', () => ws.terminate());
   }

@@ -15,6 +15,7 @@ import { loadCatalog, type LoadedCatalog } from './profiles/catalog';
 import type { Profile } from './profiles/schema';
 import { GATE_IMAGE } from './sandbox/policy';
 import type { SettingsStore } from './settings';
+import { Terminals } from './terminal/terminals';
 import type { ClassLabCore, CoreService, Logger } from './types';
 
 export interface ClassLabOptions {
@@ -61,6 +62,10 @@ class Core implements ClassLabCore {
   private eventStream: NodeJS.ReadableStream | null = null;
   private pendingReconcile = new Map<string, NodeJS.Timeout>();
   private closed = false;
+  private readonly terminals = new Terminals({
+    data: (terminalId, data) => this.emit('terminal:data', { terminalId, data }),
+    exit: (exit) => this.emit('terminal:exit', exit),
+  });
   readonly service: CoreService;
 
   constructor(
@@ -90,6 +95,15 @@ class Core implements ClassLabCore {
       'labs:stop': (id) => this.stop(id),
       'labs:reset': (id) => this.reset(id),
       'images:prepare': (id) => this.prepare(id),
+      'terminal:open': (labId, size) => this.openTerminal(labId, size),
+      'terminal:write': async (id, data) => (this.terminals.get(id).write(data), null),
+      'terminal:resize': async (id, size) => (await this.terminals.get(id).resize(size), null),
+      'terminal:ack': async (id, chars) => (this.terminals.get(id).ack(chars), null),
+      'terminal:close': async (id) => {
+        // Closing a terminal that already ended (the lab stopped meanwhile) is fine: it is closed.
+        await this.terminals.find(id)?.close();
+        return null;
+      },
     };
   }
 
@@ -115,6 +129,10 @@ class Core implements ClassLabCore {
     return () => (this.events.off as (e: E, l: (...args: CoreEvents[E]) => void) => void)(event, l);
   }
 
+  stats(): { terminals: number; listeners: number } {
+    return { terminals: this.terminals.count(), listeners: this.events.eventNames().reduce((n, e) => n + this.events.listenerCount(e), 0) };
+  }
+
   notebookUrl(labId: string): string | null {
     return this.labs.get(labId)?.view.notebookUrl ?? null;
   }
@@ -125,6 +143,8 @@ class Core implements ClassLabCore {
     for (const t of this.pendingReconcile.values()) clearTimeout(t);
     this.stopWatching();
     for (const lab of this.labs.values()) lab.abort?.abort(new LabError('BUSY', 'ClassLab is closing.'));
+    // A terminal's shell would outlive ClassLab inside the container: end them (the labs keep running).
+    await this.terminals.closeAll().catch(() => undefined);
     await Promise.allSettled([...this.labs.values()].map((l) => l.opPromise));
     this.engine.close();
     this.events.removeAllListeners();
@@ -206,6 +226,17 @@ class Core implements ClassLabCore {
       }
       return this.update(lab, { phase: 'ready', reason: null, notebookUrl: notebookAddress(base, token) });
     });
+  }
+
+  private async openTerminal(labId: string, size: { cols: number; rows: number }) {
+    const lab = this.lab(labId);
+    const docker = this.engine.docker();
+    if (lab.view.phase !== 'ready') throw new LabError('NOT_READY', `${lab.profile.title} is not running: open it first, then open a terminal.`);
+    return this.terminals.start(
+      docker,
+      { labId, container: lab.containers.names.container, user: lab.profile.server.user, workdir: lab.profile.server.workspace },
+      size,
+    );
   }
 
   /** A start that failed: keep the last log lines, stop what was started, and say why. */
@@ -332,10 +363,13 @@ class Core implements ClassLabCore {
     const details = await lab.containers.details();
     const gateImage = await imagePresent(this.engine.docker(), GATE_IMAGE);
     const observation = { ...details.observation, imagePresent: details.observation.imagePresent && gateImage };
+    // A ready lab whose containers still run with the same port and token stays ready: a notebook that
+    // is slow to answer one probe (a busy kernel, a loaded machine) has not changed state.
+    const stillSame = lab.view.phase === 'ready' && details.port === lab.port && details.token === lab.token;
     lab.port = details.port;
     lab.token = details.token;
     const base = details.port ? `http://127.0.0.1:${details.port}/` : null;
-    const answered = Boolean(base && details.token && (await notebookAnswers(base, details.token)));
+    const answered = Boolean(base && details.token && (stillSame || (await notebookAnswers(base, details.token))));
     const derived = derivePhase(observation, answered);
     const url = derived.phase === 'ready' && base && details.token ? notebookAddress(base, details.token) : null;
     const logTail = derived.phase === 'error' && lab.view.logTail.length === 0 ? await lab.containers.logTail(30) : lab.view.logTail;

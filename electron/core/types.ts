@@ -10,6 +10,8 @@ export interface ClassLabCore {
   subscribe<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
   /** The notebook address (with token) of a ready lab, or null. */
   notebookUrl(labId: string): string | null;
+  /** Live counts, for leak checks in tests and diagnostics. */
+  stats(): { terminals: number; listeners: number };
   /** Stops timers, event streams and listeners. Lab containers keep running: they are adopted next time. */
   close(): Promise<void>;
 }

@@ -4,6 +4,7 @@
 import { EVENT_NAMES, METHOD_NAMES, type EventName, type Reply } from '../api/contract';
 import { dispatch } from '../api/dispatch';
 import { toApiError } from '../api/errors';
+import { ClientScope } from '../core/client-scope';
 import type { ClassLabCore, Logger } from '../core/types';
 import { toDisposable, DisposableStore, type Disposable } from './disposables';
 import { SUBSCRIBE_CHANNEL, UNSUBSCRIBE_CHANNEL } from './ipc-channels';
@@ -57,11 +58,29 @@ export function bindIpc(deps: IpcDeps): Disposable {
     resolved = c;
     return c;
   });
-  const subscriptions = new SenderSubscriptions((event, listener) => {
-    // Only called after `ready` (the handlers await it first), so subscribing stays synchronous.
-    if (!resolved) throw new Error('core not ready');
-    return resolved.subscribe(event, listener);
-  });
+  // One scope per window: its terminals are its own, and are closed when the window goes away.
+  const scopes = new Map<number, ClientScope>();
+  const scopeFor = (sender: EventSink, c: Pick<ClassLabCore, 'service'>): ClientScope => {
+    let scope = scopes.get(sender.id);
+    if (!scope) {
+      const created = new ClientScope(labServiceFor(c.service, deps.notebookFor(sender)));
+      scopes.set(sender.id, created);
+      sender.once('destroyed', () => {
+        scopes.delete(sender.id);
+        void created.dispose();
+      });
+      scope = created;
+    }
+    return scope;
+  };
+  const subscriptions = new SenderSubscriptions(
+    (event, listener) => {
+      // Only called after `ready` (the handlers await it first), so subscribing stays synchronous.
+      if (!resolved) throw new Error('core not ready');
+      return resolved.subscribe(event, listener);
+    },
+    (sinkId, event, payload) => scopes.get(sinkId)?.accepts(event, payload as never) ?? !event.startsWith('terminal:'),
+  );
   // A core that fails to start is reported on every call; this keeps Node from also calling it unhandled.
   ready.catch(() => undefined);
 
@@ -83,7 +102,7 @@ export function bindIpc(deps: IpcDeps): Disposable {
   for (const channel of METHOD_NAMES) {
     guarded(channel, async (event, args) => {
       const c = await ready;
-      return dispatch(labServiceFor(c.service, deps.notebookFor(event.sender)), channel, args);
+      return dispatch(scopeFor(event.sender, c).service, channel, args);
     });
   }
 
@@ -102,6 +121,12 @@ export function bindIpc(deps: IpcDeps): Disposable {
   });
 
   store.add(toDisposable(() => subscriptions.dispose()));
+  store.add(
+    toDisposable(() => {
+      for (const scope of scopes.values()) void scope.dispose();
+      scopes.clear();
+    }),
+  );
 
   return store;
 }

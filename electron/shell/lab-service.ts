@@ -20,5 +20,10 @@ export function labServiceFor(core: CoreService, notebook: NotebookPort): LabSer
     'images:prepare': (id) => core['images:prepare'](id),
     'notebook:show': (id, rect) => notebook.show(id, rect),
     'notebook:hide': () => notebook.hide(),
+    'terminal:open': (labId, size) => core['terminal:open'](labId, size),
+    'terminal:write': (id, data) => core['terminal:write'](id, data),
+    'terminal:resize': (id, size) => core['terminal:resize'](id, size),
+    'terminal:ack': (id, chars) => core['terminal:ack'](id, chars),
+    'terminal:close': (id) => core['terminal:close'](id),
   };
 }

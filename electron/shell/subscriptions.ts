@@ -19,7 +19,11 @@ export class SenderSubscriptions {
   private readonly bySender = new Map<number, Map<EventName, () => void>>();
   private readonly watched = new Set<number>();
 
-  constructor(private readonly subscribe: Subscribe) {}
+  constructor(
+    private readonly subscribe: Subscribe,
+    /** Per-window filter: terminal output goes only to the window that opened the terminal. */
+    private readonly accepts: (sinkId: number, event: EventName, payload: unknown) => boolean = () => true,
+  ) {}
 
   add(sink: EventSink, event: EventName): void {
     if (sink.isDestroyed()) return;
@@ -34,7 +38,7 @@ export class SenderSubscriptions {
     events.set(
       event,
       this.subscribe(event, (payload) => {
-        if (!sink.isDestroyed()) sink.send(EVENT_CHANNEL, event, payload);
+        if (!sink.isDestroyed() && this.accepts(sink.id, event, payload)) sink.send(EVENT_CHANNEL, event, payload);
       }),
     );
   }

@@ -56,6 +56,11 @@ function fakeCore() {
     'labs:stop': async (id: string) => lab(id, 'stopping'),
     'labs:reset': async (id: string) => lab(id, 'stopping'),
     'images:prepare': async (id: string) => lab(id, 'building'),
+    'terminal:open': async (labId: string) => ({ terminalId: 't0123456789abcdef', labId }),
+    'terminal:write': async () => null,
+    'terminal:resize': async () => null,
+    'terminal:ack': async () => null,
+    'terminal:close': async () => null,
   };
   const subscribe = <E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): (() => void) => {
     emitter.on(event, listener);
