@@ -151,8 +151,10 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
     close: async () => {
       for (const ws of wss.clients) ws.terminate();
       wss.close();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // Idle keep-alive connections would hold close() open until they time out.
       server.closeAllConnections();
+      await closed;
     },
   };
 }

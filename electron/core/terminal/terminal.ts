@@ -25,7 +25,6 @@ const KILL_SESSION = [
   'classlab-close',
 ];
 
-const FLUSH_MS = 4;
 const FLUSH_CHARS = 64 * 1024;
 /** Resume below this many unacknowledged characters (pause above the contract's window). */
 const RESUME_BELOW = TERMINAL_WINDOW_CHARS / 4;
@@ -50,7 +49,7 @@ export class LabTerminal {
   private shellPid: number | null = null;
   private readonly decoder = new StringDecoder('utf8');
   private pending = '';
-  private flushTimer: NodeJS.Timeout | null = null;
+  private flushTimer: NodeJS.Immediate | null = null;
   private unacked = 0;
   private paused = false;
   private ended = false;
@@ -171,12 +170,14 @@ export class LabTerminal {
       this.paused = true;
       this.stream?.pause();
     }
+    // Batching without a delay: whatever arrives in the same turn of the event loop goes out as one
+    // message (a flood arrives as many chunks per turn), while a keystroke's echo is sent at once.
     if (this.pending.length >= FLUSH_CHARS) this.flush();
-    else this.flushTimer ??= setTimeout(() => this.flush(), FLUSH_MS);
+    else this.flushTimer ??= setImmediate(() => this.flush());
   }
 
   private flush(): void {
-    if (this.flushTimer) clearTimeout(this.flushTimer);
+    if (this.flushTimer) clearImmediate(this.flushTimer);
     this.flushTimer = null;
     if (!this.pending) return;
     const data = this.pending;

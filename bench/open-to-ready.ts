@@ -1,0 +1,103 @@
+// open-to-ready: open the python lab from no container until the notebook answers, through ClassLab's
+// core, against `docker run` of the very same two containers (flags generated from the same create
+// options) plus curl polling the same endpoint.
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { randomBytes } from 'node:crypto';
+import type Docker from 'dockerode';
+import { labNames } from '../electron/core/labs/naming';
+import { loadCatalog } from '../electron/core/profiles/catalog';
+import { gateContainerSpec, labContainerSpec } from '../electron/core/sandbox/policy';
+import { benchCore, benchNamespace, REPO } from './lab';
+import { figure, type Figure } from './stats';
+
+const run = promisify(execFile);
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+
+/** Open the python lab from no container until the notebook answers, against `docker run` + curl. */
+export async function openToReady(): Promise<Figure> {
+  const namespace = benchNamespace();
+  const core = await benchCore(namespace);
+  const profile = (await loadCatalog(path.join(REPO, 'images'))).profiles.find((p) => p.id === 'python')!;
+  const names = labNames(`${namespace}-cli`, 'python');
+  const token = randomBytes(24).toString('hex');
+  const labArgs = dockerRunArgs(labContainerSpec({ profile, names, namespace: `${namespace}-cli`, token }));
+  const gateArgs = dockerRunArgs(gateContainerSpec({ profile, names, namespace: `${namespace}-cli` }));
+  // The same volumes as ClassLab's, made once (ClassLab reuses its own after the first open too).
+  await run('docker', ['volume', 'create', names.workspaceVolume]);
+  await run('docker', ['volume', 'create', '--driver', 'local', '--opt', 'type=tmpfs', '--opt', 'device=tmpfs', '--opt', 'o=size=1m,uid=1000,gid=1000,mode=0700', names.runVolume]);
+  const script = [
+    'set -e',
+    `docker run -d ${labArgs.map(shellQuote).join(' ')} >/dev/null`,
+    `docker run -d ${gateArgs.map(shellQuote).join(' ')} >/dev/null`,
+    `port=$(docker port ${names.gate} 8888/tcp | head -n 1 | sed 's/.*://')`,
+    'for i in $(seq 1 1200); do',
+    '  code=$(curl -s -o /dev/null -w "%{http_code}" -H "Authorization: token $JUPYTER_TOKEN" "http://127.0.0.1:$port/api/status" || true)',
+    '  [ "$code" = 200 ] && exit 0',
+    '  sleep 0.05',
+    'done',
+    'exit 1',
+  ].join('\n');
+  const ours: number[] = [];
+  const theirs: number[] = [];
+  try {
+    await core.service['labs:open']('python'); // first open makes the volumes: not measured
+    for (let i = 0; i < RUNS; i++) {
+      await core.service['labs:reset']('python');
+      let t = performance.now();
+      await core.service['labs:open']('python');
+      ours.push(performance.now() - t);
+      await core.service['labs:reset']('python');
+
+      t = performance.now();
+      // The token goes by environment here too (`-e JUPYTER_TOKEN` without a value), never argv.
+      await run('bash', ['-c', script], { env: { ...process.env, JUPYTER_TOKEN: token } });
+      theirs.push(performance.now() - t);
+      await run('docker', ['rm', '-f', names.container, names.gate]);
+    }
+  } finally {
+    await core.service['labs:reset']('python').catch(() => undefined);
+    await core.close();
+    await run('docker', ['rm', '-f', names.container, names.gate]).catch(() => undefined);
+    await run('docker', ['volume', 'rm', names.workspaceVolume, names.runVolume, `${namespace}-python-workspace`, `${namespace}-python-run`]).catch(() => undefined);
+  }
+  return figure('open-to-ready', 'ms', ours, theirs, 'ratio <= 1.10');
+}
+
+/** The `docker run` flags for the create options ClassLab uses, so the baseline runs the same container. */
+export function dockerRunArgs(spec: Docker.ContainerCreateOptions): string[] {
+  const h = spec.HostConfig ?? {};
+  const a: string[] = ['--name', spec.name!];
+  if (spec.User) a.push('--user', spec.User);
+  if (spec.WorkingDir) a.push('--workdir', spec.WorkingDir);
+  for (const e of spec.Env ?? []) a.push('-e', e.startsWith('JUPYTER_TOKEN=') ? 'JUPYTER_TOKEN' : e);
+  for (const [k, v] of Object.entries(spec.Labels ?? {})) a.push('--label', `${k}=${v}`);
+  if (h.NetworkMode) a.push('--network', h.NetworkMode);
+  for (const c of h.CapDrop ?? []) a.push('--cap-drop', c);
+  for (const s of h.SecurityOpt ?? []) a.push('--security-opt', s);
+  if (h.ReadonlyRootfs) a.push('--read-only');
+  for (const [p, o] of Object.entries(h.Tmpfs ?? {})) a.push('--tmpfs', `${p}:${o}`);
+  if (h.ShmSize) a.push('--shm-size', String(h.ShmSize));
+  if (h.PidsLimit) a.push('--pids-limit', String(h.PidsLimit));
+  if (h.Memory) a.push('--memory', String(h.Memory));
+  if (h.MemorySwap) a.push('--memory-swap', String(h.MemorySwap));
+  if (h.NanoCpus) a.push('--cpus', String(h.NanoCpus / 1e9));
+  if (h.LogConfig?.Type) {
+    a.push('--log-driver', h.LogConfig.Type);
+    for (const [k, v] of Object.entries(h.LogConfig.Config ?? {})) a.push('--log-opt', `${k}=${v}`);
+  }
+  for (const m of h.Mounts ?? []) a.push('--mount', `type=${m.Type},source=${m.Source},target=${m.Target}${m.ReadOnly ? ',readonly' : ''}`);
+  for (const [port, bindings] of Object.entries(h.PortBindings ?? {})) {
+    for (const b of (bindings as { HostIp?: string; HostPort?: string }[]) ?? []) a.push('-p', `${b.HostIp}:${b.HostPort ?? ''}:${port}`);
+  }
+  if (spec.StopTimeout) a.push('--stop-timeout', String(spec.StopTimeout));
+  a.push(spec.Image!);
+  a.push(...(spec.Cmd as string[] | undefined ?? []));
+  return a;
+}
+
+function shellQuote(s: string): string {
+  return /^[A-Za-z0-9_\-./:=,@]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
