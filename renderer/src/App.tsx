@@ -72,7 +72,7 @@ export function App() {
   } else if (openLabId) {
     const lab = labs.catalog.labs.find((l) => l.id === openLabId);
     screen = lab ? (
-      <LabScreen lab={lab} busy={actions.busy[lab.id] ?? null} run={actions.run} onBack={() => setOpenLabId(null)} />
+      <LabScreen key={lab.id} lab={lab} busy={actions.busy[lab.id] ?? null} run={actions.run} onBack={() => setOpenLabId(null)} />
     ) : (
       <Launcher catalog={labs.catalog} actions={actions} onOpen={openLab} />
     );

@@ -25,6 +25,7 @@ function unavailableApi(message: string): LabApi {
     labs: { list: fail, open: fail, stop: fail, reset: fail },
     images: { prepare: fail },
     notebook: { show: fail, hide: fail },
+    terminal: { open: fail, write: fail, resize: fail, ack: fail, close: fail },
     on: () => () => {},
   };
 }

@@ -3,58 +3,26 @@
 // the lab, run print(6*7) in a new notebook inside the embedded frame, save, stop, open again and find the
 // notebook still there; then stop it from the command line and see the view notice. Screenshots go to artifacts/e2e/ (git-ignored): look at them.
 import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import type { Browser, Frame, Locator, Page } from 'playwright-core';
-import { removeNamespace } from '../support/docker';
-import { CLI, launchChromium, startServe, type ServeProcess } from '../support/serve';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Frame, Locator, Page } from 'playwright-core';
+import { beforeAll, describe, expect } from 'vitest';
+import { REPO } from '../support/docker';
+import { e2eRun } from '../support/e2e';
+import { CLI } from '../support/serve';
 
 const run = promisify(execFile);
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const root = REPO;
 const cli = CLI;
-const artifacts = path.join(root, 'artifacts', 'e2e');
 const LAB = 'python';
 const FRAME = 'iframe[title^="Notebook for"]';
 
-// Its own data folder and Docker namespace, so this run neither sees nor touches a real installation's
-// labs (or another test's), and starts from an empty workspace.
-const namespace = `e2e-${randomBytes(3).toString('hex')}`;
-let home = '';
-let env: NodeJS.ProcessEnv = {};
-let serve: ServeProcess | null = null;
-let browser: Browser | null = null;
+const e2e = e2eRun({ shotPrefix: '', lab: LAB });
+const { shot, step } = e2e;
 let page: Page;
 let uiUrl = '';
+let env: NodeJS.ProcessEnv = {};
 /** The notebook file the test created, relative to the workspace (e.g. "Untitled.ipynb"). */
 let notebookPath = '';
-let failedStep: string | null = null;
-
-async function shot(name: string): Promise<void> {
-  await page.screenshot({ path: path.join(artifacts, `${name}.png`) });
-}
-
-/** Runs the steps in order: once one fails, the later ones are skipped instead of failing confusingly. */
-function step(name: string, fn: () => Promise<void>, timeout?: number): void {
-  test(
-    name,
-    async (ctx) => {
-      if (failedStep) ctx.skip(`an earlier step failed: ${failedStep}`);
-      try {
-        await fn();
-      } catch (err) {
-        failedStep = name;
-        await shot(`failed-${name.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}`).catch(() => {});
-        throw err;
-      }
-    },
-    timeout,
-  );
-}
 
 function labCard(): Locator {
   return page.getByRole('article', { name: /Python/ });
@@ -67,27 +35,11 @@ async function notebookFrame(): Promise<Frame> {
   return frame;
 }
 
-beforeAll(async () => {
-  await mkdir(artifacts, { recursive: true });
-  home = await mkdtemp(path.join(os.tmpdir(), 'classlab-e2e-'));
-  env = { ...process.env, CLASSLAB_HOME: home, CLASSLAB_NAMESPACE: namespace };
-  serve = await startServe(env);
-  uiUrl = serve.url;
-  browser = await launchChromium();
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  page = await context.newPage();
-  page.setDefaultTimeout(30_000);
+beforeAll(() => {
+  page = e2e.page;
+  uiUrl = e2e.url;
+  env = e2e.env;
 });
-
-afterAll(async () => {
-  await browser?.close().catch(() => {});
-  // Nothing may be left running: close the bridge, stop the lab through the CLI, then clear this run's
-  // namespace (its containers, network and workspace volume).
-  await serve?.stop();
-  if (home) await run(process.execPath, [cli, 'stop', LAB], { cwd: root, env, timeout: 120_000 }).catch(() => {});
-  await removeNamespace(namespace);
-  if (home) await rm(home, { recursive: true, force: true });
-}, 180_000);
 
 describe('the launcher in a browser, through the bridge', () => {
   step('shows the Labs heading and the Python lab card, and drops the token from the address bar', async () => {

@@ -4,7 +4,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { TERMINAL_WINDOW_CHARS, type TerminalExit } from '../../electron/api/contract';
-import { startBridge, type Bridge } from '../../electron/bridge/server';
+import { bridgeService, startBridge, type Bridge } from '../../electron/bridge/server';
+import { ClientScope } from '../../electron/core/client-scope';
 import { labNames } from '../../electron/core/labs/naming';
 import { docker, ensureImages, execIn, removeNamespace, testCore, uniqueNamespace } from '../support/docker';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -76,6 +77,24 @@ describe('terminals on a real engine', () => {
     expect(utf8).toContain('é 漢字 🙂');
     await core.service['terminal:close'](t.id);
     t.off();
+  });
+
+  it("shows every new terminal's first output (its prompt) to the view that opened it", async () => {
+    // The view's scope learns the terminal's id only when terminal:open returns; output that came
+    // earlier must wait for it, not go to nobody.
+    for (let i = 0; i < 10; i++) {
+      const scope = new ClientScope(bridgeService(core));
+      let seen = '';
+      const off = core.subscribe('terminal:data', (d) => {
+        if (scope.accepts('terminal:data', d)) seen += d.data;
+      });
+      const t = await scope.service['terminal:open']('python', { cols: 80, rows: 24 });
+      await expect.poll(() => stripAnsi(seen), { timeout: 10_000 }).toMatch(/student@.*\$ $/);
+      off();
+      await scope.dispose();
+      expect(t.labId).toBe('python');
+    }
+    await expect.poll(() => core.stats().terminals).toBe(0);
   });
 
   it('sees a resize at once (stty size)', async () => {

@@ -54,6 +54,7 @@ export class LabTerminal {
   private paused = false;
   private ended = false;
   private closing = false;
+  private started = false;
 
   constructor(
     private readonly docker: Docker,
@@ -91,6 +92,11 @@ export class LabTerminal {
     this.stream.on('error', () => void this.finish());
     // API 1.41 starts a TTY exec at 0×0: size it at once (STACK-NOTES).
     await this.resize(size);
+    // The caller learns the terminal's id only after this returns (and the view's scope starts accepting
+    // its output in a continuation after that), so what came before, usually the prompt, is held until
+    // the next turn of the event loop instead of going to nobody.
+    this.started = true;
+    this.flushTimer ??= setImmediate(() => this.flush());
   }
 
   write(data: string): void {
@@ -172,6 +178,7 @@ export class LabTerminal {
     }
     // Batching without a delay: whatever arrives in the same turn of the event loop goes out as one
     // message (a flood arrives as many chunks per turn), while a keystroke's echo is sent at once.
+    if (!this.started) return;
     if (this.pending.length >= FLUSH_CHARS) this.flush();
     else this.flushTimer ??= setImmediate(() => this.flush());
   }

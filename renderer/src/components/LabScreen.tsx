@@ -1,10 +1,18 @@
+import { lazy, Suspense, useEffect, useId, useRef } from 'react';
 import type { LabView } from '../../../electron/api/contract';
 import type { LabAction } from '../hooks/useLabActions';
+import { useTerminalTabs, type ActiveTab } from '../hooks/useTerminalTabs';
 import { LabNotRunning } from './LabNotRunning';
+import { LabTabs, type TabItem } from './LabTabs';
 import { LabToolbar } from './LabToolbar';
 import { NotebookArea } from './NotebookArea';
 import { ProgressView } from './ProgressView';
 import { StartingView } from './StartingView';
+
+// xterm.js is most of the renderer's weight: it loads when a lab is ready (a terminal may be wanted), not
+// with the launcher.
+const loadTerminalPane = () => import('./TerminalPane');
+const TerminalPane = lazy(() => loadTerminalPane().then((m) => ({ default: m.TerminalPane })));
 
 interface Props {
   lab: LabView;
@@ -13,11 +21,25 @@ interface Props {
   onBack(): void;
 }
 
-/** One lab: a toolbar and its notebook once ready; progress while it starts; why, when it is not running. */
+/**
+ * One lab: a toolbar, then tabs for its notebook and its terminals once ready; progress while it starts;
+ * why, when it is not running. Terminal tabs stay (with their output and how their shell ended) while the
+ * lab stops and starts again; leaving the lab view closes them.
+ */
 export function LabScreen({ lab, busy, run, onBack }: Props) {
+  const ready = lab.phase === 'ready' && busy !== 'reset';
+  const terminals = useTerminalTabs();
+  const ids = useId();
+  const notebookShown = terminals.active === 'notebook';
+
+  useEffect(() => {
+    if (ready) void loadTerminalPane();
+  }, [ready]);
+
   let body;
-  if (lab.phase === 'ready' && busy !== 'reset') {
-    body = <NotebookArea lab={lab} />;
+  if (ready) {
+    // Behind a terminal tab the notebook steps aside (in Electron its native view would cover the page).
+    body = <NotebookArea lab={lab} hidden={!notebookShown} />;
   } else if (busy === 'reset') {
     body = <ProgressView title="Resetting the lab…" detail="The container is recreated; the workspace is kept." />;
   } else if (lab.phase === 'starting' || busy === 'open') {
@@ -27,6 +49,30 @@ export function LabScreen({ lab, busy, run, onBack }: Props) {
   } else {
     body = <LabNotRunning lab={lab} onOpenAgain={() => void run('open', lab.id)} />;
   }
+
+  const notebookTabId = `${ids}-tab-notebook`;
+  const items: TabItem<ActiveTab>[] = [
+    { key: 'notebook', tabId: notebookTabId, panelId: `${ids}-panel-notebook`, label: 'Notebook' },
+    ...terminals.tabs.map((t) => ({
+      key: t.key,
+      tabId: `${ids}-tab-${t.key}`,
+      panelId: `${ids}-panel-${t.key}`,
+      label: t.ended ? `${t.title} (ended)` : t.title,
+      closeLabel: `Close ${t.title}`,
+      ended: t.ended,
+    })),
+  ];
+
+  // After closing the shown terminal with nothing left of it, the keyboard lands on the Notebook tab.
+  const focusNotebookTab = useRef(false);
+  useEffect(() => {
+    if (focusNotebookTab.current && notebookShown) document.getElementById(notebookTabId)?.focus();
+    focusNotebookTab.current = false;
+  });
+
+  const activeTerminal = terminals.active === 'notebook' ? null : terminals.active;
+  const showTabs = ready || terminals.tabs.length > 0;
+
   return (
     <div className="screen lab-screen">
       <LabToolbar
@@ -37,7 +83,51 @@ export function LabScreen({ lab, busy, run, onBack }: Props) {
         onReset={() => void run('reset', lab.id)}
       />
       <main className="lab-body" aria-label={lab.title}>
-        {body}
+        {showTabs ? (
+          <>
+            <LabTabs
+              items={items}
+              active={terminals.active}
+              onActivate={terminals.activate}
+              onClose={(key) => {
+                if (key === 'notebook') return;
+                if (terminals.close(key) === 'notebook') focusNotebookTab.current = true;
+              }}
+              onNewTerminal={terminals.add}
+              newTerminalBlocked={ready ? null : 'The lab is not running: open it first.'}
+              onSearch={activeTerminal === null ? null : () => terminals.requestSearch(activeTerminal)}
+            />
+            <div className="lab-panels">
+              <div role="tabpanel" id={`${ids}-panel-notebook`} aria-labelledby={notebookTabId} hidden={!notebookShown} className="lab-panel">
+                {body}
+              </div>
+              {terminals.tabs.map((t) => {
+                const tabId = `${ids}-tab-${t.key}`;
+                const panelId = `${ids}-panel-${t.key}`;
+                const active = terminals.active === t.key;
+                return (
+                  <Suspense
+                    key={t.key}
+                    fallback={<div role="tabpanel" id={panelId} aria-labelledby={tabId} hidden={!active} className="lab-panel terminal-panel" />}
+                  >
+                    <TerminalPane
+                      labId={lab.id}
+                      labReady={ready}
+                      tabId={tabId}
+                      panelId={panelId}
+                      active={active}
+                      focusToken={terminals.focusToken}
+                      searchToken={t.searchToken}
+                      onEnded={(ended) => terminals.setEnded(t.key, ended)}
+                    />
+                  </Suspense>
+                );
+              })}
+            </div>
+          </>
+        ) : (
+          body
+        )}
       </main>
     </div>
   );

@@ -13,20 +13,21 @@ function rectOf(el: HTMLElement): Rect {
 
 /**
  * Where the notebook of a ready lab is drawn. Tells the Node side the area's rectangle (again on every
- * resize): Electron lays a native view over it; a browser gets an address for a frame. Hidden on unmount
- * and while a dialog is open.
+ * resize): Electron lays a native view over it; a browser gets an address for a frame. Hidden on unmount,
+ * while a dialog is open, and while `hidden` (another tab is shown): the frame stays loaded meanwhile.
  */
-export function NotebookArea({ lab }: { lab: LabView }) {
+export function NotebookArea({ lab, hidden = false }: { lab: LabView; hidden?: boolean }) {
   const api = useApi();
   const reportError = useReportError();
   const ref = useRef<HTMLDivElement>(null);
   const [placement, setPlacement] = useState<NotebookPlacement | null>(null);
   // While a dialog is open the native view (Electron) must not cover it: hide it until the dialog closes.
   const covered = useOverlayOpen();
+  const stepAside = covered || hidden;
 
   useEffect(() => {
     const el = ref.current;
-    if (!el || covered) return;
+    if (!el || stepAside) return;
     let alive = true;
     let last = '';
     let frame = 0;
@@ -59,7 +60,7 @@ export function NotebookArea({ lab }: { lab: LabView }) {
       window.removeEventListener('resize', schedule);
       enqueueNotebookCall(() => api.notebook.hide()).catch(() => {});
     };
-  }, [api, lab.id, reportError, covered]);
+  }, [api, lab.id, reportError, stepAside]);
 
   return (
     <div ref={ref} className="notebook-area">

@@ -1,0 +1,101 @@
+// One end-to-end run in a browser: its own data folder and Docker namespace (so it neither sees nor
+// touches a real installation's labs, or another test's), the real `classlab serve`, Debian's Chromium,
+// screenshots to artifacts/e2e/, and steps that run in order. Call once at a test file's top level.
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
+import { afterAll, beforeAll, test } from 'vitest';
+import { REPO, removeNamespace } from './docker';
+import { CLI, launchChromium, startServe, type ServeProcess } from './serve';
+
+const run = promisify(execFile);
+export const ARTIFACTS = path.join(REPO, 'artifacts', 'e2e');
+
+export interface E2EOptions {
+  /** Prefix of this file's screenshot names. */
+  shotPrefix: string;
+  /** The lab the run uses; stopped in the end. */
+  lab: string;
+  permissions?: string[];
+  /** Runs once the page exists (e.g. to watch its WebSocket). */
+  onPage?: (page: Page) => void;
+  /** Extra diagnostics when a step fails. */
+  onFailure?: () => void;
+}
+
+export function e2eRun(opts: E2EOptions) {
+  const namespace = `e2e-${randomBytes(3).toString('hex')}`;
+  let home = '';
+  let env: NodeJS.ProcessEnv = {};
+  let serve: ServeProcess | null = null;
+  let browser: Browser | null = null;
+  let page: Page | null = null;
+  let failedStep: string | null = null;
+
+  beforeAll(async () => {
+    await mkdir(ARTIFACTS, { recursive: true });
+    home = await mkdtemp(path.join(os.tmpdir(), 'classlab-e2e-'));
+    env = { ...process.env, CLASSLAB_HOME: home, CLASSLAB_NAMESPACE: namespace };
+    serve = await startServe(env);
+    browser = await launchChromium();
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } } satisfies BrowserContextOptions);
+    if (opts.permissions) await context.grantPermissions(opts.permissions);
+    page = await context.newPage();
+    page.setDefaultTimeout(30_000);
+    opts.onPage?.(page);
+  });
+
+  afterAll(async () => {
+    await browser?.close().catch(() => {});
+    // Nothing may be left running: close the bridge, stop the lab through the CLI, then clear this run's
+    // namespace (its containers, network and workspace volume).
+    await serve?.stop();
+    if (home) await run(process.execPath, [CLI, 'stop', opts.lab], { cwd: REPO, env, timeout: 120_000 }).catch(() => {});
+    await removeNamespace(namespace);
+    if (home) await rm(home, { recursive: true, force: true });
+  }, 180_000);
+
+  const shot = async (name: string): Promise<void> => {
+    await page?.screenshot({ path: path.join(ARTIFACTS, `${opts.shotPrefix}${name}.png`) });
+  };
+
+  return {
+    namespace,
+    /** The lab's container name in this run's namespace. */
+    container: `${namespace}-${opts.lab}`,
+    get page(): Page {
+      if (!page) throw new Error('the browser page is not open yet');
+      return page;
+    },
+    get url(): string {
+      if (!serve) throw new Error('classlab serve is not running');
+      return serve.url;
+    },
+    get env(): NodeJS.ProcessEnv {
+      return env;
+    },
+    shot,
+    /** A test that runs only if every earlier step passed (later ones are skipped, not failed confusingly). */
+    step(name: string, fn: () => Promise<void>, timeout?: number): void {
+      test(
+        name,
+        async (ctx) => {
+          if (failedStep) ctx.skip(`an earlier step failed: ${failedStep}`);
+          try {
+            await fn();
+          } catch (err) {
+            failedStep = name;
+            opts.onFailure?.();
+            await shot(`failed-${name.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}`).catch(() => {});
+            throw err;
+          }
+        },
+        timeout,
+      );
+    },
+  };
+}
