@@ -41,9 +41,11 @@ Commands:
                           Start the lab and wait until its notebook answers; print its address
   stop LAB [--json]       Stop the lab (its files are kept)
   reset LAB [--json]      Remove the lab's container; the workspace and its files are kept
+  audit [LAB] [--json]    Attack a throw-away copy of each lab (or LAB) as a student would, and report
+                          whether the sandbox held; exits 0 only when every attack was blocked
 
 Exit codes: 0 ok, 2 usage, 3 Docker not running, 4 no such lab, 5 image missing,
-            6 start failed, 7 build or pull failed, 8 busy, 1 anything else.`;
+            6 start failed, 7 build or pull failed, 8 busy, 9 an attack was NOT blocked, 1 anything else.`;
 
 interface Parsed {
   command: string | undefined;
@@ -80,7 +82,7 @@ async function main(argv: string[]): Promise<number> {
     return problem || !parsed ? EXIT.usage : EXIT.ok;
   }
   const needsLab = ['build', 'open', 'stop', 'reset'];
-  if (!['serve', 'list', ...needsLab].includes(parsed.command)) {
+  if (!['serve', 'list', 'audit', ...needsLab].includes(parsed.command)) {
     process.stderr.write(`classlab: unknown command ${parsed.command}\n\n${USAGE}\n`);
     return EXIT.usage;
   }
@@ -112,6 +114,7 @@ async function main(argv: string[]): Promise<number> {
       return EXIT.ok;
     }
     if (parsed.command === 'list') return await list(core, parsed.json);
+    if (parsed.command === 'audit') return await audit(core, parsed.lab ?? null, parsed.json);
     return await act(core, parsed.command, parsed.lab!, parsed.json);
   } catch (err) {
     return fail(err, parsed.json);
@@ -160,6 +163,30 @@ async function act(core: ClassLabCore, command: string, lab: string, json: boole
   }
 }
 
+export const EXIT_NOT_BLOCKED = 9;
+
+async function audit(core: ClassLabCore, lab: string | null, json: boolean): Promise<number> {
+  const off = core.subscribe('audit:progress', (p) => {
+    if (json) return;
+    if (p.stage === 'starting') process.stderr.write(`${p.labId}: starting a throw-away lab…\n`);
+    if (p.stage === 'result' && p.result) process.stdout.write(`${p.result.blocked ? 'blocked    ' : 'NOT BLOCKED'}  ${p.result.attack} — ${p.result.evidence}\n`);
+  });
+  try {
+    const reports = await core.service['audit:run'](lab);
+    if (json) {
+      process.stdout.write(`${JSON.stringify(reports.flatMap((r) => r.results.map((x) => ({ lab: r.labId, ...x }))), null, 2)}\n`);
+    }
+    for (const r of reports) {
+      if (r.problem) process.stderr.write(`${r.labId}: not checked: ${r.problem}\n`);
+      else if (!json) process.stdout.write(`${r.labId}: ${r.results.filter((x) => x.blocked).length} of ${r.results.length} attacks blocked\n`);
+    }
+    if (reports.some((r) => r.problem)) return EXIT.IMAGE_MISSING;
+    return reports.length > 0 && reports.every((r) => r.allBlocked) ? EXIT.ok : EXIT_NOT_BLOCKED;
+  } finally {
+    off();
+  }
+}
+
 /** What --json prints of a lab: the view without build log lines. */
 function publicLab(l: LabView) {
   return { id: l.id, title: l.title, phase: l.phase, reason: l.reason, image: l.image, source: l.source, notebookUrl: l.notebookUrl, resources: l.resources, network: l.network };
@@ -172,7 +199,10 @@ function fail(err: unknown, json: boolean): number {
   return EXIT[e.code];
 }
 
-main(process.argv.slice(2)).then(
+// Some waits (a fetch with AbortSignal.timeout, Docker's event stream) hold no reference that keeps Node
+// running: without this, a command could end mid-wait with Node's "unsettled top-level await" exit.
+const keepAlive = setInterval(() => undefined, 60_000);
+main(process.argv.slice(2)).finally(() => clearInterval(keepAlive)).then(
   (code) => process.exit(code),
   (err: unknown) => process.exit(fail(err, false)),
 );

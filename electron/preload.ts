@@ -87,6 +87,7 @@ function forThePage(api: LabApi): LabApi {
       show: bridged((id: string, rect: Parameters<LabApi['notebook']['show']>[1]) => api.notebook.show(id, rect)),
       hide: bridged(() => api.notebook.hide()),
     },
+    audit: { run: bridged((labId: string | null) => api.audit.run(labId)) },
     terminal: {
       open: bridged((labId: string, size: Parameters<LabApi['terminal']['open']>[1]) => api.terminal.open(labId, size)),
       write: bridged((id: string, data: string) => api.terminal.write(id, data)),

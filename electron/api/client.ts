@@ -50,6 +50,7 @@ export function createApiClient(transport: Transport): LabApi {
       show: (id, rect) => call('notebook:show', [id, rect]),
       hide: () => call('notebook:hide', []),
     },
+    audit: { run: (labId) => call('audit:run', [labId]) },
     terminal: {
       open: (labId, size) => call('terminal:open', [labId, size]),
       write: (id, data) => call('terminal:write', [id, data]),

@@ -125,6 +125,33 @@ export type TerminalExit = z.infer<typeof TerminalExit>;
 /** Output is flow-controlled: the view acknowledges what it has drawn; unacknowledged output is capped. */
 export const TERMINAL_WINDOW_CHARS = 512 * 1024;
 
+/** The sandbox check: attacks run inside a throw-away lab, as a student would. */
+export const AttackResult = z.object({
+  attack: z.string(),
+  /** True only when the attack was tried and did no harm; one that could not be tried is not blocked. */
+  blocked: z.boolean(),
+  evidence: z.string(),
+});
+export type AttackResult = z.infer<typeof AttackResult>;
+export const AuditReport = z.object({
+  labId: LAB_ID,
+  title: z.string(),
+  results: z.array(AttackResult),
+  allBlocked: z.boolean(),
+  /** Why the check could not run for this lab (its image is missing, say), or null. */
+  problem: z.string().nullable(),
+  startedAt: z.number(),
+  finishedAt: z.number(),
+});
+export type AuditReport = z.infer<typeof AuditReport>;
+export const AuditProgress = z.object({
+  labId: LAB_ID,
+  /** 'starting' the throw-away lab, one 'result' per attack line, 'done' at the end. */
+  stage: z.enum(['starting', 'result', 'done']),
+  result: AttackResult.nullable(),
+});
+export type AuditProgress = z.infer<typeof AuditProgress>;
+
 const noArgs = z.tuple([]);
 const labArg = z.tuple([LAB_ID]);
 
@@ -144,6 +171,8 @@ export const methods = {
   /** The view drew this many more characters of output: lets more flow. */
   'terminal:ack': { args: z.tuple([TERMINAL_ID, z.number().int().min(0).max(1e9)]), result: z.null() },
   'terminal:close': { args: z.tuple([TERMINAL_ID]), result: z.null() },
+  /** Runs the sandbox check on one lab, or (null) on every lab whose image is installed. Takes minutes. */
+  'audit:run': { args: z.tuple([LAB_ID.nullable()]), result: z.array(AuditReport) },
 } as const;
 export type MethodName = keyof typeof methods;
 export type MethodArgs<M extends MethodName> = z.infer<(typeof methods)[M]['args']>;
@@ -158,6 +187,7 @@ export const events = {
   /** Only ever delivered to the view that opened the terminal. */
   'terminal:data': TerminalData,
   'terminal:exit': TerminalExit,
+  'audit:progress': AuditProgress,
 } as const;
 export type EventName = keyof typeof events;
 export type EventPayload<E extends EventName> = z.infer<(typeof events)[E]>;
@@ -193,9 +223,10 @@ export interface LabApi {
     ack(terminalId: string, chars: number): Promise<null>;
     close(terminalId: string): Promise<null>;
   };
+  audit: { run(labId: string | null): Promise<AuditReport[]> };
   /** Subscribe to an event; the returned function unsubscribes. */
   on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
 }
 
 /** The exact top-level keys of LabApi: the preload contract test checks window.classlab against this. */
-export const API_KEYS = ['engine', 'images', 'labs', 'notebook', 'on', 'terminal'] as const;
+export const API_KEYS = ['audit', 'engine', 'images', 'labs', 'notebook', 'on', 'terminal'] as const;

@@ -140,6 +140,8 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
     server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
   });
   port = (server.address() as { port: number }).port;
+  // The sandbox check probes this port from inside a lab: it must be unreachable from there.
+  const forgetPort = opts.core.exposeHostPort(port);
   const url = `http://127.0.0.1:${port}/#token=${token}`;
   opts.log.info('bridge listening', { port });
 
@@ -149,6 +151,7 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
     token,
     stats: () => ({ clients: subscriptions.size, subscriptions: [...subscriptions.values()].reduce((n, s) => n + s.size, 0) }),
     close: async () => {
+      forgetPort();
       for (const ws of wss.clients) ws.terminate();
       wss.close();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));

@@ -2,7 +2,8 @@
 // the Electron main process, the bridge and the CLI all run this same object.
 import { EventEmitter } from 'node:events';
 import path from 'node:path';
-import type { EventName, EventPayload, ImageProgress, LabView } from '../api/contract';
+import type { AuditReport, EventName, EventPayload, ImageProgress, LabView } from '../api/contract';
+import { runAudit } from './audit';
 import { LabError } from '../api/errors';
 import { Engine } from './engine/engine';
 import { buildImage, imagePresent, pullImage } from './images/images';
@@ -62,6 +63,8 @@ class Core implements ClassLabCore {
   private eventStream: NodeJS.ReadableStream | null = null;
   private pendingReconcile = new Map<string, NodeJS.Timeout>();
   private closed = false;
+  private readonly hostPorts = new Set<number>();
+  private audit: { promise: Promise<AuditReport[]>; abort: AbortController } | null = null;
   private readonly terminals = new Terminals({
     data: (terminalId, data) => this.emit('terminal:data', { terminalId, data }),
     exit: (exit) => this.emit('terminal:exit', exit),
@@ -99,6 +102,7 @@ class Core implements ClassLabCore {
       'terminal:write': async (id, data) => (this.terminals.get(id).write(data), null),
       'terminal:resize': async (id, size) => (await this.terminals.get(id).resize(size), null),
       'terminal:ack': async (id, chars) => (this.terminals.get(id).ack(chars), null),
+      'audit:run': (labId) => this.runAudit(labId),
       'terminal:close': async (id) => {
         // Closing a terminal that already ended (the lab stopped meanwhile) is fine: it is closed.
         await this.terminals.find(id)?.close();
@@ -129,6 +133,11 @@ class Core implements ClassLabCore {
     return () => (this.events.off as (e: E, l: (...args: CoreEvents[E]) => void) => void)(event, l);
   }
 
+  exposeHostPort(port: number): () => void {
+    this.hostPorts.add(port);
+    return () => this.hostPorts.delete(port);
+  }
+
   stats(): { terminals: number; listeners: number } {
     return { terminals: this.terminals.count(), listeners: this.events.eventNames().reduce((n, e) => n + this.events.listenerCount(e), 0) };
   }
@@ -143,6 +152,9 @@ class Core implements ClassLabCore {
     for (const t of this.pendingReconcile.values()) clearTimeout(t);
     this.stopWatching();
     for (const lab of this.labs.values()) lab.abort?.abort(new LabError('BUSY', 'ClassLab is closing.'));
+    // A sandbox check in progress removes its throw-away labs as it stops.
+    this.audit?.abort.abort(new LabError('BUSY', 'ClassLab is closing.'));
+    await this.audit?.promise.catch(() => undefined);
     // A terminal's shell would outlive ClassLab inside the container: end them (the labs keep running).
     await this.terminals.closeAll().catch(() => undefined);
     await Promise.allSettled([...this.labs.values()].map((l) => l.opPromise));
@@ -237,6 +249,54 @@ class Core implements ClassLabCore {
       { labId, container: lab.containers.names.container, user: lab.profile.server.user, workdir: lab.profile.server.workspace },
       size,
     );
+  }
+
+  /**
+   * The sandbox check: for one lab, or every lab whose image is here, a throw-away lab from its profile
+   * is attacked as a student would attack it (see core/audit). The user's own labs are not touched.
+   */
+  private runAudit(labId: string | null): Promise<AuditReport[]> {
+    const docker = this.engine.docker();
+    if (this.audit) return this.audit.promise;
+    const targets = labId ? [this.lab(labId)] : [...this.labs.values()];
+    const abort = new AbortController();
+    const promise = (async () => {
+      const reports: AuditReport[] = [];
+      for (const lab of targets) {
+        const startedAt = Date.now();
+        const report = (results: AuditReport['results'], problem: string | null): AuditReport => ({
+          labId: lab.profile.id,
+          title: lab.profile.title,
+          results,
+          allBlocked: problem === null && results.length > 0 && results.every((r) => r.blocked),
+          problem,
+          startedAt,
+          finishedAt: Date.now(),
+        });
+        if (!(await imagePresent(docker, lab.profile.image)) || !(await imagePresent(docker, GATE_IMAGE))) {
+          // Not a pass: a lab that could not be checked says so (and `classlab audit` fails).
+          reports.push(report([], `The image of ${lab.profile.title} is not on this computer: build it first, then run the check.`));
+          continue;
+        }
+        this.emit('audit:progress', { labId: lab.profile.id, stage: 'starting', result: null });
+        const results = await runAudit({
+          docker: () => this.engine.docker(),
+          profile: lab.profile,
+          namespace: this.namespace,
+          log: this.opts.log,
+          hostPorts: [...this.hostPorts],
+          signal: abort.signal,
+          onProgress: (result) => this.emit('audit:progress', { labId: lab.profile.id, stage: 'result', result }),
+        });
+        reports.push(report(results, null));
+        this.emit('audit:progress', { labId: lab.profile.id, stage: 'done', result: null });
+      }
+      return reports;
+    })().finally(() => {
+      this.audit = null;
+    });
+    this.audit = { promise, abort };
+    return promise;
   }
 
   /** A start that failed: keep the last log lines, stop what was started, and say why. */
@@ -468,12 +528,16 @@ class Core implements ClassLabCore {
   }
 
   private lastProgressAt = new Map<string, number>();
+  private lastProgressStep = new Map<string, string | null>();
   private setProgress(lab: LabRecord, progress: ImageProgress): void {
     lab.view = { ...lab.view, progress };
-    // Build logs can come hundreds of lines a second: at most ~8 updates a second reach the UI.
+    // Build logs can come hundreds of lines a second: at most ~8 updates a second reach the UI, plus one
+    // for every new step (a cached build passes all its steps in a few milliseconds).
     const now = Date.now();
     const last = this.lastProgressAt.get(lab.profile.id) ?? 0;
-    if (!progress.done && now - last < 120) return;
+    const newStep = progress.step !== this.lastProgressStep.get(lab.profile.id);
+    this.lastProgressStep.set(lab.profile.id, progress.step);
+    if (!progress.done && !newStep && now - last < 120) return;
     this.lastProgressAt.set(lab.profile.id, now);
     this.emit('images:progress', progress);
     this.emit('labs:changed', lab.view);

@@ -10,6 +10,11 @@ export interface ClassLabCore {
   subscribe<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
   /** The notebook address (with token) of a ready lab, or null. */
   notebookUrl(labId: string): string | null;
+  /**
+   * A port on the host's 127.0.0.1 that this ClassLab serves (the bridge): the sandbox check probes it
+   * from inside a lab. Returns the function that forgets it.
+   */
+  exposeHostPort(port: number): () => void;
   /** Live counts, for leak checks in tests and diagnostics. */
   stats(): { terminals: number; listeners: number };
   /** Stops timers, event streams and listeners. Lab containers keep running: they are adopted next time. */

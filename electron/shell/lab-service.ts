@@ -25,5 +25,6 @@ export function labServiceFor(core: CoreService, notebook: NotebookPort): LabSer
     'terminal:resize': (id, size) => core['terminal:resize'](id, size),
     'terminal:ack': (id, chars) => core['terminal:ack'](id, chars),
     'terminal:close': (id) => core['terminal:close'](id),
+    'audit:run': (labId) => core['audit:run'](labId),
   };
 }

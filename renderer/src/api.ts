@@ -26,6 +26,7 @@ function unavailableApi(message: string): LabApi {
     images: { prepare: fail },
     notebook: { show: fail, hide: fail },
     terminal: { open: fail, write: fail, resize: fail, ack: fail, close: fail },
+    audit: { run: fail },
     on: () => () => {},
   };
 }

@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { createClassLab, type ClassLabOptions } from '../../electron/core/classlab';
 import { createSettingsStore } from '../../electron/core/settings';
 import { demuxLogs } from '../../electron/core/labs/containers';
+import { detachNamespaceDisks } from '../../electron/core/sandbox/disk';
 import type { ClassLabCore, Logger } from '../../electron/core/types';
 
 export const docker = new Docker({ socketPath: '/var/run/docker.sock' });
@@ -43,6 +44,8 @@ export async function removeNamespace(namespace: string): Promise<void> {
   const filter = { label: [`classlab.instance=${namespace}`] };
   const containers = await docker.listContainers({ all: true, filters: filter });
   await Promise.all(containers.map((c) => docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined)));
+  // Workspaces are loop-attached disk images: detach them before their volumes go.
+  await detachNamespaceDisks(docker, namespace).catch(() => undefined);
   const { Volumes } = await docker.listVolumes({ filters: filter });
   await Promise.all((Volumes ?? []).map((v) => docker.getVolume(v.Name).remove().catch(() => undefined)));
   const networks = await docker.listNetworks({ filters: filter });

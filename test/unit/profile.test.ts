@@ -10,7 +10,7 @@ describe('lab profile schema', () => {
     const p = Profile.parse(good);
     expect(p.network).toBe('none');
     expect(p.server.user).toBe('1000:1000');
-    expect(p.resources).toEqual({ memoryMiB: 2048, cpus: 1, pids: 512 });
+    expect(p.resources).toEqual({ memoryMiB: 2048, cpus: 1, pids: 512, diskMiB: 2048 });
     expect(p.server.socket).toBe('/run/classlab/notebook.sock');
     expect(p.mounts).toEqual([]);
   });

@@ -5,6 +5,8 @@ import { randomBytes } from 'node:crypto';
 import { LabError } from '../../api/errors';
 import type { Profile } from '../profiles/schema';
 import { GATE_PORT, gateContainerSpec, labContainerSpec, labNetworkSpec } from '../sandbox/policy';
+import { WorkspaceDisk, type DiskState } from '../sandbox/disk';
+import { chooseRuntime, engineSecurity } from '../sandbox/engine-security';
 import { imageId } from '../images/images';
 import { LABEL, labLabels, labNames, profileFingerprint, type LabNames } from './naming';
 import type { ContainerState, Observation } from './state';
@@ -22,6 +24,8 @@ type Inspect = Docker.ContainerInspectInfo;
 
 export class LabContainers {
   readonly names: LabNames;
+  /** The size-limited workspace (see sandbox/disk.ts). */
+  readonly disk: WorkspaceDisk;
 
   constructor(
     private readonly docker: () => Docker,
@@ -29,6 +33,7 @@ export class LabContainers {
     private readonly namespace: string,
   ) {
     this.names = labNames(namespace, profile.id);
+    this.disk = new WorkspaceDisk(docker, profile, namespace, this.names);
   }
 
   async details(): Promise<LabDetails> {
@@ -61,7 +66,7 @@ export class LabContainers {
    */
   async start(): Promise<{ port: number; token: string }> {
     const docker = this.docker();
-    await this.ensureVolumes(docker);
+    await this.ensureVolumes();
     if (this.profile.network === 'internet') await this.ensureNetwork(docker);
 
     let lab = await inspectOrNull(docker, this.names.container);
@@ -74,7 +79,9 @@ export class LabContainers {
     if (!lab || !token) {
       if (lab) await docker.getContainer(this.names.container).remove({ force: true });
       token = randomBytes(24).toString('hex');
-      await docker.createContainer(labContainerSpec({ profile: this.profile, names: this.names, namespace: this.namespace, token }));
+      const engine = await engineSecurity(docker);
+      const security = { seccomp: engine.seccomp, runtime: chooseRuntime(this.profile, engine) };
+      await docker.createContainer(labContainerSpec({ profile: this.profile, names: this.names, namespace: this.namespace, token, security }));
       lab = await inspectOrNull(docker, this.names.container);
     }
     if (lab?.State.Status !== 'running') await startContainer(docker, this.names.container);
@@ -134,9 +141,29 @@ export class LabContainers {
     return stateOf(await inspectOrNull(this.docker(), this.names.container)) === 'running';
   }
 
-  private async ensureVolumes(docker: Docker): Promise<void> {
+  /**
+   * Deletes the lab for good: its containers, network, the workspace with its disk, and the socket
+   * volume. Not a reset (a reset is removeContainers and keeps the workspace); for an explicit
+   * "delete this workspace" and for throw-away labs.
+   */
+  async removeEverything(): Promise<void> {
+    await this.removeContainers();
+    await this.disk.remove();
+    try {
+      await this.docker().getVolume(this.names.runVolume).remove();
+    } catch (err) {
+      if (statusOf(err) !== 404) throw err;
+    }
+  }
+
+  /**
+   * Makes the lab's volumes ready: the workspace disk is made the first time and (re-)attached every
+   * time, which after a reboot is what brings it back. Safe to call at any time, also at ClassLab's start.
+   */
+  async ensureVolumes(): Promise<DiskState> {
+    const docker = this.docker();
     const [uid, gid] = this.profile.server.user.split(':');
-    await ensureVolume(docker, { Name: this.names.workspaceVolume, Labels: labLabelsNoFingerprint(this.namespace, this.profile, 'workspace') });
+    const disk = await this.disk.ensure();
     // The notebook's socket lives on a tiny tmpfs shared by the lab and its gate, owned by the lab user.
     await ensureVolume(docker, {
       Name: this.names.runVolume,
@@ -144,6 +171,7 @@ export class LabContainers {
       Driver: 'local',
       DriverOpts: { type: 'tmpfs', device: 'tmpfs', o: `size=1m,uid=${uid},gid=${gid},mode=0700` },
     });
+    return disk;
   }
 
   private async ensureNetwork(docker: Docker): Promise<void> {
@@ -157,7 +185,7 @@ export class LabContainers {
 }
 
 /** Volumes outlive profile changes, so they carry no fingerprint. */
-function labLabelsNoFingerprint(namespace: string, profile: Profile, role: 'workspace' | 'run'): Record<string, string> {
+function labLabelsNoFingerprint(namespace: string, profile: Profile, role: 'run'): Record<string, string> {
   const { [LABEL.profile]: _omit, ...rest } = labLabels(namespace, profile, role);
   return rest;
 }

@@ -53,9 +53,19 @@ export const Profile = z.object({
       memoryMiB: z.number().int().min(128).max(262144).default(2048),
       cpus: z.number().min(0.1).max(128).default(1),
       pids: z.number().int().min(32).max(32768).default(512),
+      /**
+       * The hard size limit of the workspace (a loop-backed ext4 file system per lab). Fixed when the
+       * workspace is first made; a later change applies to new workspaces only.
+       */
+      diskMiB: z.number().int().min(32).max(1048576).default(2048),
     })
     .prefault({}),
   network: z.enum(['none', 'internet']).default('none'),
+  /**
+   * The container runtime: 'runc' (Docker's default), 'runsc' (gVisor, a user-space kernel between the lab
+   * and the host's kernel), or 'auto': gVisor when the engine has it, runc otherwise.
+   */
+  runtime: z.enum(['auto', 'runc', 'runsc']).default('auto'),
   mounts: z.array(Mount).max(8).default([]),
   /** Stop the lab after this many idle minutes; 0 never. */
   idleMinutes: z.number().int().min(0).max(10080).default(60),

@@ -6,6 +6,8 @@ import path from 'node:path';
 import type Docker from 'dockerode';
 import type { Profile } from '../profiles/schema';
 import { labLabels, type LabNames } from '../labs/naming';
+import type { LabRuntime } from './engine-security';
+import { seccompSecurityOpt } from './seccomp';
 
 export const GATE_IMAGE = 'classlab/gate:1';
 export const GATE_PORT = '8888/tcp';
@@ -18,26 +20,49 @@ export interface LabSpecInput {
   namespace: string;
   /** The notebook token; passed by environment only (never a command line, never a log). */
   token: string;
+  /**
+   * What the engine offers (see engine-security.ts). Without it the lab gets Docker's own seccomp
+   * profile and runc: the floor, as before.
+   */
+  security?: { seccomp: boolean; runtime: LabRuntime };
 }
 
-const CAPPED_LOGS = { Type: 'json-file', Config: { 'max-size': '1m', 'max-file': '2' } };
+export const CAPPED_LOGS = { Type: 'json-file', Config: { 'max-size': '1m', 'max-file': '2' } };
+
+/**
+ * Sizes of the writable scratch places inside the read-only root, in MiB. tmpfs pages count against the
+ * lab's memory limit and cannot be swapped out, so together they stay well below it: a full /tmp must
+ * not push the notebook out of memory.
+ */
+export function scratchSizesMiB(memoryMiB: number): { tmp: number; varTmp: number; home: number; run: number; shm: number } {
+  const part = (fraction: number, max: number) => Math.max(8, Math.min(max, Math.floor(memoryMiB * fraction)));
+  return { tmp: part(1 / 8, 256), varTmp: part(1 / 32, 64), home: part(1 / 32, 64), run: 8, shm: part(1 / 32, 64) };
+}
 
 /** Writable places inside a read-only root, each size-capped so they cannot fill the host. */
 export function labTmpfs(profile: Profile): Record<string, string> {
   const [uid, gid] = profile.server.user.split(':');
   const home = path.posix.dirname(profile.server.workspace);
+  const size = scratchSizesMiB(profile.resources.memoryMiB);
   const tmpfs: Record<string, string> = {
-    '/tmp': 'rw,nosuid,nodev,size=256m,mode=1777',
-    '/var/tmp': 'rw,nosuid,nodev,size=64m,mode=1777',
+    '/tmp': `rw,nosuid,nodev,size=${size.tmp}m,mode=1777`,
+    '/var/tmp': `rw,nosuid,nodev,size=${size.varTmp}m,mode=1777`,
+    // /run belongs to root (the lab user cannot write there); the notebook's socket folder is a volume
+    // mounted inside it.
+    '/run': `rw,nosuid,nodev,noexec,size=${size.run}m,mode=0755`,
   };
   // The home folder (shell history, caches, kernel settings) is scratch space; the student's files live
   // in the workspace volume mounted inside it.
-  if (home !== '/') tmpfs[home] = `rw,nosuid,nodev,size=64m,uid=${uid},gid=${gid},mode=0755`;
+  if (home !== '/' && !(home in tmpfs)) tmpfs[home] = `rw,nosuid,nodev,size=${size.home}m,uid=${uid},gid=${gid},mode=0755`;
   return tmpfs;
 }
 
-export function labContainerSpec({ profile, names, namespace, token }: LabSpecInput): Docker.ContainerCreateOptions {
+export function labContainerSpec({ profile, names, namespace, token, security }: LabSpecInput): Docker.ContainerCreateOptions {
   const memory = profile.resources.memoryMiB * MiB;
+  const securityOpt = ['no-new-privileges:true'];
+  // ClassLab's own, stricter allowlist where the engine supports seccomp (see seccomp.ts). gVisor filters
+  // system calls in its own kernel and ignores a container profile, so it gets none.
+  if (security?.seccomp && security.runtime === 'runc') securityOpt.push(seccompSecurityOpt());
   const socketDir = path.posix.dirname(profile.server.socket);
   return {
     name: names.container,
@@ -57,11 +82,12 @@ export function labContainerSpec({ profile, names, namespace, token }: LabSpecIn
     HostConfig: {
       NetworkMode: profile.network === 'none' ? 'none' : names.network,
       CapDrop: ['ALL'],
-      SecurityOpt: ['no-new-privileges:true'],
+      SecurityOpt: securityOpt,
       Privileged: false,
+      ...(security?.runtime === 'runsc' ? { Runtime: 'runsc' } : {}),
       ReadonlyRootfs: true,
       Tmpfs: labTmpfs(profile),
-      ShmSize: 64 * MiB,
+      ShmSize: scratchSizesMiB(profile.resources.memoryMiB).shm * MiB,
       PidsLimit: profile.resources.pids,
       Memory: memory,
       // Equal to Memory: no swap on top, so the memory limit is the limit.

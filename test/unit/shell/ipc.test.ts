@@ -61,6 +61,7 @@ function fakeCore() {
     'terminal:resize': async () => null,
     'terminal:ack': async () => null,
     'terminal:close': async () => null,
+    'audit:run': async () => [],
   };
   const subscribe = <E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): (() => void) => {
     emitter.on(event, listener);

@@ -1,0 +1,363 @@
+// The workspace's hard size limit: a loop-backed ext4 file system per lab.
+//
+// Measured on these machines (STACK-NOTES): overlay2 quotas need XFS, and Docker's local volume driver
+// cannot loop-mount a file. What holds is an ext4 image file attached to a loop device, with a local
+// volume of type ext4 on that device; a student's `dd` stops at the image's size with ENOSPC.
+//
+//   <ns>-<lab>-disk        a plain Docker volume that holds the image file `workspace.ext4`. Living in a
+//                          volume, it is wherever the engine keeps its data: on the Linux host, or in
+//                          Docker Desktop's VM, which is where the loop device and the mount must be.
+//   /dev/classlab/<ns>-<lab>-workspace
+//                          a symbolic link, made by the helper, to the loop device (/dev/loopN) that the
+//                          image is attached to. /dev is a devtmpfs: the link vanishes with a reboot, just
+//                          like the attachment, so it can never point at another lab's disk.
+//   <ns>-<lab>-workspace   a local volume `type=ext4, device=<that link>`: the engine mounts whatever the
+//                          link points to when the lab starts. The volume never goes stale when the loop
+//                          number changes after a reboot; only the link is renewed.
+//
+// The loop device is attached by a short-lived helper container that runs one fixed script (below) with
+// positional arguments, as root inside the container but with every capability dropped, no network,
+// no-new-privileges and Docker's seccomp profile: the only extra it gets is access to loop devices
+// (device cgroup `b 7:* rwm`, /dev/loop-control) and the host's /dev to see the loop nodes. Measured here
+// (kernel 6.x): LOOP_CTL_GET_FREE and LOOP_CONFIGURE need no capability; the device nodes' permissions and
+// the device cgroup are the gate. Its image is ClassLab's gate image (Debian bookworm-slim, whose
+// required packages include losetup, flock and mkfs.ext4), which is on every machine that runs a lab.
+import type Docker from 'dockerode';
+import { LabError } from '../../api/errors';
+import type { Profile } from '../profiles/schema';
+import { LABEL, LABEL_SCHEMA_VERSION, type LabNames } from '../labs/naming';
+import { demuxLogs } from '../labs/containers';
+import { GATE_IMAGE } from './policy';
+
+export const DISK_HELPER_IMAGE = GATE_IMAGE;
+export const DISK_FILE = 'workspace.ext4';
+export const DISK_LINK_DIR = '/dev/classlab';
+/** Label on the workspace volume: 'loop' when it is size-limited, absent on volumes made before. */
+export const DISK_LABEL = 'classlab.disk';
+export const DISK_SIZE_LABEL = 'classlab.disk.mib';
+const MiB = 1024 * 1024;
+
+export interface DiskNames {
+  /** The plain volume that holds the image file. */
+  diskVolume: string;
+  /** The size-limited volume the lab mounts (the lab's usual workspace volume name). */
+  workspaceVolume: string;
+  /** The link in /dev that points at the loop device. */
+  link: string;
+}
+
+export function diskNames(names: LabNames): DiskNames {
+  const base = names.workspaceVolume.replace(/-workspace$/, '');
+  return { diskVolume: `${base}-disk`, workspaceVolume: names.workspaceVolume, link: `${DISK_LINK_DIR}/${names.workspaceVolume}` };
+}
+
+/**
+ * The helper's one script. Arguments are positional ($1 operation, $2 link name, $3 size in MiB, $4
+ * owner uid:gid), never spliced into the text, and each is checked again here. A lock file serializes
+ * helpers of the same disk (the app and the CLI may both open a lab): two loop devices on one image
+ * would corrupt it.
+ */
+export const DISK_SCRIPT = `set -eu
+op="$1"; name="$2"; mib="$3"; owner="$4"
+case "$name" in (*[!a-z0-9-]*|'') echo "bad name" >&2; exit 64;; esac
+case "$mib" in (*[!0-9]*|'') echo "bad size" >&2; exit 64;; esac
+case "$owner" in (*[!0-9:]*|'') echo "bad owner" >&2; exit 64;; esac
+img=/disk/${DISK_FILE}; link=${DISK_LINK_DIR}/"$name"
+exec 9>/disk/lock
+flock -w 60 9
+attached() { losetup -j "$img" | cut -d: -f1; }
+make() {
+  rm -f "$img.new"
+  truncate -s "$mib"M "$img.new"
+  mkfs.ext4 -q -F -m 0 -L classlab -E root_owner="$owner" "$img.new"
+  mv "$img.new" "$img"
+  echo "created $mib"
+}
+# Orphans: loop devices whose workspace image was deleted (its volume removed without a detach) are
+# detached, and links that no longer point at an attached workspace image are removed, so a link can
+# never lead to a loop device that is later reused for another lab's disk.
+gc() {
+  for f in /sys/block/loop*/loop/backing_file; do
+    [ -r "$f" ] || continue
+    case "$(cat "$f")" in
+      (*/${DISK_FILE}" (deleted)") d=/dev/$(basename "$(dirname "$(dirname "$f")")"); losetup -d "$d" 2>/dev/null && echo "orphan $d" ;;
+    esac
+  done
+  for l in ${DISK_LINK_DIR}/*; do
+    [ -L "$l" ] || continue
+    t=$(readlink "$l"); b=/sys/block/$(basename "$t")/loop/backing_file
+    if [ ! -r "$b" ]; then rm -f "$l"; continue; fi
+    case "$(cat "$b")" in (*/${DISK_FILE}) ;; (*) rm -f "$l" ;; esac
+  done
+}
+attach() {
+  gc
+  dev=$(attached | head -n 1)
+  [ -n "$dev" ] || dev=$(losetup -f --show "$img")
+  mkdir -p ${DISK_LINK_DIR}
+  ln -sfn "$dev" "$link"
+  echo "device $dev"
+}
+case "$op" in
+  ensure) [ -e "$img" ] || make; attach ;;
+  detach) for d in $(attached); do losetup -d "$d"; echo "detached $d"; done; rm -f "$link" ;;
+  gc) gc ;;
+  check) [ -e "$img" ] && echo "image yes" || echo "image no"; for d in $(attached); do echo "device $d"; done; [ -L "$link" ] && echo "link $(readlink "$link")" || true ;;
+  *) echo "bad op" >&2; exit 64 ;;
+esac
+`;
+
+export type DiskOp = 'ensure' | 'detach' | 'check' | 'gc';
+
+function diskLabels(namespace: string, profile: Profile, role: string): Record<string, string> {
+  return { [LABEL.lab]: profile.id, [LABEL.role]: role, [LABEL.instance]: namespace, [LABEL.schema]: LABEL_SCHEMA_VERSION };
+}
+
+/** Pure: the helper container for one operation on one lab's disk (or, for 'gc', on none). */
+export function diskHelperSpec(op: DiskOp, opts: { profile: Profile; namespace: string; disk: DiskNames | null }): Docker.ContainerCreateOptions {
+  const { profile, namespace, disk } = opts;
+  const linkName = disk ? disk.link.slice(DISK_LINK_DIR.length + 1) : 'none';
+  return {
+    Image: DISK_HELPER_IMAGE,
+    User: '0:0',
+    Entrypoint: ['/bin/sh', '-c', DISK_SCRIPT, 'classlab-disk'],
+    Cmd: [op, linkName, String(profile.resources.diskMiB), profile.server.user],
+    Labels: diskLabels(namespace, profile, 'disk-helper'),
+    NetworkDisabled: true,
+    HostConfig: {
+      NetworkMode: 'none',
+      CapDrop: ['ALL'],
+      SecurityOpt: ['no-new-privileges:true'],
+      Privileged: false,
+      ReadonlyRootfs: true,
+      Devices: [{ PathOnHost: '/dev/loop-control', PathInContainer: '/dev/loop-control', CgroupPermissions: 'rw' }],
+      DeviceCgroupRules: ['b 7:* rw'],
+      PidsLimit: 64,
+      Memory: 128 * MiB,
+      MemorySwap: 128 * MiB,
+      LogConfig: { Type: 'json-file', Config: { 'max-size': '1m', 'max-file': '1' } },
+      RestartPolicy: { Name: 'no' },
+      ...(disk ? {} : { Tmpfs: { '/disk': 'rw,nosuid,nodev,noexec,size=1m' } }),
+      Mounts: [
+        ...(disk ? [{ Type: 'volume' as const, Source: disk.diskVolume, Target: '/disk', ReadOnly: false }] : []),
+        // The host's /dev (or the Docker VM's): where the kernel makes /dev/loopN and where the link lives.
+        { Type: 'bind', Source: '/dev', Target: '/dev', ReadOnly: false },
+      ],
+    },
+  };
+}
+
+/** Pure: the size-limited workspace volume on the link. */
+export function workspaceVolumeSpec(opts: { profile: Profile; namespace: string; disk: DiskNames }): {
+  Name: string;
+  Driver: string;
+  DriverOpts: Record<string, string>;
+  Labels: Record<string, string>;
+} {
+  const { profile, namespace, disk } = opts;
+  return {
+    Name: disk.workspaceVolume,
+    Driver: 'local',
+    DriverOpts: { type: 'ext4', device: disk.link, o: 'nosuid,nodev' },
+    Labels: { ...diskLabels(namespace, profile, 'workspace'), [DISK_LABEL]: 'loop', [DISK_SIZE_LABEL]: String(profile.resources.diskMiB) },
+  };
+}
+
+/** What the helper printed, as facts. */
+export function parseHelperOutput(lines: string[]): { created: boolean; device: string | null; image: boolean | null; link: string | null } {
+  let device: string | null = null;
+  let created = false;
+  let image: boolean | null = null;
+  let link: string | null = null;
+  for (const line of lines) {
+    const m = /^device (\/dev\/loop\d+)$/.exec(line.trim());
+    if (m) device = m[1] ?? null;
+    if (/^created \d+$/.test(line.trim())) created = true;
+    if (line.trim() === 'image yes') image = true;
+    if (line.trim() === 'image no') image = false;
+    const l = /^link (\S+)$/.exec(line.trim());
+    if (l) link = l[1] ?? null;
+  }
+  return { created, device, image, link };
+}
+
+export interface DiskState {
+  /** 'loop': the workspace has a hard limit; 'none': a plain volume (made before, or the engine cannot). */
+  kind: 'loop' | 'none';
+  sizeMiB: number | null;
+  device: string | null;
+  /** Why there is no limit, in plain words, when kind is 'none'. */
+  reason: string | null;
+}
+
+/** Runs the helper once and returns its output; throws with the output when it fails. */
+export async function runDiskHelper(docker: Docker, op: DiskOp, opts: { profile: Profile; namespace: string; disk: DiskNames | null }, timeoutMs = 120_000): Promise<string[]> {
+  const container = await docker.createContainer(diskHelperSpec(op, opts));
+  try {
+    await container.start();
+    const waited = await Promise.race([
+      container.wait() as Promise<{ StatusCode: number }>,
+      new Promise<null>((resolve) => setTimeout(() => resolve(null), timeoutMs).unref()),
+    ]);
+    const buf = (await container.logs({ stdout: true, stderr: true, follow: false })) as unknown as Buffer;
+    const lines = demuxLogs(buf);
+    if (waited === null) throw new LabError('START_FAILED', `The workspace disk helper (${op}) did not finish within ${timeoutMs / 1000} s.`);
+    if (waited.StatusCode !== 0) {
+      throw new LabError('START_FAILED', `The workspace disk helper (${op}) failed: ${lines.slice(-5).join(' | ') || `exit ${waited.StatusCode}`}`);
+    }
+    return lines;
+  } finally {
+    await container.remove({ force: true }).catch(() => undefined);
+  }
+}
+
+async function volumeOrNull(docker: Docker, name: string): Promise<Docker.VolumeInspectInfo | null> {
+  try {
+    return (await docker.getVolume(name).inspect()) as Docker.VolumeInspectInfo;
+  } catch (err) {
+    if ((err as { statusCode?: number }).statusCode === 404) return null;
+    throw err;
+  }
+}
+
+async function ensurePlainVolume(docker: Docker, name: string, labels: Record<string, string>): Promise<void> {
+  if (await volumeOrNull(docker, name)) return;
+  await docker.createVolume({ Name: name, Labels: labels });
+}
+
+/**
+ * One lab's workspace disk. `ensure()` makes the workspace volume ready to mount: the first time it makes
+ * the image (mkfs.ext4, the lab user as owner), every time it attaches the image to a loop device (after a
+ * reboot that is a re-attach) and points the link at it. `remove()` deletes the workspace for good:
+ * only for an explicit deletion, never for a reset.
+ */
+export class WorkspaceDisk {
+  readonly disk: DiskNames;
+  private pending: Promise<DiskState> | null = null;
+
+  constructor(
+    private readonly docker: () => Docker,
+    private readonly profile: Profile,
+    private readonly namespace: string,
+    names: LabNames,
+  ) {
+    this.disk = diskNames(names);
+  }
+
+  /** Serialized per object; helpers of different ClassLabs are serialized by the helper's lock. */
+  ensure(): Promise<DiskState> {
+    if (!this.pending) this.pending = this.doEnsure().finally(() => (this.pending = null));
+    return this.pending;
+  }
+
+  private async doEnsure(): Promise<DiskState> {
+    const docker = this.docker();
+    const opts = { profile: this.profile, namespace: this.namespace, disk: this.disk };
+    const existing = await volumeOrNull(docker, this.disk.workspaceVolume);
+    if (existing && existing.Labels?.[DISK_LABEL] !== 'loop') {
+      // A workspace made before disk limits: keep using it as it is (never swap a student's files for an
+      // empty disk); deleting and recreating the workspace gives it a limit.
+      return { kind: 'none', sizeMiB: null, device: null, reason: 'This workspace was made before ClassLab limited workspace sizes; it has no size limit until it is deleted and made again.' };
+    }
+    await ensurePlainVolume(docker, this.disk.diskVolume, diskLabels(this.namespace, this.profile, 'disk'));
+    let lines: string[];
+    try {
+      lines = await runDiskHelper(docker, 'ensure', opts);
+    } catch (err) {
+      if (existing) {
+        // The disk exists: failing to attach it must stop the start, not hide the student's files.
+        throw new LabError('START_FAILED', `The lab's workspace disk could not be attached: ${(err as Error).message}`);
+      }
+      // A first start on an engine that cannot attach loop devices (rootless engines, some VMs): the lab
+      // still opens, on a plain volume, and the sandbox check says that the limit is missing.
+      await docker.getVolume(this.disk.diskVolume).remove().catch(() => undefined);
+      await ensurePlainVolume(docker, this.disk.workspaceVolume, { ...diskLabels(this.namespace, this.profile, 'workspace'), [DISK_LABEL]: 'none' });
+      return { kind: 'none', sizeMiB: null, device: null, reason: `This Docker engine cannot attach a size-limited workspace disk (${(err as Error).message}); the workspace has no size limit.` };
+    }
+    const out = parseHelperOutput(lines);
+    if (!out.device) throw new LabError('START_FAILED', `The workspace disk helper gave no device: ${lines.join(' | ')}`);
+    if (!existing) await docker.createVolume(workspaceVolumeSpec(opts));
+    const size = Number(existing?.Labels?.[DISK_SIZE_LABEL] ?? this.profile.resources.diskMiB);
+    return { kind: 'loop', sizeMiB: size, device: out.device, reason: null };
+  }
+
+  /** What is there now, without changing anything. */
+  async state(): Promise<DiskState> {
+    const v = await volumeOrNull(this.docker(), this.disk.workspaceVolume);
+    if (!v) return { kind: 'none', sizeMiB: null, device: null, reason: 'The workspace has not been made yet.' };
+    if (v.Labels?.[DISK_LABEL] !== 'loop') return { kind: 'none', sizeMiB: null, device: null, reason: 'The workspace has no size limit.' };
+    return { kind: 'loop', sizeMiB: Number(v.Labels[DISK_SIZE_LABEL]), device: null, reason: null };
+  }
+
+  /**
+   * Deletes the workspace and its disk: the volume (which must not be in use: remove the lab's containers
+   * first), the loop device and its link, and the image file. Idempotent.
+   */
+  async remove(): Promise<void> {
+    const docker = this.docker();
+    const opts = { profile: this.profile, namespace: this.namespace, disk: this.disk };
+    try {
+      await docker.getVolume(this.disk.workspaceVolume).remove();
+    } catch (err) {
+      if ((err as { statusCode?: number }).statusCode !== 404) throw err;
+    }
+    if (await volumeOrNull(docker, this.disk.diskVolume)) {
+      await runDiskHelper(docker, 'detach', opts);
+      try {
+        await docker.getVolume(this.disk.diskVolume).remove();
+      } catch (err) {
+        if ((err as { statusCode?: number }).statusCode !== 404) throw err;
+      }
+    }
+  }
+}
+
+/**
+ * Detaches every loop device of a namespace's disks (a device still mounted is freed when it is
+ * unmounted). Call before removing the namespace's volumes, as tests and the audit do: removing a disk
+ * volume alone leaves its loop device holding the deleted image.
+ */
+export async function detachNamespaceDisks(docker: Docker, namespace: string): Promise<void> {
+  const { Volumes } = await docker.listVolumes({ filters: { label: [`${LABEL.instance}=${namespace}`, `${LABEL.role}=disk`] } });
+  for (const v of Volumes ?? []) {
+    const lab = v.Labels?.[LABEL.lab];
+    if (!lab) continue;
+    const base = v.Name.replace(/-disk$/, '');
+    const disk: DiskNames = { diskVolume: v.Name, workspaceVolume: `${base}-workspace`, link: `${DISK_LINK_DIR}/${base}-workspace` };
+    const profile = { id: lab, resources: { diskMiB: 32 }, server: { user: '1000:1000' } } as Profile;
+    await runDiskHelper(docker, 'detach', { profile, namespace, disk }).catch(() => undefined);
+  }
+}
+
+/**
+ * Detaches loop devices whose workspace image is gone (its volume was removed without a detach) and
+ * removes links that lead nowhere. Every disk `ensure` does this as well; this is for clean-ups.
+ */
+export async function collectDiskOrphans(docker: Docker, namespace: string): Promise<string[]> {
+  const profile = { id: 'gc', resources: { diskMiB: 32 }, server: { user: '1000:1000' } } as Profile;
+  return runDiskHelper(docker, 'gc', { profile, namespace, disk: null });
+}
+
+/** Size and free space of the workspace, read inside the running lab as the lab user (statfs). */
+export async function workspaceUsage(docker: Docker, container: string, profile: Profile): Promise<{ sizeBytes: number; freeBytes: number } | null> {
+  try {
+    const exec = await docker.getContainer(container).exec({
+      Cmd: ['stat', '-f', '-c', '%S %b %a', profile.server.workspace],
+      User: profile.server.user,
+      AttachStdout: true,
+      AttachStderr: true,
+    });
+    const stream = await exec.start({ hijack: true, stdin: false });
+    const chunks: Buffer[] = [];
+    await new Promise<void>((resolve, reject) => {
+      stream.on('data', (c: Buffer) => chunks.push(c));
+      stream.on('end', resolve);
+      stream.on('error', reject);
+    });
+    const [bs, blocks, avail] = demuxLogs(Buffer.concat(chunks)).join(' ').trim().split(/\s+/).map(Number);
+    if (!bs || blocks === undefined || avail === undefined || Number.isNaN(blocks) || Number.isNaN(avail)) return null;
+    return { sizeBytes: bs * blocks, freeBytes: bs * avail };
+  } catch {
+    return null;
+  }
+}

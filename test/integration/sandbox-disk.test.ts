@@ -1,0 +1,92 @@
+// The per-lab workspace disk on the real engine: a loop-backed ext4 volume that holds its size, is owned
+// by the lab user, survives a reset and a "reboot" (loop device detached), and goes away completely
+// when the workspace is deleted. Small sizes: 64 MiB.
+import { afterAll, describe, expect, it } from 'vitest';
+import { existsSync, readlinkSync } from 'node:fs';
+import { docker, execIn, removeNamespace, uniqueNamespace } from '../support/docker';
+import { Profile } from '../../electron/core/profiles/schema';
+import { LabContainers } from '../../electron/core/labs/containers';
+import { detachNamespaceDisks, runDiskHelper, workspaceUsage } from '../../electron/core/sandbox/disk';
+import { explainDiskFull } from '../../electron/core/sandbox/explain';
+
+const ns = uniqueNamespace('cldisk');
+const profile = Profile.parse({
+  id: 'disk',
+  title: 'Disk test',
+  image: 'classlab/python:1',
+  resources: { memoryMiB: 512, diskMiB: 64 },
+  server: { command: ['sleep', 'infinity'] },
+});
+const lab = new LabContainers(() => docker, profile, ns);
+const ws = profile.server.workspace;
+
+afterAll(async () => {
+  await lab.removeEverything().catch(() => undefined);
+  await detachNamespaceDisks(docker, ns);
+  await removeNamespace(ns);
+});
+
+async function startLab(): Promise<void> {
+  await lab.ensureVolumes();
+  // The lab's command here is a sleeper: no notebook, so start() gets no port from the gate. Start the
+  // lab container directly after ensureVolumes made its volumes.
+  await lab.start().catch((err: Error) => {
+    if (!/gate/.test(err.message)) throw err;
+  });
+}
+
+describe('workspace disk', () => {
+  it('makes a 64 MiB ext4 workspace owned by the lab user', async () => {
+    const state = await lab.ensureVolumes();
+    expect(state).toMatchObject({ kind: 'loop', sizeMiB: 64, reason: null });
+    expect(state.device).toMatch(/^\/dev\/loop\d+$/);
+    expect(readlinkSync(lab.disk.disk.link)).toBe(state.device);
+    await startLab();
+    const df = await execIn(lab.names.container, ['sh', '-c', `stat -f -c '%T' ${ws}; stat -c '%u:%g %a' ${ws}; df -m ${ws} | tail -n 1`], '1000:1000');
+    expect(df.out).toMatch(/^ext2\/ext3\n1000:1000 755\n/);
+    const usage = await workspaceUsage(docker, lab.names.container, profile);
+    expect(usage!.sizeBytes).toBeGreaterThan(40 * 1024 * 1024);
+    expect(usage!.sizeBytes).toBeLessThanOrEqual(64 * 1024 * 1024);
+  });
+
+  it('stops a student filling it, and says so in plain words', async () => {
+    const r = await execIn(lab.names.container, ['sh', '-c', `dd if=/dev/zero of=${ws}/fill bs=1M count=200 2>&1 | head -n 1; stat -c %s ${ws}/fill`], '1000:1000');
+    expect(r.out).toMatch(/No space left on device/);
+    expect(Number(r.out.trim().split('\n').at(-1))).toBeLessThanOrEqual(64 * 1024 * 1024);
+    const usage = await workspaceUsage(docker, lab.names.container, profile);
+    expect(explainDiskFull(usage!, 64)?.message).toMatch(/^Workspace full \(64 MiB\)/);
+    await execIn(lab.names.container, ['rm', '-f', `${ws}/fill`], '1000:1000');
+  });
+
+  it('keeps the files across a reset (containers removed and made again)', async () => {
+    await execIn(lab.names.container, ['sh', '-c', `echo kept > ${ws}/kept.txt`], '1000:1000');
+    await lab.removeContainers();
+    await startLab();
+    expect((await execIn(lab.names.container, ['cat', `${ws}/kept.txt`], '1000:1000')).out).toBe('kept');
+  });
+
+  it('re-attaches after a "reboot" (loop device and link gone) and finds the same files', async () => {
+    await lab.removeContainers();
+    await runDiskHelper(docker, 'detach', { profile, namespace: ns, disk: lab.disk.disk });
+    expect(existsSync(lab.disk.disk.link)).toBe(false);
+    const state = await lab.ensureVolumes();
+    expect(state.kind).toBe('loop');
+    expect(readlinkSync(lab.disk.disk.link)).toBe(state.device);
+    await startLab();
+    expect((await execIn(lab.names.container, ['cat', `${ws}/kept.txt`], '1000:1000')).out).toBe('kept');
+  });
+
+  it('deletes everything when the workspace is deleted: volumes, loop device, link', async () => {
+    const { device } = await lab.ensureVolumes();
+    await lab.removeEverything();
+    const { Volumes } = await docker.listVolumes({ filters: { label: [`classlab.instance=${ns}`] } });
+    expect((Volumes ?? []).map((v) => v.Name)).toEqual([]);
+    expect(existsSync(lab.disk.disk.link)).toBe(false);
+    // The loop device is free again (or reused by someone else's image, never ours).
+    const backing = `/sys/block/${device!.slice(5)}/loop/backing_file`;
+    if (existsSync(backing)) {
+      const { readFileSync } = await import('node:fs');
+      expect(readFileSync(backing, 'utf8')).not.toMatch(/\(deleted\)/);
+    }
+  });
+});
