@@ -76,6 +76,11 @@ export const LabView = z.object({
   reason: z.string().nullable(),
   /** The container's last log lines when a start failed. */
   logTail: z.array(z.string()),
+  /**
+   * A limit the running lab hit, in plain words ("Your lab ran out of memory (2 GiB) and the kernel
+   * was restarted…", "Workspace full (2 GiB)…", "Too many processes…"), or null.
+   */
+  notice: z.string().nullable(),
   progress: ImageProgress.nullable(),
   /** The notebook's address with its token, only while ready. */
   notebookUrl: z.string().nullable(),

@@ -8,13 +8,15 @@ import { LabError } from '../api/errors';
 import { Engine } from './engine/engine';
 import { buildImage, imagePresent, pullImage } from './images/images';
 import type { ProgressSnapshot } from './images/progress';
-import { LabContainers } from './labs/containers';
+import { demuxLogs, LabContainers } from './labs/containers';
 import { LABEL, NAMESPACE_PATTERN } from './labs/naming';
 import { notebookAnswers, waitForNotebook } from './labs/readiness';
 import { allowedActions, derivePhase, type Operation } from './labs/state';
 import { loadCatalog, type LoadedCatalog } from './profiles/catalog';
 import type { Profile } from './profiles/schema';
 import { GATE_IMAGE } from './sandbox/policy';
+import { explainDiskFull, explainEvent, explainProcesses } from './sandbox/explain';
+import { workspaceUsage } from './sandbox/disk';
 import type { SettingsStore } from './settings';
 import { Terminals } from './terminal/terminals';
 import type { ClassLabCore, CoreService, Logger } from './types';
@@ -41,6 +43,8 @@ interface LabRecord {
   op: Operation;
   opPromise: Promise<LabView> | null;
   abort: AbortController | null;
+  /** The last out-of-memory notice, kept until the user next opens, stops or resets the lab. */
+  oomNotice: string | null;
 }
 
 type CoreEvents = { [E in EventName]: [EventPayload<E>] };
@@ -88,6 +92,7 @@ class Core implements ClassLabCore {
         op: null,
         opPromise: null,
         abort: null,
+        oomNotice: null,
       });
     }
     this.service = {
@@ -175,7 +180,8 @@ class Core implements ClassLabCore {
         throw new LabError('IMAGE_MISSING', `The image of ${lab.profile.title} is not on this computer. ${lab.profile.build ? 'Build' : 'Pull'} it first.`);
       }
       this.opts.settings.update({ lastOpenedLab: id });
-      this.update(lab, { phase: 'starting', reason: null, logTail: [], notebookUrl: null });
+      lab.oomNotice = null;
+      this.update(lab, { phase: 'starting', reason: null, logTail: [], notebookUrl: null, notice: null });
       const started = Date.now();
       let port: number;
       let token: string;
@@ -321,7 +327,8 @@ class Core implements ClassLabCore {
     await this.cancelStart(lab);
     if (lab.op) throw busy(lab);
     return this.run(lab, 'stopping', async () => {
-      this.update(lab, { phase: 'stopping', reason: null, notebookUrl: null });
+      lab.oomNotice = null;
+      this.update(lab, { phase: 'stopping', reason: null, notebookUrl: null, notice: null });
       await lab.containers.stop();
       return this.refresh(lab);
     });
@@ -333,7 +340,8 @@ class Core implements ClassLabCore {
     await this.cancelStart(lab);
     if (lab.op) throw busy(lab);
     return this.run(lab, 'stopping', async () => {
-      this.update(lab, { phase: 'stopping', reason: 'Resetting: the container is recreated, the workspace is kept.', notebookUrl: null });
+      lab.oomNotice = null;
+      this.update(lab, { phase: 'stopping', reason: 'Resetting: the container is recreated, the workspace is kept.', notebookUrl: null, notice: null });
       await lab.containers.removeContainers();
       this.update(lab, { logTail: [] });
       return this.refresh(lab);
@@ -442,6 +450,7 @@ class Core implements ClassLabCore {
     if (lab.op || this.closed) return;
     try {
       const view = await this.refresh(lab);
+      if (view.phase === 'ready') await this.checkLimits(lab);
       // A lab running without an answering notebook yet (ClassLab restarted mid-start, or another ClassLab
       // is starting it): adopt it by waiting for the notebook. Nothing is started here.
       if (view.phase === 'starting' && !lab.op) void this.adopt(lab).catch(() => undefined);
@@ -449,6 +458,38 @@ class Core implements ClassLabCore {
       if (isEngineGone(err)) this.engine.suspect();
       else this.opts.log.warn('reconcile failed', { lab: lab.profile.id, error: (err as Error).message });
     }
+  }
+
+  /** Docker reported an out-of-memory kill in the lab: say so in plain words (never a silent death). */
+  private async onOutOfMemory(labId: string): Promise<void> {
+    const lab = this.labs.get(labId);
+    if (!lab) return;
+    // The event comes before any 'die': look a moment later whether the lab itself survived.
+    await new Promise((r) => setTimeout(r, 1000));
+    const running = await lab.containers.isRunning().catch(() => false);
+    const explained = explainEvent({ Action: 'oom' }, lab.profile, running);
+    if (!explained) return;
+    lab.oomNotice = explained.message;
+    this.opts.log.warn('lab ran out of memory', { lab: labId, running });
+    this.update(lab, { notice: explained.message });
+  }
+
+  /**
+   * While a lab runs: is its workspace full, or is it at its process limit? One cheap exec each time
+   * Docker is reconciled. A notice clears itself once the condition is gone; an out-of-memory notice
+   * stays until the user next acts on the lab.
+   */
+  private async checkLimits(lab: LabRecord): Promise<void> {
+    const docker = this.engine.docker();
+    const { container } = lab.containers.names;
+    const usage = await workspaceUsage(docker, container, lab.profile);
+    let notice = usage ? explainDiskFull(usage, lab.profile.resources.diskMiB)?.message ?? null : null;
+    if (!notice) {
+      const pids = await processCount(docker, container, lab.profile.server.user);
+      notice = pids === null ? null : (explainProcesses(pids, lab.profile)?.message ?? null);
+    }
+    notice ??= lab.oomNotice;
+    if (notice !== lab.view.notice) this.update(lab, { notice });
   }
 
   private reconcileAll(): Promise<void> {
@@ -475,8 +516,10 @@ class Core implements ClassLabCore {
         while ((nl = buffered.indexOf('\n')) >= 0) {
           const line = buffered.slice(0, nl);
           buffered = buffered.slice(nl + 1);
-          const labId = labOfEvent(line);
-          if (labId) this.scheduleReconcile(labId);
+          const event = parseEvent(line);
+          if (!event?.labId) continue;
+          if (event.action === 'oom' && event.role === 'lab') void this.onOutOfMemory(event.labId);
+          this.scheduleReconcile(event.labId);
         }
       });
       const ended = () => {
@@ -558,9 +601,10 @@ function initialView(profile: Profile): LabView {
     phase: 'stopped',
     reason: null,
     logTail: [],
+    notice: null,
     progress: null,
     notebookUrl: null,
-    resources: { ...profile.resources },
+    resources: { memoryMiB: profile.resources.memoryMiB, cpus: profile.resources.cpus, pids: profile.resources.pids },
     network: profile.network,
   };
 }
@@ -573,10 +617,11 @@ function busy(lab: LabRecord): LabError {
   return new LabError('BUSY', `${lab.profile.title} is ${lab.op ?? lab.view.phase}; wait until that is done.`);
 }
 
-function labOfEvent(line: string): string | null {
+function parseEvent(line: string): { labId: string | null; role: string | null; action: string } | null {
   try {
-    const ev = JSON.parse(line) as { Actor?: { Attributes?: Record<string, string> } };
-    return ev.Actor?.Attributes?.[LABEL.lab] ?? null;
+    const ev = JSON.parse(line) as { Action?: string; Actor?: { Attributes?: Record<string, string> } };
+    const attrs = ev.Actor?.Attributes ?? {};
+    return { labId: attrs[LABEL.lab] ?? null, role: attrs[LABEL.role] ?? null, action: ev.Action ?? '' };
   } catch {
     return null;
   }
@@ -585,4 +630,27 @@ function labOfEvent(line: string): string | null {
 function isEngineGone(err: unknown): boolean {
   const code = (err as { code?: string }).code;
   return code === 'ECONNREFUSED' || code === 'ENOENT' || code === 'ECONNRESET' || code === 'EPIPE' || (err instanceof LabError && err.code === 'ENGINE_DOWN');
+}
+
+/** Processes in the lab's cgroup (v2, then v1), or null when that cannot be read. */
+async function processCount(docker: import('dockerode'), container: string, user: string): Promise<number | null> {
+  try {
+    const exec = await docker.getContainer(container).exec({
+      Cmd: ['/bin/sh', '-c', 'cat /sys/fs/cgroup/pids.current 2>/dev/null || cat /sys/fs/cgroup/pids/pids.current'],
+      User: user,
+      AttachStdout: true,
+      AttachStderr: false,
+    });
+    const stream = await exec.start({ hijack: true, stdin: false });
+    const chunks: Buffer[] = [];
+    await new Promise<void>((resolve, reject) => {
+      stream.on('data', (c: Buffer) => chunks.push(c));
+      stream.on('end', resolve);
+      stream.on('error', reject);
+    });
+    const n = Number(demuxLogs(Buffer.concat(chunks)).join('').trim());
+    return Number.isFinite(n) && n > 0 ? n : null;
+  } catch {
+    return null;
+  }
 }

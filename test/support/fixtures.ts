@@ -11,6 +11,7 @@ export function labView(overrides: Partial<LabView> = {}): LabView {
     phase: 'stopped',
     reason: null,
     logTail: [],
+    notice: null,
     progress: null,
     notebookUrl: null,
     resources: { memoryMiB: 2048, cpus: 2, pids: 256 },

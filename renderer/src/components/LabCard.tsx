@@ -6,6 +6,7 @@ import { LogDisclosure } from './LogDisclosure';
 import { PhaseBadge } from './PhaseBadge';
 import { ResetButton } from './ResetButton';
 import { Resources } from './Resources';
+import { LimitNotice } from './LimitNotice';
 
 interface Props {
   lab: LabView;
@@ -36,6 +37,7 @@ export function LabCard({ lab, busy, onPrepare, onOpen, onStop, onReset }: Props
       </header>
       <p className="card-description">{lab.description}</p>
       {lab.reason && !building && <p className={lab.phase === 'error' ? 'reason reason-error' : 'reason'}>{lab.reason}</p>}
+      <LimitNotice notice={lab.notice} />
       {building && <ImageProgressView progress={lab.progress} kind={lab.source} />}
       {!building && buildError && (
         <div className="build-error">

@@ -5,6 +5,7 @@ import { useTerminalTabs, type ActiveTab } from '../hooks/useTerminalTabs';
 import { LabNotRunning } from './LabNotRunning';
 import { LabTabs, type TabItem } from './LabTabs';
 import { LabToolbar } from './LabToolbar';
+import { LimitNotice } from './LimitNotice';
 import { NotebookArea } from './NotebookArea';
 import { ProgressView } from './ProgressView';
 import { StartingView } from './StartingView';
@@ -82,6 +83,7 @@ export function LabScreen({ lab, busy, run, onBack }: Props) {
         onStop={() => void run('stop', lab.id)}
         onReset={() => void run('reset', lab.id)}
       />
+      <LimitNotice notice={lab.notice} />
       <main className="lab-body" aria-label={lab.title}>
         {showTabs ? (
           <>

@@ -1,0 +1,56 @@
+// When a limit hits in a running lab, ClassLab says which and why in plain words: memory (the kernel
+// was restarted), a full workspace. Real engine, a small lab so the limits are reached quickly.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { labNames } from '../../electron/core/labs/naming';
+import { ensureImages, execIn, REPO, removeNamespace, testCore, uniqueNamespace } from '../support/docker';
+
+const ns = uniqueNamespace();
+const names = labNames(ns, 'small');
+const catalogDir = mkdtempSync(path.join(os.tmpdir(), 'classlab-catalog-'));
+let core: Awaited<ReturnType<typeof testCore>>;
+
+beforeAll(async () => {
+  for (const d of ['gate', 'python']) cpSync(path.join(REPO, 'images', d), path.join(catalogDir, d), { recursive: true });
+  writeFileSync(
+    path.join(catalogDir, 'catalog.json'),
+    JSON.stringify({
+      schema: 1,
+      labs: [
+        { id: 'python', title: 'Python', image: 'classlab/python:1', build: { context: 'python' } },
+        { id: 'small', title: 'Small', image: 'classlab/python:1', build: { context: 'python' }, resources: { memoryMiB: 512, diskMiB: 64 } },
+      ],
+    }),
+  );
+  core = await testCore(ns, { catalogDir });
+  await ensureImages(core);
+  await core.service['labs:open']('small');
+});
+afterAll(async () => {
+  await core?.close();
+  await removeNamespace(ns);
+});
+
+describe('limits, in plain words', () => {
+  it('says the lab ran out of memory and the kernel was restarted, and the lab keeps running', async () => {
+    const bomb = await execIn(names.container, ['python3', '-c', 'x = []\nwhile True: x.append(bytearray(16 * 1024 * 1024))'], '1000:1000');
+    expect(bomb.code).toBe(137);
+    await expect
+      .poll(async () => (await core.service['labs:list']()).labs.find((l) => l.id === 'small')?.notice, { timeout: 20_000 })
+      .toMatch(/ran out of memory \(512 MiB\) and the kernel was restarted/);
+    expect((await core.service['labs:list']()).labs.find((l) => l.id === 'small')?.phase).toBe('ready');
+  });
+
+  it('says the workspace is full, and clears the notice once space is free again', async () => {
+    await core.service['labs:stop']('small');
+    await core.service['labs:open']('small');
+    await execIn(names.container, ['sh', '-c', 'dd if=/dev/zero of=/home/student/work/fill bs=1M count=200 2>/dev/null; true'], '1000:1000');
+    await expect
+      .poll(async () => (await core.service['labs:list']()).labs.find((l) => l.id === 'small')?.notice, { timeout: 30_000 })
+      .toMatch(/^Workspace full \(64 MiB\)/);
+    await execIn(names.container, ['rm', '-f', '/home/student/work/fill'], '1000:1000');
+    await expect.poll(async () => (await core.service['labs:list']()).labs.find((l) => l.id === 'small')?.notice, { timeout: 30_000 }).toBeNull();
+  });
+});
