@@ -6,6 +6,7 @@ import { LabError } from '../../api/errors';
 import type { Profile } from '../profiles/schema';
 import { GATE_PORT, gateContainerSpec, labContainerSpec, labNetworkSpec } from '../sandbox/policy';
 import { WorkspaceDisk, type DiskState } from '../sandbox/disk';
+import { applyLabFirewall } from '../sandbox/firewall';
 import { chooseRuntime, engineSecurity } from '../sandbox/engine-security';
 import { imageId } from '../images/images';
 import { LABEL, labLabels, labNames, profileFingerprint, type LabNames } from './naming';
@@ -85,6 +86,16 @@ export class LabContainers {
       lab = await inspectOrNull(docker, this.names.container);
     }
     if (lab?.State.Status !== 'running') await startContainer(docker, this.names.container);
+    // A lab on the internet gets its firewall (no host services, no private addresses) before its gate
+    // opens, at every start: a fresh start is a fresh network namespace. Fail closed: no firewall, no lab.
+    if (this.profile.network === 'internet') {
+      try {
+        await applyLabFirewall(docker, this.names.container, this.profile, this.namespace);
+      } catch (err) {
+        await stopContainer(docker, this.names.container, 0).catch(() => undefined);
+        throw err instanceof LabError ? err : new LabError('START_FAILED', `The lab's firewall could not be set up, so the lab was stopped: ${(err as Error).message}`);
+      }
+    }
 
     let gate = await inspectOrNull(docker, this.names.gate);
     if (gate && gate.Config.Labels?.[LABEL.profile] !== profileFingerprint(this.profile)) {

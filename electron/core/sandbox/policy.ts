@@ -9,7 +9,9 @@ import { labLabels, type LabNames } from '../labs/naming';
 import type { LabRuntime } from './engine-security';
 import { seccompSecurityOpt } from './seccomp';
 
-export const GATE_IMAGE = 'classlab/gate:1';
+// The tag moves with what the gate image must hold (2: iptables for internet labs' firewall), so an
+// installation with an older gate builds the new one instead of failing.
+export const GATE_IMAGE = 'classlab/gate:2';
 export const GATE_PORT = '8888/tcp';
 const GATE_RUN_DIR = '/run/classlab';
 const MiB = 1024 * 1024;
