@@ -8,7 +8,8 @@ import { LabError } from '../api/errors';
 import { Engine } from './engine/engine';
 import { buildImage, imagePresent, pullImage } from './images/images';
 import type { ProgressSnapshot } from './images/progress';
-import { demuxLogs, LabContainers } from './labs/containers';
+import { LabContainers } from './labs/containers';
+import { execCollect } from './engine/exec';
 import { LABEL, NAMESPACE_PATTERN } from './labs/naming';
 import { notebookAnswers, waitForNotebook } from './labs/readiness';
 import { allowedActions, derivePhase, type Operation } from './labs/state';
@@ -635,20 +636,8 @@ function isEngineGone(err: unknown): boolean {
 /** Processes in the lab's cgroup (v2, then v1), or null when that cannot be read. */
 async function processCount(docker: import('dockerode'), container: string, user: string): Promise<number | null> {
   try {
-    const exec = await docker.getContainer(container).exec({
-      Cmd: ['/bin/sh', '-c', 'cat /sys/fs/cgroup/pids.current 2>/dev/null || cat /sys/fs/cgroup/pids/pids.current'],
-      User: user,
-      AttachStdout: true,
-      AttachStderr: false,
-    });
-    const stream = await exec.start({ hijack: true, stdin: false });
-    const chunks: Buffer[] = [];
-    await new Promise<void>((resolve, reject) => {
-      stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', resolve);
-      stream.on('error', reject);
-    });
-    const n = Number(demuxLogs(Buffer.concat(chunks)).join('').trim());
+    const { out } = await execCollect(docker, container, ['/bin/sh', '-c', 'cat /sys/fs/cgroup/pids.current 2>/dev/null || cat /sys/fs/cgroup/pids/pids.current'], { user, stderr: false });
+    const n = Number(out.trim());
     return Number.isFinite(n) && n > 0 ? n : null;
   } catch {
     return null;

@@ -1,31 +1,20 @@
 // Lab images on the real engine: a build reports its steps as it goes; a pull that cannot reach its
 // registry is a clear error; a malformed profile is reported by name and field while the rest load.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { REPO, removeNamespace, testCore, uniqueNamespace } from '../support/docker';
+import { removeNamespace, testCore, uniqueNamespace, testCatalog } from '../support/docker';
 import type { ImageProgress, LabView } from '../../electron/api/contract';
 
 const ns = uniqueNamespace();
-const catalogDir = mkdtempSync(path.join(os.tmpdir(), 'classlab-catalog-'));
+let catalogDir = '';
 let core: Awaited<ReturnType<typeof testCore>>;
 
 beforeAll(async () => {
-  cpSync(path.join(REPO, 'images', 'gate'), path.join(catalogDir, 'gate'), { recursive: true });
-  cpSync(path.join(REPO, 'images', 'python'), path.join(catalogDir, 'python'), { recursive: true });
-  writeFileSync(
-    path.join(catalogDir, 'catalog.json'),
-    JSON.stringify({
-      schema: 1,
-      labs: [
+  catalogDir = testCatalog([
         { id: 'python', title: 'Python', image: 'classlab/python:1', build: { context: 'python' } },
         // Nothing listens on port 9 of loopback: the pull fails fast and offline.
         { id: 'remote', title: 'Remote image', image: '127.0.0.1:9/nobody/nothing:1' },
         { id: 'broken', title: 'Broken', image: 'classlab/python:1', resources: { memoryMiB: 'lots' } },
-      ],
-    }),
-  );
+      ]);
   core = await testCore(ns, { catalogDir });
 });
 afterAll(async () => {

@@ -1,29 +1,19 @@
 // When a limit hits in a running lab, ClassLab says which and why in plain words: memory (the kernel
 // was restarted), a full workspace. Real engine, a small lab so the limits are reached quickly.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { labNames } from '../../electron/core/labs/naming';
-import { ensureImages, execIn, REPO, removeNamespace, testCore, uniqueNamespace } from '../support/docker';
+import { ensureImages, execIn, removeNamespace, testCore, uniqueNamespace, testCatalog } from '../support/docker';
 
 const ns = uniqueNamespace();
 const names = labNames(ns, 'small');
-const catalogDir = mkdtempSync(path.join(os.tmpdir(), 'classlab-catalog-'));
+let catalogDir = '';
 let core: Awaited<ReturnType<typeof testCore>>;
 
 beforeAll(async () => {
-  for (const d of ['gate', 'python']) cpSync(path.join(REPO, 'images', d), path.join(catalogDir, d), { recursive: true });
-  writeFileSync(
-    path.join(catalogDir, 'catalog.json'),
-    JSON.stringify({
-      schema: 1,
-      labs: [
+  catalogDir = testCatalog([
         { id: 'python', title: 'Python', image: 'classlab/python:1', build: { context: 'python' } },
         { id: 'small', title: 'Small', image: 'classlab/python:1', build: { context: 'python' }, resources: { memoryMiB: 512, diskMiB: 64 } },
-      ],
-    }),
-  );
+      ]);
   core = await testCore(ns, { catalogDir });
   await ensureImages(core);
   await core.service['labs:open']('small');

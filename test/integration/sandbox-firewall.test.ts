@@ -4,10 +4,8 @@
 // sent beyond this machine: the only listeners probed are the ones this test starts.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import net from 'node:net';
-import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { docker, execIn, memoryLogger, REPO, removeNamespace, testCore, uniqueNamespace } from '../support/docker';
+import { docker, execIn, memoryLogger, REPO, removeNamespace, testCore, uniqueNamespace, testCatalog } from '../support/docker';
 import { labNames } from '../../electron/core/labs/naming';
 import { demuxLogs } from '../../electron/core/labs/containers';
 import { loadCatalog } from '../../electron/core/profiles/catalog';
@@ -16,7 +14,7 @@ import { GATE_IMAGE } from '../../electron/core/sandbox/policy';
 import { runAudit, type AttackResult } from '../../electron/core/audit';
 
 const ns = uniqueNamespace('clfw');
-const catalogDir = mkdtempSync(path.join(os.tmpdir(), 'classlab-catalog-'));
+let catalogDir = '';
 const LAB = 'web';
 const names = labNames(ns, LAB);
 let core: Awaited<ReturnType<typeof testCore>>;
@@ -45,13 +43,8 @@ function probe(...targets: string[]) {
 }
 
 beforeAll(async () => {
-  cpSync(path.join(REPO, 'images', 'gate'), path.join(catalogDir, 'gate'), { recursive: true });
-  cpSync(path.join(REPO, 'images', 'python'), path.join(catalogDir, 'python'), { recursive: true });
   const python = JSON.parse(JSON.stringify((await loadCatalog(path.join(REPO, 'images'))).profiles.find((p) => p.id === 'python')));
-  writeFileSync(
-    path.join(catalogDir, 'catalog.json'),
-    JSON.stringify({ schema: 1, labs: [{ ...python, id: LAB, title: 'Web lab', network: 'internet', mounts: [], resources: { ...python.resources, diskMiB: 64 } }] }),
-  );
+  catalogDir = testCatalog([{ ...python, id: LAB, title: 'Web lab', network: 'internet', mounts: [], resources: { ...python.resources, diskMiB: 64 } }]);
   core = await testCore(ns, { catalogDir });
   const { labs } = await core.service['labs:list']();
   if (labs.find((l) => l.id === LAB)?.phase === 'image-missing') await core.service['images:prepare'](LAB);

@@ -1,13 +1,13 @@
 // Test helpers for the real Docker engine: a core of its own (own namespace, own data folder), and a
 // clean-up that removes everything that namespace made.
 import Docker from 'dockerode';
-import { mkdtempSync } from 'node:fs';
+import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { createClassLab, type ClassLabOptions } from '../../electron/core/classlab';
 import { createSettingsStore } from '../../electron/core/settings';
-import { demuxLogs } from '../../electron/core/labs/containers';
+import { execCollect } from '../../electron/core/engine/exec';
 import { detachNamespaceDisks } from '../../electron/core/sandbox/disk';
 import type { ClassLabCore, Logger } from '../../electron/core/types';
 
@@ -58,20 +58,21 @@ export async function containersOf(namespace: string, labId: string) {
 
 /** Runs a command in a container as a plain exec (no TTY) and returns its output and exit code. */
 export async function execIn(container: string, cmd: string[], user?: string): Promise<{ code: number; out: string }> {
-  const exec = await docker.getContainer(container).exec({ Cmd: cmd, AttachStdout: true, AttachStderr: true, ...(user ? { User: user } : {}) });
-  const stream = await exec.start({ hijack: true, stdin: false });
-  const chunks: Buffer[] = [];
-  await new Promise<void>((resolve, reject) => {
-    stream.on('data', (c: Buffer) => chunks.push(c));
-    stream.on('end', resolve);
-    stream.on('error', reject);
-  });
-  const info = await exec.inspect();
-  return { code: info.ExitCode ?? -1, out: demuxLogs(Buffer.concat(chunks)).join('\n') };
+  const { code, out } = await execCollect(docker, container, cmd, user ? { user } : {});
+  // Lines without blank ones, as tests compare them.
+  return { code: code ?? -1, out: out.split(/\r?\n/).filter((l) => l.length > 0).join('\n') };
 }
 
 /** Builds the bundled images that a test needs when they are missing (CI builds them beforehand). */
 export async function ensureImages(core: ClassLabCore): Promise<void> {
   const { labs } = await core.service['labs:list']();
   if (labs.find((l) => l.id === 'python')?.phase === 'image-missing') await core.service['images:prepare']('python');
+}
+
+/** A catalog folder of a test's own: the bundled Dockerfile folders beside a catalog.json with `labs`. */
+export function testCatalog(labs: unknown[]): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'classlab-catalog-'));
+  for (const d of ['gate', 'python']) cpSync(path.join(REPO, 'images', d), path.join(dir, d), { recursive: true });
+  writeFileSync(path.join(dir, 'catalog.json'), JSON.stringify({ schema: 1, labs }));
+  return dir;
 }

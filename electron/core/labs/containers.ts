@@ -3,6 +3,7 @@
 import type Docker from 'dockerode';
 import { randomBytes } from 'node:crypto';
 import { LabError } from '../../api/errors';
+import { demuxLogs } from '../engine/exec';
 import type { Profile } from '../profiles/schema';
 import { GATE_PORT, gateContainerSpec, labContainerSpec, labNetworkSpec } from '../sandbox/policy';
 import { WorkspaceDisk, type DiskState } from '../sandbox/disk';
@@ -259,15 +260,4 @@ export function statusOf(err: unknown): number | undefined {
   return (err as { statusCode?: number }).statusCode;
 }
 
-/** Docker's multiplexed log format (8-byte frame headers) to text lines. */
-export function demuxLogs(buf: Buffer): string[] {
-  const chunks: Buffer[] = [];
-  let i = 0;
-  while (i + 8 <= buf.length && (buf[i] === 1 || buf[i] === 2) && buf[i + 1] === 0) {
-    const size = buf.readUInt32BE(i + 4);
-    chunks.push(buf.subarray(i + 8, i + 8 + size));
-    i += 8 + size;
-  }
-  const text = (i === 0 ? buf : Buffer.concat(chunks)).toString('utf8');
-  return text.split(/\r?\n/).filter((l) => l.length > 0);
-}
+export { demuxLogs } from '../engine/exec';

@@ -28,6 +28,7 @@ import type { Profile } from '../profiles/schema';
 import { LABEL, LABEL_SCHEMA_VERSION, type LabNames } from '../labs/naming';
 import { demuxLogs } from '../labs/containers';
 import { GATE_IMAGE } from './policy';
+import { execCollect } from '../engine/exec';
 
 export const DISK_HELPER_IMAGE = GATE_IMAGE;
 export const DISK_FILE = 'workspace.ext4';
@@ -341,20 +342,8 @@ export async function collectDiskOrphans(docker: Docker, namespace: string): Pro
 /** Size and free space of the workspace, read inside the running lab as the lab user (statfs). */
 export async function workspaceUsage(docker: Docker, container: string, profile: Profile): Promise<{ sizeBytes: number; freeBytes: number } | null> {
   try {
-    const exec = await docker.getContainer(container).exec({
-      Cmd: ['stat', '-f', '-c', '%S %b %a', profile.server.workspace],
-      User: profile.server.user,
-      AttachStdout: true,
-      AttachStderr: true,
-    });
-    const stream = await exec.start({ hijack: true, stdin: false });
-    const chunks: Buffer[] = [];
-    await new Promise<void>((resolve, reject) => {
-      stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', resolve);
-      stream.on('error', reject);
-    });
-    const [bs, blocks, avail] = demuxLogs(Buffer.concat(chunks)).join(' ').trim().split(/\s+/).map(Number);
+    const { out } = await execCollect(docker, container, ['stat', '-f', '-c', '%S %b %a', profile.server.workspace], { user: profile.server.user });
+    const [bs, blocks, avail] = out.trim().split(/\s+/).map(Number);
     if (!bs || blocks === undefined || avail === undefined || Number.isNaN(blocks) || Number.isNaN(avail)) return null;
     return { sizeBytes: bs * blocks, freeBytes: bs * avail };
   } catch {

@@ -26,6 +26,7 @@ import { LabError } from '../../api/errors';
 import { LABEL, labLabels, labNames } from '../labs/naming';
 import type { Profile } from '../profiles/schema';
 import { CAPPED_LOGS, GATE_IMAGE } from './policy';
+import { demuxText } from '../engine/exec';
 
 /** IPv4 ranges no internet lab may reach: private, CGNAT, link-local, multicast, reserved, "this network". */
 export const BLOCKED_V4 = [
@@ -204,23 +205,12 @@ function section(output: string, which: 'v4' | 'v6'): string[] {
 async function logsOf(container: Docker.Container): Promise<string> {
   try {
     const buf = (await container.logs({ stdout: true, stderr: true, follow: false })) as unknown as Buffer;
-    return demux(buf);
+    return demuxText(buf);
   } catch {
     return '';
   }
 }
 
-/** Docker's multiplexed log frames to text (same format as containers.ts demuxLogs, kept here to avoid a cycle). */
-function demux(buf: Buffer): string {
-  const chunks: Buffer[] = [];
-  let i = 0;
-  while (i + 8 <= buf.length && (buf[i] === 1 || buf[i] === 2) && buf[i + 1] === 0) {
-    const size = buf.readUInt32BE(i + 4);
-    chunks.push(buf.subarray(i + 8, i + 8 + size));
-    i += 8 + size;
-  }
-  return (i === 0 ? buf : Buffer.concat(chunks)).toString('utf8');
-}
 
 async function removeQuietly(docker: Docker, name: string): Promise<void> {
   try {

@@ -9,6 +9,7 @@ import { StringDecoder } from 'node:string_decoder';
 import { TERMINAL_WINDOW_CHARS, type TerminalExit, type TerminalSize } from '../../api/contract';
 import { LabError } from '../../api/errors';
 import { statusOf } from '../labs/containers';
+import { execDetached } from '../engine/exec';
 
 /** The shell announces its pid (its session id) in an OSC sequence nobody displays; close uses it. */
 const PID_MARK = /\u001b\]697;classlab-pid=(\d+)\u0007/;
@@ -131,13 +132,7 @@ export class LabTerminal {
     this.stream?.resume();
     if (this.shellPid) {
       try {
-        const killer = await this.docker.getContainer(this.spec.container).exec({
-          Cmd: [...KILL_SESSION, String(this.shellPid)],
-          User: this.spec.user,
-          AttachStdout: false,
-          AttachStderr: false,
-        });
-        await killer.start({ Detach: true });
+        await execDetached(this.docker, this.spec.container, [...KILL_SESSION, String(this.shellPid)], this.spec.user);
         await waitUntil(() => this.ended, 3000);
       } catch {
         // The container is gone or stopping: its processes go with it.
