@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { LabView } from '../../electron/api/contract';
+import type { Catalog, LabView } from '../../electron/api/contract';
 import { AlertList } from './components/AlertList';
 import { ConnectionProblem } from './components/ConnectionProblem';
 import { EngineDown } from './components/EngineDown';
@@ -7,6 +7,7 @@ import { LabScreen } from './components/LabScreen';
 import { Launcher } from './components/Launcher';
 import { Loading } from './components/Loading';
 import { ReconnectBanner } from './components/ReconnectBanner';
+import { SandboxScreen } from './components/SandboxScreen';
 import { ReportErrorContext } from './context';
 import { errorCode, errorMessage } from './errors';
 import { useAlerts } from './hooks/useAlerts';
@@ -14,11 +15,13 @@ import { useConnection } from './hooks/useConnection';
 import { useEngine } from './hooks/useEngine';
 import { useLabActions } from './hooks/useLabActions';
 import { useLabs } from './hooks/useLabs';
+import { useSandboxCheck } from './hooks/useSandboxCheck';
 
 export function App() {
   const connection = useConnection();
   const { alerts, push, dismiss } = useAlerts();
   const [openLabId, setOpenLabId] = useState<string | null>(null);
+  const [sandboxOpen, setSandboxOpen] = useState(false);
 
   // The generation of the last good connection: views reload after every reconnection.
   const [generation, setGeneration] = useState(0);
@@ -42,6 +45,7 @@ export function App() {
   const engineUp = engine.status?.state === 'up';
   const labs = useLabs(`${generation}`, generation > 0 && engineUp, reportError);
   const actions = useLabActions(labs.update, reportError);
+  const sandbox = useSandboxCheck(reportError);
 
   const { run } = actions;
   const openLab = useCallback(
@@ -50,6 +54,16 @@ export function App() {
       if (lab.phase === 'stopped' || lab.phase === 'error') void run('open', lab.id);
     },
     [run],
+  );
+
+  const launcher = (catalog: Catalog) => (
+    <Launcher
+      catalog={catalog}
+      actions={actions}
+      onOpen={openLab}
+      onSandboxCheck={() => setSandboxOpen(true)}
+      sandboxRunning={sandbox.running}
+    />
   );
 
   let screen;
@@ -69,15 +83,17 @@ export function App() {
     ) : (
       <Loading label="Loading labs…" />
     );
+  } else if (sandboxOpen) {
+    screen = <SandboxScreen check={sandbox} labs={labs.catalog.labs} onBack={() => setSandboxOpen(false)} />;
   } else if (openLabId) {
     const lab = labs.catalog.labs.find((l) => l.id === openLabId);
     screen = lab ? (
       <LabScreen key={lab.id} lab={lab} busy={actions.busy[lab.id] ?? null} run={actions.run} onBack={() => setOpenLabId(null)} />
     ) : (
-      <Launcher catalog={labs.catalog} actions={actions} onOpen={openLab} />
+      launcher(labs.catalog)
     );
   } else {
-    screen = <Launcher catalog={labs.catalog} actions={actions} onOpen={openLab} />;
+    screen = launcher(labs.catalog);
   }
 
   return (

@@ -40,15 +40,21 @@ export async function testCore(namespace: string, extra: Partial<ClassLabOptions
   return Object.assign(core, { log });
 }
 
+/** Removes everything a namespace made, and what namespaces derived from it made (the sandbox check's `<ns>-a…`). */
 export async function removeNamespace(namespace: string): Promise<void> {
-  const filter = { label: [`classlab.instance=${namespace}`] };
-  const containers = await docker.listContainers({ all: true, filters: filter });
+  const ours = (labels: Record<string, string> | undefined) => {
+    const instance = labels?.['classlab.instance'] ?? '';
+    return instance === namespace || instance.startsWith(`${namespace}-`);
+  };
+  const containers = (await docker.listContainers({ all: true })).filter((c) => ours(c.Labels));
   await Promise.all(containers.map((c) => docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined)));
+  const { Volumes } = await docker.listVolumes();
+  const volumes = (Volumes ?? []).filter((v) => ours(v.Labels ?? undefined));
   // Workspaces are loop-attached disk images: detach them before their volumes go.
-  await detachNamespaceDisks(docker, namespace).catch(() => undefined);
-  const { Volumes } = await docker.listVolumes({ filters: filter });
-  await Promise.all((Volumes ?? []).map((v) => docker.getVolume(v.Name).remove().catch(() => undefined)));
-  const networks = await docker.listNetworks({ filters: filter });
+  const namespaces = new Set([namespace, ...volumes.map((v) => v.Labels?.['classlab.instance'] ?? namespace)]);
+  for (const ns of namespaces) await detachNamespaceDisks(docker, ns).catch(() => undefined);
+  await Promise.all(volumes.map((v) => docker.getVolume(v.Name).remove().catch(() => undefined)));
+  const networks = (await docker.listNetworks()).filter((n) => ours(n.Labels));
   await Promise.all(networks.map((n) => docker.getNetwork(n.Id).remove().catch(() => undefined)));
 }
 

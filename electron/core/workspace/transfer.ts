@@ -23,9 +23,18 @@ function demux(stream: NodeJS.ReadableStream, stdout: PassThrough, onStderr: (te
       const kind = buffered[0];
       const payload = buffered.subarray(8, 8 + size);
       if (kind === 1) {
-        if (!stdout.write(payload)) {
-          (stream as unknown as Readable).pause();
-          stdout.once('drain', () => (stream as unknown as Readable).resume());
+        // A reader that refused the archive destroys its side: drop the rest, so the exec can end (a
+        // destroyed stream never drains, and waiting for it hung the transfer for good).
+        if (!stdout.destroyed && !stdout.write(payload)) {
+          const source = stream as unknown as Readable;
+          source.pause();
+          const go = () => {
+            stdout.off('drain', go);
+            stdout.off('close', go);
+            source.resume();
+          };
+          stdout.on('drain', go);
+          stdout.on('close', go);
         }
       } else if (kind === 2) onStderr(payload.toString('utf8'));
       buffered = buffered.subarray(8 + size);

@@ -8,10 +8,13 @@ interface Props {
   catalog: Catalog;
   actions: LabActions;
   onOpen(lab: LabView): void;
+  onSandboxCheck(): void;
+  /** A sandbox check is running (it goes on while the user is here). */
+  sandboxRunning: boolean;
 }
 
 /** The list of labs from the catalog, each with its state and actions. */
-export function Launcher({ catalog, actions, onOpen }: Props) {
+export function Launcher({ catalog, actions, onOpen, onSandboxCheck, sandboxRunning }: Props) {
   const heading = useFocusOnMount<HTMLHeadingElement>();
   return (
     <div className="screen launcher">
@@ -19,9 +22,27 @@ export function Launcher({ catalog, actions, onOpen }: Props) {
         <span className="brand">ClassLab</span>
       </header>
       <main className="launcher-content" aria-labelledby="labs-title">
-        <h1 id="labs-title" ref={heading} tabIndex={-1}>
-          Labs
-        </h1>
+        <div className="launcher-header">
+          <h1 id="labs-title" ref={heading} tabIndex={-1}>
+            Labs
+          </h1>
+          <div className="launcher-tools">
+            {sandboxRunning && (
+              <span className="launcher-running muted small" id="sandbox-running">
+                <span className="spinner spinner-small" aria-hidden="true" /> Checking the sandbox…
+              </span>
+            )}
+            <button
+              type="button"
+              className="button"
+              onClick={onSandboxCheck}
+              aria-describedby={sandboxRunning ? 'sandbox-running' : undefined}
+              title="Attack a throw-away copy of each lab to see that the sandbox holds"
+            >
+              Sandbox check
+            </button>
+          </div>
+        </div>
         <ProfileProblems problems={catalog.problems} />
         {catalog.labs.length === 0 ? (
           <p className="muted">There are no labs in the catalog yet.</p>
