@@ -76,6 +76,20 @@ describe('workspace disk', () => {
     expect((await execIn(lab.names.container, ['cat', `${ws}/kept.txt`], '1000:1000')).out).toBe('kept');
   });
 
+  it('a start after a "reboot" attaches the disk by itself (the helper runs only when it is missing)', async () => {
+    await lab.removeContainers();
+    await runDiskHelper(docker, 'detach', { profile, namespace: ns, disk: lab.disk.disk });
+    expect(existsSync(lab.disk.disk.link)).toBe(false);
+    // start() alone, as opening the lab does: no ensureVolumes() first.
+    await lab.start().catch((err: Error) => {
+      if (!/gate/.test(err.message)) throw err;
+    });
+    expect(existsSync(lab.disk.disk.link)).toBe(true);
+    expect((await execIn(lab.names.container, ['cat', `${ws}/kept.txt`], '1000:1000')).out).toBe('kept');
+    const df = await execIn(lab.names.container, ['df', '-k', ws], '1000:1000');
+    expect(df.out).toMatch(/loop|classlab/);
+  });
+
   it('deletes everything when the workspace is deleted: volumes, loop device, link', async () => {
     const { device } = await lab.ensureVolumes();
     await lab.removeEverything();

@@ -68,7 +68,23 @@ export class LabContainers {
    */
   async start(): Promise<{ port: number; token: string }> {
     const docker = this.docker();
-    await this.ensureVolumes();
+    // A lab opened before has its workspace disk attached (it stays attached until a reboot): skip the
+    // helper container on this hot path, and attach only when starting shows that the disk is missing.
+    let known = await volumeExists(docker, this.names.workspaceVolume);
+    if (known) await this.ensureRunVolume(docker);
+    else await this.ensureVolumes();
+    // Docker mounts the workspace when it creates the container (to copy the image's files into a new
+    // volume) and when it starts it: either fails with a mount error while the disk is not attached.
+    const withDisk = async <T>(step: () => Promise<T>): Promise<T> => {
+      try {
+        return await step();
+      } catch (err) {
+        if (!known || !/mount/i.test((err as Error).message)) throw err;
+        known = false;
+        await this.ensureVolumes();
+        return step();
+      }
+    };
     if (this.profile.network === 'internet') await this.ensureNetwork(docker);
 
     let lab = await inspectOrNull(docker, this.names.container);
@@ -83,10 +99,11 @@ export class LabContainers {
       token = randomBytes(24).toString('hex');
       const engine = await engineSecurity(docker);
       const security = { seccomp: engine.seccomp, runtime: chooseRuntime(this.profile, engine) };
-      await docker.createContainer(labContainerSpec({ profile: this.profile, names: this.names, namespace: this.namespace, token, security }));
+      const spec = labContainerSpec({ profile: this.profile, names: this.names, namespace: this.namespace, token, security });
+      await withDisk(() => docker.createContainer(spec));
       lab = await inspectOrNull(docker, this.names.container);
     }
-    if (lab?.State.Status !== 'running') await startContainer(docker, this.names.container);
+    if (lab?.State.Status !== 'running') await withDisk(() => startContainer(docker, this.names.container));
     // A lab on the internet gets its firewall (no host services, no private addresses) before its gate
     // opens, at every start: a fresh start is a fresh network namespace. Fail closed: no firewall, no lab.
     if (this.profile.network === 'internet') {
@@ -176,14 +193,19 @@ export class LabContainers {
     const docker = this.docker();
     const [uid, gid] = this.profile.server.user.split(':');
     const disk = await this.disk.ensure();
-    // The notebook's socket lives on a tiny tmpfs shared by the lab and its gate, owned by the lab user.
+    await this.ensureRunVolume(docker);
+    return disk;
+  }
+
+  /** The notebook's socket lives on a tiny tmpfs shared by the lab and its gate, owned by the lab user. */
+  private async ensureRunVolume(docker: Docker): Promise<void> {
+    const [uid, gid] = this.profile.server.user.split(':');
     await ensureVolume(docker, {
       Name: this.names.runVolume,
       Labels: labLabelsNoFingerprint(this.namespace, this.profile, 'run'),
       Driver: 'local',
       DriverOpts: { type: 'tmpfs', device: 'tmpfs', o: `size=1m,uid=${uid},gid=${gid},mode=0700` },
     });
-    return disk;
   }
 
   private async ensureNetwork(docker: Docker): Promise<void> {
@@ -200,6 +222,16 @@ export class LabContainers {
 function labLabelsNoFingerprint(namespace: string, profile: Profile, role: 'run'): Record<string, string> {
   const { [LABEL.profile]: _omit, ...rest } = labLabels(namespace, profile, role);
   return rest;
+}
+
+async function volumeExists(docker: Docker, name: string): Promise<boolean> {
+  try {
+    await docker.getVolume(name).inspect();
+    return true;
+  } catch (err) {
+    if (statusOf(err) === 404) return false;
+    throw err;
+  }
 }
 
 async function ensureVolume(docker: Docker, spec: { Name: string; Labels: Record<string, string>; Driver?: string; DriverOpts?: Record<string, string> }): Promise<void> {
