@@ -43,12 +43,7 @@ async function main(): Promise<void> {
   process.stdout.write(`wrote ${path.relative(process.cwd(), out)}\n`);
 }
 
-main().then(
-  // Docker's hijacked exec sockets of the raw baseline can keep Node alive for minutes after they are
-  // destroyed; the figures are written, so end here.
-  () => process.exit(0),
-  (err: unknown) => {
-    process.stderr.write(`bench failed: ${(err as Error).stack ?? String(err)}\n`);
-    process.exit(1);
-  },
-);
+main().catch((err: unknown) => {
+  process.stderr.write(`bench failed: ${(err as Error).stack ?? String(err)}\n`);
+  process.exit(1);
+});
