@@ -37,6 +37,19 @@ export function auditProfile(profile: Profile, diskMiB?: number): Profile {
   return { ...profile, resources: { ...profile.resources, diskMiB: size } };
 }
 
+/** Polls 127.0.0.1:8000 inside the neighbour for up to 20 s; exits 0 once it accepts. */
+const WAIT_FOR_LISTENER = `
+import socket, sys, time
+deadline = time.time() + 20
+while time.time() < deadline:
+    try:
+        socket.create_connection(('127.0.0.1', 8000), timeout=1).close()
+        sys.exit(0)
+    except OSError:
+        time.sleep(0.2)
+sys.exit(1)
+`;
+
 /**
  * The neighbour: "another lab", from the same profile, allowed on the internet so that it has an
  * address on a network of its own (where a student's listener would be reachable, if anything were).
@@ -72,6 +85,9 @@ export async function runAudit(opts: AuditOptions): Promise<AttackResult[]> {
     await Promise.all([lab.start(signal), neighbour.start(signal)]);
     // "Another lab" listens on its own network, as a student's server would.
     await neighbour.exec(['sh', '-c', 'exec python3 -m http.server 8000 --bind 0.0.0.0 >/dev/null 2>&1 # classlab-audit-listener'], { detach: true });
+    // Started detached: wait until it answers, or a probe that runs first finds nothing to reach and the
+    // attack cannot tell "blocked" from "not listening yet" (seen in CI on a busy machine).
+    await neighbour.exec(['python3', '-c', WAIT_FOR_LISTENER], { timeoutSeconds: 30 });
     await listeners.add('127.0.0.1', 'this computer (127.0.0.1)');
     const networks = ['bridge', ...(profile.network === 'internet' ? [lab.containers.names.network] : []), neighbour.containers.names.network];
     for (const gw of await bridgeGateways(docker, networks)) {
