@@ -18,7 +18,7 @@ afterAll(() => fs.rm(tmp, { recursive: true, force: true }));
 const MTIME = Date.UTC(2024, 4, 6, 7, 8, 9);
 const LONG = `deep/${'x'.repeat(60)}/${'y'.repeat(60)}/${'z'.repeat(90)}.txt`; // > 100 bytes, splits at a '/'
 const LONG_LEAF = `${'n'.repeat(130)}.csv`; // > 100 bytes with no '/' to split at: pax
-const file = (p: string, text: string | Uint8Array): TarItem => ({ path: p, kind: 'file', body: new Blob([text as BlobPart]), mtimeMs: MTIME });
+const file = (p: string, text: string | Uint8Array): TarItem => ({ path: p, kind: 'file', body: new Blob([text]), mtimeMs: MTIME });
 const folder = (p: string): TarItem => ({ path: p, kind: 'folder', body: null, mtimeMs: MTIME });
 
 const binary = new Uint8Array(70_000).map((_, i) => (i * 31 + 7) % 256);

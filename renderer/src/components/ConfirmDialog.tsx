@@ -1,5 +1,5 @@
-import { useEffect, useId, useRef, type ReactNode } from 'react';
-import { useOverlay } from '../overlays';
+import { useId, type ReactNode } from 'react';
+import { useModalDialog } from '../hooks/useModalDialog';
 
 interface Props {
   open: boolean;
@@ -13,16 +13,9 @@ interface Props {
 
 /** A modal question with a native <dialog>: focus is trapped, Escape cancels, Cancel has the focus first. */
 export function ConfirmDialog({ open, title, children, confirmLabel, danger = false, onConfirm, onCancel }: Props) {
-  const ref = useRef<HTMLDialogElement>(null);
+  const ref = useModalDialog(open);
   const titleId = useId();
   const bodyId = useId();
-  useOverlay(open);
-  useEffect(() => {
-    const dialog = ref.current;
-    if (!dialog) return;
-    if (open && !dialog.open) dialog.showModal();
-    if (!open && dialog.open) dialog.close();
-  }, [open]);
   return (
     <dialog
       ref={ref}

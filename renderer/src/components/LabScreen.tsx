@@ -1,7 +1,10 @@
-import { lazy, Suspense, useEffect, useId, useRef } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useId, useRef } from 'react';
 import type { LabView } from '../../../electron/api/contract';
 import type { LabAction } from '../hooks/useLabActions';
+import { useFilesPanelOpen } from '../hooks/useFilesPanelOpen';
 import { useTerminalTabs, type ActiveTab } from '../hooks/useTerminalTabs';
+import { requestNotebookOpen } from '../notebookRequest';
+import { FilesPanel } from './files/FilesPanel';
 import { LabNotRunning } from './LabNotRunning';
 import { LabTabs, type TabItem } from './LabTabs';
 import { LabToolbar } from './LabToolbar';
@@ -32,6 +35,17 @@ export function LabScreen({ lab, busy, run, onBack }: Props) {
   const terminals = useTerminalTabs();
   const ids = useId();
   const notebookShown = terminals.active === 'notebook';
+  const [filesOpen, toggleFiles] = useFilesPanelOpen();
+  // The workspace is reachable while the lab runs, and while it is stopped (a helper serves it).
+  const filesAvailable = busy !== 'reset' && (ready || lab.phase === 'stopped' || lab.phase === 'error');
+  const { activate } = terminals;
+  const openNotebook = useCallback(
+    (path: string) => {
+      activate('notebook');
+      requestNotebookOpen(lab.id, path);
+    },
+    [activate, lab.id],
+  );
 
   useEffect(() => {
     if (ready) void loadTerminalPane();
@@ -82,54 +96,58 @@ export function LabScreen({ lab, busy, run, onBack }: Props) {
         onBack={onBack}
         onStop={() => void run('stop', lab.id)}
         onReset={() => void run('reset', lab.id)}
+        files={{ open: filesOpen, controls: `${ids}-files`, onToggle: toggleFiles }}
       />
       <LimitNotice notice={lab.notice} />
       <main className="lab-body" aria-label={lab.title}>
-        {showTabs ? (
-          <>
-            <LabTabs
-              items={items}
-              active={terminals.active}
-              onActivate={terminals.activate}
-              onClose={(key) => {
-                if (key === 'notebook') return;
-                if (terminals.close(key) === 'notebook') focusNotebookTab.current = true;
-              }}
-              onNewTerminal={terminals.add}
-              newTerminalBlocked={ready ? null : 'The lab is not running: open it first.'}
-              onSearch={activeTerminal === null ? null : () => terminals.requestSearch(activeTerminal)}
-            />
-            <div className="lab-panels">
-              <div role="tabpanel" id={`${ids}-panel-notebook`} aria-labelledby={notebookTabId} hidden={!notebookShown} className="lab-panel">
-                {body}
+        {filesOpen && <FilesPanel id={`${ids}-files`} lab={lab} available={filesAvailable} onOpenNotebook={ready ? openNotebook : null} />}
+        <div className="lab-main">
+          {showTabs ? (
+            <>
+              <LabTabs
+                items={items}
+                active={terminals.active}
+                onActivate={terminals.activate}
+                onClose={(key) => {
+                  if (key === 'notebook') return;
+                  if (terminals.close(key) === 'notebook') focusNotebookTab.current = true;
+                }}
+                onNewTerminal={terminals.add}
+                newTerminalBlocked={ready ? null : 'The lab is not running: open it first.'}
+                onSearch={activeTerminal === null ? null : () => terminals.requestSearch(activeTerminal)}
+              />
+              <div className="lab-panels">
+                <div role="tabpanel" id={`${ids}-panel-notebook`} aria-labelledby={notebookTabId} hidden={!notebookShown} className="lab-panel">
+                  {body}
+                </div>
+                {terminals.tabs.map((t) => {
+                  const tabId = `${ids}-tab-${t.key}`;
+                  const panelId = `${ids}-panel-${t.key}`;
+                  const active = terminals.active === t.key;
+                  return (
+                    <Suspense
+                      key={t.key}
+                      fallback={<div role="tabpanel" id={panelId} aria-labelledby={tabId} hidden={!active} className="lab-panel terminal-panel" />}
+                    >
+                      <TerminalPane
+                        labId={lab.id}
+                        labReady={ready}
+                        tabId={tabId}
+                        panelId={panelId}
+                        active={active}
+                        focusToken={terminals.focusToken}
+                        searchToken={t.searchToken}
+                        onEnded={(ended) => terminals.setEnded(t.key, ended)}
+                      />
+                    </Suspense>
+                  );
+                })}
               </div>
-              {terminals.tabs.map((t) => {
-                const tabId = `${ids}-tab-${t.key}`;
-                const panelId = `${ids}-panel-${t.key}`;
-                const active = terminals.active === t.key;
-                return (
-                  <Suspense
-                    key={t.key}
-                    fallback={<div role="tabpanel" id={panelId} aria-labelledby={tabId} hidden={!active} className="lab-panel terminal-panel" />}
-                  >
-                    <TerminalPane
-                      labId={lab.id}
-                      labReady={ready}
-                      tabId={tabId}
-                      panelId={panelId}
-                      active={active}
-                      focusToken={terminals.focusToken}
-                      searchToken={t.searchToken}
-                      onEnded={(ended) => terminals.setEnded(t.key, ended)}
-                    />
-                  </Suspense>
-                );
-              })}
-            </div>
-          </>
-        ) : (
-          body
-        )}
+            </>
+          ) : (
+            body
+          )}
+        </div>
       </main>
     </div>
   );

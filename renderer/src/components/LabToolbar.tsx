@@ -11,9 +11,11 @@ interface Props {
   onBack(): void;
   onStop(): void;
   onReset(): void;
+  /** The Files panel beside the notebook: shown or not, and its element's id. */
+  files: { open: boolean; controls: string; onToggle(): void };
 }
 
-export function LabToolbar({ lab, busy, onBack, onStop, onReset }: Props) {
+export function LabToolbar({ lab, busy, onBack, onStop, onReset, files }: Props) {
   const heading = useFocusOnMount<HTMLHeadingElement>();
   return (
     <header className="toolbar">
@@ -25,6 +27,16 @@ export function LabToolbar({ lab, busy, onBack, onStop, onReset }: Props) {
         <PhaseBadge phase={lab.phase} />
       </div>
       <div className="toolbar-spacer" />
+      <button
+        type="button"
+        className={`button${files.open ? ' button-pressed' : ''}`}
+        aria-pressed={files.open}
+        aria-controls={files.controls}
+        title={files.open ? 'Hide the files panel' : 'Show the files panel'}
+        onClick={files.onToggle}
+      >
+        Files
+      </button>
       {(lab.phase === 'ready' || lab.phase === 'starting') && (
         <button type="button" className="button" disabled={busy === 'stop'} onClick={onStop}>
           Stop

@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { LabView, NotebookPlacement, Rect } from '../../../electron/api/contract';
 import { useApi, useReportError } from '../context';
 import { enqueueNotebookCall } from '../notebookQueue';
+import { takeNotebookRequest, useNotebookRequestSeq } from '../notebookRequest';
 import { useOverlayOpen } from '../overlays';
 
 const px = (v: number): number => Math.min(20000, Math.max(0, Math.round(v)));
@@ -24,6 +25,9 @@ export function NotebookArea({ lab, hidden = false }: { lab: LabView; hidden?: b
   // While a dialog is open the native view (Electron) must not cover it: hide it until the dialog closes.
   const covered = useOverlayOpen();
   const stepAside = covered || hidden;
+  // The Files panel asked to open a notebook: show it on the next call (now, when the area is shown).
+  const requestSeq = useNotebookRequestSeq();
+  const placeNow = useRef<(() => void) | null>(null);
 
   useEffect(() => {
     const el = ref.current;
@@ -34,11 +38,18 @@ export function NotebookArea({ lab, hidden = false }: { lab: LabView; hidden?: b
     const place = (): void => {
       const rect = rectOf(el);
       const key = `${rect.x},${rect.y},${rect.width},${rect.height}`;
-      if (key === last) return;
+      const path = takeNotebookRequest(lab.id);
+      if (key === last && path === null) return;
       last = key;
-      enqueueNotebookCall(() => api.notebook.show(lab.id, rect)).then(
+      enqueueNotebookCall(() => api.notebook.show(lab.id, rect, path)).then(
         (p) => {
-          if (alive) setPlacement((old) => (old && JSON.stringify(old) === JSON.stringify(p) ? old : p));
+          if (!alive) return;
+          // A frame keeps the page it navigated to: only a requested path (or the first show) changes its address.
+          setPlacement((old) => {
+            if (old && JSON.stringify(old) === JSON.stringify(p)) return old;
+            if (old?.kind === 'frame' && p.kind === 'frame' && path === null) return old;
+            return p;
+          });
         },
         (err: unknown) => {
           if (alive) reportError(err);
@@ -52,15 +63,21 @@ export function NotebookArea({ lab, hidden = false }: { lab: LabView; hidden?: b
     const observer = new ResizeObserver(schedule);
     observer.observe(el);
     window.addEventListener('resize', schedule);
+    placeNow.current = place;
     place();
     return () => {
       alive = false;
+      placeNow.current = null;
       cancelAnimationFrame(frame);
       observer.disconnect();
       window.removeEventListener('resize', schedule);
       enqueueNotebookCall(() => api.notebook.hide()).catch(() => {});
     };
   }, [api, lab.id, reportError, stepAside]);
+
+  useEffect(() => {
+    if (requestSeq > 0) placeNow.current?.();
+  }, [requestSeq]);
 
   return (
     <div ref={ref} className="notebook-area">

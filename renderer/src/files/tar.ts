@@ -22,6 +22,9 @@ export interface TarLayout {
   filesBefore: number[];
 }
 
+/** A part of a Blob, in terms both the DOM's and Node's typings accept. */
+type Part = NonNullable<ConstructorParameters<typeof Blob>[0]>[number];
+
 const BLOCK = 512;
 const encoder = new TextEncoder();
 /** The largest size an 11-digit octal field holds. */
@@ -102,7 +105,7 @@ const padding = (size: number): number => (BLOCK - (size % BLOCK)) % BLOCK;
 
 /** Builds the tar of `items` in their order. Folder names get a trailing '/'. */
 export function buildTar(items: readonly TarItem[]): TarLayout {
-  const parts: BlobPart[] = [];
+  const parts: Part[] = [];
   const dataStart: number[] = [];
   const dataEnd: number[] = [];
   const bytesBefore: number[] = [0];
@@ -110,7 +113,7 @@ export function buildTar(items: readonly TarItem[]): TarLayout {
   let offset = 0;
   const zeros = new Uint8Array(BLOCK);
   const push = (part: Uint8Array | Blob, length: number): void => {
-    parts.push(part as BlobPart);
+    parts.push(part as Part);
     offset += length;
   };
 
