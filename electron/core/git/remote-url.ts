@@ -92,9 +92,9 @@ export function parseRemoteUrl(input: string, opts: RemoteUrlOptions = {}): Remo
   if (typeof input !== 'string' || input.length === 0) refuse(String(input), 'it is empty');
   if (input.length > MAX_URL_LENGTH) refuse(input.slice(0, 80), `it is longer than ${MAX_URL_LENGTH} characters`);
   if (CONTROL.test(input)) refuse(input, 'it holds a control character or a line break');
-  if (input.trim() !== input || /\s/.test(input)) refuse(input, 'it holds spaces');
   if (input.startsWith('-')) refuse(input, 'it starts with "-" (git would read it as an option)');
   if (TRANSPORT_PREFIX.test(input)) refuse(input, 'the "<transport>::" form runs a program (ext::, fd::, …)');
+  if (/\s/.test(input)) refuse(input, 'it holds spaces');
 
   const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//.exec(input)?.[1]?.toLowerCase();
   if (scheme === undefined) return parseSchemeless(input, opts);
