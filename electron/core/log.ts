@@ -5,9 +5,13 @@ import path from 'node:path';
 import type { Logger } from './types';
 
 const SECRET = /((?:token|password|pin|secret)["=:\s]+)([^\s"&,}]+)/gi;
+// A password or token written into a URL (https://user:token@host/…), as a user may paste a git address.
+const URL_PASSWORD = /([A-Za-z][A-Za-z0-9+.-]*:\/\/[^\s/:@"]*:)[^\s/@"]+@/g;
+// Well-known token shapes (GitHub, GitLab, Bitbucket app passwords are not recognisable): masked wherever they appear.
+const TOKEN_SHAPES = /\b(gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,}|glpat-[A-Za-z0-9_-]{20,})\b/g;
 
 export function redact(text: string): string {
-  return text.replace(SECRET, '$1***');
+  return text.replace(SECRET, '$1***').replace(URL_PASSWORD, '$1***@').replace(TOKEN_SHAPES, '***');
 }
 
 export function fileLogger(file: string, alsoStderr = false): Logger {
