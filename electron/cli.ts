@@ -29,6 +29,12 @@ export const EXIT: Record<'ok' | 'usage' | ErrorCode, number> = {
   UNAUTHORIZED: 1,
   NOT_SUPPORTED: 1,
   DISCONNECTED: 1,
+  PATH_INVALID: 2,
+  NOT_FOUND: 4,
+  EXISTS: 9,
+  DISK_FULL: 9,
+  REFUSED: 9,
+  CANCELLED: 1,
 };
 
 const USAGE = `Usage: classlab <command> [options]

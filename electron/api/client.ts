@@ -28,7 +28,7 @@ export class LabApiError extends Error {
   }
 }
 
-export function createApiClient(transport: Transport): LabApi {
+export function createApiClient(transport: Transport, transferBase = ''): LabApi {
   const call = async (channel: MethodName, args: unknown[]): Promise<never> => {
     const reply = Reply.safeParse(await transport.invoke(channel, args));
     if (!reply.success) throw new LabApiError('INTERNAL', `malformed reply on ${channel}`);
@@ -47,10 +47,24 @@ export function createApiClient(transport: Transport): LabApi {
     },
     images: { prepare: (id) => call('images:prepare', [id]) },
     notebook: {
-      show: (id, rect) => call('notebook:show', [id, rect]),
+      show: (id, rect, path) => call('notebook:show', [id, rect, path]),
       hide: () => call('notebook:hide', []),
     },
     audit: { run: (labId) => call('audit:run', [labId]) },
+    files: {
+      transferBase,
+      list: (labId, path) => call('files:list', [labId, path]),
+      mkdir: (labId, path) => call('files:mkdir', [labId, path]),
+      move: (labId, from, to) => call('files:move', [labId, from, to]),
+      trash: (labId, paths) => call('files:trash', [labId, paths]),
+      trashList: (labId) => call('files:trashList', [labId]),
+      restore: (labId, trashId) => call('files:restore', [labId, trashId]),
+      emptyTrash: (labId) => call('files:emptyTrash', [labId]),
+      uploadPlan: (labId, request) => call('files:uploadPlan', [labId, request]),
+      uploadCancel: (uploadId) => call('files:uploadCancel', [uploadId]),
+      downloadLink: (labId, path) => call('files:downloadLink', [labId, path]),
+      importUrl: (labId, dir, url) => call('files:importUrl', [labId, dir, url]),
+    },
     terminal: {
       open: (labId, size) => call('terminal:open', [labId, size]),
       write: (id, data) => call('terminal:write', [id, data]),

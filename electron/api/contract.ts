@@ -21,6 +21,17 @@ export const ERROR_CODES = [
   'BAD_REQUEST',
   'UNAUTHORIZED',
   'NOT_SUPPORTED',
+  /** A workspace path that is unsafe or names something that is not there (or not what was expected). */
+  'PATH_INVALID',
+  'NOT_FOUND',
+  /** A file or folder of that name is already there. */
+  'EXISTS',
+  /** The workspace (its size limit) has no room for this. */
+  'DISK_FULL',
+  /** An archive, a fetched notebook or an upload was refused as unsafe or malformed. */
+  'REFUSED',
+  /** The user cancelled. */
+  'CANCELLED',
   /** The UI lost its connection to ClassLab (the bridge went away); raised by the client, not the core. */
   'DISCONNECTED',
   'INTERNAL',
@@ -157,6 +168,93 @@ export const AuditProgress = z.object({
 });
 export type AuditProgress = z.infer<typeof AuditProgress>;
 
+
+/** The lab's workspace, as a file browser sees it. Paths are relative to the workspace root, '' is the root. */
+export const WORKSPACE_PATH = z.string().max(4096);
+export const FileEntry = z.object({
+  name: z.string(),
+  /** 'link': a symbolic link made in the lab, shown but never followed; 'other': a device, socket or pipe. */
+  kind: z.enum(['file', 'folder', 'link', 'other']),
+  /** Bytes; for a folder the bytes of everything in it. */
+  size: z.number().min(0),
+  modifiedMs: z.number(),
+  /** Where a link points, for display only. */
+  linkTarget: z.string().nullable(),
+});
+export type FileEntry = z.infer<typeof FileEntry>;
+export const DiskUsage = z.object({ usedBytes: z.number(), totalBytes: z.number(), freeBytes: z.number(), limitMiB: z.number() });
+export type DiskUsage = z.infer<typeof DiskUsage>;
+export const FolderListing = z.object({
+  labId: LAB_ID,
+  path: WORKSPACE_PATH,
+  entries: z.array(FileEntry),
+  usage: DiskUsage.nullable(),
+  /** Items in the workspace's trash. */
+  trashCount: z.number().int().min(0),
+  /** True while the lab is stopped and a small helper container serves its files. */
+  viaHelper: z.boolean(),
+});
+export type FolderListing = z.infer<typeof FolderListing>;
+export const TrashEntry = z.object({
+  id: z.string().regex(/^[a-z0-9-]{1,80}$/),
+  name: z.string(),
+  /** Where it was when it was deleted. */
+  originalPath: WORKSPACE_PATH,
+  kind: z.enum(['file', 'folder', 'link', 'other']),
+  size: z.number().min(0),
+  deletedAtMs: z.number(),
+});
+export type TrashEntry = z.infer<typeof TrashEntry>;
+export const CLASH_CHOICES = ['replace', 'keep-both', 'skip'] as const;
+export const ClashChoice = z.enum(CLASH_CHOICES);
+export type ClashChoice = z.infer<typeof ClashChoice>;
+/** What the UI is about to upload: every file and folder, relative to the target folder. */
+export const UploadRequest = z.object({
+  dir: WORKSPACE_PATH,
+  entries: z
+    .array(z.object({ path: WORKSPACE_PATH, kind: z.enum(['file', 'folder']), size: z.number().int().min(0) }))
+    .min(1)
+    .max(200_000),
+});
+export type UploadRequest = z.infer<typeof UploadRequest>;
+export const UPLOAD_ID = z.string().regex(/^u[a-f0-9]{32}$/, 'an upload id');
+export const UploadPlan = z.object({
+  uploadId: UPLOAD_ID,
+  /**
+   * Where to send the tar of the entries (in the order given, folders before their contents) with HTTP
+   * PUT, appended to LabApi.files.transferBase; `?clash=replace|keep-both|skip` says what to do on a clash.
+   */
+  path: z.string(),
+  /** Top-level names that are already in the target folder. */
+  clashes: z.array(z.string()),
+  totalBytes: z.number(),
+  fileCount: z.number().int(),
+  freeBytes: z.number().nullable(),
+});
+export type UploadPlan = z.infer<typeof UploadPlan>;
+/** What an upload did: the reply body of the PUT (JSON), also checked by the UI. */
+export const UploadResult = z.object({
+  written: z.array(z.string()),
+  /** Clashing names kept as "name (2).ext": [uploaded name, name given]. */
+  renamed: z.array(z.tuple([z.string(), z.string()])),
+  skipped: z.array(z.string()),
+  /** Replaced items went to the trash first. */
+  replaced: z.array(z.string()),
+  bytes: z.number(),
+  files: z.number().int(),
+});
+export type UploadResult = z.infer<typeof UploadResult>;
+export const DownloadLink = z.object({
+  /** GET it (appended to LabApi.files.transferBase); single use, valid for a minute. */
+  path: z.string(),
+  /** The file name the download is saved under (a folder becomes "name.zip"). */
+  fileName: z.string(),
+  kind: z.enum(['file', 'zip']),
+});
+export type DownloadLink = z.infer<typeof DownloadLink>;
+export const UrlImport = z.object({ path: WORKSPACE_PATH, bytes: z.number() });
+export type UrlImport = z.infer<typeof UrlImport>;
+
 const noArgs = z.tuple([]);
 const labArg = z.tuple([LAB_ID]);
 
@@ -168,7 +266,8 @@ export const methods = {
   'labs:stop': { args: labArg, result: LabView },
   'labs:reset': { args: labArg, result: LabView },
   'images:prepare': { args: labArg, result: LabView },
-  'notebook:show': { args: z.tuple([LAB_ID, Rect]), result: NotebookPlacement },
+  /** The third argument opens a workspace file (a notebook) in the view; null keeps what it shows. */
+  'notebook:show': { args: z.tuple([LAB_ID, Rect, WORKSPACE_PATH.nullable()]), result: NotebookPlacement },
   'notebook:hide': { args: noArgs, result: z.null() },
   'terminal:open': { args: z.tuple([LAB_ID, TerminalSize]), result: TerminalInfo },
   'terminal:write': { args: z.tuple([TERMINAL_ID, z.string().max(64 * 1024)]), result: z.null() },
@@ -178,6 +277,22 @@ export const methods = {
   'terminal:close': { args: z.tuple([TERMINAL_ID]), result: z.null() },
   /** Runs the sandbox check on one lab, or (null) on every lab whose image is installed. Takes minutes. */
   'audit:run': { args: z.tuple([LAB_ID.nullable()]), result: z.array(AuditReport) },
+  // Files: every method works while the lab is stopped too (a helper container serves the workspace).
+  'files:list': { args: z.tuple([LAB_ID, WORKSPACE_PATH]), result: FolderListing },
+  'files:mkdir': { args: z.tuple([LAB_ID, WORKSPACE_PATH]), result: z.null() },
+  /** Rename or move; the destination must not exist. */
+  'files:move': { args: z.tuple([LAB_ID, WORKSPACE_PATH, WORKSPACE_PATH]), result: z.null() },
+  /** Moves to the workspace's trash (recoverable). */
+  'files:trash': { args: z.tuple([LAB_ID, z.array(WORKSPACE_PATH).min(1).max(1000)]), result: z.null() },
+  'files:trashList': { args: labArg, result: z.array(TrashEntry) },
+  /** Puts a trashed item back where it was (as "name (2)" when that name is taken); returns where. */
+  'files:restore': { args: z.tuple([LAB_ID, TrashEntry.shape.id]), result: WORKSPACE_PATH },
+  'files:emptyTrash': { args: labArg, result: z.null() },
+  'files:uploadPlan': { args: z.tuple([LAB_ID, UploadRequest]), result: UploadPlan },
+  'files:uploadCancel': { args: z.tuple([UPLOAD_ID]), result: z.null() },
+  'files:downloadLink': { args: z.tuple([LAB_ID, WORKSPACE_PATH]), result: DownloadLink },
+  /** Fetches a notebook from an http(s) address into a folder of the workspace. */
+  'files:importUrl': { args: z.tuple([LAB_ID, WORKSPACE_PATH, z.string().max(4096)]), result: UrlImport },
 } as const;
 export type MethodName = keyof typeof methods;
 export type MethodArgs<M extends MethodName> = z.infer<(typeof methods)[M]['args']>;
@@ -220,7 +335,22 @@ export interface LabApi {
     reset(id: string): Promise<LabView>;
   };
   images: { prepare(id: string): Promise<LabView> };
-  notebook: { show(id: string, rect: Rect): Promise<NotebookPlacement>; hide(): Promise<null> };
+  notebook: { show(id: string, rect: Rect, path: string | null): Promise<NotebookPlacement>; hide(): Promise<null> };
+  files: {
+    /** Prefix of upload and download paths: '' over the bridge (same origin), a custom scheme in Electron. */
+    transferBase: string;
+    list(labId: string, path: string): Promise<FolderListing>;
+    mkdir(labId: string, path: string): Promise<null>;
+    move(labId: string, from: string, to: string): Promise<null>;
+    trash(labId: string, paths: string[]): Promise<null>;
+    trashList(labId: string): Promise<TrashEntry[]>;
+    restore(labId: string, trashId: string): Promise<string>;
+    emptyTrash(labId: string): Promise<null>;
+    uploadPlan(labId: string, request: UploadRequest): Promise<UploadPlan>;
+    uploadCancel(uploadId: string): Promise<null>;
+    downloadLink(labId: string, path: string): Promise<DownloadLink>;
+    importUrl(labId: string, dir: string, url: string): Promise<UrlImport>;
+  };
   terminal: {
     open(labId: string, size: TerminalSize): Promise<TerminalInfo>;
     write(terminalId: string, data: string): Promise<null>;
@@ -234,4 +364,4 @@ export interface LabApi {
 }
 
 /** The exact top-level keys of LabApi: the preload contract test checks window.classlab against this. */
-export const API_KEYS = ['audit', 'engine', 'images', 'labs', 'notebook', 'on', 'terminal'] as const;
+export const API_KEYS = ['audit', 'engine', 'files', 'images', 'labs', 'notebook', 'on', 'terminal'] as const;

@@ -20,6 +20,9 @@ import { explainDiskFull, explainEvent, explainProcesses } from './sandbox/expla
 import { workspaceUsage } from './sandbox/disk';
 import type { SettingsStore } from './settings';
 import { Terminals } from './terminal/terminals';
+import { LabFiles } from './files/lab-files';
+import { Transfers, type TransferRequest, type TransferResponse } from './files/transfers';
+import { fetchNotebook } from './files/url-import';
 import type { ClassLabCore, CoreService, Logger } from './types';
 
 export interface ClassLabOptions {
@@ -38,6 +41,7 @@ export interface ClassLabOptions {
 interface LabRecord {
   profile: Profile;
   containers: LabContainers;
+  files: LabFiles;
   view: LabView;
   port: number | null;
   token: string | null;
@@ -74,6 +78,7 @@ class Core implements ClassLabCore {
     data: (terminalId, data) => this.emit('terminal:data', { terminalId, data }),
     exit: (exit) => this.emit('terminal:exit', exit),
   });
+  private readonly transfers: Transfers;
   readonly service: CoreService;
 
   constructor(
@@ -83,10 +88,13 @@ class Core implements ClassLabCore {
     private readonly engine: Engine,
   ) {
     this.events.setMaxListeners(100);
+    this.transfers = new Transfers(opts.log);
     for (const profile of catalog.profiles) {
+      const containers = new LabContainers(() => this.engine.docker(), profile, namespace);
       this.labs.set(profile.id, {
         profile,
-        containers: new LabContainers(() => this.engine.docker(), profile, namespace),
+        containers,
+        files: new LabFiles(() => this.engine.docker(), containers, opts.log),
         view: initialView(profile),
         port: null,
         token: null,
@@ -109,6 +117,21 @@ class Core implements ClassLabCore {
       'terminal:resize': async (id, size) => (await this.terminals.get(id).resize(size), null),
       'terminal:ack': async (id, chars) => (this.terminals.get(id).ack(chars), null),
       'audit:run': (labId) => this.runAudit(labId),
+      'files:list': (id, p) => this.onFiles(id, (f) => f.list(p)),
+      'files:mkdir': (id, p) => this.onFiles(id, (f) => f.mkdir(p)),
+      'files:move': (id, from, to) => this.onFiles(id, (f) => f.move(from, to)),
+      'files:trash': (id, paths) => this.onFiles(id, (f) => f.trash(paths)),
+      'files:trashList': (id) => this.onFiles(id, (f) => f.trashList()),
+      'files:restore': (id, trashId) => this.onFiles(id, (f) => f.restore(trashId)),
+      'files:emptyTrash': (id) => this.onFiles(id, (f) => f.emptyTrash()),
+      'files:uploadPlan': (id, request) => this.onFiles(id, async (f) => this.transfers.grantUpload(f, await f.plan(request))),
+      'files:uploadCancel': async (uploadId) => this.transfers.cancelUpload(uploadId),
+      'files:downloadLink': (id, p) => this.onFiles(id, async (f) => this.transfers.grantDownload(f, p, await f.downloadKind(p))),
+      'files:importUrl': (id, dir, url) =>
+        this.onFiles(id, async (f) => {
+          const notebook = await fetchNotebook(url);
+          return { path: await f.writeFile(dir, notebook.name, notebook.data), bytes: notebook.data.length };
+        }),
       'terminal:close': async (id) => {
         // Closing a terminal that already ended (the lab stopped meanwhile) is fine: it is closed.
         await this.terminals.find(id)?.close();
@@ -148,6 +171,10 @@ class Core implements ClassLabCore {
     return { terminals: this.terminals.count(), listeners: this.events.eventNames().reduce((n, e) => n + this.events.listenerCount(e), 0) };
   }
 
+  transfer(req: TransferRequest): Promise<TransferResponse> {
+    return this.transfers.handle(req);
+  }
+
   notebookUrl(labId: string): string | null {
     return this.labs.get(labId)?.view.notebookUrl ?? null;
   }
@@ -163,6 +190,8 @@ class Core implements ClassLabCore {
     await this.audit?.promise.catch(() => undefined);
     // A terminal's shell would outlive ClassLab inside the container: end them (the labs keep running).
     await this.terminals.closeAll().catch(() => undefined);
+    this.transfers.close();
+    for (const lab of this.labs.values()) lab.files.dispose();
     await Promise.allSettled([...this.labs.values()].map((l) => l.opPromise));
     this.engine.close();
     this.events.removeAllListeners();
@@ -552,6 +581,24 @@ class Core implements ClassLabCore {
         void this.reconcile(lab);
       }, 150),
     );
+  }
+
+  /** A file operation on a lab's workspace, with Docker's failures said in plain words. */
+  private async onFiles<T>(id: string, work: (files: LabFiles) => Promise<T>): Promise<T> {
+    const lab = this.lab(id);
+    this.engine.docker();
+    try {
+      return await work(lab.files);
+    } catch (err) {
+      if (err instanceof LabError) throw err;
+      if (isEngineGone(err)) {
+        this.engine.suspect();
+        throw new LabError('ENGINE_DOWN', 'Docker stopped answering. ClassLab reconnects by itself when it is back.');
+      }
+      if (/no such image/i.test((err as Error).message)) throw new LabError('IMAGE_MISSING', `The image of ${lab.profile.title} is not installed: install it first, then its files can be shown.`);
+      this.opts.log.error('file operation failed', { lab: id, error: (err as Error).message });
+      throw new LabError('INTERNAL', (err as Error).message);
+    }
   }
 
   private lab(id: string): LabRecord {

@@ -1,5 +1,6 @@
 // What the Node core offers the shells (Electron main, the bridge, the CLI).
 import type { EventName, EventPayload, LabService } from '../api/contract';
+import type { TransferRequest, TransferResponse } from './files/transfers';
 
 /** Everything the contract offers except the notebook placement, which each shell does its own way. */
 export type CoreService = Omit<LabService, 'notebook:show' | 'notebook:hide'>;
@@ -8,6 +9,8 @@ export interface ClassLabCore {
   readonly service: CoreService;
   /** Subscribe to a core event; returns the function that unsubscribes. */
   subscribe<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
+  /** Serves an upload or download path granted by files:uploadPlan / files:downloadLink. */
+  transfer(req: TransferRequest): Promise<TransferResponse>;
   /** The notebook address (with token) of a ready lab, or null. */
   notebookUrl(labId: string): string | null;
   /**

@@ -1,6 +1,7 @@
 // Running a fixed command in a container through Docker exec, and reading Docker's multiplexed output.
 // One place for it: the core's checks, the sandbox helpers and the tests all use these.
 import type Docker from 'dockerode';
+import { PassThrough, type Readable } from 'node:stream';
 
 /** Docker's multiplexed stream format (8-byte frame headers) to text; plain text passes through. */
 export function demuxText(buf: Buffer): string {
@@ -52,4 +53,75 @@ export async function execDetached(docker: Docker, container: string, cmd: strin
   const response = (await exec.start({ Detach: true })) as unknown as { destroy?: () => void; resume?: () => void } | undefined;
   response?.resume?.();
   response?.destroy?.();
+}
+
+/** Docker's exec stream multiplexes stdout and stderr with 8-byte headers: split them. */
+export function demuxStream(stream: NodeJS.ReadableStream, stdout: PassThrough, onStderr: (text: string) => void): void {
+  let buffered: Buffer = Buffer.alloc(0);
+  let waiting = false;
+  stream.on('data', (chunk: Buffer) => {
+    buffered = buffered.length ? Buffer.concat([buffered, chunk]) : chunk;
+    while (buffered.length >= 8) {
+      const size = buffered.readUInt32BE(4);
+      if (buffered.length < 8 + size) break;
+      const kind = buffered[0];
+      const payload = buffered.subarray(8, 8 + size);
+      if (kind === 1) {
+        // A reader that refused the archive destroys its side: drop the rest, so the exec can end (a
+        // destroyed stream never drains, and waiting for it hung the transfer for good).
+        // One wait at a time: the rest of this chunk's frames are written (buffered) before it resumes.
+        if (!stdout.destroyed && !stdout.write(payload) && !waiting) {
+          const source = stream as unknown as Readable;
+          source.pause();
+          waiting = true;
+          const go = () => {
+            stdout.off('drain', go);
+            stdout.off('close', go);
+            waiting = false;
+            source.resume();
+          };
+          stdout.on('drain', go);
+          stdout.on('close', go);
+        }
+      } else if (kind === 2) onStderr(payload.toString('utf8'));
+      buffered = buffered.subarray(8 + size);
+    }
+  });
+}
+
+/**
+ * Runs a command and returns stdout as bytes (NUL-separated listings survive) and stderr as text, apart.
+ * `stdin`, when given, is written and closed first.
+ */
+export async function execCapture(
+  docker: Docker,
+  container: string,
+  cmd: string[],
+  opts: { user?: string; workingDir?: string; maxBytes?: number } = {},
+): Promise<{ code: number | null; stdout: Buffer; stderr: string }> {
+  const exec = await docker.getContainer(container).exec({
+    Cmd: cmd,
+    AttachStdout: true,
+    AttachStderr: true,
+    ...(opts.user ? { User: opts.user } : {}),
+    ...(opts.workingDir ? { WorkingDir: opts.workingDir } : {}),
+  });
+  const raw = await exec.start({ hijack: true, stdin: false });
+  const max = opts.maxBytes ?? 64 * 1024 * 1024;
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let stderr = '';
+  const out = new PassThrough();
+  out.on('data', (c: Buffer) => {
+    size += c.length;
+    if (size <= max) chunks.push(c);
+  });
+  demuxStream(raw, out, (t) => (stderr = (stderr + t).slice(-8000)));
+  await new Promise<void>((resolve, reject) => {
+    raw.on('end', resolve);
+    raw.on('close', resolve);
+    raw.on('error', reject);
+  });
+  const info = await exec.inspect();
+  return { code: info.ExitCode ?? null, stdout: Buffer.concat(chunks), stderr };
 }

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { LabError } from '../../api/errors';
 import { demuxLogs } from '../engine/exec';
 import type { Profile } from '../profiles/schema';
-import { GATE_PORT, gateContainerSpec, labContainerSpec, labNetworkSpec } from '../sandbox/policy';
+import { filesHelperSpec, GATE_PORT, gateContainerSpec, labContainerSpec, labNetworkSpec } from '../sandbox/policy';
 import { WorkspaceDisk, type DiskState } from '../sandbox/disk';
 import { applyLabFirewall } from '../sandbox/firewall';
 import { chooseRuntime, engineSecurity } from '../sandbox/engine-security';
@@ -70,21 +70,10 @@ export class LabContainers {
     const docker = this.docker();
     // A lab opened before has its workspace disk attached (it stays attached until a reboot): skip the
     // helper container on this hot path, and attach only when starting shows that the disk is missing.
-    let known = await volumeExists(docker, this.names.workspaceVolume);
+    const known = await volumeExists(docker, this.names.workspaceVolume);
     if (known) await this.ensureRunVolume(docker);
     else await this.ensureVolumes();
-    // Docker mounts the workspace when it creates the container (to copy the image's files into a new
-    // volume) and when it starts it: either fails with a mount error while the disk is not attached.
-    const withDisk = async <T>(step: () => Promise<T>): Promise<T> => {
-      try {
-        return await step();
-      } catch (err) {
-        if (!known || !/mount/i.test((err as Error).message)) throw err;
-        known = false;
-        await this.ensureVolumes();
-        return step();
-      }
-    };
+    const withDisk = this.attachingDiskOnMountError(known);
     if (this.profile.network === 'internet') await this.ensureNetwork(docker);
 
     let lab = await inspectOrNull(docker, this.names.container);
@@ -141,7 +130,7 @@ export class LabContainers {
   /** Removes the containers (and the lab's network); the workspace volume stays. */
   async removeContainers(): Promise<void> {
     const docker = this.docker();
-    for (const name of [this.names.gate, this.names.container]) {
+    for (const name of [this.names.gate, this.names.container, this.names.files]) {
       try {
         await docker.getContainer(name).remove({ force: true, v: false });
       } catch (err) {
@@ -154,6 +143,59 @@ export class LabContainers {
       } catch (err) {
         if (statusOf(err) !== 404) throw err;
       }
+    }
+  }
+
+  /**
+   * The files helper of a stopped lab (see filesHelperSpec), started if needed; returns its name. Made
+   * afresh when the profile changed. The workspace disk is attached first when Docker cannot mount it.
+   */
+  async ensureFilesHelper(): Promise<string> {
+    const docker = this.docker();
+    const name = this.names.files;
+    let info = await inspectOrNull(docker, name);
+    if (info && info.Config.Labels?.[LABEL.profile] !== profileFingerprint(this.profile)) {
+      await docker.getContainer(name).remove({ force: true });
+      info = null;
+    }
+    if (info?.State.Status === 'running') return name;
+    const known = await volumeExists(docker, this.names.workspaceVolume);
+    if (!known) await this.ensureVolumes();
+    const withDisk = this.attachingDiskOnMountError(known);
+    if (!info) {
+      const engine = await engineSecurity(docker);
+      const security = { seccomp: engine.seccomp, runtime: chooseRuntime(this.profile, engine) };
+      await withDisk(() => docker.createContainer(filesHelperSpec({ profile: this.profile, names: this.names, namespace: this.namespace, security })));
+    }
+    await withDisk(() => startContainer(docker, name));
+    return name;
+  }
+
+  /**
+   * Docker mounts the workspace when it creates a container (to copy the image's files into a new volume)
+   * and when it starts it: either fails with a mount error while the disk is not attached (after a
+   * reboot). The returned runner attaches it once and retries; `known` false means it was just made.
+   */
+  private attachingDiskOnMountError(known: boolean): <T>(step: () => Promise<T>) => Promise<T> {
+    let retry = known;
+    return async <T>(step: () => Promise<T>): Promise<T> => {
+      try {
+        return await step();
+      } catch (err) {
+        if (!retry || !/mount/i.test((err as Error).message)) throw err;
+        retry = false;
+        await this.ensureVolumes();
+        return step();
+      }
+    };
+  }
+
+  /** Removes the files helper (it is only for a stopped lab, and only while files are being worked on). */
+  async removeFilesHelper(): Promise<void> {
+    try {
+      await this.docker().getContainer(this.names.files).remove({ force: true });
+    } catch (err) {
+      if (statusOf(err) !== 404) throw err;
     }
   }
 

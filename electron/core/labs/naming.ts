@@ -13,11 +13,13 @@ export const LABEL = {
 } as const;
 export const LABEL_SCHEMA_VERSION = '1';
 
-export type Role = 'lab' | 'gate' | 'workspace' | 'run';
+export type Role = 'lab' | 'gate' | 'workspace' | 'run' | 'files';
 
 export interface LabNames {
   container: string;
   gate: string;
+  /** Serves the workspace's files while the lab is stopped (files/files-helper.ts). */
+  files: string;
   workspaceVolume: string;
   runVolume: string;
   network: string;
@@ -28,6 +30,7 @@ export function labNames(namespace: string, labId: string): LabNames {
   return {
     container: base,
     gate: `${base}-gate`,
+    files: `${base}-files`,
     workspaceVolume: `${base}-workspace`,
     runVolume: `${base}-run`,
     network: `${base}-net`,

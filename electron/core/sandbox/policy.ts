@@ -134,6 +134,44 @@ export function gateContainerSpec({ profile, names, namespace }: Omit<LabSpecInp
   };
 }
 
+/**
+ * The files helper: while a lab is stopped, its workspace is served by this small container made from the
+ * lab's own image (the same tools, the same user), running nothing but `sleep`. Same sandbox as the lab,
+ * minus the network, with little memory; only the workspace is mounted.
+ */
+export function filesHelperSpec({ profile, names, namespace, security }: Omit<LabSpecInput, 'token'>): Docker.ContainerCreateOptions {
+  const securityOpt = ['no-new-privileges:true'];
+  if (security?.seccomp && security.runtime === 'runc') securityOpt.push(seccompSecurityOpt());
+  return {
+    name: names.files,
+    Image: profile.image,
+    Entrypoint: ['sleep'],
+    Cmd: ['infinity'],
+    User: profile.server.user,
+    WorkingDir: profile.server.workspace,
+    Labels: labLabels(namespace, profile, 'files'),
+    NetworkDisabled: true,
+    StopTimeout: 1,
+    HostConfig: {
+      NetworkMode: 'none',
+      Init: true,
+      CapDrop: ['ALL'],
+      SecurityOpt: securityOpt,
+      Privileged: false,
+      ...(security?.runtime === 'runsc' ? { Runtime: 'runsc' } : {}),
+      ReadonlyRootfs: true,
+      Tmpfs: { '/tmp': 'rw,noexec,nosuid,nodev,size=16m' },
+      PidsLimit: 64,
+      Memory: 256 * MiB,
+      MemorySwap: 256 * MiB,
+      NanoCpus: 1e9,
+      LogConfig: CAPPED_LOGS,
+      RestartPolicy: { Name: 'no' },
+      Mounts: [{ Type: 'volume', Source: names.workspaceVolume, Target: profile.server.workspace, ReadOnly: false }],
+    },
+  };
+}
+
 /** The per-lab network of a lab allowed on the internet: labs never share one, so they cannot reach each other. */
 export function labNetworkSpec({ profile, names, namespace }: Omit<LabSpecInput, 'token'>): Docker.NetworkCreateOptions {
   return {

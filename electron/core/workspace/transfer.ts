@@ -9,38 +9,10 @@
 // reader on the host then refuses or skips.
 import type Docker from 'dockerode';
 import { PassThrough, type Readable } from 'node:stream';
+import { finished } from 'node:stream/promises';
 import type { Profile } from '../profiles/schema';
+import { demuxStream as demux } from '../engine/exec';
 import { containerPathIn, normalizeWorkspacePath } from './paths';
-
-/** Docker's exec stream multiplexes stdout and stderr with 8-byte headers: split them. */
-function demux(stream: NodeJS.ReadableStream, stdout: PassThrough, onStderr: (text: string) => void): void {
-  let buffered: Buffer = Buffer.alloc(0);
-  stream.on('data', (chunk: Buffer) => {
-    buffered = buffered.length ? Buffer.concat([buffered, chunk]) : chunk;
-    while (buffered.length >= 8) {
-      const size = buffered.readUInt32BE(4);
-      if (buffered.length < 8 + size) break;
-      const kind = buffered[0];
-      const payload = buffered.subarray(8, 8 + size);
-      if (kind === 1) {
-        // A reader that refused the archive destroys its side: drop the rest, so the exec can end (a
-        // destroyed stream never drains, and waiting for it hung the transfer for good).
-        if (!stdout.destroyed && !stdout.write(payload)) {
-          const source = stream as unknown as Readable;
-          source.pause();
-          const go = () => {
-            stdout.off('drain', go);
-            stdout.off('close', go);
-            source.resume();
-          };
-          stdout.on('drain', go);
-          stdout.on('close', go);
-        }
-      } else if (kind === 2) onStderr(payload.toString('utf8'));
-      buffered = buffered.subarray(8 + size);
-    }
-  });
-}
 
 export interface TarOut {
   /** The tar stream; hand it to readTar / extractTarToNewDir. */
@@ -88,7 +60,14 @@ export async function tarFromLab(docker: Docker, container: string, profile: Pro
  * run by a non-root user keeps no foreign owners, refuses `..` members and does not follow links placed
  * where a folder is expected (--no-overwrite-dir, and the user's own permissions).
  */
-export async function tarIntoLab(docker: Docker, container: string, profile: Profile, relDir: string, tarStream: Readable): Promise<{ code: number | null; stderr: string }> {
+export async function tarIntoLab(
+  docker: Docker,
+  container: string,
+  profile: Profile,
+  relDir: string,
+  tarStream: Readable,
+  signal?: AbortSignal,
+): Promise<{ code: number | null; stderr: string }> {
   const dir = relDir === '' || relDir === '.' ? profile.server.workspace : containerPathIn(profile.server.workspace, normalizeWorkspacePath(relDir));
   const exec = await docker.getContainer(container).exec({
     Cmd: ['tar', '--extract', '--file=-', '--no-same-owner', '--no-same-permissions', '--no-overwrite-dir', '--warning=no-timestamp', '-C', dir],
@@ -99,23 +78,40 @@ export async function tarIntoLab(docker: Docker, container: string, profile: Pro
     WorkingDir: profile.server.workspace,
   });
   const raw = await exec.start({ hijack: true, stdin: true });
+  const socket = raw as unknown as NodeJS.WritableStream & { end: () => void; destroy: (err?: Error) => void };
   let stderr = '';
   const sink = new PassThrough();
   demux(raw, sink, (t) => (stderr = (stderr + t).slice(-4000)));
   sink.resume();
-  await new Promise<void>((resolve, reject) => {
-    tarStream.on('error', reject);
-    tarStream.on('end', () => {
-      // Half-close: tar sees the end of its input and exits.
-      (raw as unknown as { end: () => void }).end();
-      resolve();
-    });
-    tarStream.pipe(raw as unknown as NodeJS.WritableStream, { end: false });
-  });
-  await new Promise<void>((resolve) => {
+  const ended = new Promise<void>((resolve) => {
     raw.on('end', resolve);
     raw.on('close', resolve);
+    raw.on('error', () => resolve());
   });
+  // A cancelled or failed input must end tar too: cutting the connection leaves tar with a truncated
+  // archive, which it refuses (non-zero exit), and the caller discards what it wrote.
+  let cut: Error | null = null;
+  const cutOff = (err: Error) => {
+    cut ??= err;
+    socket.destroy();
+  };
+  const onAbort = () => cutOff(new Error('The transfer was cancelled.'));
+  signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    tarStream.pipe(socket, { end: false });
+    // finished() also sees an input that was destroyed before we got here (a refusal can come first).
+    try {
+      await finished(tarStream);
+      // Half-close: tar sees the end of its input and exits.
+      socket.end();
+    } catch (err) {
+      cutOff(err as Error);
+    }
+    await ended;
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+  }
+  if (cut) throw cut;
   const info = await exec.inspect().catch(() => null);
   return { code: info?.ExitCode ?? null, stderr };
 }

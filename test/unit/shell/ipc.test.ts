@@ -62,6 +62,17 @@ function fakeCore() {
     'terminal:ack': async () => null,
     'terminal:close': async () => null,
     'audit:run': async () => [],
+    'files:list': async (labId: string, p: string) => ({ labId, path: p, entries: [], usage: null, trashCount: 0, viaHelper: false }),
+    'files:mkdir': async () => null,
+    'files:move': async () => null,
+    'files:trash': async () => null,
+    'files:trashList': async () => [],
+    'files:restore': async () => 'a.txt',
+    'files:emptyTrash': async () => null,
+    'files:uploadPlan': async () => ({ uploadId: `u${'0'.repeat(32)}`, path: '/files/upload/x', clashes: [], totalBytes: 0, fileCount: 0, freeBytes: null }),
+    'files:uploadCancel': async () => null,
+    'files:downloadLink': async () => ({ path: '/files/download/x', fileName: 'a.txt', kind: 'file' as const }),
+    'files:importUrl': async () => ({ path: 'a.ipynb', bytes: 2 }),
   };
   const subscribe = <E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): (() => void) => {
     emitter.on(event, listener);

@@ -1,0 +1,399 @@
+// The files of one lab's workspace: browse, make folders, rename and move, the trash, uploads and
+// downloads. Works whether the lab runs or not: a stopped lab's workspace is served by its files helper
+// (LabContainers.ensureFilesHelper), started on demand and removed again when idle.
+import type Docker from 'dockerode';
+import { randomBytes } from 'node:crypto';
+import { PassThrough, type Readable } from 'node:stream';
+import { finished } from 'node:stream/promises';
+import type { ClashChoice, DiskUsage, FileEntry, FolderListing, TrashEntry, UploadRequest, UploadResult } from '../../api/contract';
+import { LabError } from '../../api/errors';
+import type { LabContainers } from '../labs/containers';
+import type { Profile } from '../profiles/schema';
+import type { Logger } from '../types';
+import { HostileArchiveError, packTar, readTar } from '../workspace/tar';
+import { tarFromLab, tarIntoLab } from '../workspace/transfer';
+import { normalizeWorkspacePath, UnsafePathError, type HostPlatform } from '../workspace/paths';
+import { CLASSLAB_DIR, nulFields, runWorkspaceOp, type ScriptTarget } from './workspace-script';
+import { zipFromTar } from './zip';
+import { formatBytes } from '../images/progress';
+
+/** How long a files helper lingers after the last file operation on a stopped lab. */
+const HELPER_IDLE_MS = 120_000;
+/** Room an upload needs beyond its bytes: file system blocks and folder entries. */
+const PER_ENTRY_OVERHEAD = 4096;
+
+export interface PlannedUpload {
+  labId: string;
+  dir: string;
+  entries: UploadRequest['entries'];
+  /** The distinct first parts of the entries: what lands in `dir`. */
+  topNames: string[];
+  totalBytes: number;
+  fileCount: number;
+}
+
+export interface Download {
+  fileName: string;
+  kind: 'file' | 'zip';
+  /** Known for a single file. */
+  size: number | null;
+  stream: Readable;
+}
+
+export class LabFiles {
+  private helper: Promise<string> | null = null;
+  private idleTimer: NodeJS.Timeout | null = null;
+  private busy = 0;
+
+  constructor(
+    private readonly docker: () => Docker,
+    private readonly containers: LabContainers,
+    private readonly log: Logger,
+  ) {}
+
+  private get profile(): Profile {
+    return this.containers.profile;
+  }
+
+  /** Runs `work` in the lab when it runs, else in its files helper; keeps the helper while work goes on. */
+  private async withTarget<T>(work: (target: ScriptTarget, viaHelper: boolean) => Promise<T>): Promise<T> {
+    this.busy += 1;
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    try {
+      const docker = this.docker();
+      const running = await this.containers.isRunning();
+      let container = this.containers.names.container;
+      if (!running) {
+        this.helper ??= this.containers.ensureFilesHelper().finally(() => (this.helper = null));
+        container = await this.helper;
+      }
+      return await work({ docker, container, profile: this.profile }, !running);
+    } finally {
+      this.busy -= 1;
+      if (this.busy === 0) this.scheduleHelperRemoval();
+    }
+  }
+
+  private scheduleHelperRemoval(): void {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = setTimeout(() => {
+      this.idleTimer = null;
+      if (this.busy > 0) return;
+      this.containers.removeFilesHelper().catch((err: Error) => this.log.warn('files helper not removed', { lab: this.profile.id, error: err.message }));
+    }, HELPER_IDLE_MS);
+    this.idleTimer.unref();
+  }
+
+  async list(rel: string): Promise<FolderListing> {
+    const dir = folderPath(rel);
+    return this.withTarget(async (target, viaHelper) => {
+      const fields = nulFields(await runWorkspaceOp(target, 'list', [dir]));
+      return { labId: this.profile.id, path: dir, viaHelper, ...parseListing(fields, this.profile.resources.diskMiB) };
+    });
+  }
+
+  async usage(): Promise<DiskUsage | null> {
+    return this.withTarget(async (target) => parseUsage((await runWorkspaceOp(target, 'usage', [])).toString(), this.profile.resources.diskMiB));
+  }
+
+  async mkdir(rel: string): Promise<null> {
+    const p = itemPath(rel);
+    await this.withTarget((t) => runWorkspaceOp(t, 'mkdir', [p]));
+    return null;
+  }
+
+  async move(from: string, to: string): Promise<null> {
+    const [f, t] = [itemPath(from), itemPath(to)];
+    if (f === t) return null;
+    await this.withTarget((target) => runWorkspaceOp(target, 'move', [f, t]));
+    return null;
+  }
+
+  async trash(paths: string[]): Promise<null> {
+    const items = paths.map(itemPath);
+    await this.withTarget((t) => runWorkspaceOp(t, 'trash', [trashId(), ...items]));
+    return null;
+  }
+
+  async trashList(): Promise<TrashEntry[]> {
+    return this.withTarget(async (t) => parseTrash(nulFields(await runWorkspaceOp(t, 'trashlist', []))));
+  }
+
+  async restore(id: string): Promise<string> {
+    if (!/^[a-z0-9-]{1,80}$/.test(id)) throw new LabError('BAD_REQUEST', 'Not a trash item.');
+    return this.withTarget(async (t) => (await runWorkspaceOp(t, 'restore', [id])).toString('utf8'));
+  }
+
+  async emptyTrash(): Promise<null> {
+    await this.withTarget((t) => runWorkspaceOp(t, 'emptytrash', []));
+    return null;
+  }
+
+  /**
+   * Checks an upload before any byte moves: safe names, the target folder, clashes, and room on the
+   * workspace's disk (an upload that cannot fit is refused up front, with how much is free).
+   */
+  async plan(request: UploadRequest): Promise<{ upload: PlannedUpload; clashes: string[]; freeBytes: number | null }> {
+    const dir = folderPath(request.dir);
+    const seen = new Set<string>();
+    const topNames: string[] = [];
+    let totalBytes = 0;
+    let fileCount = 0;
+    const entries = request.entries.map((e) => {
+      const p = safe(e.path, { host: 'linux' });
+      if (seen.has(p)) throw new LabError('PATH_INVALID', `"${p}" is in the upload twice.`);
+      seen.add(p);
+      const top = p.split('/')[0]!;
+      if (dir === '' && top === CLASSLAB_DIR) throw new LabError('PATH_INVALID', `"${CLASSLAB_DIR}" is ClassLab's own folder; choose another name.`);
+      if (!topNames.includes(top)) topNames.push(top);
+      if (e.kind === 'file') {
+        totalBytes += e.size;
+        fileCount += 1;
+      }
+      return { ...e, path: p };
+    });
+    return this.withTarget(async (target) => {
+      const clashes = nulFields(await runWorkspaceOp(target, 'clashes', [dir, ...topNames]));
+      const usage = parseUsage((await runWorkspaceOp(target, 'usage', [])).toString(), this.profile.resources.diskMiB);
+      const needed = totalBytes + entries.length * PER_ENTRY_OVERHEAD;
+      if (usage && needed > usage.freeBytes) {
+        throw new LabError(
+          'DISK_FULL',
+          `This upload needs ${formatBytes(needed)} but the workspace has ${formatBytes(usage.freeBytes)} free (limit ${this.profile.resources.diskMiB} MiB). Delete files you do not need (and empty the trash), or upload less.`,
+        );
+      }
+      return { upload: { labId: this.profile.id, dir, entries, topNames, totalBytes, fileCount }, clashes, freeBytes: usage?.freeBytes ?? null };
+    });
+  }
+
+  /**
+   * Receives the tar of a planned upload: unpacked by the lab user into a staging folder on the workspace's
+   * own disk while a guard reads the same bytes and checks every entry against the plan; only when both
+   * finished cleanly is each item moved in place (a rename). Anything else (a refused entry, a cancel, a
+   * full disk) removes the staging folder: nothing half-written is ever left under a final name.
+   */
+  async upload(upload: PlannedUpload, choice: ClashChoice, body: Readable, signal: AbortSignal): Promise<UploadResult> {
+    return this.withTarget(async (target) => {
+      const id = randomBytes(8).toString('hex');
+      const staging = `${CLASSLAB_DIR}/incoming/${id}`;
+      await runWorkspaceOp(target, 'stage', [id]);
+      const toLab = new PassThrough({ highWaterMark: 1 << 20 });
+      const toGuard = new PassThrough({ highWaterMark: 1 << 20 });
+      // Their errors are the `failure` below; a side that fails before its reader is attached must not throw.
+      toLab.on('error', () => undefined);
+      toGuard.on('error', () => undefined);
+      let failure: Error | null = null;
+      // On a refusal or a cancel both sides end with the error; the rest of the request is drained (not
+      // destroyed), so the answer can still say why.
+      const stop = (err: Error) => {
+        failure ??= err;
+        body.unpipe();
+        body.resume();
+        toLab.destroy(err);
+        toGuard.destroy(err);
+      };
+      const onAbort = () => stop(new LabError('CANCELLED', 'The upload was cancelled; nothing was kept.'));
+      signal.addEventListener('abort', onAbort, { once: true });
+      body.on('error', (err) => stop(err));
+      body.pipe(toLab);
+      body.pipe(toGuard);
+      try {
+        const planned = new Map(upload.entries.map((e) => [e.path, e]));
+        const guard = readTar(
+          toGuard,
+          async (entry, content) => {
+            if (entry.kind === 'skipped') throw new HostileArchiveError(entry.path, 'links are not accepted in an upload');
+            const want = planned.get(entry.path);
+            if (!want || (want.kind === 'folder') !== (entry.kind === 'directory')) throw new HostileArchiveError(entry.path, 'not in the upload that was checked');
+            if (content) {
+              content.resume();
+              await finished(content);
+            }
+          },
+          { limits: { maxTotalBytes: upload.totalBytes, maxFileBytes: upload.totalBytes, maxEntries: upload.entries.length + 1 }, signal },
+        ).catch((err: Error) => {
+          stop(err);
+          throw err;
+        });
+        const extract = tarIntoLab(target.docker, target.container, target.profile, staging, toLab, signal).catch((err: Error) => {
+          stop(err);
+          throw err;
+        });
+        const [guarded, extracted] = await Promise.allSettled([guard, extract]);
+        if (failure) throw failure;
+        if (guarded.status === 'rejected') throw guarded.reason;
+        if (extracted.status === 'rejected') throw extracted.reason;
+        if (extracted.value.code !== 0) throw extractionError(extracted.value.stderr);
+        const summary = guarded.value;
+        const out = nulFields(await runWorkspaceOp(target, 'commit', [id, upload.dir, choice, trashId(), ...upload.topNames]));
+        return { ...parseCommit(out), bytes: summary.bytes, files: summary.files };
+      } catch (err) {
+        await runWorkspaceOp(target, 'discard', [id]).catch((e: Error) => this.log.warn('upload staging not removed', { lab: this.profile.id, error: e.message }));
+        throw asTransferError(err);
+      } finally {
+        signal.removeEventListener('abort', onAbort);
+      }
+    });
+  }
+
+  /** Writes one file (a fetched notebook) into a folder, as "name (2).ext" when the name is taken. */
+  async writeFile(dir: string, name: string, data: Buffer): Promise<string> {
+    const planned = await this.plan({ dir, entries: [{ path: name, kind: 'file', size: data.length }] });
+    const body = packTar([{ path: planned.upload.entries[0]!.path, kind: 'file', data }]);
+    const result = await this.upload(planned.upload, 'keep-both', body, new AbortController().signal);
+    const written = result.renamed[0]?.[1] ?? result.written[0] ?? name;
+    return planned.upload.dir ? `${planned.upload.dir}/${written}` : written;
+  }
+
+  /** What a download of `rel` will be: one file as it is, or a folder as a zip. Links are refused. */
+  async downloadKind(rel: string): Promise<'file' | 'zip'> {
+    const p = itemPath(rel);
+    const kind = (await this.withTarget((t) => runWorkspaceOp(t, 'kind', [p]))).toString();
+    if (kind === 'file') return 'file';
+    if (kind === 'folder') return 'zip';
+    if (kind === 'link') throw new LabError('REFUSED', `"${p}" is a link made in the lab; ClassLab does not follow links. Download what it points to instead.`);
+    throw new LabError('REFUSED', `"${p}" is not a file or folder (a device, socket or pipe).`);
+  }
+
+  /**
+   * Streams a file or (as a zip) a folder out of the lab. The tar comes from the lab, made by the lab
+   * user: it is hostile input, read through the hardened reader (no links, no devices, no `..`).
+   */
+  async download(rel: string, signal: AbortSignal, host: HostPlatform = process.platform as HostPlatform): Promise<Download> {
+    const p = itemPath(rel);
+    const name = p.split('/').pop()!;
+    const kind = await this.downloadKind(p);
+    return this.withTarget(async (target) => {
+      const tarOut = await tarFromLab(target.docker, target.container, target.profile, p);
+      const source = tarOut.stream;
+      signal.addEventListener('abort', () => source.destroy(), { once: true });
+      if (kind === 'zip') return { fileName: `${name}.zip`, kind, size: null, stream: zipFromTar(source, { host, signal, log: this.log }) };
+      return new Promise<Download>((resolve, reject) => {
+        let delivered = false;
+        readTar(
+          source,
+          async (entry, content) => {
+            if (entry.kind !== 'file' || !content || delivered) {
+              content?.resume();
+              return;
+            }
+            delivered = true;
+            resolve({ fileName: name, kind, size: entry.size, stream: content });
+            await finished(content).catch(() => undefined);
+          },
+          { host, signal },
+        ).then(
+          () => {
+            if (!delivered) reject(new LabError('NOT_FOUND', `"${p}" could not be read from the lab.`));
+          },
+          (err: Error) => (delivered ? this.log.warn('download ended early', { lab: this.profile.id, error: err.message }) : reject(asTransferError(err))),
+        );
+      });
+    });
+  }
+
+  /** Forgets timers (the helper container itself is found and removed by label with the lab). */
+  dispose(): void {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = null;
+  }
+}
+
+function safe(rel: string, opts: { host?: HostPlatform } = {}): string {
+  try {
+    return normalizeWorkspacePath(rel, opts);
+  } catch (err) {
+    if (err instanceof UnsafePathError) throw new LabError('PATH_INVALID', err.message);
+    throw err;
+  }
+}
+
+/** A folder to look into: '' is the workspace root. ClassLab's own folder is not browsable. */
+function folderPath(rel: string): string {
+  if (rel === '' || rel === '/' || rel === '.') return '';
+  return itemPath(rel.endsWith('/') ? rel.slice(0, -1) : rel);
+}
+
+/** A file or folder the user acts on: never the root, never inside ClassLab's own folder. */
+function itemPath(rel: string): string {
+  const p = safe(rel);
+  if (p === CLASSLAB_DIR || p.startsWith(`${CLASSLAB_DIR}/`)) throw new LabError('PATH_INVALID', `"${CLASSLAB_DIR}" is ClassLab's own folder (the trash and unfinished uploads).`);
+  return p;
+}
+
+function trashId(): string {
+  return `${Date.now()}-${randomBytes(4).toString('hex')}`;
+}
+
+const KIND: Record<string, FileEntry['kind']> = { f: 'file', d: 'folder', l: 'link' };
+
+/** The `list` operation's output: entries, then folder sizes (du), the disk (df) and the trash count. */
+export function parseListing(fields: string[], diskMiB: number): Omit<FolderListing, 'labId' | 'path' | 'viaHelper'> {
+  const du = fields.indexOf('DU');
+  const df = fields.indexOf('DF');
+  const tr = fields.indexOf('TRASH');
+  const raw = fields.slice(0, du < 0 ? fields.length : du);
+  const entries: FileEntry[] = [];
+  for (let i = 0; i + 4 < raw.length; i += 5) {
+    const [type, size, mtime, name, link] = raw.slice(i, i + 5) as [string, string, string, string, string];
+    entries.push({ name, kind: KIND[type] ?? 'other', size: Number(size) || 0, modifiedMs: Math.round(Number(mtime) * 1000) || 0, linkTarget: type === 'l' ? link : null });
+  }
+  // du prints "bytes<TAB>path" per folder: a folder's size is everything in it.
+  const sizes = new Map<string, number>();
+  for (const line of fields.slice(du + 1, df < 0 ? undefined : df)) {
+    const tab = line.indexOf('\t');
+    if (tab > 0) sizes.set(line.slice(tab + 1).split('/').pop() ?? '', Number(line.slice(0, tab)));
+  }
+  for (const e of entries) if (e.kind === 'folder' && sizes.has(e.name)) e.size = sizes.get(e.name)!;
+  const usage = df >= 0 ? parseUsage(fields[df + 1] ?? '', diskMiB) : null;
+  const trashCount = tr >= 0 ? Number((fields[tr + 1] ?? '0').trim()) || 0 : 0;
+  return { entries, usage, trashCount };
+}
+
+/** `stat -f -c '%S %b %a'`: block size, blocks, blocks free to the user. */
+export function parseUsage(text: string, diskMiB: number): DiskUsage | null {
+  const [bs, blocks, avail] = text.trim().split(/\s+/).map(Number);
+  if (!bs || blocks === undefined || avail === undefined || Number.isNaN(blocks) || Number.isNaN(avail)) return null;
+  const totalBytes = bs * blocks;
+  const freeBytes = bs * avail;
+  return { totalBytes, freeBytes, usedBytes: Math.max(0, totalBytes - freeBytes), limitMiB: diskMiB };
+}
+
+export function parseTrash(fields: string[]): TrashEntry[] {
+  const out: TrashEntry[] = [];
+  for (let i = 0; i + 5 < fields.length; i += 6) {
+    const [id, originalPath, deletedS, type, name, size] = fields.slice(i, i + 6) as [string, string, string, string, string, string];
+    const stamp = Number(id.split('-')[0]);
+    out.push({ id, originalPath, name, kind: KIND[type] ?? 'other', size: Number(size) || 0, deletedAtMs: Number.isFinite(stamp) && stamp > 0 ? stamp : Number(deletedS) * 1000 });
+  }
+  return out.sort((a, b) => b.deletedAtMs - a.deletedAtMs);
+}
+
+export function parseCommit(fields: string[]): Omit<UploadResult, 'bytes' | 'files'> {
+  const result: Omit<UploadResult, 'bytes' | 'files'> = { written: [], renamed: [], skipped: [], replaced: [] };
+  for (let i = 0; i < fields.length; ) {
+    const what = fields[i++];
+    const name = fields[i++] ?? '';
+    if (what === 'written') result.written.push(name);
+    else if (what === 'skipped') result.skipped.push(name);
+    else if (what === 'replaced') result.replaced.push(name);
+    else if (what === 'renamed') result.renamed.push([name, fields[i++] ?? '']);
+  }
+  return result;
+}
+
+function extractionError(stderr: string): LabError {
+  if (/no space left|disk quota/i.test(stderr)) {
+    return new LabError('DISK_FULL', 'The workspace became full during the upload; nothing was kept. Delete files you do not need (and empty the trash), then try again.');
+  }
+  return new LabError('INTERNAL', `The upload could not be unpacked in the lab: ${stderr.trim().split('\n').slice(-2).join(' ')}`);
+}
+
+function asTransferError(err: unknown): Error {
+  if (err instanceof LabError) return err;
+  if (err instanceof HostileArchiveError) return new LabError('REFUSED', err.message);
+  if (err instanceof UnsafePathError) return new LabError('PATH_INVALID', err.message);
+  const message = (err as Error).message ?? String(err);
+  if (/cancel|aborted|premature close/i.test(message)) return new LabError('CANCELLED', 'The transfer was cancelled; nothing was kept.');
+  return new LabError('INTERNAL', message);
+}
