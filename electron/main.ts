@@ -19,6 +19,7 @@ import { NavigationGuard } from './shell/navigation-guard';
 import { NotebookViews } from './shell/notebook-views';
 import { resolveAppPaths } from './shell/paths';
 import { guardSession } from './shell/session-guard';
+import { registerTransferScheme, serveTransfers, TRANSFER_SCHEME } from './shell/transfer-protocol';
 import type { EventSink } from './shell/subscriptions';
 
 /** Quitting never hangs on a core that does not answer. */
@@ -42,6 +43,8 @@ if (app.requestSingleInstanceLock()) {
 }
 
 function runShell(): void {
+  // Before ready: the upload/download scheme must be privileged (streaming bodies, fetch/XHR).
+  registerTransferScheme();
   const paths = resolveAppPaths(import.meta.url, { isPackaged: app.isPackaged, resourcesPath: process.resourcesPath });
   const devTools = !app.isPackaged;
   const disposables = new DisposableStore();
@@ -70,7 +73,7 @@ function runShell(): void {
     return win;
   };
   const notebookFor = (sender: EventSink): NotebookPort => ({
-    show: async (labId, rect) => views.show(windowOf(sender), labId, rect),
+    show: async (labId, rect, path) => views.show(windowOf(sender), labId, rect, path),
     hide: async () => {
       views.hide(windowOf(sender));
       return null;
@@ -82,9 +85,11 @@ function runShell(): void {
   });
 
   void app.whenReady().then(() => {
-    // The app page's session: the CSP header on its documents, no web permissions, no downloads.
+    // The app page's session: the CSP header on its documents, no web permissions, downloads only of
+    // workspace files through ClassLab's own scheme.
     installAppCsp(session.defaultSession, paths.rendererDirUrl);
-    guardSession(session.defaultSession, { notebookOrigin: () => null, downloadsDir: null, log });
+    guardSession(session.defaultSession, { notebookOrigin: () => null, downloadsDir: app.getPath('downloads'), transferScheme: TRANSFER_SCHEME, log });
+    serveTransfers(session.defaultSession, () => core);
 
     coreStarting = startCore(paths.catalogDir);
     coreStarting.then(

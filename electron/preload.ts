@@ -84,10 +84,24 @@ function forThePage(api: LabApi): LabApi {
     },
     images: { prepare: bridged((id: string) => api.images.prepare(id)) },
     notebook: {
-      show: bridged((id: string, rect: Parameters<LabApi['notebook']['show']>[1]) => api.notebook.show(id, rect)),
+      show: bridged((id: string, rect: Parameters<LabApi['notebook']['show']>[1], path: string | null) => api.notebook.show(id, rect, path)),
       hide: bridged(() => api.notebook.hide()),
     },
     audit: { run: bridged((labId: string | null) => api.audit.run(labId)) },
+    files: {
+      transferBase: api.files.transferBase,
+      list: bridged((labId: string, p: string) => api.files.list(labId, p)),
+      mkdir: bridged((labId: string, p: string) => api.files.mkdir(labId, p)),
+      move: bridged((labId: string, from: string, to: string) => api.files.move(labId, from, to)),
+      trash: bridged((labId: string, paths: string[]) => api.files.trash(labId, paths)),
+      trashList: bridged((labId: string) => api.files.trashList(labId)),
+      restore: bridged((labId: string, trashId: string) => api.files.restore(labId, trashId)),
+      emptyTrash: bridged((labId: string) => api.files.emptyTrash(labId)),
+      uploadPlan: bridged((labId: string, request: Parameters<LabApi['files']['uploadPlan']>[1]) => api.files.uploadPlan(labId, request)),
+      uploadCancel: bridged((uploadId: string) => api.files.uploadCancel(uploadId)),
+      downloadLink: bridged((labId: string, p: string) => api.files.downloadLink(labId, p)),
+      importUrl: bridged((labId: string, dir: string, url: string) => api.files.importUrl(labId, dir, url)),
+    },
     terminal: {
       open: bridged((labId: string, size: Parameters<LabApi['terminal']['open']>[1]) => api.terminal.open(labId, size)),
       write: bridged((id: string, data: string) => api.terminal.write(id, data)),
@@ -99,4 +113,5 @@ function forThePage(api: LabApi): LabApi {
   };
 }
 
-contextBridge.exposeInMainWorld('classlab', forThePage(createApiClient(transport)));
+// Uploads and downloads go to ClassLab's own scheme (shell/transfer-protocol.ts: TRANSFER_BASE).
+contextBridge.exposeInMainWorld('classlab', forThePage(createApiClient(transport, 'classlab-files://transfer')));

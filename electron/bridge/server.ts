@@ -2,6 +2,7 @@
 // A random token (in the URL's #fragment, so it never reaches a server log or a Referer) must be the
 // first WebSocket message; the Origin must be the bridge's own, so other sites cannot drive it.
 import http from 'node:http';
+import { pipeline } from 'node:stream/promises';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -12,6 +13,7 @@ import { CLOSE_PROTOCOL, CLOSE_UNAUTHORIZED, ClientMessage, type ServerMessage }
 import { LabError } from '../api/errors';
 import { ClientScope } from '../core/client-scope';
 import type { ClassLabCore, Logger } from '../core/types';
+import { notebookPageUrl } from '../core/files/notebook-path';
 
 export interface BridgeOptions {
   core: ClassLabCore;
@@ -55,7 +57,8 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
   const subscriptions = new Map<WebSocket, Map<EventName, () => void>>();
 
   const server = http.createServer((req, res) => {
-    void serveStatic(staticRoot, req, res, port);
+    if (req.url?.startsWith('/files/')) void serveTransfer(opts.core, req, res, port);
+    else void serveStatic(staticRoot, req, res, port);
   });
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
 
@@ -166,13 +169,49 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
 export function bridgeService(core: ClassLabCore): LabService {
   return {
     ...core.service,
-    'notebook:show': async (labId) => {
+    'notebook:show': async (labId, _rect, path) => {
       const url = core.notebookUrl(labId);
       if (!url) throw new LabError('NOT_READY', 'The lab is not ready yet: open it first.');
-      return { kind: 'frame', url };
+      return { kind: 'frame', url: notebookPageUrl(url, path) };
     },
     'notebook:hide': async () => null,
   };
+}
+
+/**
+ * Uploads (PUT) and downloads (GET) of workspace files, at one-time paths the API granted (the path is
+ * the capability). Loopback Host only; an upload must come from the bridge's own page (its Origin).
+ */
+async function serveTransfer(core: ClassLabCore, req: http.IncomingMessage, res: http.ServerResponse, port: number): Promise<void> {
+  const base = { 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'no-referrer', 'Content-Security-Policy': "default-src 'none'; sandbox" };
+  const writeUpload = req.method !== 'GET' && req.method !== 'HEAD';
+  if (!allowedHost(req.headers.host, port) || (writeUpload && !allowedOrigin(req.headers.origin, port)) || (req.headers.origin && !allowedOrigin(req.headers.origin, port))) {
+    req.resume();
+    res.writeHead(403, base).end('Forbidden');
+    return;
+  }
+  const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+  const abort = new AbortController();
+  // The client went away (a cancelled upload, a closed tab): stop the transfer and clean up.
+  res.on('close', () => {
+    if (!res.writableFinished) abort.abort();
+  });
+  const answer = await core.transfer({ method: req.method ?? 'GET', pathname: url.pathname, search: url.searchParams, body: req, signal: abort.signal });
+  if (res.destroyed) {
+    if (typeof answer.body !== 'string') answer.body.destroy();
+    return;
+  }
+  res.writeHead(answer.status, { ...base, ...answer.headers });
+  if (typeof answer.body === 'string') {
+    res.end(answer.body);
+    return;
+  }
+  if (req.method === 'HEAD') {
+    answer.body.destroy();
+    res.end();
+    return;
+  }
+  pipeline(answer.body, res).catch(() => res.destroy());
 }
 
 function allowedOrigin(origin: string | undefined, port: number): boolean {

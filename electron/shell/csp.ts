@@ -13,7 +13,8 @@ export const APP_CSP = [
   "style-src 'self' 'unsafe-inline'",
   "img-src 'self' data:",
   "font-src 'self' data:",
-  "connect-src 'none'",
+  // Uploads (XHR PUT) to ClassLab's own transfer scheme (transfer-protocol.ts), nothing else.
+  "connect-src classlab-files:",
   "frame-src 'none'",
   "object-src 'none'",
   "worker-src 'none'",

@@ -4,7 +4,8 @@ import type { LabService, NotebookPlacement, Rect } from '../api/contract';
 import type { CoreService } from '../core/types';
 
 export interface NotebookPort {
-  show(labId: string, rect: Rect): Promise<NotebookPlacement>;
+  /** `path`: a workspace file to open in the view, or null to keep what it shows. */
+  show(labId: string, rect: Rect, path: string | null): Promise<NotebookPlacement>;
   hide(): Promise<null>;
 }
 
@@ -18,7 +19,7 @@ export function labServiceFor(core: CoreService, notebook: NotebookPort): LabSer
     'labs:stop': (id) => core['labs:stop'](id),
     'labs:reset': (id) => core['labs:reset'](id),
     'images:prepare': (id) => core['images:prepare'](id),
-    'notebook:show': (id, rect) => notebook.show(id, rect),
+    'notebook:show': (id, rect, path) => notebook.show(id, rect, path),
     'notebook:hide': () => notebook.hide(),
     'terminal:open': (labId, size) => core['terminal:open'](labId, size),
     'terminal:write': (id, data) => core['terminal:write'](id, data),
@@ -26,5 +27,16 @@ export function labServiceFor(core: CoreService, notebook: NotebookPort): LabSer
     'terminal:ack': (id, chars) => core['terminal:ack'](id, chars),
     'terminal:close': (id) => core['terminal:close'](id),
     'audit:run': (labId) => core['audit:run'](labId),
+    'files:list': (id, p) => core['files:list'](id, p),
+    'files:mkdir': (id, p) => core['files:mkdir'](id, p),
+    'files:move': (id, from, to) => core['files:move'](id, from, to),
+    'files:trash': (id, paths) => core['files:trash'](id, paths),
+    'files:trashList': (id) => core['files:trashList'](id),
+    'files:restore': (id, trashId) => core['files:restore'](id, trashId),
+    'files:emptyTrash': (id) => core['files:emptyTrash'](id),
+    'files:uploadPlan': (id, request) => core['files:uploadPlan'](id, request),
+    'files:uploadCancel': (uploadId) => core['files:uploadCancel'](uploadId),
+    'files:downloadLink': (id, p) => core['files:downloadLink'](id, p),
+    'files:importUrl': (id, dir, url) => core['files:importUrl'](id, dir, url),
   };
 }

@@ -10,6 +10,7 @@ import type { NavigationGuard } from './navigation-guard';
 import { webOrigin } from './navigation-policy';
 import { guardSession } from './session-guard';
 import { toViewBounds } from './view-bounds';
+import { notebookPageUrl } from '../core/files/notebook-path';
 import { notebookWebPreferences } from './web-preferences';
 
 export interface NotebookViewsDeps {
@@ -26,6 +27,8 @@ interface LabView {
   readonly origin: string;
   /** The window it is drawn in, with that window's id kept aside (a destroyed window can't be asked). */
   host: { win: BrowserWindow; id: number } | null;
+  /** The workspace file last asked for, so a repeated show (every resize) does not reload it. */
+  path: string | null;
 }
 
 export class NotebookViews {
@@ -37,7 +40,7 @@ export class NotebookViews {
 
   constructor(private readonly deps: NotebookViewsDeps) {}
 
-  show(win: BrowserWindow, labId: string, rect: Rect): NotebookPlacement {
+  show(win: BrowserWindow, labId: string, rect: Rect, path: string | null = null): NotebookPlacement {
     if (win.isDestroyed()) throw new LabError('BAD_REQUEST', 'the window is closed');
     const url = this.deps.notebookUrl(labId);
     if (!url) throw new LabError('NOT_READY', `the lab ${labId} is not ready`);
@@ -51,6 +54,13 @@ export class NotebookViews {
       lab = undefined;
     }
     lab ??= this.create(labId, url, origin);
+    if (path !== null && path !== lab.path) {
+      lab.path = path;
+      const page = notebookPageUrl(url, path);
+      lab.view.webContents.loadURL(page).catch((err: unknown) => {
+        this.deps.log.warn('the notebook page did not load', { lab: labId, error: err instanceof Error ? err.message.replace(page, '<notebook>') : 'unknown' });
+      });
+    }
 
     const windowId = win.id;
     const current = this.shown.get(windowId);
@@ -101,7 +111,7 @@ export class NotebookViews {
       this.deps.log.warn('a notebook view crashed', { lab: labId, reason: details.reason });
       this.closeLab(labId);
     });
-    const lab: LabView = { view, origin, host: null };
+    const lab: LabView = { view, origin, host: null, path: null };
     this.labs.set(labId, lab);
     // Not awaited: the UI gets its placement at once and the page paints when it arrives. The URL holds
     // the token, so only the lab id is logged.

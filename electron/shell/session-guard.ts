@@ -12,6 +12,8 @@ export interface SessionGuardOptions {
   notebookOrigin(): string | null;
   /** Where the save dialog starts; null cancels every download. */
   downloadsDir: string | null;
+  /** The app page's session: also allow downloads from ClassLab's own transfer scheme. */
+  transferScheme?: string;
   log: Logger;
 }
 
@@ -21,7 +23,7 @@ export function guardSession(session: Session, options: SessionGuardOptions): vo
   // A lab's session outlives its views (it is persistent): guard it once, reading the origin live.
   if (guarded.has(session)) return;
   guarded.add(session);
-  const { notebookOrigin, downloadsDir, log } = options;
+  const { notebookOrigin, downloadsDir, log, transferScheme } = options;
 
   session.setPermissionRequestHandler((_contents, permission, callback, details) => {
     const allowed = isPermissionAllowed({ permission, requesting: details.requestingUrl, notebookOrigin: notebookOrigin() });
@@ -37,7 +39,8 @@ export function guardSession(session: Session, options: SessionGuardOptions): vo
 
   session.on('will-download', (event, item) => {
     const origin = notebookOrigin();
-    if (!downloadsDir || !isDownloadAllowed(item.getURL(), origin)) {
+    const ours = transferScheme !== undefined && item.getURL().startsWith(`${transferScheme}://`);
+    if (!downloadsDir || !(ours || isDownloadAllowed(item.getURL(), origin))) {
       event.preventDefault();
       log.warn('cancelled a download');
       return;
