@@ -26,7 +26,7 @@ import { GitError } from './errors';
 import { deleteRef, hashFiles, initRepo, isAncestor, listTree, readBlobs, revParse, updateRef } from './git-objects';
 import { runGit, scrubGitText, type GitCredentials, type GitRunOptions, type GitSupport } from './git-runner';
 import { isNotebookPath, notebookProblem } from './notebook';
-import { checkBranchName, parseRemoteUrl } from './remote-url';
+import { checkBranchName, credentialFreeUrl } from './remote-url';
 import { recoverRepo, withRepoLock } from './repo-guard';
 import { takeSnapshot } from './snapshot';
 import { backupFolderName, instructorNames, yoursNames } from './sync-names';
@@ -79,10 +79,7 @@ export async function cloneCourse(opts: CourseSyncOptions): Promise<CourseSyncRe
 
 /** Brings the instructor's newest commit into the folder (or makes the first copy). */
 export async function syncCourse(opts: CourseSyncOptions): Promise<CourseSyncResult> {
-  const remote = parseRemoteUrl(opts.url, { allowLocal: opts.allowLocal ?? false });
-  if (remote.token !== undefined || remote.username !== undefined) {
-    throw new GitError('GIT_URL_REFUSED', 'The address holds a user name or token: store them as credentials and use the address without them.');
-  }
+  const url = credentialFreeUrl(opts.url, { allowLocal: opts.allowLocal ?? false });
   const branch = checkBranchName(opts.branch);
   const st = await fs.lstat(opts.workTree).catch(() => null);
   if (!st?.isDirectory()) throw new GitError('BAD_REQUEST', 'The course folder to sync does not exist.');
@@ -94,7 +91,7 @@ export async function syncCourse(opts: CourseSyncOptions): Promise<CourseSyncRes
     if (recovered.locks.length || recovered.operations.length) opts.logger?.warn('git: recovered after a crash', { ...recovered });
     if (recovered.headName) await runGit(g, ['symbolic-ref', 'HEAD', recovered.headName]);
 
-    await runGit(g, ['fetch', '--no-tags', '--no-write-fetch-head', '--progress', '--', remote.url, `+refs/heads/${branch}:${FETCHED_REF}`]);
+    await runGit(g, ['fetch', '--no-tags', '--no-write-fetch-head', '--progress', '--', url, `+refs/heads/${branch}:${FETCHED_REF}`]);
     const upstream = await revParse(g, FETCHED_REF);
     if (!upstream) throw new GitError('GIT_BRANCH_MISSING', 'The course repository has no branch of that name.');
     const last = await revParse(g, UPSTREAM_REF);
@@ -106,7 +103,7 @@ export async function syncCourse(opts: CourseSyncOptions): Promise<CourseSyncRes
     await updateRef(g, 'HEAD', upstream);
     await updateRef(g, UPSTREAM_REF, upstream);
     await deleteRef(g, FETCHED_REF);
-    opts.logger?.info('git: course synced', { url: scrubGitText(remote.url), branch, commit: upstream, outcome: result.report.outcome });
+    opts.logger?.info('git: course synced', { url: scrubGitText(url), branch, commit: upstream, outcome: result.report.outcome });
     return result;
   });
 }

@@ -161,6 +161,18 @@ function parseSchemeless(input: string, opts: RemoteUrlOptions): RemoteUrl {
   return refuse(input, 'use an https:// address, an ssh:// address, or user@server:path');
 }
 
+/**
+ * A URL to hand to git: checked, and refused when it still carries a user name or token (those belong in
+ * the secret store; the caller splits them out with parseRemoteUrl first).
+ */
+export function credentialFreeUrl(input: string, opts: RemoteUrlOptions = {}): string {
+  const parsed = parseRemoteUrl(input, opts);
+  if (parsed.token !== undefined || parsed.username !== undefined) {
+    throw new RemoteUrlError(input, 'it holds a user name or token; store them as credentials and use the address without them');
+  }
+  return parsed.url;
+}
+
 /** The URL with any user name and password removed, for messages and logs (never throws). */
 export function displayUrl(input: string): string {
   return input.replace(/^([A-Za-z][A-Za-z0-9+.-]*:\/\/)[^@/]*@/, '$1');

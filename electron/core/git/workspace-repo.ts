@@ -7,7 +7,7 @@
 import { GitError } from './errors';
 import { initRepo, revParse, updateRef } from './git-objects';
 import { runGit, type GitCredentials, type GitRunOptions, type GitSupport } from './git-runner';
-import { checkBranchName, parseRemoteUrl } from './remote-url';
+import { checkBranchName, credentialFreeUrl } from './remote-url';
 import { recoverRepo, withRepoLock } from './repo-guard';
 
 export interface WorkspaceRepoOptions {
@@ -58,11 +58,7 @@ function gitOpts(opts: WorkspaceRepoOptions, remote?: WorkspaceRemote): GitRunOp
 }
 
 function checkedRemote(remote: WorkspaceRemote): string {
-  const parsed = parseRemoteUrl(remote.url, { allowLocal: remote.allowLocal ?? false });
-  if (parsed.token !== undefined || parsed.username !== undefined) {
-    throw new GitError('GIT_URL_REFUSED', 'The address holds a user name or token: store them as credentials and use the address without them.');
-  }
-  return parsed.url;
+  return credentialFreeUrl(remote.url, { allowLocal: remote.allowLocal ?? false });
 }
 
 /** Runs `fn` on a ready repository: locked, recovered after a crash, created when missing. */

@@ -99,3 +99,11 @@ describe('target folders', () => {
     expect(() => checkTargetFolder(folder)).toThrow(GitNameError);
   });
 });
+
+describe('credential-free URLs for git', () => {
+  it('passes a clean URL and refuses one that still holds credentials', async () => {
+    const { credentialFreeUrl } = await import('../../../electron/core/git/remote-url');
+    expect(credentialFreeUrl('https://github.com/org/repo.git')).toBe('https://github.com/org/repo.git');
+    expect(() => credentialFreeUrl('https://ada:tok@github.com/org/repo.git')).toThrow(/store them as credentials/);
+  });
+});
