@@ -10,7 +10,7 @@ import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { removeAuditNamespace } from '../../electron/core/audit/run';
 import { docker, memoryLogger } from '../support/docker';
-import { e2eRun } from '../support/e2e';
+import { e2eRun, labWithImage } from '../support/e2e';
 
 const LAB = 'python';
 const LAB_TITLE = /Python/;
@@ -101,16 +101,8 @@ describe('the sandbox check in a browser, through the bridge', () => {
     async () => {
       await page.goto(e2e.url);
       await page.getByRole('heading', { name: 'Labs', level: 1 }).waitFor();
-      const card = labCard();
-      await card.waitFor();
       // The check attacks a copy of each installed lab: without the image there is nothing to check.
-      const build = card.getByRole('button', { name: /^(Build|Pull) image$/ });
-      const open = card.getByRole('button', { name: 'Open', exact: true });
-      await expect.poll(async () => (await build.isVisible()) || (await open.isVisible())).toBe(true);
-      if (await build.isVisible()) {
-        await build.click();
-        await open.waitFor({ timeout: 900_000 });
-      }
+      const { card } = await labWithImage(page);
       // The user's own lab, stopped: the check must leave it so.
       await card.getByText('Stopped', { exact: true }).waitFor();
       await expect.poll(() => page.getByRole('button', { name: 'Sandbox check', exact: true }).isVisible()).toBe(true);

@@ -11,7 +11,7 @@ import type { Locator, Page } from 'playwright-core';
 import { beforeAll, describe, expect } from 'vitest';
 import { TERMINAL_WINDOW_CHARS } from '../../electron/api/contract';
 import { execIn, REPO } from '../support/docker';
-import { e2eRun } from '../support/e2e';
+import { e2eRun, labWithImage } from '../support/e2e';
 import { CLI } from '../support/serve';
 
 const run = promisify(execFile);
@@ -138,15 +138,7 @@ describe('terminals in the lab view, in a browser, through the bridge', () => {
     'opens the python lab with its notebook',
     async () => {
       await page.goto(e2e.url);
-      const card = page.getByRole('article', { name: /Python/ });
-      await card.waitFor({ timeout: 30_000 });
-      const build = card.getByRole('button', { name: /^(Build|Pull) image$/ });
-      const open = card.getByRole('button', { name: 'Open', exact: true });
-      await expect.poll(async () => (await build.isVisible()) || (await open.isVisible())).toBe(true);
-      if (await build.isVisible()) {
-        await build.click();
-        await open.waitFor({ timeout: 900_000 });
-      }
+      const { open } = await labWithImage(page);
       await open.click();
       await page.locator(FRAME).waitFor({ timeout: 120_000 });
       // The tabs: the notebook, selected, and a way to open a terminal.

@@ -7,8 +7,8 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
-import { afterAll, beforeAll, test } from 'vitest';
+import type { Browser, BrowserContextOptions, Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, test } from 'vitest';
 import { REPO, removeNamespace } from './docker';
 import { CLI, launchChromium, startServe, type ServeProcess } from './serve';
 
@@ -98,4 +98,21 @@ export function e2eRun(opts: E2EOptions) {
       );
     },
   };
+}
+
+/**
+ * The launcher's card of a lab, with its image there: builds (or pulls) it when it is missing, which can
+ * take many minutes. Returns the card and its Open button.
+ */
+export async function labWithImage(page: Page, name: RegExp = /Python/): Promise<{ card: Locator; open: Locator }> {
+  const card = page.getByRole('article', { name });
+  await card.waitFor({ timeout: 30_000 });
+  const build = card.getByRole('button', { name: /^(Build|Pull) image$/ });
+  const open = card.getByRole('button', { name: 'Open', exact: true });
+  await expect.poll(async () => (await build.isVisible()) || (await open.isVisible())).toBe(true);
+  if (await build.isVisible()) {
+    await build.click();
+    await open.waitFor({ timeout: 900_000 });
+  }
+  return { card, open };
 }

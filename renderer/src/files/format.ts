@@ -1,10 +1,9 @@
 // Sizes, times and workspace paths in the words a file browser uses.
 
-const UNITS = ['bytes', 'KB', 'MB', 'GB', 'TB'];
+const UNITS = ['B', 'KB', 'MB', 'GB', 'TB'];
 
-/** 1234567 → "1.2 MB" (powers of 1000, as file managers show them); 1 → "1 byte". */
+/** 1234567 → "1.2 MB", 273 → "273 B" (powers of 1000, as file managers show them). */
 export function formatBytes(n: number): string {
-  if (n === 1) return '1 byte';
   let value = n;
   let unit = 0;
   while (value >= 1000 && unit < UNITS.length - 1) {

@@ -35,10 +35,15 @@ export function FileTable({ entries, label, sort, now, selected, dropFolder, onS
   const focusIndex = Math.max(0, entries.findIndex((e) => e.name === selected));
   const moveFocus = useRef(false);
 
+  // A folder opened with Enter: the keyboard lands on its first row once it is listed.
+  const focusOnOpen = useRef<string | null>(null);
+
   // After an arrow key, the keyboard follows the selection.
   useEffect(() => {
-    if (!moveFocus.current) return;
+    const opened = focusOnOpen.current !== null && focusOnOpen.current !== label && entries.length > 0;
+    if (!moveFocus.current && !opened) return;
     moveFocus.current = false;
+    if (opened) focusOnOpen.current = null;
     body.current?.querySelectorAll<HTMLElement>('tr')[focusIndex]?.focus();
   });
 
@@ -48,7 +53,10 @@ export function FileTable({ entries, label, sort, now, selected, dropFolder, onS
     else if (e.key === 'ArrowUp') next = Math.max(0, index - 1);
     else if (e.key === 'Home') next = 0;
     else if (e.key === 'End') next = entries.length - 1;
-    else if (e.key === 'Enter') onOpen(entry);
+    else if (e.key === 'Enter') {
+      if (entry.kind === 'folder') focusOnOpen.current = label;
+      onOpen(entry);
+    }
     else if (e.key === 'Delete') onDelete(entry);
     else if (e.key === 'F2') onRename(entry);
     else if (e.key === ' ') onSelect(entry.name);

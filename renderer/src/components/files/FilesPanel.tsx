@@ -57,6 +57,7 @@ export function FilesPanel({ id, lab, available, onOpenNotebook }: Props) {
   const [dialog, setDialog] = useState<Dialog>(null);
   const [message, setMessage] = useState<Message | null>(null);
   const [dropFolder, setDropFolder] = useState<string | null>(null);
+  const [showHidden, setShowHidden] = useState(false);
   const dialogOpen = useOverlayOpen();
   const now = useNow(true, 30_000);
 
@@ -72,7 +73,10 @@ export function FilesPanel({ id, lab, available, onOpenNotebook }: Props) {
   const { refresh } = folder;
   const upload = useUpload(lab.id, fail, () => void refresh());
   const listing = folder.listing?.path === dir ? folder.listing : null;
-  const entries = useMemo(() => sortEntries(listing?.entries ?? [], sort), [listing, sort]);
+  const entries = useMemo(
+    () => sortEntries((listing?.entries ?? []).filter((e) => showHidden || !e.name.startsWith('.')), sort),
+    [listing, sort, showHidden],
+  );
   const selectedEntry = entries.find((e) => e.name === selected) ?? null;
 
   // The folder shown was deleted or renamed elsewhere: go up to one that is there.
@@ -195,7 +199,7 @@ export function FilesPanel({ id, lab, available, onOpenNotebook }: Props) {
           />
         ) : (
           <>
-            <div role="toolbar" aria-label="Files" className="files-actions">
+            <div role="toolbar" aria-label="File actions" className="files-actions">
               <UploadButtons disabled={uploading} onPick={(items) => startUpload(items, dir)} />
               <button type="button" className="button button-small" onClick={() => setDialog({ kind: 'mkdir' })}>
                 New folder
@@ -204,7 +208,13 @@ export function FilesPanel({ id, lab, available, onOpenNotebook }: Props) {
                 Open from URL…
               </button>
             </div>
-            <Breadcrumbs path={dir} onNavigate={go} />
+            <div className="files-where">
+              <Breadcrumbs path={dir} onNavigate={go} />
+              <label className="files-hidden-toggle" title="Show names that start with a dot">
+                <input type="checkbox" checked={showHidden} onChange={(e) => setShowHidden(e.target.checked)} />
+                Hidden
+              </label>
+            </div>
             <UploadStatus state={upload.state} onCancel={upload.cancel} onDismiss={upload.dismiss} />
             <PanelMessage message={message} onDismiss={() => setMessage(null)} />
             {folder.error !== null && !appWide(folder.error) && (
@@ -213,33 +223,30 @@ export function FilesPanel({ id, lab, available, onOpenNotebook }: Props) {
               </p>
             )}
             <div className="files-list">
-              {listing === null && folder.error === null ? (
+              {/* Stays mounted while the next folder loads: the keyboard focus follows into it. */}
+              <FileTable
+                entries={entries}
+                label={`Files in ${folderTitle}`}
+                sort={sort}
+                now={now}
+                selected={selected}
+                dropFolder={dropFolder}
+                onSort={(key) => setSort((s) => nextSort(s, key))}
+                onSelect={setSelected}
+                onOpen={open}
+                onDelete={remove}
+                onRename={(entry) => setDialog({ kind: 'rename', entry })}
+              />
+              {listing === null && folder.error === null && (
                 <p className="files-empty" role="status">
                   <span className="spinner spinner-small" aria-hidden="true" /> Loading…
                 </p>
-              ) : (
-                <>
-                  <FileTable
-                    entries={entries}
-                    label={`Files in ${folderTitle}`}
-                    sort={sort}
-                    now={now}
-                    selected={selected}
-                    dropFolder={dropFolder}
-                    onSort={(key) => setSort((s) => nextSort(s, key))}
-                    onSelect={setSelected}
-                    onOpen={open}
-                    onDelete={remove}
-                    onRename={(entry) => setDialog({ kind: 'rename', entry })}
-                  />
-                  {listing && entries.length === 0 && <p className="files-empty">This folder is empty. Drop files here to upload them.</p>}
-                </>
               )}
+              {listing && entries.length === 0 && <p className="files-empty">This folder is empty. Drop files here to upload them.</p>}
             </div>
             <SelectionActions
               entry={selectedEntry}
               disabled={false}
-              onOpen={() => selectedEntry && open(selectedEntry)}
               onDownload={() => selectedEntry && download(selectedEntry)}
               onRename={() => selectedEntry && setDialog({ kind: 'rename', entry: selectedEntry })}
               onMove={() => selectedEntry && setDialog({ kind: 'move', entry: selectedEntry })}

@@ -3,22 +3,18 @@ import type { FileEntry } from '../../../../electron/api/contract';
 interface Props {
   entry: FileEntry | null;
   disabled: boolean;
-  onOpen(): void;
   onDownload(): void;
   onRename(): void;
   onMove(): void;
   onDelete(): void;
 }
 
-/** What can be done with the selected file or folder. */
-export function SelectionActions({ entry, disabled, onOpen, onDownload, onRename, onMove, onDelete }: Props) {
+/** What can be done with the selected file or folder (opening is a double-click or Enter on its row). */
+export function SelectionActions({ entry, disabled, onDownload, onRename, onMove, onDelete }: Props) {
   const off = disabled || entry === null;
   const name = entry ? `“${entry.name}”` : 'the selected item';
   return (
     <div role="toolbar" aria-label="Selected item" className="files-actions">
-      <button type="button" className="button button-small" disabled={off || entry?.kind === 'link' || entry?.kind === 'other'} title={`Open ${name}`} onClick={onOpen}>
-        Open
-      </button>
       <button
         type="button"
         className="button button-small"

@@ -49,7 +49,7 @@ export function TrashView({ labId, now, onError, onChanged, onBack }: Props) {
   const restore = (item: TrashEntry) =>
     act(async () => {
       const at = await api.files.restore(labId, item.id);
-      return `Restored “${item.name}” to ${at.includes('/') ? `“${at}”` : `“${at}” in the top folder`}.`;
+      return at === item.originalPath ? `Restored “${item.name}”.` : `Restored “${item.name}” as “${at}” (the name was taken).`;
     });
 
   return (
@@ -73,7 +73,7 @@ export function TrashView({ labId, now, onError, onChanged, onBack }: Props) {
         <ul className="trash-list" aria-label="Items in the trash">
           {items.map((item) => (
             <li key={item.id} className="trash-item">
-              <FileIcon entry={{ name: item.name, kind: item.kind, size: item.size, modifiedMs: item.deletedAtMs, linkTarget: null }} />
+              <FileIcon entry={item} />
               <div className="trash-item-text">
                 <span className="file-name-text" title={item.originalPath}>
                   {item.name}

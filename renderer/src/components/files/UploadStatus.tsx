@@ -51,7 +51,7 @@ export function UploadStatus({ state, onCancel, onDismiss }: Props) {
         </div>
         <ul className="files-upload-summary">
           {r.written.length > 0 && <li>Written: {list(r.written)}</li>}
-          {r.renamed.length > 0 && <li>Kept both: {list(r.renamed.map(([now, was]) => `${was} → ${now}`))}</li>}
+          {r.renamed.length > 0 && <li>Kept both: {list(r.renamed.map(([was, now]) => `${was} → ${now}`))}</li>}
           {r.replaced.length > 0 && <li>Replaced (old ones in the trash): {list(r.replaced)}</li>}
           {r.skipped.length > 0 && <li>Skipped: {list(r.skipped)}</li>}
         </ul>
