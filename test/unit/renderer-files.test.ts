@@ -2,7 +2,7 @@
 // user may type, and sizes in words.
 import { describe, expect, it } from 'vitest';
 import type { FileEntry } from '../../electron/api/contract';
-import { itemsFromFileList } from '../../renderer/src/files/collect';
+import { itemsFromFileList } from '../../renderer/src/files/uploadItems';
 import { folderPathProblem, formatBytes, formatMiB, nameProblem, normalizeFolderPath } from '../../renderer/src/files/format';
 import { nextSort, sortEntries } from '../../renderer/src/files/sort';
 

@@ -3,7 +3,7 @@
 import { LabApiError } from '../../../electron/api/client';
 import { ApiError, UploadResult, type ClashChoice, type LabApi } from '../../../electron/api/contract';
 import { buildTar, progressAt } from './tar';
-import type { UploadItem } from './collect';
+import type { UploadItem } from './uploadItems';
 
 export interface UploadProgress {
   bytes: number;

@@ -1,6 +1,6 @@
 import { useCallback, useRef, useState } from 'react';
 import type { ClashChoice, UploadPlan, UploadResult } from '../../../electron/api/contract';
-import type { UploadItem } from '../files/collect';
+import type { UploadItem } from '../files/uploadItems';
 import { sendUpload, uploadUrl, type RunningUpload, type UploadProgress } from '../files/transfer';
 import { useApi } from '../context';
 import { errorCode } from '../errors';

@@ -1,5 +1,6 @@
 import { useState, type DragEvent, type ReactNode } from 'react';
-import { dragHasFiles, itemsFromDrop, type UploadItem } from '../../files/collect';
+import { dragHasFiles, itemsFromDrop } from '../../files/collect';
+import type { UploadItem } from '../../files/uploadItems';
 
 interface Props {
   children: ReactNode;

@@ -2,7 +2,7 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { FileEntry, LabView } from '../../../../electron/api/contract';
 import { useApi, useReportError } from '../../context';
 import { errorCode, errorMessage } from '../../errors';
-import type { UploadItem } from '../../files/collect';
+import type { UploadItem } from '../../files/uploadItems';
 import { baseName, isNotebook, joinPath, parentOf } from '../../files/format';
 import { nextSort, sortEntries, type Sort } from '../../files/sort';
 import { startDownload } from '../../files/transfer';

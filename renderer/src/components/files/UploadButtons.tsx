@@ -1,5 +1,5 @@
 import { useRef } from 'react';
-import { itemsFromFileList, type UploadItem } from '../../files/collect';
+import { itemsFromFileList, type UploadItem } from '../../files/uploadItems';
 
 interface Props {
   disabled: boolean;
