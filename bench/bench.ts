@@ -10,6 +10,7 @@ import { REPO } from './lab';
 import { openToReady } from './open-to-ready';
 import type { Figure } from './stats';
 import { terminalFigures } from './terminal';
+import { fileFigures } from './files';
 
 const run = promisify(execFile);
 
@@ -17,6 +18,7 @@ const run = promisify(execFile);
 const entries: Array<{ names: string[]; measure: () => Promise<Figure[]> }> = [
   { names: ['open-to-ready'], measure: async () => [await openToReady()] },
   { names: ['terminal-echo-p99', 'terminal-throughput'], measure: terminalFigures },
+  { names: ['upload-200mb', 'download-200mb', 'upload-1000-files', 'download-1000-files'], measure: fileFigures },
 ];
 
 async function main(): Promise<void> {

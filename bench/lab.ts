@@ -6,6 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
 import { createClassLab } from '../electron/core/classlab';
 import { createSettingsStore } from '../electron/core/settings';
+import type Docker from 'dockerode';
+import { detachNamespaceDisks } from '../electron/core/sandbox/disk';
 import type { ClassLabCore } from '../electron/core/types';
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -24,4 +26,11 @@ export async function benchCore(namespace: string): Promise<ClassLabCore> {
     log: quiet,
     namespace,
   });
+}
+
+/** The bench namespace's volumes (the workspace, its loop disk detached first): its containers are gone with the lab's reset. */
+export async function removeBenchVolumes(docker: Docker, namespace: string): Promise<void> {
+  await detachNamespaceDisks(docker, namespace).catch(() => undefined);
+  const { Volumes } = await docker.listVolumes({ filters: { label: [`classlab.instance=${namespace}`] } });
+  await Promise.all((Volumes ?? []).map((v) => docker.getVolume(v.Name).remove().catch(() => undefined)));
 }

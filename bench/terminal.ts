@@ -9,11 +9,11 @@ import type { Duplex } from 'node:stream';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import WebSocket from 'ws';
+import { connectBridge } from './bridge-client';
 import { startBridge } from '../electron/bridge/server';
 import { labNames } from '../electron/core/labs/naming';
 import type { ClassLabCore } from '../electron/core/types';
-import { benchCore, benchNamespace, quiet } from './lab';
+import { benchCore, benchNamespace, quiet, removeBenchVolumes } from './lab';
 import { fromValues, median, percentile, type Figure } from './stats';
 import DockerClient from 'dockerode';
 
@@ -117,37 +117,26 @@ export async function terminalFigures(): Promise<Figure[]> {
 
 /** ClassLab's side: a WebSocket client of the bridge that acknowledges output as a fast view would. */
 async function bridgeSide(port: number, token: string): Promise<Side> {
-  const ws = new WebSocket(`ws://127.0.0.1:${port}/api`, { origin: `http://127.0.0.1:${port}` });
-  await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
-  let nextId = 1;
-  const replies = new Map<number, (r: { ok: boolean; value?: unknown }) => void>();
+  const api = await connectBridge(port, token);
   const watcher = outputWatcher();
   let terminalId = '';
-  ws.on('message', (raw) => {
-    const msg = JSON.parse(raw.toString()) as { type: string; id?: number; reply?: { ok: boolean; value?: unknown }; event?: string; payload?: { terminalId: string; data: string } };
-    if (msg.type === 'reply' && msg.id !== undefined) replies.get(msg.id)?.(msg.reply!);
-    if (msg.type === 'event' && msg.event === 'terminal:data' && msg.payload?.terminalId === terminalId) {
-      watcher.take(msg.payload.data);
-      ws.send(JSON.stringify({ type: 'invoke', id: 0, channel: 'terminal:ack', args: [terminalId, msg.payload.data.length] }));
+  api.onEvent((event, payload) => {
+    const p = payload as { terminalId: string; data: string };
+    if (event === 'terminal:data' && p.terminalId === terminalId) {
+      watcher.take(p.data);
+      api.send('terminal:ack', [terminalId, p.data.length]);
     }
   });
-  const invoke = (channel: string, args: unknown[]) =>
-    new Promise<{ ok: boolean; value?: unknown }>((resolve) => {
-      const id = nextId++;
-      replies.set(id, resolve);
-      ws.send(JSON.stringify({ type: 'invoke', id, channel, args }));
-    });
-  ws.send(JSON.stringify({ type: 'hello', token }));
-  ws.send(JSON.stringify({ type: 'subscribe', event: 'terminal:data' }));
-  const opened = await invoke('terminal:open', ['python', { cols: 200, rows: 50 }]);
+  api.subscribe('terminal:data');
+  const opened = await api.invoke('terminal:open', ['python', { cols: 200, rows: 50 }]);
   if (!opened.ok) throw new Error(`terminal:open failed: ${JSON.stringify(opened)}`);
   terminalId = (opened.value as { terminalId: string }).terminalId;
   return {
-    write: (data) => ws.send(JSON.stringify({ type: 'invoke', id: 0, channel: 'terminal:write', args: [terminalId, data] })),
+    write: (data) => api.send('terminal:write', [terminalId, data]),
     until: watcher.until,
     close: async () => {
-      await invoke('terminal:close', [terminalId]);
-      ws.close();
+      await api.invoke('terminal:close', [terminalId]);
+      api.close();
     },
   };
 }
@@ -198,9 +187,4 @@ function outputWatcher() {
       });
     },
   };
-}
-
-async function removeBenchVolumes(docker: Docker, namespace: string): Promise<void> {
-  const { Volumes } = await docker.listVolumes({ filters: { label: [`classlab.instance=${namespace}`] } });
-  await Promise.all((Volumes ?? []).map((v) => docker.getVolume(v.Name).remove().catch(() => undefined)));
 }

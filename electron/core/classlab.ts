@@ -126,7 +126,7 @@ class Core implements ClassLabCore {
       'files:emptyTrash': (id) => this.onFiles(id, (f) => f.emptyTrash()),
       'files:uploadPlan': (id, request) => this.onFiles(id, async (f) => this.transfers.grantUpload(f, await f.plan(request))),
       'files:uploadCancel': async (uploadId) => this.transfers.cancelUpload(uploadId),
-      'files:downloadLink': (id, p) => this.onFiles(id, async (f) => this.transfers.grantDownload(f, p, await f.downloadKind(p))),
+      'files:downloadLink': (id, p) => this.onFiles(id, async (f) => this.transfers.grantDownload(f, await f.describe(p))),
       'files:importUrl': (id, dir, url) =>
         this.onFiles(id, async (f) => {
           const notebook = await fetchNotebook(url);

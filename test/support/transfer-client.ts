@@ -10,7 +10,8 @@ export interface PutResult {
   body: unknown;
 }
 
-export function putTar(port: number, pathname: string, body: Readable, opts: { clash?: string; signal?: AbortSignal; origin?: string } = {}): Promise<PutResult> {
+/** `length`: send Content-Length (as a browser does for a Blob) instead of chunked encoding. */
+export function putTar(port: number, pathname: string, body: Readable, opts: { clash?: string; signal?: AbortSignal; origin?: string; length?: number } = {}): Promise<PutResult> {
   return new Promise((resolve, reject) => {
     const req = http.request(
       {
@@ -18,7 +19,11 @@ export function putTar(port: number, pathname: string, body: Readable, opts: { c
         port,
         method: 'PUT',
         path: `${pathname}?clash=${opts.clash ?? 'keep-both'}`,
-        headers: { 'Content-Type': 'application/x-tar', Origin: opts.origin ?? `http://127.0.0.1:${port}`, 'Transfer-Encoding': 'chunked' },
+        headers: {
+          'Content-Type': 'application/x-tar',
+          Origin: opts.origin ?? `http://127.0.0.1:${port}`,
+          ...(opts.length === undefined ? { 'Transfer-Encoding': 'chunked' } : { 'Content-Length': String(opts.length) }),
+        },
         signal: opts.signal,
       },
       (res) => {

@@ -2,6 +2,7 @@
 // One place for it: the core's checks, the sandbox helpers and the tests all use these.
 import type Docker from 'dockerode';
 import { PassThrough, type Readable } from 'node:stream';
+import { finished } from 'node:stream/promises';
 
 /** Docker's multiplexed stream format (8-byte frame headers) to text; plain text passes through. */
 export function demuxText(buf: Buffer): string {
@@ -124,4 +125,108 @@ export async function execCapture(
   });
   const info = await exec.inspect();
   return { code: info.ExitCode ?? null, stdout: Buffer.concat(chunks), stderr };
+}
+
+export interface ExecStreamOptions {
+  user?: string;
+  workingDir?: string;
+}
+
+export interface ExecOutput {
+  /** The command's stdout. */
+  stream: Readable;
+  /** Resolves with the exit code and the end of stderr once the command has finished. */
+  done: Promise<{ code: number | null; stderr: string }>;
+}
+
+/** Starts a command and hands out its stdout as a stream (a file's bytes, a tar), stderr kept aside. */
+export async function execReading(docker: Docker, container: string, cmd: string[], opts: ExecStreamOptions = {}): Promise<ExecOutput> {
+  const exec = await docker.getContainer(container).exec({
+    Cmd: cmd,
+    AttachStdout: true,
+    AttachStderr: true,
+    ...(opts.user ? { User: opts.user } : {}),
+    ...(opts.workingDir ? { WorkingDir: opts.workingDir } : {}),
+  });
+  const raw = await exec.start({ hijack: true, stdin: false });
+  const out = new PassThrough({ highWaterMark: 1 << 20 });
+  let stderr = '';
+  demuxStream(raw, out, (t) => (stderr = (stderr + t).slice(-4000)));
+  // A reader that stops early (a refused archive, a client gone) destroys `out`: end the command too.
+  out.on('close', () => {
+    if (!out.readableEnded) (raw as unknown as { destroy: () => void }).destroy();
+  });
+  const done = new Promise<{ code: number | null; stderr: string }>((resolve) => {
+    let settled = false;
+    const finish = async (extra = '') => {
+      if (settled) return;
+      settled = true;
+      out.end();
+      const info = await exec.inspect().catch(() => null);
+      resolve({ code: info?.ExitCode ?? null, stderr: `${stderr}${extra}` });
+    };
+    raw.on('end', () => void finish());
+    raw.on('close', () => void finish());
+    raw.on('error', (err: Error) => {
+      out.destroy(err);
+      void finish(err.message);
+    });
+  });
+  return { stream: out, done };
+}
+
+/**
+ * Runs a command with `input` as its stdin (half-closed at the end, so it sees EOF) and returns its exit
+ * code. A cancelled or failed input cuts the connection: the command sees a truncated input and fails,
+ * and the caller discards what it wrote.
+ */
+export async function execWriting(
+  docker: Docker,
+  container: string,
+  cmd: string[],
+  input: Readable,
+  opts: ExecStreamOptions & { signal?: AbortSignal } = {},
+): Promise<{ code: number | null; stderr: string }> {
+  const exec = await docker.getContainer(container).exec({
+    Cmd: cmd,
+    AttachStdin: true,
+    AttachStdout: true,
+    AttachStderr: true,
+    ...(opts.user ? { User: opts.user } : {}),
+    ...(opts.workingDir ? { WorkingDir: opts.workingDir } : {}),
+  });
+  const raw = await exec.start({ hijack: true, stdin: true });
+  const socket = raw as unknown as NodeJS.WritableStream & { end: () => void; destroy: (err?: Error) => void };
+  let stderr = '';
+  const sink = new PassThrough();
+  demuxStream(raw, sink, (t) => (stderr = (stderr + t).slice(-4000)));
+  sink.resume();
+  const ended = new Promise<void>((resolve) => {
+    raw.on('end', resolve);
+    raw.on('close', resolve);
+    raw.on('error', () => resolve());
+  });
+  let cut: Error | null = null;
+  const cutOff = (err: Error) => {
+    cut ??= err;
+    socket.destroy();
+  };
+  const onAbort = () => cutOff(new Error('The transfer was cancelled.'));
+  opts.signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    input.pipe(socket, { end: false });
+    // finished() also sees an input that was destroyed before we got here (a refusal can come first).
+    try {
+      await finished(input);
+      socket.end();
+    } catch (err) {
+      cutOff(err as Error);
+    }
+    await ended;
+  } finally {
+    opts.signal?.removeEventListener('abort', onAbort);
+  }
+  if (cut) throw cut;
+  const info = await exec.inspect().catch(() => null);
+  return { code: info?.ExitCode ?? null, stderr };
 }

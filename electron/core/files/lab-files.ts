@@ -3,17 +3,18 @@
 // (LabContainers.ensureFilesHelper), started on demand and removed again when idle.
 import type Docker from 'dockerode';
 import { randomBytes } from 'node:crypto';
-import { PassThrough, type Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import type { ClashChoice, DiskUsage, FileEntry, FolderListing, TrashEntry, UploadRequest, UploadResult } from '../../api/contract';
 import { LabError } from '../../api/errors';
 import type { LabContainers } from '../labs/containers';
 import type { Profile } from '../profiles/schema';
 import type { Logger } from '../types';
-import { HostileArchiveError, packTar, readTar } from '../workspace/tar';
-import { tarFromLab, tarIntoLab } from '../workspace/transfer';
-import { normalizeWorkspacePath, UnsafePathError, type HostPlatform } from '../workspace/paths';
+import { DEFAULT_TAR_LIMITS, HostileArchiveError, packTar, readTar, TarGuard } from '../workspace/tar';
+import { containerPathIn, normalizeWorkspacePath, UnsafePathError, type HostPlatform } from '../workspace/paths';
 import { CLASSLAB_DIR, nulFields, runWorkspaceOp, type ScriptTarget } from './workspace-script';
+import { UploadTarGate } from './upload-gate';
+import { Coalesce, putArchive } from '../engine/archive';
 import { zipFromTar } from './zip';
 import { formatBytes } from '../images/progress';
 
@@ -153,8 +154,8 @@ export class LabFiles {
       return { ...e, path: p };
     });
     return this.withTarget(async (target) => {
-      const clashes = nulFields(await runWorkspaceOp(target, 'clashes', [dir, ...topNames]));
-      const usage = parseUsage((await runWorkspaceOp(target, 'usage', [])).toString(), this.profile.resources.diskMiB);
+      const [disk = '', ...clashes] = nulFields(await runWorkspaceOp(target, 'plan', [dir, ...topNames]));
+      const usage = parseUsage(disk, this.profile.resources.diskMiB);
       const needed = totalBytes + entries.length * PER_ENTRY_OVERHEAD;
       if (usage && needed > usage.freeBytes) {
         throw new LabError(
@@ -167,66 +168,53 @@ export class LabFiles {
   }
 
   /**
-   * Receives the tar of a planned upload: unpacked by the lab user into a staging folder on the workspace's
-   * own disk while a guard reads the same bytes and checks every entry against the plan; only when both
-   * finished cleanly is each item moved in place (a rename). Anything else (a refused entry, a cancel, a
-   * full disk) removes the staging folder: nothing half-written is ever left under a final name.
+   * Receives the tar of a planned upload. The engine unpacks it (Docker's archive API: as fast as
+   * `docker cp`) into a fresh staging folder on the workspace's own disk, behind a gate (UploadTarGate) that
+   * checks every entry against the hardened reader's rules and the plan before its bytes pass, and stamps
+   * every header with the lab user as owner. Only a clean finish is moved in place, by the lab user (a
+   * rename). Anything else (a refused entry, a cancel, a full disk) removes the staging folder: nothing
+   * half-written is ever left under a final name.
    */
   async upload(upload: PlannedUpload, choice: ClashChoice, body: Readable, signal: AbortSignal): Promise<UploadResult> {
     return this.withTarget(async (target) => {
       const id = randomBytes(8).toString('hex');
-      const staging = `${CLASSLAB_DIR}/incoming/${id}`;
       await runWorkspaceOp(target, 'stage', [id]);
-      const toLab = new PassThrough({ highWaterMark: 1 << 20 });
-      const toGuard = new PassThrough({ highWaterMark: 1 << 20 });
-      // Their errors are the `failure` below; a side that fails before its reader is attached must not throw.
-      toLab.on('error', () => undefined);
-      toGuard.on('error', () => undefined);
+      const [uid, gid] = target.profile.server.user.split(':').map(Number) as [number, number];
+      const planned = new Map(upload.entries.map((e) => [e.path, e]));
+      const guard = new TarGuard({ ...DEFAULT_TAR_LIMITS, maxTotalBytes: upload.totalBytes, maxFileBytes: upload.totalBytes, maxEntries: upload.entries.length + 1 });
+      const gate = new UploadTarGate(uid, Number.isFinite(gid) ? gid : uid, (header) => {
+        const entry = guard.check(header);
+        if (entry.kind === 'skipped') {
+          if (entry.path === '.') return;
+          throw new HostileArchiveError(entry.path, 'links are not accepted in an upload');
+        }
+        const want = planned.get(entry.path);
+        if (!want || (want.kind === 'folder') !== (entry.kind === 'directory')) throw new HostileArchiveError(entry.path, 'not in the upload that was checked');
+      });
       let failure: Error | null = null;
-      // On a refusal or a cancel both sides end with the error; the rest of the request is drained (not
-      // destroyed), so the answer can still say why.
+      // On a refusal or a cancel the engine's side ends with the error; the rest of the request is drained
+      // (not destroyed), so the answer can still say why.
       const stop = (err: Error) => {
         failure ??= err;
         body.unpipe();
         body.resume();
-        toLab.destroy(err);
-        toGuard.destroy(err);
+        gate.destroy(err);
       };
       const onAbort = () => stop(new LabError('CANCELLED', 'The upload was cancelled; nothing was kept.'));
       signal.addEventListener('abort', onAbort, { once: true });
       body.on('error', (err) => stop(err));
-      body.pipe(toLab);
-      body.pipe(toGuard);
+      gate.on('error', (err) => stop(err));
+      body.pipe(gate);
       try {
-        const planned = new Map(upload.entries.map((e) => [e.path, e]));
-        const guard = readTar(
-          toGuard,
-          async (entry, content) => {
-            if (entry.kind === 'skipped') throw new HostileArchiveError(entry.path, 'links are not accepted in an upload');
-            const want = planned.get(entry.path);
-            if (!want || (want.kind === 'folder') !== (entry.kind === 'directory')) throw new HostileArchiveError(entry.path, 'not in the upload that was checked');
-            if (content) {
-              content.resume();
-              await finished(content);
-            }
-          },
-          { limits: { maxTotalBytes: upload.totalBytes, maxFileBytes: upload.totalBytes, maxEntries: upload.entries.length + 1 }, signal },
-        ).catch((err: Error) => {
-          stop(err);
-          throw err;
-        });
-        const extract = tarIntoLab(target.docker, target.container, target.profile, staging, toLab, signal).catch((err: Error) => {
-          stop(err);
-          throw err;
-        });
-        const [guarded, extracted] = await Promise.allSettled([guard, extract]);
+        const staging = containerPathIn(target.profile.server.workspace, `${CLASSLAB_DIR}/incoming/${id}`);
+        const unpacked = await putArchive(target.docker, target.container, staging, gate, { noOverwriteDirNonDir: true }).then(
+            () => null,
+            (err: Error) => err,
+          );
         if (failure) throw failure;
-        if (guarded.status === 'rejected') throw guarded.reason;
-        if (extracted.status === 'rejected') throw extracted.reason;
-        if (extracted.value.code !== 0) throw extractionError(extracted.value.stderr);
-        const summary = guarded.value;
+        if (unpacked) throw unpackError(unpacked);
         const out = nulFields(await runWorkspaceOp(target, 'commit', [id, upload.dir, choice, trashId(), ...upload.topNames]));
-        return { ...parseCommit(out), bytes: summary.bytes, files: summary.files };
+        return { ...parseCommit(out), bytes: gate.summary.bytes, files: gate.summary.files };
       } catch (err) {
         await runWorkspaceOp(target, 'discard', [id]).catch((e: Error) => this.log.warn('upload staging not removed', { lab: this.profile.id, error: e.message }));
         throw asTransferError(err);
@@ -245,40 +233,47 @@ export class LabFiles {
     return planned.upload.dir ? `${planned.upload.dir}/${written}` : written;
   }
 
-  /** What a download of `rel` will be: one file as it is, or a folder as a zip. Links are refused. */
-  async downloadKind(rel: string): Promise<'file' | 'zip'> {
+  /** What a download of `rel` will be: one file as it is (with its size), or a folder as a zip. Links are refused. */
+  async describe(rel: string): Promise<{ path: string; kind: 'file' | 'zip'; size: number | null }> {
     const p = itemPath(rel);
-    const kind = (await this.withTarget((t) => runWorkspaceOp(t, 'kind', [p]))).toString();
-    if (kind === 'file') return 'file';
-    if (kind === 'folder') return 'zip';
+    const [kind = '', size = '0'] = (await this.withTarget((t) => runWorkspaceOp(t, 'describe', [p]))).toString().split(' ');
+    if (kind === 'file') return { path: p, kind: 'file', size: Number(size) };
+    if (kind === 'folder') return { path: p, kind: 'zip', size: null };
     if (kind === 'link') throw new LabError('REFUSED', `"${p}" is a link made in the lab; ClassLab does not follow links. Download what it points to instead.`);
     throw new LabError('REFUSED', `"${p}" is not a file or folder (a device, socket or pipe).`);
   }
 
   /**
-   * Streams a file or (as a zip) a folder out of the lab. The tar comes from the lab, made by the lab
-   * user: it is hostile input, read through the hardened reader (no links, no devices, no `..`).
+   * Streams a file or (as a zip) a folder out of the lab, from the engine's archive of it. The archive is
+   * hostile input, read through the hardened reader (no links, no devices, no `..`); the engine's own
+   * account of what it archived must match what the lab user saw a moment before (a folder swapped for a
+   * link in between is refused).
    */
-  async download(rel: string, signal: AbortSignal, host: HostPlatform = process.platform as HostPlatform): Promise<Download> {
-    const p = itemPath(rel);
+  async download(described: { path: string; kind: 'file' | 'zip'; size: number | null }, signal: AbortSignal, host: HostPlatform = process.platform as HostPlatform): Promise<Download> {
+    const { path: p, kind } = described;
     const name = p.split('/').pop()!;
-    const kind = await this.downloadKind(p);
     return this.withTarget(async (target) => {
-      const tarOut = await tarFromLab(target.docker, target.container, target.profile, p);
-      const source = tarOut.stream;
-      signal.addEventListener('abort', () => source.destroy(), { once: true });
-      if (kind === 'zip') return { fileName: `${name}.zip`, kind, size: null, stream: zipFromTar(source, { host, signal, log: this.log }) };
+      const full = containerPathIn(target.profile.server.workspace, p);
+      const archive = (await target.docker.getContainer(target.container).getArchive({ path: full })) as unknown as Readable & { headers?: Record<string, string> };
+      signal.addEventListener('abort', () => archive.destroy(), { once: true });
+      const seen = pathStat(archive.headers?.['x-docker-container-path-stat']);
+      const same = seen && !seen.linkTarget && (kind === 'zip' ? seen.isDir : !seen.isDir && seen.size === described.size);
+      if (!same) {
+        archive.destroy();
+        throw new LabError('REFUSED', `"${p}" changed while the download was being prepared (it is not what it was a moment ago). Try again.`);
+      }
+      if (kind === 'zip') return { fileName: `${name}.zip`, kind, size: null, stream: zipFromTar(archive, { host, signal, log: this.log }) };
       return new Promise<Download>((resolve, reject) => {
         let delivered = false;
         readTar(
-          source,
+          archive,
           async (entry, content) => {
             if (entry.kind !== 'file' || !content || delivered) {
               content?.resume();
               return;
             }
             delivered = true;
-            resolve({ fileName: name, kind, size: entry.size, stream: content });
+            resolve({ fileName: name, kind, size: entry.size, stream: content.pipe(new Coalesce()) });
             await finished(content).catch(() => undefined);
           },
           { host, signal },
@@ -382,11 +377,24 @@ export function parseCommit(fields: string[]): Omit<UploadResult, 'bytes' | 'fil
   return result;
 }
 
-function extractionError(stderr: string): LabError {
-  if (/no space left|disk quota/i.test(stderr)) {
+function unpackError(err: Error): LabError {
+  if (/no space left|disk quota/i.test(err.message)) {
     return new LabError('DISK_FULL', 'The workspace became full during the upload; nothing was kept. Delete files you do not need (and empty the trash), then try again.');
   }
-  return new LabError('INTERNAL', `The upload could not be unpacked in the lab: ${stderr.trim().split('\n').slice(-2).join(' ')}`);
+  return new LabError('INTERNAL', `The upload could not be unpacked in the lab: ${err.message}`);
+}
+
+/** Docker's X-Docker-Container-Path-Stat header: what the engine archived (Go's FileMode bits). */
+export function pathStat(header: string | undefined): { size: number; isDir: boolean; linkTarget: string } | null {
+  if (!header) return null;
+  try {
+    const stat = JSON.parse(Buffer.from(header, 'base64').toString('utf8')) as { size?: number; mode?: number; linkTarget?: string };
+    const mode = stat.mode ?? 0;
+    // Go's os.ModeDir is 1<<31; os.ModeSymlink 1<<27.
+    return { size: stat.size ?? -1, isDir: mode >= 2 ** 31, linkTarget: stat.linkTarget || (Math.floor(mode / 2 ** 27) % 2 === 1 ? '?' : '') };
+  } catch {
+    return null;
+  }
 }
 
 function asTransferError(err: unknown): Error {

@@ -39,7 +39,7 @@ interface UploadGrant {
 
 interface DownloadGrant {
   files: LabFiles;
-  path: string;
+  what: { path: string; kind: 'file' | 'zip'; size: number | null };
   expires: number;
 }
 
@@ -74,12 +74,12 @@ export class Transfers {
     return null;
   }
 
-  grantDownload(files: LabFiles, path: string, kind: 'file' | 'zip'): DownloadLink {
+  grantDownload(files: LabFiles, what: DownloadGrant['what']): DownloadLink {
     this.sweep();
     const id = `d${randomBytes(16).toString('hex')}`;
-    this.downloads.set(id, { files, path, expires: Date.now() + DOWNLOAD_TTL_MS });
-    const name = path.split('/').pop() || 'workspace';
-    return { path: `/files/download/${id}`, fileName: kind === 'zip' ? `${name}.zip` : name, kind };
+    this.downloads.set(id, { files, what, expires: Date.now() + DOWNLOAD_TTL_MS });
+    const name = what.path.split('/').pop() || 'workspace';
+    return { path: `/files/download/${id}`, fileName: what.kind === 'zip' ? `${name}.zip` : name, kind: what.kind };
   }
 
   /** Serves one transfer request; errors come back as JSON {code, message} with a fitting status. */
@@ -121,7 +121,7 @@ export class Transfers {
     const grant = this.downloads.get(id);
     this.downloads.delete(id);
     if (!grant || grant.expires < Date.now()) throw new LabError('NOT_FOUND', 'This download link is no longer valid: links work once, for a minute. Click Download again.');
-    const download = await grant.files.download(grant.path, req.signal);
+    const download = await grant.files.download(grant.what, req.signal);
     const headers: Record<string, string> = {
       'Content-Type': download.kind === 'zip' ? 'application/zip' : 'application/octet-stream',
       'Content-Disposition': contentDisposition(download.fileName),

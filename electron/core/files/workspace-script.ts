@@ -59,7 +59,8 @@ to_trash() { # $1 id, $2 rel
 case "$op" in
 list)
   d=$(abs "$1"); dir_ok "$d"
-  find "$d" -mindepth 1 -maxdepth 1 ! -path "$ws/.classlab" -printf '%y\0%s\0%T@\0%f\0%l\0'
+  # Not shown: ClassLab's own folder, and the workspace disk's lost+found (the file system's, not the student's).
+  find "$d" -mindepth 1 -maxdepth 1 ! -path "$ws/.classlab" ! -path "$ws/lost+found" -printf '%y\0%s\0%T@\0%f\0%l\0'
   printf 'DU\0'
   timeout 5 du -0 -B1 --apparent-size -d1 -- "$d" 2>/dev/null
   printf 'DF\0'
@@ -70,9 +71,9 @@ list)
 usage)
   stat -f -c '%S %b %a' "$ws"
   ;;
-kind)
+describe)
   p=$(abs "$1"); [ "$p" = "$ws" ] || parent_ok "$p"
-  if [ -L "$p" ]; then printf link; elif [ -d "$p" ]; then printf folder; elif [ -f "$p" ]; then printf file; elif [ -e "$p" ]; then printf other; else fail 10 "Not found: $1"; fi
+  if [ -L "$p" ]; then printf 'link 0'; elif [ -d "$p" ]; then printf 'folder 0'; elif [ -f "$p" ]; then printf 'file %s' "$(stat -c %s -- "$p")"; elif [ -e "$p" ]; then printf 'other 0'; else fail 10 "Not found: $1"; fi
   ;;
 mkdir)
   p=$(abs "$1"); parent_ok "$p"
@@ -127,12 +128,14 @@ emptytrash)
   chmod -R u+rwX -- "$trash" 2>/dev/null
   rm -rf -- "$trash" || fail 14 "Could not empty the trash."
   ;;
-clashes)
+plan)
+  # The disk's numbers, then which of the names are already in the folder.
   d=$(abs "$1"); shift; dir_ok "$d"
+  stat -f -c '%S %b %a' "$ws" | tr -d '\n'; printf '\0'
   for n in "$@"; do if exists "$d/$n"; then printf '%s\0' "$n"; fi; done
   ;;
 stage)
-  # A fresh folder for an upload on the workspace's own file system, so moving it in place is a rename.
+  # A fresh staging folder on the workspace's own file system (moving it in place is then a rename).
   mkdir -p -- "$incoming" || fail 14 "The workspace is full."
   find "$incoming" -mindepth 1 -maxdepth 1 -mmin +1440 -exec rm -rf -- {} + 2>/dev/null
   mkdir -- "$incoming/$1" || fail 14 "The workspace is full."
@@ -147,6 +150,8 @@ commit)
   id=$1; dest=$(abs "$2"); choice=$3; tid=$4; shift 4
   dir_ok "$dest"
   s="$incoming/$id"; i=0
+  # The engine unpacked the upload here: it must still be the real staging folder (no link swapped in).
+  [ -d "$s" ] && [ ! -L "$s" ] && [ "$(realpath -e -- "$s")" = "$s" ] || fail 12 "The upload's staging folder was replaced by a link; nothing was kept."
   for n in "$@"; do
     exists "$s/$n" || continue
     if exists "$dest/$n"; then
@@ -182,30 +187,40 @@ export interface ScriptTarget {
 
 /** Runs one operation of the script; its own failures become LabErrors with its plain-words message. */
 export async function runWorkspaceOp(target: ScriptTarget, op: string, args: string[]): Promise<Buffer> {
-  const { docker, container, profile } = target;
-  const result = await execCapture(docker, container, ["sh", "-c", WORKSPACE_SCRIPT, 'classlab-files', op, profile.server.workspace, ...args], {
-    user: profile.server.user,
-    workingDir: profile.server.workspace,
-  });
+  const result = await execCapture(target.docker, target.container, workspaceOpCommand(target.profile, op, args), execAs(target.profile));
   if (result.code === 0) return result.stdout;
-  const message = result.stderr.trim().split('\n').pop() || `The file operation "${op}" failed (exit ${result.code}).`;
-  switch (result.code) {
+  throw workspaceOpError(op, result.code, result.stderr);
+}
+
+/** The command line of one operation: the script, then its arguments (never pasted into the script). */
+export function workspaceOpCommand(profile: Profile, op: string, args: string[]): string[] {
+  return ['sh', '-c', WORKSPACE_SCRIPT, 'classlab-files', op, profile.server.workspace, ...args];
+}
+
+export function execAs(profile: Profile): { user: string; workingDir: string } {
+  return { user: profile.server.user, workingDir: profile.server.workspace };
+}
+
+/** An operation's failure as a LabError with the script's plain-words message. */
+export function workspaceOpError(op: string, code: number | null, stderr: string): LabError {
+  const message = stderr.trim().split('\n').pop() || `The file operation "${op}" failed (exit ${code}).`;
+  switch (code) {
     case EXIT.notFound:
-      throw new LabError('NOT_FOUND', message);
+      return new LabError('NOT_FOUND', message);
     case EXIT.exists:
-      throw new LabError('EXISTS', message);
+      return new LabError('EXISTS', message);
     case EXIT.link:
     case EXIT.notFolder:
     case EXIT.bad:
-      throw new LabError('PATH_INVALID', message);
+      return new LabError('PATH_INVALID', message);
     case EXIT.full:
       // "Could not …" with the tool's own complaint on the line before: a full disk says so.
-      if (/no space left|disk quota/i.test(result.stderr)) {
-        throw new LabError('DISK_FULL', `${message} The workspace is full: delete files you do not need (and empty the trash), then try again.`);
+      if (/no space left|disk quota/i.test(stderr)) {
+        return new LabError('DISK_FULL', `${message} The workspace is full: delete files you do not need (and empty the trash), then try again.`);
       }
-      throw new LabError('INTERNAL', `${message} ${result.stderr.trim().split('\n').slice(-2, -1)[0] ?? ''}`.trim());
+      return new LabError('INTERNAL', `${message} ${stderr.trim().split('\n').slice(-2, -1)[0] ?? ''}`.trim());
     default:
-      throw new LabError('INTERNAL', `The file operation "${op}" failed: ${message}`);
+      return new LabError('INTERNAL', `The file operation "${op}" failed: ${message}`);
   }
 }
 

@@ -9,9 +9,6 @@ import type { Logger } from '../types';
 import { readTar } from '../workspace/tar';
 import type { HostPlatform } from '../workspace/paths';
 
-// Already compressed: deflating them again costs time and gains nothing.
-const STORED = /\.(zip|gz|tgz|bz2|xz|zst|7z|rar|png|jpe?g|gif|webp|mp[34]|m4a|ogg|webm|mkv|avi|mov|pdf|npz|parquet|h5|pt|pkl)$/i;
-
 export function zipFromTar(source: Readable, opts: { host: HostPlatform; signal: AbortSignal; log: Logger }): Readable {
   const zip = new yazl.ZipFile();
   const out = zip.outputStream as Readable;
@@ -23,15 +20,9 @@ export function zipFromTar(source: Readable, opts: { host: HostPlatform; signal:
         return;
       }
       if (entry.kind !== 'file' || !content) return;
-      // Level 1: most of deflate's gain on notebooks and text at a fraction of its time.
-      const compress = !STORED.test(entry.path) && entry.size > 0;
-      zip.addReadStream(content, entry.path, {
-        mtime: entry.mtime ?? new Date(),
-        mode: entry.mode | 0o100000,
-        compress,
-        ...(compress ? { compressionLevel: 1 } : {}),
-        size: entry.size,
-      });
+      // Stored, not deflated: a download is as fast as a copy (docker cp is the yardstick), and what
+      // is big in a workspace (data, images, archives) is mostly compressed already.
+      zip.addReadStream(content, entry.path, { mtime: entry.mtime ?? new Date(), mode: entry.mode | 0o100000, compress: false, size: entry.size });
       await finished(content);
     },
     { host: opts.host, signal: opts.signal },
