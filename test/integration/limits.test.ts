@@ -2,6 +2,7 @@
 // was restarted), a full workspace. Real engine, a small lab so the limits are reached quickly.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { labNames } from '../../electron/core/labs/naming';
+import { packTar } from '../../electron/core/workspace/tar';
 import { ensureImages, execIn, removeNamespace, testCore, uniqueNamespace, testCatalog } from '../support/docker';
 
 const ns = uniqueNamespace();
@@ -42,5 +43,25 @@ describe('limits, in plain words', () => {
       .toMatch(/^Workspace full \(64 MiB\)/);
     await execIn(names.container, ['rm', '-f', '/home/student/work/fill'], '1000:1000');
     await expect.poll(async () => (await core.service['labs:list']()).labs.find((l) => l.id === 'small')?.notice, { timeout: 30_000 }).toBeNull();
+  });
+
+  it('an upload that meets a full disk half-way is refused in plain words and leaves nothing behind', async () => {
+    const size = 30 * 1024 * 1024;
+    const plan = await core.service['files:uploadPlan']('small', { dir: '', entries: [{ path: 'late.bin', kind: 'file', size }] });
+    // Between the plan (which found room) and the bytes, the student fills the disk.
+    await execIn(names.container, ['sh', '-c', 'dd if=/dev/zero of=/home/student/work/fill bs=1M count=45 2>/dev/null; true'], '1000:1000');
+    const answer = await core.transfer({
+      method: 'PUT',
+      pathname: plan.path,
+      search: new URLSearchParams('clash=keep-both'),
+      body: packTar([{ path: 'late.bin', kind: 'file', data: Buffer.alloc(size, 7) }]),
+      signal: new AbortController().signal,
+    });
+    expect(answer.status).toBe(507);
+    expect(JSON.parse(answer.body as string)).toMatchObject({ code: 'DISK_FULL', message: expect.stringMatching(/became full during the upload; nothing was kept/) });
+    // No late.bin, and an empty staging area.
+    const left = await execIn(names.container, ['sh', '-c', 'ls -A /home/student/work; echo ---; ls -A /home/student/work/.classlab/incoming'], '1000:1000');
+    expect(left.out.split('\n').sort()).toEqual(['---', '.classlab', 'fill', 'lost+found']);
+    await execIn(names.container, ['rm', '-f', '/home/student/work/fill'], '1000:1000');
   });
 });
