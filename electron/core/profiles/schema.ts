@@ -2,6 +2,7 @@
 // malformed profile is reported by name and field while the others still load.
 import { z } from 'zod';
 import { LAB_ID } from '../../api/contract';
+import { CourseSettings } from './course';
 
 /** Docker image references: [registry/]name[:tag][@digest], lower-case name parts. */
 const IMAGE_REF = /^[a-z0-9]+(?:[._-][a-z0-9]+)*(?::\d+)?(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/;
@@ -67,6 +68,8 @@ export const Profile = z.object({
    */
   runtime: z.enum(['auto', 'runc', 'runsc']).default('auto'),
   mounts: z.array(Mount).max(8).default([]),
+  /** A course repository cloned into the workspace on first open and brought up to date by Sync. */
+  course: CourseSettings.optional(),
   /** Stop the lab after this many idle minutes; 0 never. */
   idleMinutes: z.number().int().min(0).max(10080).default(60),
 });
