@@ -35,6 +35,16 @@ export const EXIT: Record<'ok' | 'usage' | ErrorCode, number> = {
   DISK_FULL: 9,
   REFUSED: 9,
   CANCELLED: 1,
+  // Git has no command here yet; the codes exist for the UI.
+  GIT_URL_REFUSED: 2,
+  GIT_AUTH_FAILED: 1,
+  GIT_NETWORK: 1,
+  GIT_REPO_NOT_FOUND: 1,
+  GIT_BRANCH_MISSING: 1,
+  GIT_PUSH_REJECTED: 1,
+  GIT_TIMEOUT: 1,
+  GIT_FAILED: 1,
+  SECRETS_UNREADABLE: 1,
 };
 
 const USAGE = `Usage: classlab <command> [options]

@@ -6,6 +6,7 @@ import { app, BrowserWindow, ipcMain, session, shell, webContents } from 'electr
 import Store from 'electron-store';
 import { LabError } from './api/errors';
 import { createClassLab } from './core/classlab';
+import { openAppSecretStore } from './shell/secret-store';
 import { fileLogger } from './core/log';
 import { defaultDataDir } from './core/paths';
 import { createSettingsStore } from './core/settings';
@@ -139,10 +140,14 @@ function runShell(): void {
 async function startCore(catalogDir: string): Promise<ClassLabCore> {
   // settings.json in the user-data folder; a corrupt file is replaced by defaults instead of stopping the app.
   const store = new Store<Record<string, unknown>>({ name: 'settings', clearInvalidConfig: true });
+  // Git tokens: the OS's secret storage through safeStorage (an encrypted file where it has none).
+  const { store: secrets, kind } = await openAppSecretStore(app.getPath('userData'));
+  log.info('secret storage', { kind });
   return createClassLab({
     settings: createSettingsStore(store),
     catalogDir,
     dataDir: app.getPath('userData'),
+    secrets,
     log,
     // The same knob as the CLI's: tests run the app on their own Docker namespace, apart from real labs.
     namespace: process.env.CLASSLAB_NAMESPACE || undefined,

@@ -102,6 +102,17 @@ function forThePage(api: LabApi): LabApi {
       downloadLink: bridged((labId: string, p: string) => api.files.downloadLink(labId, p)),
       importUrl: bridged((labId: string, dir: string, url: string) => api.files.importUrl(labId, dir, url)),
     },
+    git: {
+      courseStatus: bridged((labId: string) => api.git.courseStatus(labId)),
+      sync: bridged((labId: string) => api.git.sync(labId)),
+      snapshots: bridged((labId: string) => api.git.snapshots(labId)),
+      restoreSnapshot: bridged((labId: string, snapshotId: string) => api.git.restoreSnapshot(labId, snapshotId)),
+      repoStatus: bridged((labId: string, folder: string) => api.git.repoStatus(labId, folder)),
+      commit: bridged((labId: string, folder: string, message: string, author: Parameters<LabApi['git']['commit']>[3]) => api.git.commit(labId, folder, message, author)),
+      push: bridged((labId: string, folder: string, remoteUrl: string) => api.git.push(labId, folder, remoteUrl)),
+      setCredentials: bridged((url: string, username: string, token: string) => api.git.setCredentials(url, username, token)),
+      forgetCredentials: bridged((url: string) => api.git.forgetCredentials(url)),
+    },
     terminal: {
       open: bridged((labId: string, size: Parameters<LabApi['terminal']['open']>[1]) => api.terminal.open(labId, size)),
       write: bridged((id: string, data: string) => api.terminal.write(id, data)),

@@ -65,6 +65,17 @@ export function createApiClient(transport: Transport, transferBase = ''): LabApi
       downloadLink: (labId, path) => call('files:downloadLink', [labId, path]),
       importUrl: (labId, dir, url) => call('files:importUrl', [labId, dir, url]),
     },
+    git: {
+      courseStatus: (labId) => call('git:courseStatus', [labId]),
+      sync: (labId) => call('git:sync', [labId]),
+      snapshots: (labId) => call('git:snapshots', [labId]),
+      restoreSnapshot: (labId, snapshotId) => call('git:restoreSnapshot', [labId, snapshotId]),
+      repoStatus: (labId, folder) => call('git:repoStatus', [labId, folder]),
+      commit: (labId, folder, message, author) => call('git:commit', [labId, folder, message, author]),
+      push: (labId, folder, remoteUrl) => call('git:push', [labId, folder, remoteUrl]),
+      setCredentials: (url, username, token) => call('git:setCredentials', [url, username, token]),
+      forgetCredentials: (url) => call('git:forgetCredentials', [url]),
+    },
     terminal: {
       open: (labId, size) => call('terminal:open', [labId, size]),
       write: (id, data) => call('terminal:write', [id, data]),

@@ -34,6 +34,20 @@ export const ERROR_CODES = [
   'CANCELLED',
   /** The UI lost its connection to ClassLab (the bridge went away); raised by the client, not the core. */
   'DISCONNECTED',
+  /** A git address refused by ClassLab's rules (ext::, option injection, http:// on a network, a local folder). */
+  'GIT_URL_REFUSED',
+  /** The git server refused the user name or token (or, for ssh, the key): ask for a token. */
+  'GIT_AUTH_FAILED',
+  /** The git server could not be reached. */
+  'GIT_NETWORK',
+  'GIT_REPO_NOT_FOUND',
+  'GIT_BRANCH_MISSING',
+  /** The remote has commits the folder lacks, or does not allow pushing. */
+  'GIT_PUSH_REJECTED',
+  'GIT_TIMEOUT',
+  'GIT_FAILED',
+  /** The saved credentials cannot be decrypted (another key, a damaged file): enter them again. */
+  'SECRETS_UNREADABLE',
   'INTERNAL',
 ] as const;
 export const ErrorCode = z.enum(ERROR_CODES);
@@ -255,6 +269,115 @@ export type DownloadLink = z.infer<typeof DownloadLink>;
 export const UrlImport = z.object({ path: WORKSPACE_PATH, bytes: z.number() });
 export type UrlImport = z.infer<typeof UrlImport>;
 
+// Git: a lab's course repository (sync, snapshots) and a workspace folder's own remote (status, commit, push).
+export const KeptFile = z.object({
+  path: z.string(),
+  /** Where the instructor's version was written beside the student's, or null when there is none. */
+  instructorCopy: z.string().nullable(),
+  reason: z.enum(['both-changed-notebook', 'both-changed-binary', 'removed-by-instructor']),
+});
+export type KeptFile = z.infer<typeof KeptFile>;
+
+/** What a course sync did. Paths are relative to the course folder. */
+export const CourseSyncReport = z.object({
+  /** cloned: first copy; synced: changes applied; up-to-date: nothing to do; fresh-copy: histories diverged, old folder backed up. */
+  outcome: z.enum(['cloned', 'synced', 'up-to-date', 'fresh-copy']),
+  /** The instructor's commit the folder now matches (plus the student's own changes). */
+  commit: z.string(),
+  previousCommit: z.string().nullable(),
+  /** New files from the instructor. */
+  added: z.array(z.string()),
+  /** Files the student had not changed, replaced by the instructor's newer version. */
+  updated: z.array(z.string()),
+  /** Text files both changed: combined; where both changed the same lines, the student's lines were kept. */
+  merged: z.array(z.string()),
+  /** The student's version kept as it is (see reason). */
+  kept: z.array(KeptFile),
+  /** A student's file or folder that was in the way of a new instructor file, moved to a "(yours)" name. */
+  renamed: z.array(z.object({ from: z.string(), to: z.string() })),
+  /** Files the student had deleted, back again. */
+  restored: z.array(z.string()),
+  /** Files the instructor removed that the student had not changed. */
+  removed: z.array(z.string()),
+  /** The backup of the old folder (a sibling of the course folder), when histories diverged. */
+  backup: z.string().nullable(),
+  /** The snapshot taken before the sync, when one was asked for. */
+  snapshot: z.string().nullable(),
+  /** Notebooks that are not readable as they came (the sync never makes one): whose they are and why. */
+  notebookProblems: z.array(z.object({ path: z.string(), origin: z.enum(['instructor', 'yours']), problem: z.string() })),
+  /** The same in plain sentences, for the sync panel. */
+  summary: z.array(z.string()),
+});
+export type CourseSyncReport = z.infer<typeof CourseSyncReport>;
+
+export const SNAPSHOT_ID = z.string().regex(/^\d{8}T\d{9}Z(?:-[a-z0-9-]{1,40})?$/, 'a snapshot id');
+export const SnapshotInfo = z.object({
+  id: z.string(),
+  /** ISO time the snapshot was taken. */
+  createdAt: z.string(),
+  label: z.string(),
+  bytes: z.number(),
+});
+export type SnapshotInfo = z.infer<typeof SnapshotInfo>;
+
+/** One finished course sync, as remembered for the sync panel. */
+export const CourseSyncResult = z.object({
+  labId: LAB_ID,
+  /** ms since epoch. */
+  at: z.number(),
+  /** The backup folder's workspace path (beside the course folder), when histories diverged. */
+  backupPath: WORKSPACE_PATH.nullable(),
+  report: CourseSyncReport,
+});
+export type CourseSyncResult = z.infer<typeof CourseSyncResult>;
+
+export const CourseStatus = z.object({
+  labId: LAB_ID,
+  /** The profile's course, or null when the lab has none. The URL never holds credentials. */
+  course: z
+    .object({ url: z.string(), branch: z.string(), folder: WORKSPACE_PATH, syncOnOpen: z.boolean(), hasCredentials: z.boolean() })
+    .nullable(),
+  /** A sync running now (also one started in the background when the lab opened). */
+  syncing: z.boolean(),
+  lastSync: CourseSyncResult.nullable(),
+  /** The last sync that failed (cleared by the next success). */
+  lastError: ApiError.extend({ at: z.number() }).nullable(),
+  /** Newest first. */
+  snapshots: z.array(SnapshotInfo),
+});
+export type CourseStatus = z.infer<typeof CourseStatus>;
+
+/** Progress and outcome of a course sync, also one started in the background when a lab opens. */
+export const GitProgress = z.object({
+  labId: LAB_ID,
+  stage: z.enum(['copying-out', 'fetching', 'writing-back', 'done', 'failed']),
+  /** True for a sync ClassLab started itself (on open): show a notice, never an error screen. */
+  background: z.boolean(),
+  result: CourseSyncResult.nullable(),
+  error: ApiError.nullable(),
+});
+export type GitProgress = z.infer<typeof GitProgress>;
+
+export const RepoStatus = z.object({
+  folder: WORKSPACE_PATH,
+  branch: z.string(),
+  /** Files that differ from the last commit. */
+  changed: z.array(z.object({ path: z.string(), change: z.enum(['added', 'modified', 'deleted']) })),
+  /** Commits here that the remote does not have, and the other way round (as of the last push). */
+  ahead: z.number().int(),
+  behind: z.number().int(),
+  remoteKnown: z.boolean(),
+  lastCommit: z.string().nullable(),
+  /** Where this folder was last pushed to (no credentials), or null. */
+  remoteUrl: z.string().nullable(),
+  /** A token is saved for that remote. */
+  hasCredentials: z.boolean(),
+});
+export type RepoStatus = z.infer<typeof RepoStatus>;
+export const GIT_URL = z.string().min(1).max(2048);
+export const GitAuthor = z.object({ name: z.string().max(200), email: z.string().max(200) });
+export type GitAuthor = z.infer<typeof GitAuthor>;
+
 const noArgs = z.tuple([]);
 const labArg = z.tuple([LAB_ID]);
 
@@ -293,6 +416,23 @@ export const methods = {
   'files:downloadLink': { args: z.tuple([LAB_ID, WORKSPACE_PATH]), result: DownloadLink },
   /** Fetches a notebook from an http(s) address into a folder of the workspace. */
   'files:importUrl': { args: z.tuple([LAB_ID, WORKSPACE_PATH, z.string().max(4096)]), result: UrlImport },
+  // Git. The lab must be running for anything that reads or writes its files (sync, restore, repo status, commit, push).
+  'git:courseStatus': { args: labArg, result: CourseStatus },
+  /** Copies the course in (first time) or brings the instructor's new commits in; a snapshot is taken first. */
+  'git:sync': { args: labArg, result: CourseSyncResult },
+  'git:snapshots': { args: labArg, result: z.array(SnapshotInfo) },
+  /** Restores a snapshot as a NEW folder beside the course folder; returns its workspace path. */
+  'git:restoreSnapshot': { args: z.tuple([LAB_ID, SNAPSHOT_ID]), result: WORKSPACE_PATH },
+  'git:repoStatus': { args: z.tuple([LAB_ID, WORKSPACE_PATH]), result: RepoStatus },
+  /** Commits every change in the folder; the author is optional. Returns null as commit when nothing changed. */
+  'git:commit': {
+    args: z.tuple([LAB_ID, WORKSPACE_PATH, z.string().max(10_000), GitAuthor.nullable()]),
+    result: z.object({ commit: z.string().nullable(), files: z.number().int() }),
+  },
+  'git:push': { args: z.tuple([LAB_ID, WORKSPACE_PATH, GIT_URL]), result: z.object({ commit: z.string() }) },
+  /** Saves a token for a remote in the secret store (never in settings, never in a log). */
+  'git:setCredentials': { args: z.tuple([GIT_URL, z.string().max(200), z.string().min(1).max(4096)]), result: z.null() },
+  'git:forgetCredentials': { args: z.tuple([GIT_URL]), result: z.null() },
 } as const;
 export type MethodName = keyof typeof methods;
 export type MethodArgs<M extends MethodName> = z.infer<(typeof methods)[M]['args']>;
@@ -308,6 +448,7 @@ export const events = {
   'terminal:data': TerminalData,
   'terminal:exit': TerminalExit,
   'audit:progress': AuditProgress,
+  'git:progress': GitProgress,
 } as const;
 export type EventName = keyof typeof events;
 export type EventPayload<E extends EventName> = z.infer<(typeof events)[E]>;
@@ -359,9 +500,20 @@ export interface LabApi {
     close(terminalId: string): Promise<null>;
   };
   audit: { run(labId: string | null): Promise<AuditReport[]> };
+  git: {
+    courseStatus(labId: string): Promise<CourseStatus>;
+    sync(labId: string): Promise<CourseSyncResult>;
+    snapshots(labId: string): Promise<SnapshotInfo[]>;
+    restoreSnapshot(labId: string, snapshotId: string): Promise<string>;
+    repoStatus(labId: string, folder: string): Promise<RepoStatus>;
+    commit(labId: string, folder: string, message: string, author: GitAuthor | null): Promise<{ commit: string | null; files: number }>;
+    push(labId: string, folder: string, remoteUrl: string): Promise<{ commit: string }>;
+    setCredentials(url: string, username: string, token: string): Promise<null>;
+    forgetCredentials(url: string): Promise<null>;
+  };
   /** Subscribe to an event; the returned function unsubscribes. */
   on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
 }
 
 /** The exact top-level keys of LabApi: the preload contract test checks window.classlab against this. */
-export const API_KEYS = ['audit', 'engine', 'files', 'images', 'labs', 'notebook', 'on', 'terminal'] as const;
+export const API_KEYS = ['audit', 'engine', 'files', 'git', 'images', 'labs', 'notebook', 'on', 'terminal'] as const;

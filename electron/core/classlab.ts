@@ -23,6 +23,11 @@ import { Terminals } from './terminal/terminals';
 import { LabFiles } from './files/lab-files';
 import { Transfers, type TransferRequest, type TransferResponse } from './files/transfers';
 import { fetchNotebook } from './files/url-import';
+import type { ScriptTarget } from './files/workspace-script';
+import { GitCredentialStore } from './git/credentials';
+import { LabGit } from './git/lab-git';
+import { EncryptedFileSecretStore } from './secrets/aes-cipher';
+import type { SecretStore } from './secrets/secret-store';
 import type { ClassLabCore, CoreService, Logger } from './types';
 
 export interface ClassLabOptions {
@@ -36,6 +41,11 @@ export interface ClassLabOptions {
   engine?: Engine;
   /** How often Docker is re-read even without events (events can be missed). */
   reconcileEveryMs?: number;
+  /**
+   * Where git tokens are kept: the Electron shell passes the OS's secret storage (openAppSecretStore);
+   * without it, an encrypted file with a key file in the data folder (secrets.bin, secrets.key).
+   */
+  secrets?: SecretStore;
 }
 
 interface LabRecord {
@@ -79,6 +89,7 @@ class Core implements ClassLabCore {
     exit: (exit) => this.emit('terminal:exit', exit),
   });
   private readonly transfers: Transfers;
+  private readonly git: LabGit;
   readonly service: CoreService;
 
   constructor(
@@ -89,6 +100,16 @@ class Core implements ClassLabCore {
   ) {
     this.events.setMaxListeners(100);
     this.transfers = new Transfers(opts.log);
+    let secrets: Promise<SecretStore> | null = opts.secrets ? Promise.resolve(opts.secrets) : null;
+    const credentials = new GitCredentialStore(() => (secrets ??= EncryptedFileSecretStore.open(path.join(opts.dataDir, 'secrets.bin'), path.join(opts.dataDir, 'secrets.key'))));
+    this.git = new LabGit({
+      dataDir: opts.dataDir,
+      credentials,
+      log: opts.log,
+      profile: (id) => this.lab(id).profile,
+      target: (id) => this.gitTarget(id),
+      emit: (progress) => this.emit('git:progress', progress),
+    });
     for (const profile of catalog.profiles) {
       const containers = new LabContainers(() => this.engine.docker(), profile, namespace);
       this.labs.set(profile.id, {
@@ -132,6 +153,15 @@ class Core implements ClassLabCore {
           const notebook = await fetchNotebook(url);
           return { path: await f.writeFile(dir, notebook.name, notebook.data), bytes: notebook.data.length };
         }),
+      'git:courseStatus': (id) => this.git.courseStatus(id),
+      'git:sync': (id) => this.git.sync(id),
+      'git:snapshots': (id) => this.git.snapshots(id),
+      'git:restoreSnapshot': (id, snapshotId) => this.git.restoreSnapshot(id, snapshotId),
+      'git:repoStatus': (id, folder) => this.git.repoStatus(id, folder),
+      'git:commit': (id, folder, message, author) => this.git.commit(id, folder, message, author),
+      'git:push': (id, folder, url) => this.git.push(id, folder, url),
+      'git:setCredentials': async (url, username, token) => (await credentials.set(url, username, token), null),
+      'git:forgetCredentials': async (url) => (await credentials.forget(url), null),
       'terminal:close': async (id) => {
         // Closing a terminal that already ended (the lab stopped meanwhile) is fine: it is closed.
         await this.terminals.find(id)?.close();
@@ -191,6 +221,7 @@ class Core implements ClassLabCore {
     // A terminal's shell would outlive ClassLab inside the container: end them (the labs keep running).
     await this.terminals.closeAll().catch(() => undefined);
     this.transfers.close();
+    await this.git.close();
     for (const lab of this.labs.values()) lab.files.dispose();
     await Promise.allSettled([...this.labs.values()].map((l) => l.opPromise));
     this.engine.close();
@@ -242,7 +273,10 @@ class Core implements ClassLabCore {
         throw await this.failStart(lab, new LabError('NOT_READY', `The notebook did not answer within ${lab.profile.server.startTimeoutSeconds} s, so the lab was stopped.`));
       }
       this.opts.log.info('lab ready', { lab: id, ms: Date.now() - started });
-      return this.update(lab, { phase: 'ready', reason: null, notebookUrl: notebookAddress(base, token) });
+      const view = this.update(lab, { phase: 'ready', reason: null, notebookUrl: notebookAddress(base, token) });
+      // The course: copied in on the first open, synced on every open when the profile asks. In the background.
+      this.git.afterOpen(id);
+      return view;
     });
   }
 
@@ -599,6 +633,13 @@ class Core implements ClassLabCore {
       this.opts.log.error('file operation failed', { lab: id, error: (err as Error).message });
       throw new LabError('INTERNAL', (err as Error).message);
     }
+  }
+
+  /** Where git reaches a lab's files: the running lab, as its own user. */
+  private gitTarget(id: string): ScriptTarget {
+    const lab = this.lab(id);
+    if (lab.view.phase !== 'ready') throw new LabError('NOT_READY', `${lab.profile.title} is not running: open it first, then sync or commit.`);
+    return { docker: this.engine.docker(), container: lab.containers.names.container, profile: lab.profile };
   }
 
   private lab(id: string): LabRecord {

@@ -38,5 +38,14 @@ export function labServiceFor(core: CoreService, notebook: NotebookPort): LabSer
     'files:uploadCancel': (uploadId) => core['files:uploadCancel'](uploadId),
     'files:downloadLink': (id, p) => core['files:downloadLink'](id, p),
     'files:importUrl': (id, dir, url) => core['files:importUrl'](id, dir, url),
+    'git:courseStatus': (id) => core['git:courseStatus'](id),
+    'git:sync': (id) => core['git:sync'](id),
+    'git:snapshots': (id) => core['git:snapshots'](id),
+    'git:restoreSnapshot': (id, snapshotId) => core['git:restoreSnapshot'](id, snapshotId),
+    'git:repoStatus': (id, folder) => core['git:repoStatus'](id, folder),
+    'git:commit': (id, folder, message, author) => core['git:commit'](id, folder, message, author),
+    'git:push': (id, folder, url) => core['git:push'](id, folder, url),
+    'git:setCredentials': (url, username, token) => core['git:setCredentials'](url, username, token),
+    'git:forgetCredentials': (url) => core['git:forgetCredentials'](url),
   };
 }

@@ -41,6 +41,17 @@ function unavailableApi(message: string): LabApi {
     },
     terminal: { open: fail, write: fail, resize: fail, ack: fail, close: fail },
     audit: { run: fail },
+    git: {
+      courseStatus: fail,
+      sync: fail,
+      snapshots: fail,
+      restoreSnapshot: fail,
+      repoStatus: fail,
+      commit: fail,
+      push: fail,
+      setCredentials: fail,
+      forgetCredentials: fail,
+    },
     on: () => () => {},
   };
 }

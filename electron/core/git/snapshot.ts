@@ -6,18 +6,12 @@
 import { createReadStream, createWriteStream, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { z } from 'zod';
+import { SnapshotInfo } from '../../api/contract';
 import { extractTarToNewDir, packTar, type TarInput, type TarSummary } from '../workspace/tar';
 import { GitError } from './errors';
 
-export const SnapshotInfo = z.object({
-  id: z.string(),
-  /** ISO time the snapshot was taken. */
-  createdAt: z.string(),
-  label: z.string(),
-  bytes: z.number(),
-});
-export type SnapshotInfo = z.infer<typeof SnapshotInfo>;
+// The schema lives in the API contract (the list crosses to the UI as it is).
+export { SnapshotInfo };
 
 // 20240501T143012345Z-before-sync: sortable, and safe as a file name everywhere.
 const ID = /^(\d{8}T\d{9}Z)(?:-([a-z0-9-]{1,40}))?$/;
@@ -37,7 +31,8 @@ function parseId(id: string): { createdAt: string; label: string } | null {
   return { createdAt: iso, label: m[2] ?? '' };
 }
 
-async function* folderEntries(root: string, rel = ''): AsyncGenerator<TarInput> {
+/** The files and folders below `root` as tar entries (links and other kinds left out), sorted by name. */
+export async function* folderEntries(root: string, rel = ''): AsyncGenerator<TarInput> {
   const entries = await fs.readdir(rel === '' ? root : path.join(root, rel), { withFileTypes: true });
   entries.sort((a, b) => (a.name < b.name ? -1 : 1));
   for (const e of entries) {

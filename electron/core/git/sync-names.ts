@@ -30,9 +30,19 @@ export function* instructorNames(rel: string): Generator<string> {
 
 const two = (n: number) => String(n).padStart(2, '0');
 
-/** "<folder>-backup-YYYY-MM-DD-HHMM" in local time; n ≥ 2 adds "-n". */
-export function backupFolderName(folder: string, when: Date, n = 1): string {
+/** "<folder>-<tag>-YYYY-MM-DD-HHMM" in local time; n ≥ 2 adds "-n". */
+function datedFolderName(folder: string, tag: string, when: Date, n: number): string {
   const base = path.posix.basename(folder);
   const stamp = `${when.getFullYear()}-${two(when.getMonth() + 1)}-${two(when.getDate())}-${two(when.getHours())}${two(when.getMinutes())}`;
-  return `${base}-backup-${stamp}${n <= 1 ? '' : `-${n}`}`;
+  return `${base}-${tag}-${stamp}${n <= 1 ? '' : `-${n}`}`;
+}
+
+/** "<folder>-backup-YYYY-MM-DD-HHMM" in local time; n ≥ 2 adds "-n". */
+export function backupFolderName(folder: string, when: Date, n = 1): string {
+  return datedFolderName(folder, 'backup', when, n);
+}
+
+/** "<folder>-restored-YYYY-MM-DD-HHMM": a snapshot from `when`, restored beside the course folder. */
+export function restoredFolderName(folder: string, when: Date): string {
+  return datedFolderName(folder, 'restored', when, 1);
 }

@@ -1,44 +1,8 @@
 // What a course sync did, in a shape that crosses the API (zod) and in plain words for the sync panel.
-import { z } from 'zod';
+import { CourseSyncReport, KeptFile } from '../../api/contract';
 
-export const KeptFile = z.object({
-  path: z.string(),
-  /** Where the instructor's version was written beside the student's, or null when there is none. */
-  instructorCopy: z.string().nullable(),
-  reason: z.enum(['both-changed-notebook', 'both-changed-binary', 'removed-by-instructor']),
-});
-export type KeptFile = z.infer<typeof KeptFile>;
-
-export const CourseSyncReport = z.object({
-  /** cloned: first copy; synced: changes applied; up-to-date: nothing to do; fresh-copy: histories diverged, old folder backed up. */
-  outcome: z.enum(['cloned', 'synced', 'up-to-date', 'fresh-copy']),
-  /** The instructor's commit the folder now matches (plus the student's own changes). */
-  commit: z.string(),
-  previousCommit: z.string().nullable(),
-  /** New files from the instructor. */
-  added: z.array(z.string()),
-  /** Files the student had not changed, replaced by the instructor's newer version. */
-  updated: z.array(z.string()),
-  /** Text files both changed: combined; where both changed the same lines, the student's lines were kept. */
-  merged: z.array(z.string()),
-  /** The student's version kept as it is (see reason). */
-  kept: z.array(KeptFile),
-  /** A student's file or folder that was in the way of a new instructor file, moved to a "(yours)" name. */
-  renamed: z.array(z.object({ from: z.string(), to: z.string() })),
-  /** Files the student had deleted, back again. */
-  restored: z.array(z.string()),
-  /** Files the instructor removed that the student had not changed. */
-  removed: z.array(z.string()),
-  /** The name suggested for the backup of the old folder (a sibling of the course folder), when histories diverged. */
-  backup: z.string().nullable(),
-  /** The snapshot taken before the sync, when one was asked for. */
-  snapshot: z.string().nullable(),
-  /** Notebooks that are not readable as they came (the sync never makes one): whose they are and why. */
-  notebookProblems: z.array(z.object({ path: z.string(), origin: z.enum(['instructor', 'yours']), problem: z.string() })),
-  /** The same in plain sentences, for the sync panel. */
-  summary: z.array(z.string()),
-});
-export type CourseSyncReport = z.infer<typeof CourseSyncReport>;
+// The schemas live in the API contract (the report crosses to the UI as it is).
+export { CourseSyncReport, KeptFile };
 
 const list = (paths: string[], max = 5) =>
   paths.length <= max ? paths.join(', ') : `${paths.slice(0, max).join(', ')} and ${paths.length - max} more`;

@@ -73,6 +73,17 @@ function fakeCore() {
     'files:uploadCancel': async () => null,
     'files:downloadLink': async () => ({ path: '/files/download/x', fileName: 'a.txt', kind: 'file' as const }),
     'files:importUrl': async () => ({ path: 'a.ipynb', bytes: 2 }),
+    'git:courseStatus': async (labId: string) => ({ labId, course: null, syncing: false, lastSync: null, lastError: null, snapshots: [] }),
+    'git:sync': async () => {
+      throw new Error('no course');
+    },
+    'git:snapshots': async () => [],
+    'git:restoreSnapshot': async () => 'course-restored-2024-05-01-1430',
+    'git:repoStatus': async (_labId: string, folder: string) => ({ folder, branch: 'main', changed: [], ahead: 0, behind: 0, remoteKnown: false, lastCommit: null, remoteUrl: null, hasCredentials: false }),
+    'git:commit': async () => ({ commit: null, files: 0 }),
+    'git:push': async () => ({ commit: 'a'.repeat(40) }),
+    'git:setCredentials': async () => null,
+    'git:forgetCredentials': async () => null,
   };
   const subscribe = <E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): (() => void) => {
     emitter.on(event, listener);
