@@ -9,7 +9,8 @@ describe('the app CSP', () => {
     const directives = new Map(APP_CSP.split('; ').map((d) => [d.split(' ')[0], d.split(' ').slice(1)]));
     expect(directives.get('default-src')).toEqual(["'none'"]);
     expect(directives.get('script-src')).toEqual(["'self'"]);
-    expect(directives.get('connect-src')).toEqual(["'none'"]);
+    // Only uploads to ClassLab's own transfer scheme (shell/transfer-protocol.ts).
+    expect(directives.get('connect-src')).toEqual(['classlab-files:']);
     expect(directives.get('frame-src')).toEqual(["'none'"]);
     expect(directives.get('object-src')).toEqual(["'none'"]);
     expect(directives.get('frame-ancestors')).toEqual(["'none'"]);

@@ -149,10 +149,10 @@ describe('IPC binding', () => {
 
   it('places the notebook for the window that asked', async () => {
     const { ipc, shown, event } = setup();
-    const reply = await ipc.invoke(event(new FakeContents(2)), 'notebook:show', ['python', { x: 0, y: 40, width: 800, height: 600 }]);
+    const reply = await ipc.invoke(event(new FakeContents(2)), 'notebook:show', ['python', { x: 0, y: 40, width: 800, height: 600 }, null]);
     expect(reply).toEqual({ ok: true, value: { kind: 'view' } });
     expect(shown).toEqual([{ sender: 2, lab: 'python' }]);
-    expect(await ipc.invoke(event(new FakeContents(2)), 'notebook:show', ['python', { x: -1, y: 0, width: 1, height: 1 }])).toMatchObject({ ok: false });
+    expect(await ipc.invoke(event(new FakeContents(2)), 'notebook:show', ['python', { x: -1, y: 0, width: 1, height: 1 }, null])).toMatchObject({ ok: false });
   });
 
   it('sends events only to the windows that subscribed, once each however often they ask', async () => {
