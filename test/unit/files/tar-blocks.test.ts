@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { UploadTarGate, type GateEntry } from '../../../electron/core/files/upload-gate';
+import { TarFileBody, UploadTarGate, type GateEntry } from '../../../electron/core/files/tar-blocks';
 import { readTar } from '../../../electron/core/workspace/tar';
 
 async function packed(build: (pack: tar.Pack) => void): Promise<Buffer> {
@@ -125,5 +125,32 @@ describe('UploadTarGate checks', () => {
     const out = await stamp(archive, 100, (e) => void seen.push(e.name));
     expect(seen).toEqual([long]);
     expect(out.includes(Buffer.from('././@LongLink'))).toBe(true);
+  });
+});
+
+describe('TarFileBody', () => {
+  async function body(bytes: Buffer, name: string, size: number, chunk = 300): Promise<Buffer> {
+    const parts: Buffer[] = [];
+    for (let i = 0; i < bytes.length; i += chunk) parts.push(bytes.subarray(i, i + chunk));
+    const out: Buffer[] = [];
+    for await (const c of Readable.from(parts).pipe(new TarFileBody(name, size)) as AsyncIterable<Buffer>) out.push(c);
+    return Buffer.concat(out);
+  }
+
+  it('passes exactly the file\'s bytes (a plain name, a pax name, an empty file)', async () => {
+    const data = Buffer.from('x'.repeat(1500));
+    expect(await body(await packed((p) => p.entry({ name: 'data.bin' }, data)), 'data.bin', 1500)).toEqual(data);
+    const long = `${'ü'.repeat(90)}.txt`;
+    expect((await body(await packed((p) => p.entry({ name: long }, 'hi')), long, 2)).toString()).toBe('hi');
+    expect(await body(await packed((p) => p.entry({ name: 'empty' }, '')), 'empty', 0)).toEqual(Buffer.alloc(0));
+  });
+
+  it('refuses a link, another name or size, a folder, and a cut-off archive', async () => {
+    await expect(body(await packed((p) => p.entry({ name: 'a', type: 'symlink', linkname: '/etc/passwd' })), 'a', 0)).rejects.toThrow(/not a regular file/);
+    await expect(body(await packed((p) => p.entry({ name: 'other' }, 'abc')), 'a', 3)).rejects.toThrow(/not the file that was asked for/);
+    await expect(body(await packed((p) => p.entry({ name: 'a' }, 'abcd')), 'a', 3)).rejects.toThrow(/not the file that was asked for/);
+    await expect(body(await packed((p) => p.entry({ name: 'd/', type: 'directory' })), 'd', 0)).rejects.toThrow(/not a regular file/);
+    const full = await packed((p) => p.entry({ name: 'a' }, 'y'.repeat(5000)));
+    await expect(body(full.subarray(0, 3000), 'a', 5000)).rejects.toThrow(/ended before the whole file/);
   });
 });

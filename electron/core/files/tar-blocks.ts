@@ -1,4 +1,7 @@
-// The gate every upload passes on its way to the engine (Docker's archive API unpacks it, and gives every
+// Tars read block by block, without unpacking anything and without copying file data (it passes as
+// slices of the incoming chunks): the gate every upload passes, and the body of a downloaded file.
+//
+// UploadTarGate: the gate every upload passes on its way to the engine (Docker's archive API unpacks it, and gives every
 // file the owner and mode its header names). Block by block, without unpacking anything:
 // - each entry is shown to `check` (name, type, size, link target) before its bytes go on: it refuses
 //   by throwing (the hardened reader's rules, the upload's plan), which ends the stream with the error;
@@ -162,6 +165,102 @@ export class UploadTarGate extends Transform {
     if (long.kind === 'L') this.nextName = text;
     else this.nextLink = text;
     this.push(data);
+  }
+}
+
+/**
+ * The bytes of the one regular file in an archive the engine made of a single file (GET /archive): its
+ * data is passed on, headers, padding and anything after it dropped. The entry must be a regular file
+ * named `name` of `size` bytes (what the lab user saw a moment before), or the stream fails.
+ */
+export class TarFileBody extends Transform {
+  private pending: Buffer = Buffer.alloc(0);
+  private skipping = 0;
+  private passing = 0;
+  private done = false;
+  private pax: { padded: number; size: number; chunks: Buffer[]; got: number } | null = null;
+  private nextName: string | null = null;
+  private nextSize: number | null = null;
+
+  constructor(
+    private readonly name: string,
+    private readonly size: number,
+  ) {
+    super();
+  }
+
+  override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
+    try {
+      let rest = chunk;
+      while (rest.length > 0 && !this.done) {
+        if (this.passing > 0) {
+          const n = Math.min(this.passing, rest.length);
+          this.push(rest.subarray(0, n));
+          this.passing -= n;
+          rest = rest.subarray(n);
+          if (this.passing === 0) this.done = true;
+          continue;
+        }
+        if (this.skipping > 0) {
+          const n = Math.min(this.skipping, rest.length);
+          this.skipping -= n;
+          rest = rest.subarray(n);
+          continue;
+        }
+        if (this.pax) {
+          const n = Math.min(this.pax.padded - this.pax.got, rest.length);
+          this.pax.chunks.push(rest.subarray(0, n));
+          this.pax.got += n;
+          rest = rest.subarray(n);
+          if (this.pax.got === this.pax.padded) {
+            for (const [key, value] of paxRecords(Buffer.concat(this.pax.chunks).subarray(0, this.pax.size))) {
+              if (key === 'path') this.nextName = value;
+              if (key === 'size') this.nextSize = Number(value);
+            }
+            this.pax = null;
+          }
+          continue;
+        }
+        const take = rest.subarray(0, BLOCK - this.pending.length);
+        rest = rest.subarray(take.length);
+        this.pending = this.pending.length ? Buffer.concat([this.pending, take]) : Buffer.from(take);
+        if (this.pending.length === BLOCK) {
+          const h = this.pending;
+          this.pending = Buffer.alloc(0);
+          this.onHeader(h);
+        }
+      }
+      cb();
+    } catch (err) {
+      cb(err as Error);
+    }
+  }
+
+  override _flush(cb: TransformCallback): void {
+    cb(this.done ? null : new HostileArchiveError(this.name, 'the download ended before the whole file came'));
+  }
+
+  private onHeader(h: Buffer): void {
+    if (h.every((b) => b === 0)) throw new HostileArchiveError(this.name, 'the archive holds no file');
+    if (checksum(h) !== parseNumber(h.subarray(148, 156))) throw new HostileArchiveError(readName(h), 'a damaged header (checksum)');
+    const type = h[156] === 0 ? '0' : String.fromCharCode(h[156]!);
+    const size = parseNumber(h.subarray(124, 136));
+    if (type === 'x' || type === 'g') {
+      if (size > MAX_PAX_BYTES) throw new HostileArchiveError(readName(h), 'an extended header that is too long');
+      this.pax = { size, padded: roundUp(size), chunks: [], got: 0 };
+      return;
+    }
+    if (type === 'L') {
+      // GNU long names: skip (the name check below then uses the pax/ustar name, which must match).
+      this.skipping = roundUp(size);
+      return;
+    }
+    const name = (this.nextName ?? ustarName(h)).replace(/^\.\//, '');
+    const entrySize = this.nextSize ?? size;
+    if (type !== '0' && type !== '7') throw new HostileArchiveError(name, 'not a regular file');
+    if (name !== this.name || entrySize !== this.size) throw new HostileArchiveError(name, `not the file that was asked for (${this.name}, ${this.size} bytes)`);
+    this.passing = entrySize;
+    if (entrySize === 0) this.done = true;
   }
 }
 
