@@ -87,7 +87,7 @@ export class LabGit {
     };
   }
 
-  snapshots(labId: string): Promise<SnapshotInfo[]> {
+  async snapshots(labId: string): Promise<SnapshotInfo[]> {
     this.opts.profile(labId);
     return listSnapshots(this.dirs(labId).snapshots);
   }
@@ -105,7 +105,7 @@ export class LabGit {
   }
 
   /** Copies the course into the lab (first time) or brings the instructor's new commits in. */
-  sync(labId: string, background = false): Promise<CourseSyncResult> {
+  async sync(labId: string, background = false): Promise<CourseSyncResult> {
     const course = this.courseOf(labId);
     return this.exclusive(labId, 'sync', async (signal) => {
       const emit = (stage: GitProgress['stage'], result: CourseSyncResult | null = null, error: ApiError | null = null) =>
@@ -170,7 +170,7 @@ export class LabGit {
   }
 
   /** Restores a snapshot as a new folder beside the course folder (the course folder itself is not touched). */
-  restoreSnapshot(labId: string, snapshotId: string): Promise<string> {
+  async restoreSnapshot(labId: string, snapshotId: string): Promise<string> {
     const course = this.courseOf(labId);
     return this.exclusive(labId, 'restore', async (signal) => {
       const t = this.opts.target(labId);
@@ -187,7 +187,7 @@ export class LabGit {
 
   // ---- a workspace folder's own remote ----------------------------------------------------------------
 
-  repoStatus(labId: string, folder: string): Promise<RepoStatus> {
+  async repoStatus(labId: string, folder: string): Promise<RepoStatus> {
     const rel = repoFolder(folder);
     return this.onRepo(labId, rel, true, async (repo, meta) => {
       const status = await workspaceStatus(repo);
@@ -195,17 +195,17 @@ export class LabGit {
     });
   }
 
-  commit(labId: string, folder: string, message: string, author: GitAuthor | null): Promise<{ commit: string | null; files: number }> {
+  async commit(labId: string, folder: string, message: string, author: GitAuthor | null): Promise<{ commit: string | null; files: number }> {
     const rel = repoFolder(folder);
     const who = author && author.name.trim() && author.email.trim() ? { name: author.name.trim(), email: author.email.trim() } : DEFAULT_AUTHOR;
     return this.onRepo(labId, rel, true, (repo) => commitWorkspace(repo, message, who));
   }
 
-  push(labId: string, folder: string, remoteUrl: string): Promise<{ commit: string }> {
+  async push(labId: string, folder: string, remoteUrl: string): Promise<{ commit: string }> {
     const rel = repoFolder(folder);
     const allowLocal = this.opts.profile(labId).course?.allowLocal ?? false;
-    const remote = parseRemoteUrl(remoteUrl, { allowLocal });
     return this.onRepo(labId, rel, false, async (repo, meta) => {
+      const remote = parseRemoteUrl(remoteUrl, { allowLocal });
       // A token written into the address goes to the secret store; the address is kept without it.
       if (remote.token !== undefined) await this.opts.credentials.set(remote.url, remote.username ?? '', remote.token);
       const credentials = await this.opts.credentials.get(remote.url);
