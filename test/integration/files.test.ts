@@ -228,6 +228,8 @@ describe('files of a running lab', () => {
     expect((await putTar(bridge.port, plan.path, packTar([]))).status).toBe(404);
     const plan4 = await svc()['files:uploadPlan']('python', { dir: '', entries: [{ path: 'c.txt', kind: 'file', size: 1 }] });
     expect((await putTar(bridge.port, plan4.path, packTar([{ path: 'c.txt', kind: 'file', data: 'c' }]), { origin: 'http://evil.example' })).status).toBe(403);
+    // An upload that will not be sent is cancelled; its (empty) staging folder goes with it.
+    await svc()['files:uploadCancel'](plan4.uploadId);
   });
 
   it('asks on a clash, then keeps both, replaces (old one to the trash) or skips', async () => {

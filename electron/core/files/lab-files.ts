@@ -25,6 +25,8 @@ const PER_ENTRY_OVERHEAD = 4096;
 
 export interface PlannedUpload {
   labId: string;
+  /** Its staging folder in the workspace (made by the plan): .classlab/incoming/<stagingId>. */
+  stagingId: string;
   dir: string;
   entries: UploadRequest['entries'];
   /** The distinct first parts of the entries: what lands in `dir`. */
@@ -154,16 +156,18 @@ export class LabFiles {
       return { ...e, path: p };
     });
     return this.withTarget(async (target) => {
-      const [disk = '', ...clashes] = nulFields(await runWorkspaceOp(target, 'plan', [dir, ...topNames]));
+      const stagingId = randomBytes(8).toString('hex');
+      const [disk = '', ...clashes] = nulFields(await runWorkspaceOp(target, 'plan', [stagingId, dir, ...topNames]));
       const usage = parseUsage(disk, this.profile.resources.diskMiB);
       const needed = totalBytes + entries.length * PER_ENTRY_OVERHEAD;
       if (usage && needed > usage.freeBytes) {
+        await runWorkspaceOp(target, 'discard', [stagingId]).catch(() => undefined);
         throw new LabError(
           'DISK_FULL',
           `This upload needs ${formatBytes(needed)} but the workspace has ${formatBytes(usage.freeBytes)} free (limit ${this.profile.resources.diskMiB} MiB). Delete files you do not need (and empty the trash), or upload less.`,
         );
       }
-      return { upload: { labId: this.profile.id, dir, entries, topNames, totalBytes, fileCount }, clashes, freeBytes: usage?.freeBytes ?? null };
+      return { upload: { labId: this.profile.id, stagingId, dir, entries, topNames, totalBytes, fileCount }, clashes, freeBytes: usage?.freeBytes ?? null };
     });
   }
 
@@ -177,8 +181,7 @@ export class LabFiles {
    */
   async upload(upload: PlannedUpload, choice: ClashChoice, body: Readable, signal: AbortSignal): Promise<UploadResult> {
     return this.withTarget(async (target) => {
-      const id = randomBytes(8).toString('hex');
-      await runWorkspaceOp(target, 'stage', [id]);
+      const id = upload.stagingId;
       const [uid, gid] = target.profile.server.user.split(':').map(Number) as [number, number];
       const planned = new Map(upload.entries.map((e) => [e.path, e]));
       const guard = new TarGuard({ ...DEFAULT_TAR_LIMITS, maxTotalBytes: upload.totalBytes, maxFileBytes: upload.totalBytes, maxEntries: upload.entries.length + 1 });
@@ -222,6 +225,11 @@ export class LabFiles {
         signal.removeEventListener('abort', onAbort);
       }
     });
+  }
+
+  /** Removes the staging folder of an upload that will not come (cancelled or expired before it was sent). */
+  async discardStaging(upload: PlannedUpload): Promise<void> {
+    await this.withTarget((t) => runWorkspaceOp(t, 'discard', [upload.stagingId]));
   }
 
   /** Writes one file (a fetched notebook) into a folder, as "name (2).ext" when the name is taken. */

@@ -70,6 +70,7 @@ export class Transfers {
     if (grant) {
       grant.abort.abort();
       this.uploads.delete(uploadId);
+      if (!grant.started) this.forget(grant);
     }
     return null;
   }
@@ -132,6 +133,11 @@ export class Transfers {
     return { status: 200, headers, body: download.stream };
   }
 
+  /** An upload that will never come: its (empty) staging folder goes; failing that, the next plan sweeps it. */
+  private forget(grant: UploadGrant): void {
+    grant.files.discardStaging(grant.upload).catch((err: Error) => this.log.warn('upload staging not removed', { error: err.message }));
+  }
+
   /** Cancels every upload in flight (ClassLab is closing). */
   close(): void {
     for (const g of this.uploads.values()) g.abort.abort();
@@ -141,7 +147,12 @@ export class Transfers {
 
   private sweep(): void {
     const now = Date.now();
-    for (const [id, g] of this.uploads) if (g.expires < now && !g.started) this.uploads.delete(id);
+    for (const [id, g] of this.uploads) {
+      if (g.expires < now && !g.started) {
+        this.uploads.delete(id);
+        this.forget(g);
+      }
+    }
     for (const [id, g] of this.downloads) if (g.expires < now) this.downloads.delete(id);
   }
 }

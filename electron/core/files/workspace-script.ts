@@ -129,16 +129,14 @@ emptytrash)
   rm -rf -- "$trash" || fail 14 "Could not empty the trash."
   ;;
 plan)
-  # The disk's numbers, then which of the names are already in the folder.
-  d=$(abs "$1"); shift; dir_ok "$d"
-  stat -f -c '%S %b %a' "$ws" | tr -d '\n'; printf '\0'
-  for n in "$@"; do if exists "$d/$n"; then printf '%s\0' "$n"; fi; done
-  ;;
-stage)
-  # A fresh staging folder on the workspace's own file system (moving it in place is then a rename).
+  # A fresh staging folder for the upload (on the workspace's own file system, so moving it in place is
+  # a rename), the disk's numbers, then which of the names are already in the folder.
+  id=$1; d=$(abs "$2"); shift 2; dir_ok "$d"
   mkdir -p -- "$incoming" || fail 14 "The workspace is full."
   find "$incoming" -mindepth 1 -maxdepth 1 -mmin +1440 -exec rm -rf -- {} + 2>/dev/null
-  mkdir -- "$incoming/$1" || fail 14 "The workspace is full."
+  mkdir -- "$incoming/$id" || fail 14 "The workspace is full."
+  stat -f -c '%S %b %a' "$ws" | tr -d '\n'; printf '\0'
+  for n in "$@"; do if exists "$d/$n"; then printf '%s\0' "$n"; fi; done
   ;;
 discard)
   [ -d "$incoming/$1" ] || exit 0
