@@ -1,10 +1,13 @@
-import { lazy, Suspense, useCallback, useEffect, useId, useRef } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useId, useRef, useState } from 'react';
 import type { LabView } from '../../../electron/api/contract';
 import type { LabAction } from '../hooks/useLabActions';
+import { useCourse } from '../hooks/useCourse';
 import { useFilesPanelOpen } from '../hooks/useFilesPanelOpen';
 import { useTerminalTabs, type ActiveTab } from '../hooks/useTerminalTabs';
 import { requestNotebookOpen } from '../notebookRequest';
 import { FilesPanel } from './files/FilesPanel';
+import { CourseNotice } from './git/CourseNotice';
+import { GitPanel } from './git/GitPanel';
 import { LabNotRunning } from './LabNotRunning';
 import { LabTabs, type TabItem } from './LabTabs';
 import { LabToolbar } from './LabToolbar';
@@ -36,6 +39,9 @@ export function LabScreen({ lab, busy, run, onBack }: Props) {
   const ids = useId();
   const notebookShown = terminals.active === 'notebook';
   const [filesOpen, toggleFiles] = useFilesPanelOpen();
+  const [gitOpen, setGitOpen] = useState(false);
+  // The course's status and sync progress live here, so a sync ClassLab runs on open is noticed with the panel closed.
+  const course = useCourse(lab.id, ready);
   // The workspace is reachable while the lab runs, and while it is stopped (a helper serves it).
   const filesAvailable = busy !== 'reset' && (ready || lab.phase === 'stopped' || lab.phase === 'error');
   const { activate } = terminals;
@@ -97,8 +103,17 @@ export function LabScreen({ lab, busy, run, onBack }: Props) {
         onStop={() => void run('stop', lab.id)}
         onReset={() => void run('reset', lab.id)}
         files={{ open: filesOpen, controls: `${ids}-files`, onToggle: toggleFiles }}
+        git={{ open: gitOpen, controls: `${ids}-git`, label: course.status?.course ? 'Course' : 'Git', onToggle: () => setGitOpen((o) => !o) }}
       />
       <LimitNotice notice={lab.notice} />
+      <CourseNotice
+        notice={course.notice}
+        onShow={() => {
+          setGitOpen(true);
+          course.dismissNotice();
+        }}
+        onDismiss={course.dismissNotice}
+      />
       <main className="lab-body" aria-label={lab.title}>
         {filesOpen && <FilesPanel id={`${ids}-files`} lab={lab} available={filesAvailable} onOpenNotebook={ready ? openNotebook : null} />}
         <div className="lab-main">
@@ -148,6 +163,7 @@ export function LabScreen({ lab, busy, run, onBack }: Props) {
             body
           )}
         </div>
+        {gitOpen && <GitPanel id={`${ids}-git`} lab={lab} ready={ready} course={course} />}
       </main>
     </div>
   );

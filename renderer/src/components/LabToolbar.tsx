@@ -13,9 +13,11 @@ interface Props {
   onReset(): void;
   /** The Files panel beside the notebook: shown or not, and its element's id. */
   files: { open: boolean; controls: string; onToggle(): void };
+  /** The Course and git panel: shown or not, its element's id, and its button's name ("Course" when the lab has one). */
+  git: { open: boolean; controls: string; label: string; onToggle(): void };
 }
 
-export function LabToolbar({ lab, busy, onBack, onStop, onReset, files }: Props) {
+export function LabToolbar({ lab, busy, onBack, onStop, onReset, files, git }: Props) {
   const heading = useFocusOnMount<HTMLHeadingElement>();
   return (
     <header className="toolbar">
@@ -36,6 +38,16 @@ export function LabToolbar({ lab, busy, onBack, onStop, onReset, files }: Props)
         onClick={files.onToggle}
       >
         Files
+      </button>
+      <button
+        type="button"
+        className={`button${git.open ? ' button-pressed' : ''}`}
+        aria-pressed={git.open}
+        aria-controls={git.controls}
+        title={git.open ? 'Hide the course and git panel' : 'Show the course and git panel: sync the course, snapshots, push a folder'}
+        onClick={git.onToggle}
+      >
+        {git.label}
       </button>
       {(lab.phase === 'ready' || lab.phase === 'starting') && (
         <button type="button" className="button" disabled={busy === 'stop'} onClick={onStop}>
