@@ -167,6 +167,12 @@ describe('files of a running lab', () => {
       expect(got.status).toBe(200);
       expect(readFileSync(dest, 'utf8')).toBe(`content of ${n}`);
     }
+    // A name made in the lab that no computer's file system should get (a newline) is refused up front,
+    // with the reason, for the file and for a folder that holds it.
+    await execIn(names.container, ['sh', '-c', `mkdir -p '${WS}/odd dir' && printf x > '${WS}/odd dir/new\nline.txt'`], USER);
+    const refusal = await svc()['files:downloadLink']('python', 'odd dir').then(() => '', (err: unknown) => apiErrorOf(err).message);
+    expect(refusal).toMatch(/cannot hold this name: "odd dir\/new\nline.txt" \(a control character\)/);
+    await execIn(names.container, ['rm', '-rf', `${WS}/odd dir`], USER);
     await svc()['files:move']('python', '-rf', 'renamed -rf');
     expect((await svc()['files:list']('python', '')).entries.map((e) => e.name)).toContain('renamed -rf');
     // Too long for any file system, or a name with a control character: refused with the reason.

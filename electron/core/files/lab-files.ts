@@ -11,7 +11,7 @@ import type { LabContainers } from '../labs/containers';
 import type { Profile } from '../profiles/schema';
 import type { Logger } from '../types';
 import { DEFAULT_TAR_LIMITS, HostileArchiveError, packTar, readTar, TarGuard } from '../workspace/tar';
-import { containerPathIn, normalizeWorkspacePath, UnsafePathError, type HostPlatform } from '../workspace/paths';
+import { containerPathIn, normalizeWorkspacePath, UnsafePathError, workspaceParts, type HostPlatform } from '../workspace/paths';
 import { CLASSLAB_DIR, nulFields, runWorkspaceOp, type ScriptTarget } from './workspace-script';
 import { TarFileBody, UploadTarGate } from './tar-blocks';
 import { Coalesce, putArchive } from '../engine/archive';
@@ -242,13 +242,24 @@ export class LabFiles {
   }
 
   /** What a download of `rel` will be: one file as it is (with its size), or a folder as a zip. Links are refused. */
-  async describe(rel: string): Promise<{ path: string; kind: 'file' | 'zip'; size: number | null }> {
+  async describe(rel: string, host: HostPlatform = process.platform as HostPlatform): Promise<{ path: string; kind: 'file' | 'zip'; size: number | null }> {
     const p = itemPath(rel);
-    const [kind = '', size = '0'] = (await this.withTarget((t) => runWorkspaceOp(t, 'describe', [p]))).toString().split(' ');
-    if (kind === 'file') return { path: p, kind: 'file', size: Number(size) };
-    if (kind === 'folder') return { path: p, kind: 'zip', size: null };
+    const out = nulFields(await this.withTarget((t) => runWorkspaceOp(t, 'describe', [p])));
+    const [kind = '', size = '0'] = (out[0] ?? '').split(' ');
     if (kind === 'link') throw new LabError('REFUSED', `"${p}" is a link made in the lab; ClassLab does not follow links. Download what it points to instead.`);
-    throw new LabError('REFUSED', `"${p}" is not a file or folder (a device, socket or pipe).`);
+    if (kind !== 'file' && kind !== 'folder') throw new LabError('REFUSED', `"${p}" is not a file or folder (a device, socket or pipe).`);
+    // Names this computer cannot hold are refused now, with the reason, not half-way through the download.
+    const bad: string[] = [];
+    for (const inside of [p.split('/').pop()!, ...out.slice(1).map((n) => `${p.split('/').pop()}/${n}`)]) {
+      try {
+        workspaceParts(inside, { host });
+      } catch (err) {
+        if (err instanceof UnsafePathError) bad.push(`"${inside}" (${err.reason})`);
+        if (bad.length >= 3) break;
+      }
+    }
+    if (bad.length) throw new LabError('REFUSED', `This computer cannot hold ${bad.length === 1 ? 'this name' : 'these names'}: ${bad.join(', ')}. Rename ${bad.length === 1 ? 'it' : 'them'} in the lab, then download again.`);
+    return kind === 'file' ? { path: p, kind: 'file', size: Number(size) } : { path: p, kind: 'zip', size: null };
   }
 
   /**

@@ -72,8 +72,13 @@ usage)
   stat -f -c '%S %b %a' "$ws"
   ;;
 describe)
+  # What it is ("file <size>", "folder 0", "link 0", "other 0"); for a folder, then every path inside.
   p=$(abs "$1"); [ "$p" = "$ws" ] || parent_ok "$p"
-  if [ -L "$p" ]; then printf 'link 0'; elif [ -d "$p" ]; then printf 'folder 0'; elif [ -f "$p" ]; then printf 'file %s' "$(stat -c %s -- "$p")"; elif [ -e "$p" ]; then printf 'other 0'; else fail 10 "Not found: $1"; fi
+  if [ -L "$p" ]; then printf 'link 0\0'
+  elif [ -d "$p" ]; then printf 'folder 0\0'; find "$p" -mindepth 1 -printf '%P\0'
+  elif [ -f "$p" ]; then printf 'file %s\0' "$(stat -c %s -- "$p")"
+  elif [ -e "$p" ]; then printf 'other 0\0'
+  else fail 10 "Not found: $1"; fi
   ;;
 mkdir)
   p=$(abs "$1"); parent_ok "$p"
