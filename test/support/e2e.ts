@@ -25,6 +25,8 @@ export interface E2EOptions {
   onPage?: (page: Page) => void;
   /** Extra diagnostics when a step fails. */
   onFailure?: () => void;
+  /** Runs before `classlab serve` starts; its variables are added to serve's (e.g. CLASSLAB_CATALOG). */
+  prepare?: () => Promise<NodeJS.ProcessEnv>;
 }
 
 export function e2eRun(opts: E2EOptions) {
@@ -39,7 +41,7 @@ export function e2eRun(opts: E2EOptions) {
   beforeAll(async () => {
     await mkdir(ARTIFACTS, { recursive: true });
     home = await mkdtemp(path.join(os.tmpdir(), 'classlab-e2e-'));
-    env = { ...process.env, CLASSLAB_HOME: home, CLASSLAB_NAMESPACE: namespace };
+    env = { ...process.env, ...(await opts.prepare?.()), CLASSLAB_HOME: home, CLASSLAB_NAMESPACE: namespace };
     serve = await startServe(env);
     browser = await launchChromium();
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } } satisfies BrowserContextOptions);

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { CourseStatus, CourseSyncResult, GitProgress } from '../../../electron/api/contract';
 import { useApi } from '../context';
+import { announceWorkspaceChange } from '../workspaceChanges';
 
 export type SyncStage = Exclude<GitProgress['stage'], 'done' | 'failed'>;
 
@@ -43,6 +44,7 @@ export function useCourse(labId: string, ready: boolean): CourseState {
         setStage(finished ? null : (p.stage as SyncStage));
         if (finished) {
           void refresh();
+          if (p.stage === 'done') announceWorkspaceChange(labId);
           if (p.background && (p.stage === 'failed' || p.result?.report.outcome !== 'up-to-date')) setNotice(p);
         }
       }),

@@ -11,6 +11,7 @@ import { useFolder } from '../../hooks/useFolder';
 import { useNow } from '../../hooks/useNow';
 import { useUpload } from '../../hooks/useUpload';
 import { useOverlayOpen } from '../../overlays';
+import { useWorkspaceChanges } from '../../workspaceChanges';
 import { AlertList } from '../AlertList';
 import { Breadcrumbs } from './Breadcrumbs';
 import { ClashDialog } from './ClashDialog';
@@ -85,6 +86,9 @@ export function FilesPanel({ id, lab, available, onOpenNotebook }: Props) {
     const code = errorCode(listError);
     if (dir !== '' && (code === 'NOT_FOUND' || code === 'PATH_INVALID')) setDir(parentOf(dir));
   }, [listError, dir]);
+
+  // A course sync or a snapshot restore wrote into the workspace.
+  useWorkspaceChanges(lab.id, useCallback(() => void refresh(), [refresh]));
 
   // The lab started or stopped: what serves the files changed.
   useEffect(() => {

@@ -3,6 +3,7 @@ import type { SnapshotInfo } from '../../../../electron/api/contract';
 import { useApi } from '../../context';
 import { errorCode, errorMessage } from '../../errors';
 import { formatBytes } from '../../files/format';
+import { announceWorkspaceChange } from '../../workspaceChanges';
 import type { CourseState, SyncStage } from '../../hooks/useCourse';
 import { ProgressBar } from '../ProgressBar';
 import { SyncReport } from './SyncReport';
@@ -46,7 +47,10 @@ export function CourseSection({ labId, course, ready }: Props) {
     setRestored(null);
     setError(null);
     api.git.restoreSnapshot(labId, s.id).then(
-      (path) => setRestored(path),
+      (path) => {
+        setRestored(path);
+        announceWorkspaceChange(labId);
+      },
       (err: unknown) => setError({ code: errorCode(err), message: errorMessage(err) }),
     ).finally(() => {
       setRestoring(null);
