@@ -144,7 +144,8 @@ export class LabGit {
         ...(credentials ? { credentials } : {}),
         backupRoot: path.join(work, 'backup'),
         folderName: path.posix.basename(course.folder),
-        snapshotsDir: dirs.snapshots,
+        // Nothing to go back to when the folder was not there (a first copy).
+        ...(state === 'missing' ? {} : { snapshotsDir: dirs.snapshots }),
         signal,
         logger: this.opts.log,
       });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backupFolderName, instructorNames, taggedName, yoursNames } from '../../../electron/core/git/sync-names';
+import { backupFolderName, instructorNames, restoredFolderName, taggedName, yoursNames } from '../../../electron/core/git/sync-names';
 import { isSafeWorkspacePath } from '../../../electron/core/workspace/paths';
 
 describe('names for files kept side by side', () => {
@@ -25,5 +25,6 @@ describe('names for files kept side by side', () => {
     const when = new Date(2024, 0, 5, 9, 7);
     expect(backupFolderName('course', when)).toBe('course-backup-2024-01-05-0907');
     expect(backupFolderName('labs/course', when, 2)).toBe('course-backup-2024-01-05-0907-2');
+    expect(restoredFolderName('labs/course', when)).toBe('course-restored-2024-01-05-0907');
   });
 });
