@@ -90,43 +90,6 @@ export function demuxStream(stream: NodeJS.ReadableStream, stdout: PassThrough, 
   });
 }
 
-/**
- * Runs a command and returns stdout as bytes (NUL-separated listings survive) and stderr as text, apart.
- * `stdin`, when given, is written and closed first.
- */
-export async function execCapture(
-  docker: Docker,
-  container: string,
-  cmd: string[],
-  opts: { user?: string; workingDir?: string; maxBytes?: number } = {},
-): Promise<{ code: number | null; stdout: Buffer; stderr: string }> {
-  const exec = await docker.getContainer(container).exec({
-    Cmd: cmd,
-    AttachStdout: true,
-    AttachStderr: true,
-    ...(opts.user ? { User: opts.user } : {}),
-    ...(opts.workingDir ? { WorkingDir: opts.workingDir } : {}),
-  });
-  const raw = await exec.start({ hijack: true, stdin: false });
-  const max = opts.maxBytes ?? 64 * 1024 * 1024;
-  const chunks: Buffer[] = [];
-  let size = 0;
-  let stderr = '';
-  const out = new PassThrough();
-  out.on('data', (c: Buffer) => {
-    size += c.length;
-    if (size <= max) chunks.push(c);
-  });
-  demuxStream(raw, out, (t) => (stderr = (stderr + t).slice(-8000)));
-  await new Promise<void>((resolve, reject) => {
-    raw.on('end', resolve);
-    raw.on('close', resolve);
-    raw.on('error', reject);
-  });
-  const info = await exec.inspect();
-  return { code: info.ExitCode ?? null, stdout: Buffer.concat(chunks), stderr };
-}
-
 export interface ExecStreamOptions {
   user?: string;
   workingDir?: string;
@@ -139,16 +102,22 @@ export interface ExecOutput {
   done: Promise<{ code: number | null; stderr: string }>;
 }
 
-/** Starts a command and hands out its stdout as a stream (a file's bytes, a tar), stderr kept aside. */
-export async function execReading(docker: Docker, container: string, cmd: string[], opts: ExecStreamOptions = {}): Promise<ExecOutput> {
+/** Creates and starts an exec attached to its output (and stdin when asked): the connection and the exec. */
+async function attachExec(docker: Docker, container: string, cmd: string[], opts: ExecStreamOptions, stdin: boolean) {
   const exec = await docker.getContainer(container).exec({
     Cmd: cmd,
+    AttachStdin: stdin,
     AttachStdout: true,
     AttachStderr: true,
     ...(opts.user ? { User: opts.user } : {}),
     ...(opts.workingDir ? { WorkingDir: opts.workingDir } : {}),
   });
-  const raw = await exec.start({ hijack: true, stdin: false });
+  return { exec, raw: await exec.start({ hijack: true, stdin }) };
+}
+
+/** Starts a command and hands out its stdout as a stream (a file's bytes, a tar), stderr kept aside. */
+export async function execReading(docker: Docker, container: string, cmd: string[], opts: ExecStreamOptions = {}): Promise<ExecOutput> {
+  const { exec, raw } = await attachExec(docker, container, cmd, opts, false);
   const out = new PassThrough({ highWaterMark: 1 << 20 });
   let stderr = '';
   demuxStream(raw, out, (t) => (stderr = (stderr + t).slice(-4000)));
@@ -187,15 +156,7 @@ export async function execWriting(
   input: Readable,
   opts: ExecStreamOptions & { signal?: AbortSignal } = {},
 ): Promise<{ code: number | null; stderr: string }> {
-  const exec = await docker.getContainer(container).exec({
-    Cmd: cmd,
-    AttachStdin: true,
-    AttachStdout: true,
-    AttachStderr: true,
-    ...(opts.user ? { User: opts.user } : {}),
-    ...(opts.workingDir ? { WorkingDir: opts.workingDir } : {}),
-  });
-  const raw = await exec.start({ hijack: true, stdin: true });
+  const { exec, raw } = await attachExec(docker, container, cmd, opts, true);
   const socket = raw as unknown as NodeJS.WritableStream & { end: () => void; destroy: (err?: Error) => void };
   let stderr = '';
   const sink = new PassThrough();
@@ -229,4 +190,26 @@ export async function execWriting(
   if (cut) throw cut;
   const info = await exec.inspect().catch(() => null);
   return { code: info?.ExitCode ?? null, stderr };
+}
+
+/**
+ * Runs a command and returns stdout as bytes (NUL-separated listings survive; at most `maxBytes`) and
+ * stderr as text, apart.
+ */
+export async function execCapture(
+  docker: Docker,
+  container: string,
+  cmd: string[],
+  opts: ExecStreamOptions & { maxBytes?: number } = {},
+): Promise<{ code: number | null; stdout: Buffer; stderr: string }> {
+  const { stream, done } = await execReading(docker, container, cmd, opts);
+  const max = opts.maxBytes ?? 64 * 1024 * 1024;
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size <= max) chunks.push(chunk);
+  }
+  const { code, stderr } = await done;
+  return { code, stdout: Buffer.concat(chunks), stderr };
 }

@@ -1,23 +1,21 @@
 // Tars read block by block, without unpacking anything and without copying file data (it passes as
-// slices of the incoming chunks): the gate every upload passes, and the body of a downloaded file.
-//
-// UploadTarGate: the gate every upload passes on its way to the engine (Docker's archive API unpacks it, and gives every
-// file the owner and mode its header names). Block by block, without unpacking anything:
-// - each entry is shown to `check` (name, type, size, link target) before its bytes go on: it refuses
-//   by throwing (the hardened reader's rules, the upload's plan), which ends the stream with the error;
-// - each header is rewritten, so whatever a client sends, what lands belongs to the lab user with plain
-//   permissions (0644, 0755 where executable or a folder): no root-owned files, no setuid bits;
-// - owner records in pax headers (uid, gid, uname, gname), which would override that, are refused.
-// File data passes through untouched (slices of the incoming chunks): the gate costs almost nothing.
+// slices of the incoming chunks, so reading costs almost nothing):
+// - UploadTarGate, the gate every upload passes on its way to the engine (Docker's archive API unpacks
+//   it and gives every file the owner and mode its header names). Each entry is shown to `check` (name,
+//   type, size, link target) before its bytes go on; `check` refuses by throwing (the hardened reader's
+//   rules, the upload's plan), which ends the stream with that error. Each header is rewritten, so what
+//   lands belongs to the lab user with plain permissions (0644, 0755 where executable or a folder): no
+//   root-owned files, no setuid bits. Owner records in pax headers, which would override that, are refused.
+// - TarFileBody, the bytes of the one file in an archive the engine made of a single file.
 import { Transform, type TransformCallback } from 'node:stream';
 import { HostileArchiveError } from '../workspace/tar';
 
 const BLOCK = 512;
-const MAX_PAX_BYTES = 64 * 1024;
+const MAX_EXTENSION_BYTES = 64 * 1024;
 const OWNER_KEYS = new Set(['uid', 'gid', 'uname', 'gname']);
 const TYPES: Record<string, string> = { '0': 'file', '\0': 'file', '7': 'contiguous-file', '1': 'link', '2': 'symlink', '3': 'character-device', '4': 'block-device', '5': 'directory', '6': 'fifo' };
 
-/** What `check` sees of each entry: the fields the hardened reader's TarGuard takes. */
+/** An entry as a header (and the pax or GNU long-name records before it) describes it. */
 export interface GateEntry {
   name: string;
   type: string;
@@ -26,19 +24,133 @@ export interface GateEntry {
   linkname: string | null;
 }
 
-export class UploadTarGate extends Transform {
+/**
+ * Walks a tar's 512-byte blocks. A subclass sees each header (`header`), and decides what happens to the
+ * bytes that follow: pass or drop them (`data`), or collect a small extension record (`collect`: pax
+ * headers, GNU long names). Pax and long-name records are folded into the next entry for `entryOf`.
+ */
+abstract class TarBlockWalker extends Transform {
   private pending: Buffer = Buffer.alloc(0);
-  /** Data bytes (with padding) of the current entry still to pass through. */
-  private passing = 0;
-  /** A pax header's data being collected: its length and what has come so far. */
-  private pax: { size: number; padded: number; chunks: Buffer[]; got: number } | null = null;
-  /** A size from a pax record, for the next entry. */
-  private nextSize: number | null = null;
-  /** A name and link target from a pax record or a GNU long-name entry, for the next entry. */
-  private nextName: string | null = null;
-  private nextLink: string | null = null;
-  /** A GNU long name/link being collected. */
-  private longName: { kind: 'L' | 'K'; size: number; padded: number; chunks: Buffer[]; got: number } | null = null;
+  private dataLeft = 0;
+  private keepData = false;
+  private afterData: (() => void) | null = null;
+  private collecting: { size: number; padded: number; chunks: Buffer[]; got: number; done: (record: Buffer, padded: Buffer) => void } | null = null;
+  /** Everything after this is dropped. */
+  protected ended = false;
+  private next: { name?: string; linkname?: string; size?: number } = {};
+
+  protected abstract header(h: Buffer): void;
+  protected abstract incomplete(): Error;
+
+  override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
+    try {
+      let rest = chunk;
+      while (rest.length > 0 && !this.ended) {
+        if (this.dataLeft > 0) {
+          const n = Math.min(this.dataLeft, rest.length);
+          if (this.keepData) this.push(rest.subarray(0, n));
+          this.dataLeft -= n;
+          rest = rest.subarray(n);
+          if (this.dataLeft === 0) this.afterData?.();
+          continue;
+        }
+        const c = this.collecting;
+        if (c) {
+          const n = Math.min(c.padded - c.got, rest.length);
+          c.chunks.push(rest.subarray(0, n));
+          c.got += n;
+          rest = rest.subarray(n);
+          if (c.got === c.padded) this.finishCollecting();
+          continue;
+        }
+        const take = rest.subarray(0, BLOCK - this.pending.length);
+        rest = rest.subarray(take.length);
+        this.pending = this.pending.length ? Buffer.concat([this.pending, take]) : Buffer.from(take);
+        if (this.pending.length === BLOCK) {
+          const h = this.pending;
+          this.pending = Buffer.alloc(0);
+          if (!h.every((b) => b === 0) && checksum(h) !== parseNumber(h.subarray(148, 156))) throw new HostileArchiveError(readName(h), 'a damaged header (checksum)');
+          this.header(h);
+        }
+      }
+      done();
+    } catch (err) {
+      done(err as Error);
+    }
+  }
+
+  override _flush(done: TransformCallback): void {
+    const cut = !this.ended && (this.pending.length > 0 || this.dataLeft > 0 || this.collecting !== null);
+    done(cut || !this.complete() ? this.incomplete() : null);
+  }
+
+  /** Whether what came is whole (beyond not stopping mid-block): a file body needs its one file. */
+  protected complete(): boolean {
+    return true;
+  }
+
+  /** The next `size` bytes of entry data: passed on (`keep`) or dropped; `then` runs when they are through. */
+  protected data(size: number, keep: boolean, then: (() => void) | null = null): void {
+    this.dataLeft = size;
+    this.keepData = keep;
+    this.afterData = then;
+    if (size === 0) then?.();
+  }
+
+  /** Collects the record that follows a pax ('x', 'g') or GNU long-name ('L', 'K') header. */
+  protected collect(h: Buffer, done: (padded: Buffer) => void): void {
+    const type = String.fromCharCode(h[156]!);
+    const size = parseNumber(h.subarray(124, 136));
+    if (size > MAX_EXTENSION_BYTES) throw new HostileArchiveError(readName(h), 'an extended header that is too long');
+    this.collecting = {
+      size,
+      padded: roundUp(size),
+      chunks: [],
+      got: 0,
+      done: (record, padded) => {
+        if (type === 'x' || type === 'g') {
+          for (const [key, value] of paxRecords(record)) {
+            if (OWNER_KEYS.has(key)) this.ownerRecord(key);
+            if (key === 'size') this.next.size = Number(value);
+            if (key === 'path') this.next.name = value;
+            if (key === 'linkpath') this.next.linkname = value;
+          }
+        } else if (type === 'L') this.next.name = cString(record);
+        else this.next.linkname = cString(record);
+        done(padded);
+      },
+    };
+    if (size === 0) this.finishCollecting();
+  }
+
+  /** A pax record naming an owner: refused by default. */
+  protected ownerRecord(key: string): void {
+    throw new HostileArchiveError(key, 'an owner in an extended header; uploads take the lab user as owner');
+  }
+
+  /** The entry a (non-extension) header describes, with the records before it folded in. */
+  protected entryOf(h: Buffer): GateEntry {
+    const type = h[156] === 0 ? '0' : String.fromCharCode(h[156]!);
+    const entry = {
+      name: (this.next.name ?? ustarName(h)).replace(/^(\.\/)+/, ''),
+      type: TYPES[type] ?? `type ${type}`,
+      size: this.next.size ?? parseNumber(h.subarray(124, 136)),
+      mode: parseNumber(h.subarray(100, 108)),
+      linkname: this.next.linkname ?? (cString(h.subarray(157, 257)) || null),
+    };
+    this.next = {};
+    return entry;
+  }
+
+  private finishCollecting(): void {
+    const c = this.collecting!;
+    this.collecting = null;
+    const padded = Buffer.concat(c.chunks);
+    c.done(padded.subarray(0, c.size), padded);
+  }
+}
+
+export class UploadTarGate extends TarBlockWalker {
   /** Files and their bytes that passed. */
   readonly summary = { files: 0, bytes: 0 };
 
@@ -50,121 +162,38 @@ export class UploadTarGate extends Transform {
     super();
   }
 
-  override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
-    try {
-      let rest = chunk;
-      while (rest.length > 0) {
-        if (this.passing > 0) {
-          const n = Math.min(this.passing, rest.length);
-          this.push(rest.subarray(0, n));
-          this.passing -= n;
-          rest = rest.subarray(n);
-          continue;
-        }
-        const collecting = this.pax ?? this.longName;
-        if (collecting) {
-          const n = Math.min(collecting.padded - collecting.got, rest.length);
-          collecting.chunks.push(rest.subarray(0, n));
-          collecting.got += n;
-          rest = rest.subarray(n);
-          if (collecting.got === collecting.padded) {
-            if (this.pax) this.endPax();
-            else this.endLongName();
-          }
-          continue;
-        }
-        const need = BLOCK - this.pending.length;
-        const take = rest.subarray(0, need);
-        rest = rest.subarray(take.length);
-        this.pending = this.pending.length ? Buffer.concat([this.pending, take]) : Buffer.from(take);
-        if (this.pending.length === BLOCK) {
-          const header = this.pending;
-          this.pending = Buffer.alloc(0);
-          this.onHeader(header);
-        }
-      }
-      done();
-    } catch (err) {
-      done(err as Error);
-    }
-  }
-
-  override _flush(done: TransformCallback): void {
-    if (this.pending.length || this.passing || this.pax || this.longName) done(new HostileArchiveError('(end)', 'the upload ended in the middle of a file'));
-    else done();
-  }
-
-  private onHeader(h: Buffer): void {
+  protected header(h: Buffer): void {
     if (h.every((b) => b === 0)) {
       this.push(h);
       return;
     }
-    if (checksum(h) !== parseNumber(h.subarray(148, 156))) throw new HostileArchiveError(readName(h), 'a damaged header (checksum)');
     const type = String.fromCharCode(h[156] || 48);
-    const size = parseNumber(h.subarray(124, 136));
-    if (type === 'x' || type === 'g') {
-      if (size > MAX_PAX_BYTES) throw new HostileArchiveError(readName(h), 'an extended header that is too long');
+    if (type === 'x' || type === 'g' || type === 'L' || type === 'K') {
       this.push(h);
-      this.pax = { size, padded: roundUp(size), chunks: [], got: 0 };
-      if (size === 0) this.endPax();
+      this.collect(h, (padded) => this.push(padded));
       return;
     }
-    if (type === 'L' || type === 'K') {
-      // GNU long name or link name: its data is the name of the next entry.
-      if (size > MAX_PAX_BYTES) throw new HostileArchiveError(readName(h), 'a long name that is too long');
-      this.push(h);
-      this.longName = { kind: type, size, padded: roundUp(size), chunks: [], got: 0 };
-      if (size === 0) this.endLongName();
-      return;
-    }
-    const entrySize = this.nextSize ?? size;
-    const name = this.nextName ?? ustarName(h);
-    const linkname = this.nextLink ?? (cString(h.subarray(157, 257)) || null);
-    this.nextSize = null;
-    this.nextName = null;
-    this.nextLink = null;
-    const kind = TYPES[String.fromCharCode(h[156]!)] ?? `type ${type}`;
-    this.check({ name, type: kind, size: entrySize, mode: parseNumber(h.subarray(100, 108)), linkname });
-    if (kind === 'file' || kind === 'contiguous-file') {
+    const entry = this.entryOf(h);
+    this.check(entry);
+    const regular = entry.type === 'file' || entry.type === 'contiguous-file';
+    if (regular) {
       this.summary.files += 1;
-      this.summary.bytes += entrySize;
+      this.summary.bytes += entry.size;
     }
     const stamped = Buffer.from(h);
-    const folder = type === '5';
-    const mode = parseNumber(h.subarray(100, 108));
-    writeOctal(stamped, 100, 8, folder || mode & 0o111 ? 0o755 : 0o644);
+    writeOctal(stamped, 100, 8, entry.type === 'directory' || entry.mode & 0o111 ? 0o755 : 0o644);
     writeOctal(stamped, 108, 8, this.uid);
     writeOctal(stamped, 116, 8, this.gid);
     stamped.fill(0, 265, 329); // uname, gname
     writeOctal(stamped, 148, 7, checksum(stamped));
-    stamped[154] = 0;
     stamped[155] = 0x20;
     this.push(stamped);
     // Only regular files carry data (links and folders do not, whatever their size field says).
-    this.passing = type === '0' || type === '7' || h[156] === 0 ? roundUp(entrySize) : 0;
+    this.data(regular ? roundUp(entry.size) : 0, true);
   }
 
-  private endPax(): void {
-    const pax = this.pax!;
-    this.pax = null;
-    const data = Buffer.concat(pax.chunks);
-    for (const [key, value] of paxRecords(data.subarray(0, pax.size))) {
-      if (OWNER_KEYS.has(key)) throw new HostileArchiveError(key, 'an owner in an extended header; uploads take the lab user as owner');
-      if (key === 'size') this.nextSize = Number(value);
-      if (key === 'path') this.nextName = value;
-      if (key === 'linkpath') this.nextLink = value;
-    }
-    this.push(data);
-  }
-
-  private endLongName(): void {
-    const long = this.longName!;
-    this.longName = null;
-    const data = Buffer.concat(long.chunks);
-    const text = cString(data.subarray(0, long.size));
-    if (long.kind === 'L') this.nextName = text;
-    else this.nextLink = text;
-    this.push(data);
+  protected incomplete(): Error {
+    return new HostileArchiveError('(end)', 'the upload ended in the middle of a file');
   }
 }
 
@@ -173,15 +202,7 @@ export class UploadTarGate extends Transform {
  * data is passed on, headers, padding and anything after it dropped. The entry must be a regular file
  * named `name` of `size` bytes (what the lab user saw a moment before), or the stream fails.
  */
-export class TarFileBody extends Transform {
-  private pending: Buffer = Buffer.alloc(0);
-  private skipping = 0;
-  private passing = 0;
-  private done = false;
-  private pax: { padded: number; size: number; chunks: Buffer[]; got: number } | null = null;
-  private nextName: string | null = null;
-  private nextSize: number | null = null;
-
+export class TarFileBody extends TarBlockWalker {
   constructor(
     private readonly name: string,
     private readonly size: number,
@@ -189,78 +210,29 @@ export class TarFileBody extends Transform {
     super();
   }
 
-  override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
-    try {
-      let rest = chunk;
-      while (rest.length > 0 && !this.done) {
-        if (this.passing > 0) {
-          const n = Math.min(this.passing, rest.length);
-          this.push(rest.subarray(0, n));
-          this.passing -= n;
-          rest = rest.subarray(n);
-          if (this.passing === 0) this.done = true;
-          continue;
-        }
-        if (this.skipping > 0) {
-          const n = Math.min(this.skipping, rest.length);
-          this.skipping -= n;
-          rest = rest.subarray(n);
-          continue;
-        }
-        if (this.pax) {
-          const n = Math.min(this.pax.padded - this.pax.got, rest.length);
-          this.pax.chunks.push(rest.subarray(0, n));
-          this.pax.got += n;
-          rest = rest.subarray(n);
-          if (this.pax.got === this.pax.padded) {
-            for (const [key, value] of paxRecords(Buffer.concat(this.pax.chunks).subarray(0, this.pax.size))) {
-              if (key === 'path') this.nextName = value;
-              if (key === 'size') this.nextSize = Number(value);
-            }
-            this.pax = null;
-          }
-          continue;
-        }
-        const take = rest.subarray(0, BLOCK - this.pending.length);
-        rest = rest.subarray(take.length);
-        this.pending = this.pending.length ? Buffer.concat([this.pending, take]) : Buffer.from(take);
-        if (this.pending.length === BLOCK) {
-          const h = this.pending;
-          this.pending = Buffer.alloc(0);
-          this.onHeader(h);
-        }
-      }
-      cb();
-    } catch (err) {
-      cb(err as Error);
-    }
-  }
-
-  override _flush(cb: TransformCallback): void {
-    cb(this.done ? null : new HostileArchiveError(this.name, 'the download ended before the whole file came'));
-  }
-
-  private onHeader(h: Buffer): void {
+  protected header(h: Buffer): void {
     if (h.every((b) => b === 0)) throw new HostileArchiveError(this.name, 'the archive holds no file');
-    if (checksum(h) !== parseNumber(h.subarray(148, 156))) throw new HostileArchiveError(readName(h), 'a damaged header (checksum)');
-    const type = h[156] === 0 ? '0' : String.fromCharCode(h[156]!);
-    const size = parseNumber(h.subarray(124, 136));
-    if (type === 'x' || type === 'g') {
-      if (size > MAX_PAX_BYTES) throw new HostileArchiveError(readName(h), 'an extended header that is too long');
-      this.pax = { size, padded: roundUp(size), chunks: [], got: 0 };
+    const type = String.fromCharCode(h[156] || 48);
+    if (type === 'x' || type === 'g' || type === 'L' || type === 'K') {
+      this.collect(h, () => undefined);
       return;
     }
-    if (type === 'L') {
-      // GNU long names: skip (the name check below then uses the pax/ustar name, which must match).
-      this.skipping = roundUp(size);
-      return;
-    }
-    const name = (this.nextName ?? ustarName(h)).replace(/^\.\//, '');
-    const entrySize = this.nextSize ?? size;
-    if (type !== '0' && type !== '7') throw new HostileArchiveError(name, 'not a regular file');
-    if (name !== this.name || entrySize !== this.size) throw new HostileArchiveError(name, `not the file that was asked for (${this.name}, ${this.size} bytes)`);
-    this.passing = entrySize;
-    if (entrySize === 0) this.done = true;
+    const entry = this.entryOf(h);
+    if (entry.type !== 'file' && entry.type !== 'contiguous-file') throw new HostileArchiveError(entry.name, 'not a regular file');
+    if (entry.name !== this.name || entry.size !== this.size) throw new HostileArchiveError(entry.name, `not the file that was asked for (${this.name}, ${this.size} bytes)`);
+    this.data(entry.size, true, () => (this.ended = true));
+  }
+
+  protected override complete(): boolean {
+    return this.ended;
+  }
+
+  protected override ownerRecord(): void {
+    // The engine's own archive may name owners: they do not matter for the bytes.
+  }
+
+  protected incomplete(): Error {
+    return new HostileArchiveError(this.name, 'the download ended before the whole file came');
   }
 }
 

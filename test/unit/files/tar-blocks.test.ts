@@ -152,5 +152,6 @@ describe('TarFileBody', () => {
     await expect(body(await packed((p) => p.entry({ name: 'd/', type: 'directory' })), 'd', 0)).rejects.toThrow(/not a regular file/);
     const full = await packed((p) => p.entry({ name: 'a' }, 'y'.repeat(5000)));
     await expect(body(full.subarray(0, 3000), 'a', 5000)).rejects.toThrow(/ended before the whole file/);
+    await expect(body(Buffer.alloc(0), 'a', 5)).rejects.toThrow(/ended before the whole file/);
   });
 });
