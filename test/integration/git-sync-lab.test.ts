@@ -155,6 +155,25 @@ describe('git sync of a lab', () => {
     expect((await svc()['git:courseStatus']('python')).lastError).toBeNull();
   });
 
+  it('a write-back that fails leaves the folder and the git dir as they were, so the next sync still merges', async () => {
+    await sh(`sed -i 's/^d = 4$/d = 40  # mine too/' ${WS}/course/lesson.py`);
+    remote.publish({ 'lesson.py': lines('# lesson 1 (updated again)', 'a = 1', 'b = 2', 'c = 3', 'd = 4', 'e = 5') }, 'fourth');
+    const before = await fingerprint('course');
+    // The workspace root made read-only by the student: the old folder cannot be moved aside.
+    expect((await sh(`chmod a-w ${WS}`)).code).toBe(0);
+    try {
+      const err = await svc()['git:sync']('python').catch((e: unknown) => apiErrorOf(e));
+      expect(err).toMatchObject({ message: expect.stringMatching(/Could not move the old course aside; nothing was changed/) });
+    } finally {
+      await sh(`chmod u+w ${WS}`);
+    }
+    expect(await fingerprint('course')).toBe(before);
+    // Had the git dir kept the new commit, this sync would take the old first line for the student's edit.
+    const result = await svc()['git:sync']('python');
+    expect(result.report.merged).toEqual(['lesson.py']);
+    expect(await cat('course/lesson.py')).toBe(lines('# lesson 1 (updated again)', 'a = 1', 'b = 2', 'c = 3', 'd = 40  # mine too', 'e = 50  # mine').trimEnd());
+  });
+
   it('refuses a course folder holding a link, and changes nothing', async () => {
     await sh(`ln -s /etc/passwd ${WS}/course/link`);
     const before = await fingerprint('course');

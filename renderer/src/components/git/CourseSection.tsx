@@ -57,7 +57,8 @@ export function CourseSection({ labId, course, ready }: Props) {
       void course.refresh();
     });
   };
-  const shownError = error ?? (status.lastError && !status.lastSync ? status.lastError : null);
+  // A failure is forgotten by the next success: one that is remembered is newer than the last sync.
+  const shownError = error ?? status.lastError;
   const last = status.lastSync;
 
   return (
