@@ -3,13 +3,13 @@
 // Debian's Chromium. Open the lab: the course is copied in by itself and a notice says so. Edit a course
 // file in a terminal tab, the instructor pushes a change meanwhile, click Sync: both changes are in the
 // file, and the panel says in plain words what happened; a notebook both changed keeps the student's with
-// the instructor's beside it; a snapshot restores as a new folder. Screenshots go to artifacts/e2e/git-*.png.
+// the instructor's beside it; a snapshot restores as a new folder; a folder is committed and pushed. Screenshots go to artifacts/e2e/git-*.png.
 import path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { execIn, testCatalog } from '../support/docker';
 import { e2eRun, labWithImage } from '../support/e2e';
-import { initRemote, tempRoot, type CourseRemote } from '../support/git-remote';
+import { git, initRemote, tempRoot, type CourseRemote } from '../support/git-remote';
 import { rmSync } from 'node:fs';
 
 const LAB = 'python';
@@ -125,5 +125,25 @@ describe('course sync in a browser, through the bridge', () => {
     // The Files panel lists it at once (sooner than its periodic refresh).
     await page.getByRole('complementary', { name: 'Files' }).getByRole('grid').getByText(folder!, { exact: true }).waitFor({ timeout: 3000 });
     await shot('04-restored');
+  });
+
+  step('commits a workspace folder and pushes it to a repository of the student’s own', async () => {
+    git(root, ['init', '-q', '--bare', '--initial-branch=main', 'mine.git']);
+    const mine = `file://${root}/mine.git`;
+    const section = gitPanel().getByRole('region', { name: 'Push a folder to your own repository' });
+    await section.getByLabel('Folder in your workspace').fill('course');
+    await section.getByRole('button', { name: 'Check' }).click();
+    await expect.poll(() => section.getByRole('status', { name: 'Folder status' }).textContent()).toMatch(/\d+ files changed since the last commit\. No commit yet\./);
+    await section.getByLabel('Commit message').fill('My work on lesson 1');
+    await section.getByRole('button', { name: 'Commit' }).click();
+    await section.getByText(/^Committed \d+ files\.$/).waitFor();
+    await section.getByLabel('Remote address').fill(mine);
+    await section.getByRole('button', { name: 'Push' }).click();
+    await section.getByText(`Pushed to ${mine}.`).waitFor();
+    await expect.poll(() => section.getByRole('status', { name: 'Folder status' }).textContent()).toMatch(/No changes since the last commit\. 0 commits not pushed yet\./);
+    expect(git(path.join(root, 'mine.git'), ['show', 'main:lesson.py'])).toContain('z = 30  # my change');
+    expect(git(path.join(root, 'mine.git'), ['log', '-1', '--format=%s', 'main']).trim()).toBe('My work on lesson 1');
+    await section.scrollIntoViewIfNeeded();
+    await shot('05-pushed');
   });
 });
