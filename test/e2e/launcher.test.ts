@@ -92,9 +92,11 @@ describe('the launcher in a browser, through the bridge', () => {
     await frame.waitFor({ timeout: 120_000 });
     await expect.poll(() => page.getByRole('heading', { name: /Python/, level: 1 }).isVisible()).toBe(true);
     await expect.poll(() => page.getByRole('button', { name: 'Back to labs' }).isVisible()).toBe(true);
-    // The frame fills the area below the toolbar.
+    // The frame fills the area below the toolbar, beside the Files panel (320 px of the 1280).
     const box = await frame.boundingBox();
-    expect(box?.width).toBeGreaterThan(1200);
+    const files = await page.getByRole('complementary', { name: 'Files' }).boundingBox();
+    expect(box?.width).toBeGreaterThan(1280 - (files?.width ?? 0) - 40);
+    expect(box?.width).toBeGreaterThan(900);
     expect(box?.height).toBeGreaterThan(650);
     // Notebook 6.4's file tree, inside the frame.
     await page.frameLocator(FRAME).getByRole('button', { name: 'New' }).waitFor({ timeout: 60_000 });
