@@ -6,7 +6,10 @@
 // and find the files still listed (a helper serves them) and an upload still working. Screenshots go to
 // artifacts/e2e/files-*.png (git-ignored): look at them.
 import { createHash, randomBytes } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
 import type { Frame, Locator, Page } from 'playwright-core';
 import { beforeAll, describe, expect } from 'vitest';
 import { execIn } from '../support/docker';
@@ -226,6 +229,73 @@ describe('the Files panel in a browser, through the bridge', () => {
     await shot('10-url-error');
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     await expect.poll(() => dialog.isVisible()).toBe(false);
+  });
+
+  step('fetches a notebook from a URL into the folder shown, and offers to open it', async () => {
+    const served = http.createServer((req, res) => {
+      if (req.url === '/course/week%201.ipynb') res.writeHead(200, { 'Content-Type': 'application/x-ipynb+json' }).end(notebookJson);
+      else res.writeHead(404).end();
+    });
+    await new Promise<void>((resolve) => served.listen(0, '127.0.0.1', () => resolve()));
+    try {
+      const port = (served.address() as { port: number }).port;
+      await panel().getByRole('button', { name: 'Open from URL…' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Open a notebook from a URL' });
+      await dialog.getByRole('textbox').fill(`http://127.0.0.1:${port}/course/week%201.ipynb`);
+      await dialog.getByRole('button', { name: 'Fetch' }).click();
+      const saved = page.getByRole('dialog', { name: 'Notebook saved' });
+      await saved.getByRole('button', { name: 'Open it' }).waitFor({ timeout: 60_000 });
+      expect(await saved.textContent()).toContain('Saved as week 1.ipynb');
+      await shot('10b-url-fetched');
+      await saved.getByRole('button', { name: 'Open it' }).click();
+      await expect.poll(() => page.locator(FRAME).getAttribute('src'), { timeout: 30_000 }).toContain(`/notebooks/${encodeURIComponent('week 1.ipynb')}`);
+      await row('week 1.ipynb').waitFor({ timeout: 30_000 });
+      const { out } = await execIn(container, ['sha256sum', '/home/student/work/week 1.ipynb'], 'student');
+      expect(out.split(' ')[0]).toBe(sha256(Buffer.from(notebookJson)));
+    } finally {
+      served.close();
+    }
+  });
+
+  step('uploads a whole folder with the folder picker', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'classlab-pick-'));
+    const top = path.join(dir, 'picked folder');
+    await mkdir(path.join(top, 'inner'), { recursive: true });
+    await writeFile(path.join(top, 'a.txt'), 'first\n');
+    await writeFile(path.join(top, 'inner', 'b.csv'), 'x,y\n1,2\n');
+    await panel().locator('input[webkitdirectory]').setInputFiles(top);
+    expect(await uploadDone()).toMatch(/Uploaded 2 files/);
+    await row('picked folder').waitFor();
+    const { out } = await execIn(container, ['sh', '-c', "cd '/home/student/work/picked folder' && cat a.txt inner/b.csv"], 'student');
+    expect(out).toBe('first\nx,y\n1,2');
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  step('cancels a slow upload: nothing is listed and nothing is left in the lab', async () => {
+    // The browser's own upload speed is throttled (Chrome DevTools protocol), so there is time to cancel.
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Network.enable');
+    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: 2 * 1024 * 1024 });
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'classlab-slow-'));
+    await writeFile(path.join(dir, 'slow.bin'), randomBytes(40 * 1024 * 1024));
+    try {
+      await panel().locator('input[type="file"]:not([webkitdirectory])').setInputFiles(path.join(dir, 'slow.bin'));
+      const progress = panel().getByRole('progressbar', { name: 'Upload progress' });
+      await progress.waitFor({ timeout: 30_000 });
+      await expect.poll(async () => Number(await progress.getAttribute('aria-valuenow')), { timeout: 60_000 }).toBeGreaterThan(0);
+      await shot('10c-uploading');
+      await panel().getByRole('button', { name: 'Cancel', exact: true }).click();
+      await panel().getByText('Upload cancelled; nothing of it was kept.').waitFor({ timeout: 30_000 });
+      await shot('10d-cancelled');
+    } finally {
+      await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+      await rm(dir, { recursive: true, force: true });
+    }
+    expect(await row('slow.bin').count()).toBe(0);
+    // The server saw the client go and removed its staging folder.
+    await expect
+      .poll(async () => (await execIn(container, ['sh', '-c', 'ls -A /home/student/work/.classlab/incoming; ls /home/student/work'], 'student')).out, { timeout: 30_000 })
+      .not.toMatch(/slow\.bin|^[0-9a-f]{16}$/m);
   });
 
   step('stopping the lab keeps the files listed, and an upload still works', async () => {

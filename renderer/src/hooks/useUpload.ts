@@ -10,7 +10,9 @@ export type UploadState =
   | { kind: 'planning'; count: number }
   | { kind: 'asking'; plan: UploadPlan; items: UploadItem[]; dir: string }
   | { kind: 'sending'; progress: UploadProgress; dir: string }
-  | { kind: 'done'; result: UploadResult; dir: string };
+  | { kind: 'done'; result: UploadResult; dir: string }
+  /** Cancelled while sending: said so, so the user knows nothing was kept. */
+  | { kind: 'cancelled' };
 
 export interface Upload {
   state: UploadState;
@@ -39,8 +41,9 @@ export function useUpload(labId: string, onError: (err: unknown) => void, onWrit
         const result = await upload.result;
         setState({ kind: 'done', result, dir });
       } catch (err) {
-        setState({ kind: 'idle' });
-        if (errorCode(err) !== 'CANCELLED') onError(err);
+        const cancelled = errorCode(err) === 'CANCELLED';
+        setState(cancelled ? { kind: 'cancelled' } : { kind: 'idle' });
+        if (!cancelled) onError(err);
       } finally {
         running.current = null;
         onWritten();
@@ -88,7 +91,7 @@ export function useUpload(labId: string, onError: (err: unknown) => void, onWrit
     void api.files.uploadCancel(r.uploadId).catch(() => {});
   }, [api]);
 
-  const dismiss = useCallback(() => setState((s) => (s.kind === 'done' ? { kind: 'idle' } : s)), []);
+  const dismiss = useCallback(() => setState((s) => (s.kind === 'done' || s.kind === 'cancelled' ? { kind: 'idle' } : s)), []);
 
   return { state, start, choose, cancel, dismiss };
 }

@@ -37,6 +37,18 @@ export function UploadStatus({ state, onCancel, onDismiss }: Props) {
       </div>
     );
   }
+  if (state.kind === 'cancelled') {
+    return (
+      <div className="files-upload" role="status">
+        <div className="files-upload-line">
+          <p className="files-upload-text">Upload cancelled; nothing of it was kept.</p>
+          <button type="button" className="icon-button icon-button-small" aria-label="Dismiss" title="Dismiss" onClick={onDismiss}>
+            <span aria-hidden="true">×</span>
+          </button>
+        </div>
+      </div>
+    );
+  }
   if (state.kind === 'done') {
     const r = state.result;
     return (
