@@ -341,6 +341,15 @@ describe('files of a running lab', () => {
     }
   });
 
+  it('runs file operations through one agent shell in the lab, as the lab user', async () => {
+    await svc()['files:list']('python', '');
+    // The owners of the processes whose command line names the agent (the grep itself is not one).
+    const ps = await execIn(names.container, ['sh', '-c', 'for f in $(grep -l -a classlab-agent /proc/[0-9]*/cmdline 2>/dev/null); do stat -c %u "${f%/cmdline}" 2>/dev/null; done'], USER);
+    const owners = ps.out.split('\n').filter(Boolean);
+    expect(owners.length).toBeGreaterThanOrEqual(1);
+    expect(new Set(owners)).toEqual(new Set(['1000']));
+  });
+
   it('the notebook server serves an uploaded notebook from the workspace', async () => {
     const view = (await svc()['labs:list']()).labs.find((l) => l.id === 'python')!;
     const url = new URL(view.notebookUrl!);

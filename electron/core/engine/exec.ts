@@ -103,7 +103,7 @@ export interface ExecOutput {
 }
 
 /** Creates and starts an exec attached to its output (and stdin when asked): the connection and the exec. */
-async function attachExec(docker: Docker, container: string, cmd: string[], opts: ExecStreamOptions, stdin: boolean) {
+export async function attachExec(docker: Docker, container: string, cmd: string[], opts: ExecStreamOptions, stdin: boolean) {
   const exec = await docker.getContainer(container).exec({
     Cmd: cmd,
     AttachStdin: stdin,

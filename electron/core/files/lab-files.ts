@@ -12,7 +12,8 @@ import type { Profile } from '../profiles/schema';
 import type { Logger } from '../types';
 import { DEFAULT_TAR_LIMITS, HostileArchiveError, packTar, readTar, TarGuard } from '../workspace/tar';
 import { containerPathIn, normalizeWorkspacePath, UnsafePathError, workspaceParts, type HostPlatform } from '../workspace/paths';
-import { CLASSLAB_DIR, nulFields, runWorkspaceOp, type ScriptTarget } from './workspace-script';
+import { CLASSLAB_DIR, execAs, nulFields, runWorkspaceOp, WORKSPACE_SCRIPT, type ScriptTarget } from './workspace-script';
+import { WorkspaceAgent } from './workspace-agent';
 import { TarFileBody, UploadTarGate } from './tar-blocks';
 import { Coalesce, putArchive } from '../engine/archive';
 import { zipFromTar } from './zip';
@@ -45,6 +46,8 @@ export interface Download {
 
 export class LabFiles {
   private helper: Promise<string> | null = null;
+  /** The workspace agent in the container files are served from now (the lab, or its helper). */
+  private agent: WorkspaceAgent | null = null;
   private idleTimer: NodeJS.Timeout | null = null;
   private busy = 0;
 
@@ -70,7 +73,12 @@ export class LabFiles {
         this.helper ??= this.containers.ensureFilesHelper().finally(() => (this.helper = null));
         container = await this.helper;
       }
-      return await work({ docker, container, profile: this.profile }, !running);
+      if (!this.agent?.alive || this.agent.container !== container) {
+        this.agent?.close();
+        const { user, workingDir } = execAs(this.profile);
+        this.agent = new WorkspaceAgent(docker, container, user, workingDir, WORKSPACE_SCRIPT, this.log);
+      }
+      return await work({ docker, container, profile: this.profile, agent: this.agent }, !running);
     } finally {
       this.busy -= 1;
       if (this.busy === 0) this.scheduleHelperRemoval();
@@ -296,6 +304,8 @@ export class LabFiles {
   dispose(): void {
     if (this.idleTimer) clearTimeout(this.idleTimer);
     this.idleTimer = null;
+    this.agent?.close();
+    this.agent = null;
   }
 }
 

@@ -9,6 +9,7 @@
 import type Docker from 'dockerode';
 import { LabError } from '../../api/errors';
 import { execCapture } from '../engine/exec';
+import { AGENT_MAX_REQUEST_BYTES, type AgentAnswer, type WorkspaceAgent } from './workspace-agent';
 import type { Profile } from '../profiles/schema';
 
 /** ClassLab's own folder in the workspace: the trash and half-finished uploads. Hidden from the browser. */
@@ -186,13 +187,27 @@ export interface ScriptTarget {
   /** The container to run in: the running lab, or its files helper while the lab is stopped. */
   container: string;
   profile: Profile;
+  /** A long-lived shell in that container that runs operations without a new exec each (optional). */
+  agent?: WorkspaceAgent;
 }
 
 /** Runs one operation of the script; its own failures become LabErrors with its plain-words message. */
 export async function runWorkspaceOp(target: ScriptTarget, op: string, args: string[]): Promise<Buffer> {
-  const result = await execCapture(target.docker, target.container, workspaceOpCommand(target.profile, op, args), execAs(target.profile));
+  const result = (await viaAgent(target, op, args)) ?? (await execCapture(target.docker, target.container, workspaceOpCommand(target.profile, op, args), execAs(target.profile)));
   if (result.code === 0) return result.stdout;
   throw workspaceOpError(op, result.code, result.stderr);
+}
+
+/** The operation through the target's agent, or null to run it as an exec (no agent, a long request, or the agent just ended). */
+async function viaAgent(target: ScriptTarget, op: string, args: string[]): Promise<AgentAnswer | null> {
+  const agent = target.agent;
+  const all = [op, target.profile.server.workspace, ...args];
+  if (!agent?.alive || all.reduce((n, a) => n + Buffer.byteLength(a) + 1, 0) > AGENT_MAX_REQUEST_BYTES) return null;
+  try {
+    return await agent.run(all);
+  } catch {
+    return null;
+  }
 }
 
 /** The command line of one operation: the script, then its arguments (never pasted into the script). */
