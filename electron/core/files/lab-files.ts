@@ -15,7 +15,7 @@ import { containerPathIn, normalizeWorkspacePath, UnsafePathError, workspacePart
 import { CLASSLAB_DIR, execAs, nulFields, runWorkspaceOp, WORKSPACE_SCRIPT, type ScriptTarget } from './workspace-script';
 import { WorkspaceAgent } from './workspace-agent';
 import { TarFileBody, UploadTarGate } from './tar-blocks';
-import { Coalesce, putArchive } from '../engine/archive';
+import { Coalesce, getArchive, putArchive } from '../engine/archive';
 import { zipFromTar } from './zip';
 import { formatBytes } from '../images/progress';
 
@@ -281,9 +281,10 @@ export class LabFiles {
     const name = p.split('/').pop()!;
     return this.withTarget(async (target) => {
       const full = containerPathIn(target.profile.server.workspace, p);
-      const archive = (await target.docker.getContainer(target.container).getArchive({ path: full })) as unknown as Readable & { headers?: Record<string, string> };
+      const archive = await getArchive(target.docker, target.container, full);
       signal.addEventListener('abort', () => archive.destroy(), { once: true });
-      const seen = pathStat(archive.headers?.['x-docker-container-path-stat']);
+      const header = archive.headers?.['x-docker-container-path-stat'];
+      const seen = pathStat(typeof header === 'string' ? header : undefined);
       const same = seen && !seen.linkTarget && (kind === 'zip' ? seen.isDir : !seen.isDir && seen.size === described.size);
       if (!same) {
         archive.destroy();
