@@ -15,97 +15,17 @@ import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { LabError } from '../../api/errors';
-import { execCapture } from '../engine/exec';
 import { folderEntries } from '../git/snapshot';
 import { extractTarToNewDir, HostileArchiveError, packTar, type TarInput } from '../workspace/tar';
 import { tarFromLab, tarIntoLab } from '../workspace/transfer';
-import type { ScriptTarget } from './workspace-script';
+import { runWorkspaceOp, type ScriptTarget } from './workspace-script';
 
 /** The name of the new folder inside its staging folder. */
 const STAGED = 'x';
 
-export const FOLDER_SCRIPT = String.raw`
-set -u
-op=$1; ws=$2; shift 2
-fail() { printf '%s' "$2" >&2; exit "$1"; }
-ws=$(realpath -e -- "$ws") || fail 10 "The workspace folder is missing."
-incoming="$ws/.classlab/incoming"
-exists() { [ -e "$1" ] || [ -L "$1" ]; }
-parent_ok() {
-  pp=$(dirname -- "$1")
-  [ -d "$pp" ] || fail 10 "The folder $(basename -- "$pp") is not there."
-  rp=$(realpath -e -- "$pp") || fail 10 "The folder is not there."
-  [ "$rp" = "$pp" ] || fail 12 "The path goes through a link; ClassLab does not follow links."
-  case "$rp/" in "$ws"/*) ;; *) fail 12 "The path leaves the workspace." ;; esac
-}
-# missing, or a fingerprint of every entry (name, kind, size, time); refuses what cannot be carried.
-state() {
-  if ! exists "$1"; then printf 'missing'; return 0; fi
-  [ -L "$1" ] && fail 12 "$2 is a link; ClassLab does not follow links."
-  [ -d "$1" ] || fail 13 "$2 is not a folder."
-  odd=$(find "$1" ! -type f ! -type d -printf '%P' -quit)
-  [ -z "$odd" ] || fail 17 "$2/$odd is a link or a special file, which git sync does not carry. Move it out of $2, then try again."
-  find "$1" -printf '%P\0%y\0%s\0%T@\0' | md5sum | cut -d' ' -f1 | tr -d '\n'
-}
-staging() {
-  s="$incoming/$1"
-  [ -d "$s" ] && [ ! -L "$s" ] && [ "$(realpath -e -- "$s")" = "$s" ] || fail 12 "The staging folder was replaced by a link; nothing was changed."
-}
-case "$op" in
-state)
-  p="$ws/$1"; parent_ok "$p"; state "$p" "$1"
-  ;;
-stage)
-  mkdir -p -- "$incoming" && mkdir -- "$incoming/$1" || fail 14 "Could not make a staging folder: is the workspace full?"
-  ;;
-place)
-  id=$1; t="$ws/$2"; want=$3
-  staging "$id"
-  [ -d "$s/x" ] && [ ! -L "$s/x" ] || fail 14 "The new folder is not in the staging folder."
-  mkdir -p -- "$(dirname -- "$t")" || fail 14 "Could not make the folder for $2."
-  parent_ok "$t"
-  if [ "$want" = new ]; then
-    d=$(dirname -- "$t"); n=$(basename -- "$t"); name=$n; i=2
-    while exists "$d/$name"; do name="$n ($i)"; i=$((i + 1)); done
-    mv -T -n -- "$s/x" "$d/$name" && ! exists "$s/x" || fail 14 "Could not put $name in place."
-    printf '%s' "$name"
-  else
-    now=$(state "$t" "$2") || exit $?
-    [ "$now" = "$want" ] || fail 16 "Files in $2 changed while it was being synced, so nothing was changed. Save your work and try again."
-    if [ "$now" != missing ]; then
-      mv -T -n -- "$t" "$s/old" && ! exists "$t" || fail 14 "Could not move the old $2 aside; nothing was changed."
-    fi
-    if ! mv -T -n -- "$s/x" "$t" || exists "$s/x"; then
-      if [ "$now" != missing ]; then mv -T -n -- "$s/old" "$t"; fi
-      fail 14 "Could not put the new $2 in place; the old one is back."
-    fi
-  fi
-  chmod -R u+rwX -- "$s" 2>/dev/null; rm -rf -- "$s"
-  ;;
-discard)
-  [ -d "$incoming/$1" ] && [ ! -L "$incoming/$1" ] || exit 0
-  chmod -R u+rwX -- "$incoming/$1" 2>/dev/null; rm -rf -- "$incoming/$1"
-  ;;
-remove)
-  p="$ws/$1"; parent_ok "$p"
-  [ -d "$p" ] && [ ! -L "$p" ] || exit 0
-  chmod -R u+rwX -- "$p" 2>/dev/null; rm -rf -- "$p"
-  ;;
-*) fail 15 "unknown operation" ;;
-esac
-`;
-
-const EXIT: Record<number, LabError['code']> = { 10: 'NOT_FOUND', 12: 'PATH_INVALID', 13: 'PATH_INVALID', 15: 'BAD_REQUEST', 16: 'BUSY', 17: 'REFUSED' };
-
-async function folderOp(t: ScriptTarget, op: string, args: string[]): Promise<string> {
-  const cmd = ['sh', '-c', FOLDER_SCRIPT, 'classlab-folder', op, t.profile.server.workspace, ...args];
-  const result = await execCapture(t.docker, t.container, cmd, { user: t.profile.server.user, workingDir: t.profile.server.workspace });
-  if (result.code === 0) return result.stdout.toString('utf8');
-  const message = result.stderr.trim().split('\n').pop() || `The folder operation "${op}" failed (exit ${result.code}).`;
-  if (result.code === 14 && /no space left|disk quota/i.test(result.stderr)) {
-    throw new LabError('DISK_FULL', `${message} The workspace is full: delete files you do not need (and empty the trash), then try again.`);
-  }
-  throw new LabError(EXIT[result.code ?? -1] ?? 'INTERNAL', message);
+/** One of the workspace script's folder operations (folder…), as the lab user. */
+async function folderOp(t: ScriptTarget, op: 'state' | 'stage' | 'place' | 'discard' | 'remove', args: string[]): Promise<string> {
+  return (await runWorkspaceOp(t, op === 'discard' ? 'discard' : `folder${op}`, args)).toString('utf8');
 }
 
 /** What the folder is now: 'missing' or a fingerprint of every entry. Refuses links and special files in it. */

@@ -16,7 +16,7 @@ import type { Profile } from '../profiles/schema';
 export const CLASSLAB_DIR = '.classlab';
 
 // Exit codes the script uses; everything else is an unexpected failure with its stderr.
-const EXIT = { notFound: 10, exists: 11, link: 12, notFolder: 13, full: 14, bad: 15 } as const;
+const EXIT = { notFound: 10, exists: 11, link: 12, notFolder: 13, full: 14, bad: 15, changed: 16, cannotCarry: 17 } as const;
 
 export const WORKSPACE_SCRIPT = String.raw`
 set -u
@@ -56,6 +56,19 @@ to_trash() { # $1 id, $2 rel
   mkdir -p -- "$trash/$1" || fail 14 "Could not make the trash folder."
   printf '%s' "$2" > "$trash/$1.path" || fail 14 "Could not write to the trash."
   mv -- "$src" "$trash/$1/" || fail 14 "Could not move it to the trash."
+}
+# missing, or a fingerprint of every entry (name, kind, size, time); refuses what cannot be carried.
+state() {
+  if ! exists "$1"; then printf 'missing'; return 0; fi
+  [ -L "$1" ] && fail 12 "$2 is a link; ClassLab does not follow links."
+  [ -d "$1" ] || fail 13 "$2 is not a folder."
+  odd=$(find "$1" ! -type f ! -type d -printf '%P' -quit)
+  [ -z "$odd" ] || fail 17 "$2/$odd is a link or a special file, which git sync does not carry. Move it out of $2, then try again."
+  find "$1" -printf '%P\0%y\0%s\0%T@\0' | md5sum | cut -d' ' -f1 | tr -d '\n'
+}
+staging() {
+  s="$incoming/$1"
+  [ -d "$s" ] && [ ! -L "$s" ] && [ "$(realpath -e -- "$s")" = "$s" ] || fail 12 "The staging folder was replaced by a link; nothing was changed."
 }
 case "$op" in
 list)
@@ -178,6 +191,42 @@ commit)
   done
   chmod -R u+rwX -- "$s" 2>/dev/null; rm -rf -- "$s"
   ;;
+# Git sync's folder swaps (files/folder-sync.ts).
+folderstate)
+  p="$ws/$1"; parent_ok "$p"; state "$p" "$1"
+  ;;
+folderstage)
+  mkdir -p -- "$incoming" && mkdir -- "$incoming/$1" || fail 14 "Could not make a staging folder: is the workspace full?"
+  ;;
+folderplace)
+  id=$1; t="$ws/$2"; want=$3
+  staging "$id"
+  [ -d "$s/x" ] && [ ! -L "$s/x" ] || fail 14 "The new folder is not in the staging folder."
+  mkdir -p -- "$(dirname -- "$t")" || fail 14 "Could not make the folder for $2."
+  parent_ok "$t"
+  if [ "$want" = new ]; then
+    d=$(dirname -- "$t"); n=$(basename -- "$t"); name=$n; i=2
+    while exists "$d/$name"; do name="$n ($i)"; i=$((i + 1)); done
+    mv -T -n -- "$s/x" "$d/$name" && ! exists "$s/x" || fail 14 "Could not put $name in place."
+    printf '%s' "$name"
+  else
+    now=$(state "$t" "$2") || exit $?
+    [ "$now" = "$want" ] || fail 16 "Files in $2 changed while it was being synced, so nothing was changed. Save your work and try again."
+    if [ "$now" != missing ]; then
+      mv -T -n -- "$t" "$s/old" && ! exists "$t" || fail 14 "Could not move the old $2 aside; nothing was changed."
+    fi
+    if ! mv -T -n -- "$s/x" "$t" || exists "$s/x"; then
+      if [ "$now" != missing ]; then mv -T -n -- "$s/old" "$t"; fi
+      fail 14 "Could not put the new $2 in place; the old one is back."
+    fi
+  fi
+  chmod -R u+rwX -- "$s" 2>/dev/null; rm -rf -- "$s"
+  ;;
+folderremove)
+  p="$ws/$1"; parent_ok "$p"
+  [ -d "$p" ] && [ ! -L "$p" ] || exit 0
+  chmod -R u+rwX -- "$p" 2>/dev/null; rm -rf -- "$p"
+  ;;
 *) fail 15 "unknown operation" ;;
 esac
 `.replaceAll('\\$', '$');
@@ -231,6 +280,10 @@ export function workspaceOpError(op: string, code: number | null, stderr: string
     case EXIT.notFolder:
     case EXIT.bad:
       return new LabError('PATH_INVALID', message);
+    case EXIT.changed:
+      return new LabError('BUSY', message);
+    case EXIT.cannotCarry:
+      return new LabError('REFUSED', message);
     case EXIT.full:
       // "Could not …" with the tool's own complaint on the line before: a full disk says so.
       if (/no space left|disk quota/i.test(stderr)) {
