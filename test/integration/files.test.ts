@@ -15,6 +15,7 @@ import { packTar, type TarInput } from '../../electron/core/workspace/tar';
 import { apiErrorOf } from '../../electron/api/client';
 import { ensureImages, execIn, removeNamespace, testCore, uniqueNamespace } from '../support/docker';
 import { getToFile, putTar } from '../support/transfer-client';
+import { codeOf } from '../support/fixtures';
 
 const ns = uniqueNamespace();
 const names = labNames(ns, 'python');
@@ -28,14 +29,6 @@ const canary = path.join(tmp, 'canary.txt');
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 const svc = () => core.service;
 
-async function codeOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-    return 'resolved';
-  } catch (err) {
-    return apiErrorOf(err).code;
-  }
-}
 
 /** Plans and sends an upload of `entries` into `dir` as the UI does; returns the PUT's answer. */
 async function upload(dir: string, entries: TarInput[], clash = 'keep-both') {

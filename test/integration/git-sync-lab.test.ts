@@ -14,6 +14,7 @@ import { labNames } from '../../electron/core/labs/naming';
 import { Profile } from '../../electron/core/profiles/schema';
 import { docker, ensureImages, execIn, removeNamespace, testCatalog, testCore, uniqueNamespace } from '../support/docker';
 import { git, initRemote, startGitHttpServer, tempRoot, type CourseRemote, type GitHttpServer } from '../support/git-remote';
+import { codeOf } from '../support/fixtures';
 
 const ns = uniqueNamespace('clgit');
 const names = labNames(ns, 'python');
@@ -36,14 +37,6 @@ const cat = async (rel: string) => (await execIn(names.container, ['cat', `${WS}
 /** Every entry of a workspace folder with its size and content hash, to see that nothing changed. */
 const fingerprint = async (rel: string) => (await sh(`cd ${WS}/${rel} && find . -type f -exec sha256sum {} + | sort`)).out;
 
-async function codeOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-    return 'resolved';
-  } catch (err) {
-    return apiErrorOf(err).code;
-  }
-}
 
 beforeAll(async () => {
   root = tempRoot('gitlab');

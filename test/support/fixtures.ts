@@ -1,4 +1,5 @@
-// Contract-valid sample data for unit tests.
+// Contract-valid sample data for unit tests, and small helpers for tests of refusals.
+import { apiErrorOf } from '../../electron/api/client';
 import type { LabView } from '../../electron/api/contract';
 
 export function labView(overrides: Partial<LabView> = {}): LabView {
@@ -18,4 +19,14 @@ export function labView(overrides: Partial<LabView> = {}): LabView {
     network: 'none',
     ...overrides,
   };
+}
+
+/** The error code a promise rejects with ('resolved' when it does not): for tests of refusals. */
+export async function codeOf(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+    return 'resolved';
+  } catch (err) {
+    return apiErrorOf(err).code;
+  }
 }
