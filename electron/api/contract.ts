@@ -40,11 +40,15 @@ export const ERROR_CODES = [
   'GIT_AUTH_FAILED',
   /** The git server could not be reached. */
   'GIT_NETWORK',
+  /** The server answered but has no such repository. */
   'GIT_REPO_NOT_FOUND',
+  /** The repository has no branch of that name. */
   'GIT_BRANCH_MISSING',
   /** The remote has commits the folder lacks, or does not allow pushing. */
   'GIT_PUSH_REJECTED',
+  /** A git operation took too long or was cancelled. */
   'GIT_TIMEOUT',
+  /** Anything else git reported. */
   'GIT_FAILED',
   /** The saved credentials cannot be decrypted (another key, a damaged file): enter them again. */
   'SECRETS_UNREADABLE',

@@ -1,30 +1,10 @@
 // Git failures in words a student can act on, each with a code the UI can act on. Git's own messages
 // are English text on stderr (ClassLab runs git with LC_ALL=C), so the classification is by pattern; the
 // raw text is kept for the log but never shown as the headline.
-//
-// The codes not yet in the API contract's ERROR_CODES (all GIT_* ones) are listed in
-// GIT_ERROR_CODES; BUSY and BAD_REQUEST already exist there.
+import type { ErrorCode } from '../../api/contract';
 
-export const GIT_ERROR_CODES = [
-  /** The address is refused by ClassLab's rules (ext::, option injection, http:// on a network, …). */
-  'GIT_URL_REFUSED',
-  /** The server refused the user name or token, or ssh found no key it accepts. */
-  'GIT_AUTH_FAILED',
-  /** The server could not be reached (no network, DNS, refused connection, TLS). */
-  'GIT_NETWORK',
-  /** The server answered but has no such repository. */
-  'GIT_REPO_NOT_FOUND',
-  /** The repository has no such branch. */
-  'GIT_BRANCH_MISSING',
-  /** A push was refused because the remote has commits the local branch lacks (or a hook said no). */
-  'GIT_PUSH_REJECTED',
-  /** An operation took too long or was cancelled. */
-  'GIT_TIMEOUT',
-  /** Anything else git reported. */
-  'GIT_FAILED',
-] as const;
-
-export type GitErrorCode = (typeof GIT_ERROR_CODES)[number] | 'BUSY' | 'BAD_REQUEST';
+/** The contract's GIT_* codes (what each means is said there), plus BUSY and BAD_REQUEST. */
+export type GitErrorCode = Extract<ErrorCode, `GIT_${string}` | 'BUSY' | 'BAD_REQUEST'>;
 
 export class GitError extends Error {
   constructor(
