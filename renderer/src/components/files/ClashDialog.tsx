@@ -1,6 +1,5 @@
-import { useId } from 'react';
 import type { ClashChoice } from '../../../../electron/api/contract';
-import { useModalDialog } from '../../hooks/useModalDialog';
+import { ModalDialog } from '../ModalDialog';
 
 interface Props {
   /** The clashing top-level names; null when there is no question. */
@@ -14,54 +13,44 @@ const SHOWN = 8;
 
 /** Asks once what to do with uploads whose names are already taken: replace, keep both, or skip. */
 export function ClashDialog({ clashes, dir, onChoose }: Props) {
-  const open = clashes !== null;
-  const ref = useModalDialog(open);
-  const titleId = useId();
-  const bodyId = useId();
   const list = clashes ?? [];
   const where = dir ? `“${dir}”` : 'the top folder';
   return (
-    <dialog
-      ref={ref}
-      className="dialog"
-      aria-labelledby={titleId}
-      aria-describedby={bodyId}
-      onCancel={(e) => {
-        e.preventDefault();
-        onChoose(null);
-      }}
+    <ModalDialog
+      open={clashes !== null}
+      title={list.length === 1 ? 'This name is already taken' : `${list.length} names are already taken`}
+      onCancel={() => onChoose(null)}
+      actions={
+        <>
+          <button type="button" className="button" onClick={() => onChoose(null)}>
+            Cancel
+          </button>
+          <div className="toolbar-spacer" />
+          <button type="button" className="button" onClick={() => onChoose('skip')}>
+            Skip
+          </button>
+          <button type="button" className="button" onClick={() => onChoose('replace')}>
+            Replace
+          </button>
+          <button type="button" className="button button-primary" onClick={() => onChoose('keep-both')}>
+            Keep both
+          </button>
+        </>
+      }
     >
-      <h2 id={titleId}>{list.length === 1 ? 'This name is already taken' : `${list.length} names are already taken`}</h2>
-      <div id={bodyId} className="dialog-body">
-        <p>
-          {list.length === 1 ? 'An item' : 'Items'} with {list.length === 1 ? 'this name is' : 'these names are'} already in {where}:
-        </p>
-        <ul className="clash-list">
-          {list.slice(0, SHOWN).map((name) => (
-            <li key={name}>{name}</li>
-          ))}
-          {list.length > SHOWN && <li className="muted">and {list.length - SHOWN} more</li>}
-        </ul>
-        <p>
-          <strong>Replace</strong> moves the old ones to the trash first. <strong>Keep both</strong> uploads them as “name (2)”.{' '}
-          <strong>Skip</strong> uploads everything else.
-        </p>
-      </div>
-      <div className="dialog-actions">
-        <button type="button" className="button" onClick={() => onChoose(null)}>
-          Cancel
-        </button>
-        <div className="toolbar-spacer" />
-        <button type="button" className="button" onClick={() => onChoose('skip')}>
-          Skip
-        </button>
-        <button type="button" className="button" onClick={() => onChoose('replace')}>
-          Replace
-        </button>
-        <button type="button" className="button button-primary" onClick={() => onChoose('keep-both')}>
-          Keep both
-        </button>
-      </div>
-    </dialog>
+      <p>
+        {list.length === 1 ? 'An item' : 'Items'} with {list.length === 1 ? 'this name is' : 'these names are'} already in {where}:
+      </p>
+      <ul className="clash-list">
+        {list.slice(0, SHOWN).map((name) => (
+          <li key={name}>{name}</li>
+        ))}
+        {list.length > SHOWN && <li className="muted">and {list.length - SHOWN} more</li>}
+      </ul>
+      <p>
+        <strong>Replace</strong> moves the old ones to the trash first. <strong>Keep both</strong> uploads them as “name (2)”.{' '}
+        <strong>Skip</strong> uploads everything else.
+      </p>
+    </ModalDialog>
   );
 }
