@@ -29,26 +29,12 @@ export function LabToolbar({ lab, busy, onBack, onStop, onReset, files, git }: P
         <PhaseBadge phase={lab.phase} />
       </div>
       <div className="toolbar-spacer" />
-      <button
-        type="button"
-        className={`button${files.open ? ' button-pressed' : ''}`}
-        aria-pressed={files.open}
-        aria-controls={files.controls}
-        title={files.open ? 'Hide the files panel' : 'Show the files panel'}
-        onClick={files.onToggle}
-      >
-        Files
-      </button>
-      <button
-        type="button"
-        className={`button${git.open ? ' button-pressed' : ''}`}
-        aria-pressed={git.open}
-        aria-controls={git.controls}
+      <PanelToggle panel={files} label="Files" title={files.open ? 'Hide the files panel' : 'Show the files panel'} />
+      <PanelToggle
+        panel={git}
+        label={git.label}
         title={git.open ? 'Hide the course and git panel' : 'Show the course and git panel: sync the course, snapshots, push a folder'}
-        onClick={git.onToggle}
-      >
-        {git.label}
-      </button>
+      />
       {(lab.phase === 'ready' || lab.phase === 'starting') && (
         <button type="button" className="button" disabled={busy === 'stop'} onClick={onStop}>
           Stop
@@ -56,5 +42,14 @@ export function LabToolbar({ lab, busy, onBack, onStop, onReset, files, git }: P
       )}
       {CAN_RESET.has(lab.phase) && <ResetButton lab={lab} disabled={busy !== null} onReset={onReset} />}
     </header>
+  );
+}
+
+/** A toolbar button that shows and hides a side panel (pressed while it is shown). */
+function PanelToggle({ panel, label, title }: { panel: { open: boolean; controls: string; onToggle(): void }; label: string; title: string }) {
+  return (
+    <button type="button" className={`button${panel.open ? ' button-pressed' : ''}`} aria-pressed={panel.open} aria-controls={panel.controls} title={title} onClick={panel.onToggle}>
+      {label}
+    </button>
   );
 }
