@@ -468,12 +468,7 @@ class Core implements ClassLabCore {
       try {
         return await body(abort.signal);
       } catch (err) {
-        if (isEngineGone(err)) {
-          this.engine.suspect();
-          throw new LabError('ENGINE_DOWN', 'Docker stopped answering. ClassLab reconnects by itself when it is back.');
-        }
-        if (!(err instanceof LabError)) this.opts.log.error('lab operation failed', { lab: lab.profile.id, op, error: (err as Error).message });
-        throw err instanceof LabError ? err : new LabError('INTERNAL', (err as Error).message);
+        throw this.asLabError(err, 'lab operation failed', { lab: lab.profile.id, op });
       } finally {
         lab.op = null;
         lab.abort = null;
@@ -625,14 +620,25 @@ class Core implements ClassLabCore {
       return await work(lab.files);
     } catch (err) {
       if (err instanceof LabError) throw err;
-      if (isEngineGone(err)) {
-        this.engine.suspect();
-        throw new LabError('ENGINE_DOWN', 'Docker stopped answering. ClassLab reconnects by itself when it is back.');
+      if (!isEngineGone(err) && /no such image/i.test((err as Error).message)) {
+        throw new LabError('IMAGE_MISSING', `The image of ${lab.profile.title} is not installed: install it first, then its files can be shown.`);
       }
-      if (/no such image/i.test((err as Error).message)) throw new LabError('IMAGE_MISSING', `The image of ${lab.profile.title} is not installed: install it first, then its files can be shown.`);
-      this.opts.log.error('file operation failed', { lab: id, error: (err as Error).message });
-      throw new LabError('INTERNAL', (err as Error).message);
+      throw this.asLabError(err, 'file operation failed', { lab: id });
     }
+  }
+
+  /**
+   * Any failure as a LabError the UI can act on: Docker gone away as ENGINE_DOWN (and the engine is checked
+   * again); another LabError as it is; anything else logged, then INTERNAL with its message.
+   */
+  private asLabError(err: unknown, what: string, fields: Record<string, unknown>): LabError {
+    if (isEngineGone(err)) {
+      this.engine.suspect();
+      return new LabError('ENGINE_DOWN', 'Docker stopped answering. ClassLab reconnects by itself when it is back.');
+    }
+    if (err instanceof LabError) return err;
+    this.opts.log.error(what, { ...fields, error: (err as Error).message });
+    return new LabError('INTERNAL', (err as Error).message);
   }
 
   /** Where git reaches a lab's files: the running lab, as its own user. */
