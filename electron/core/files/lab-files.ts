@@ -18,6 +18,7 @@ import { TarFileBody, UploadTarGate } from './tar-blocks';
 import { Coalesce, getArchive, putArchive } from '../engine/archive';
 import { zipFromTar } from './zip';
 import { formatBytes } from '../images/progress';
+import { parseStatfs } from '../sandbox/disk';
 
 /** How long a files helper lingers after the last file operation on a stopped lab. */
 const HELPER_IDLE_MS = 120_000;
@@ -101,10 +102,6 @@ export class LabFiles {
       const fields = nulFields(await runWorkspaceOp(target, 'list', [dir]));
       return { labId: this.profile.id, path: dir, viaHelper, ...parseListing(fields, this.profile.resources.diskMiB) };
     });
-  }
-
-  async usage(): Promise<DiskUsage | null> {
-    return this.withTarget(async (target) => parseUsage((await runWorkspaceOp(target, 'usage', [])).toString(), this.profile.resources.diskMiB));
   }
 
   async mkdir(rel: string): Promise<null> {
@@ -361,13 +358,11 @@ export function parseListing(fields: string[], diskMiB: number): Omit<FolderList
   return { entries, usage, trashCount };
 }
 
-/** `stat -f -c '%S %b %a'`: block size, blocks, blocks free to the user. */
+/** The disk's numbers (parseStatfs) as the Files panel shows them, against the profile's limit. */
 export function parseUsage(text: string, diskMiB: number): DiskUsage | null {
-  const [bs, blocks, avail] = text.trim().split(/\s+/).map(Number);
-  if (!bs || blocks === undefined || avail === undefined || Number.isNaN(blocks) || Number.isNaN(avail)) return null;
-  const totalBytes = bs * blocks;
-  const freeBytes = bs * avail;
-  return { totalBytes, freeBytes, usedBytes: Math.max(0, totalBytes - freeBytes), limitMiB: diskMiB };
+  const fs = parseStatfs(text);
+  if (!fs) return null;
+  return { totalBytes: fs.sizeBytes, freeBytes: fs.freeBytes, usedBytes: Math.max(0, fs.sizeBytes - fs.freeBytes), limitMiB: diskMiB };
 }
 
 export function parseTrash(fields: string[]): TrashEntry[] {

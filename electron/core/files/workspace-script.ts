@@ -9,6 +9,7 @@
 import type Docker from 'dockerode';
 import { LabError } from '../../api/errors';
 import { execCapture } from '../engine/exec';
+import { STATFS_FORMAT } from '../sandbox/disk';
 import { AGENT_MAX_REQUEST_BYTES, type AgentAnswer, type WorkspaceAgent } from './workspace-agent';
 import type { Profile } from '../profiles/schema';
 
@@ -78,12 +79,9 @@ list)
   printf 'DU\0'
   timeout 5 du -0 -B1 --apparent-size -d1 -- "$d" 2>/dev/null
   printf 'DF\0'
-  stat -f -c '%S %b %a' "$ws"; printf '\0'
+  stat -f -c '${STATFS_FORMAT}' "$ws"; printf '\0'
   printf 'TRASH\0'
   find "$trash" -mindepth 1 -maxdepth 1 -type d 2>/dev/null | wc -l
-  ;;
-usage)
-  stat -f -c '%S %b %a' "$ws"
   ;;
 describe)
   # What it is ("file <size>", "folder 0", "link 0", "other 0"); for a folder, then every path inside.
@@ -154,7 +152,7 @@ plan)
   mkdir -p -- "$incoming" || fail 14 "The workspace is full."
   find "$incoming" -mindepth 1 -maxdepth 1 -mmin +1440 -exec rm -rf -- {} + 2>/dev/null
   mkdir -- "$incoming/$id" || fail 14 "The workspace is full."
-  stat -f -c '%S %b %a' "$ws" | tr -d '\n'; printf '\0'
+  stat -f -c '${STATFS_FORMAT}' "$ws" | tr -d '\n'; printf '\0'
   for n in "$@"; do if exists "$d/$n"; then printf '%s\0' "$n"; fi; done
   ;;
 discard)

@@ -342,11 +342,19 @@ export async function collectDiskOrphans(docker: Docker, namespace: string): Pro
 /** Size and free space of the workspace, read inside the running lab as the lab user (statfs). */
 export async function workspaceUsage(docker: Docker, container: string, profile: Profile): Promise<{ sizeBytes: number; freeBytes: number } | null> {
   try {
-    const { out } = await execCollect(docker, container, ['stat', '-f', '-c', '%S %b %a', profile.server.workspace], { user: profile.server.user });
-    const [bs, blocks, avail] = out.trim().split(/\s+/).map(Number);
-    if (!bs || blocks === undefined || avail === undefined || Number.isNaN(blocks) || Number.isNaN(avail)) return null;
-    return { sizeBytes: bs * blocks, freeBytes: bs * avail };
+    const { out } = await execCollect(docker, container, ['stat', '-f', '-c', STATFS_FORMAT, profile.server.workspace], { user: profile.server.user });
+    return parseStatfs(out);
   } catch {
     return null;
   }
+}
+
+/** `stat -f -c` format for parseStatfs: block size, blocks, blocks free to the user. */
+export const STATFS_FORMAT = '%S %b %a';
+
+/** The output of `stat -f -c '%S %b %a'` as bytes, or null when it is not that. */
+export function parseStatfs(text: string): { sizeBytes: number; freeBytes: number } | null {
+  const [bs, blocks, avail] = text.trim().split(/\s+/).map(Number);
+  if (!bs || blocks === undefined || avail === undefined || Number.isNaN(blocks) || Number.isNaN(avail)) return null;
+  return { sizeBytes: bs * blocks, freeBytes: bs * avail };
 }
