@@ -9,6 +9,7 @@ import { createClassLab } from './core/classlab';
 import { fileLogger } from './core/log';
 import { defaultDataDir } from './core/paths';
 import { openNodeSettings } from './core/settings';
+import { trustCommand } from './trust-command';
 import type { ClassLabCore } from './core/types';
 
 export const EXIT: Record<'ok' | 'usage' | ErrorCode, number> = {
@@ -59,6 +60,14 @@ Commands:
   reset LAB [--json]      Remove the lab's container; the workspace and its files are kept
   audit [LAB] [--json]    Attack a throw-away copy of each lab (or LAB) as a student would, and report
                           whether the sandbox held; exits 0 only when every attack was blocked
+  trust [--json]          Show what this computer trusts (decided here, never by a lab profile)
+  trust mount add|remove FOLDER
+                          Host folders whose contents lab profiles may mount (always read-only)
+  trust local add|remove ADDRESS
+                          Local course and notebook addresses labs may use: file://…, a folder,
+                          or http:// on this PC or its network
+  trust gvisor skip|require LAB
+                          Let LAB run without gVisor where gVisor is installed, or require it again
 
 Exit codes: 0 ok, 2 usage, 3 Docker not running, 4 no such lab, 5 image missing,
             6 start failed, 7 build or pull failed, 8 busy, 9 an attack was NOT blocked, 1 anything else.`;
@@ -66,12 +75,14 @@ Exit codes: 0 ok, 2 usage, 3 Docker not running, 4 no such lab, 5 image missing,
 interface Parsed {
   command: string | undefined;
   lab: string | undefined;
+  /** Positional arguments after the command (`trust mount add FOLDER`). */
+  args: string[];
   json: boolean;
   port: number | undefined;
 }
 
 export function parseArgs(argv: string[]): Parsed | string {
-  const out: Parsed = { command: undefined, lab: undefined, json: false, port: undefined };
+  const out: Parsed = { command: undefined, lab: undefined, args: [], json: false, port: undefined };
   const rest: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
@@ -86,7 +97,9 @@ export function parseArgs(argv: string[]): Parsed | string {
     else rest.push(a);
   }
   [out.command, out.lab] = rest;
-  if (rest.length > 2) return `unexpected argument ${rest[2]}`;
+  out.args = rest.slice(1);
+  const most = out.command === 'trust' ? 4 : 2;
+  if (rest.length > most) return `unexpected argument ${rest[most]}`;
   return out;
 }
 
@@ -98,7 +111,7 @@ async function main(argv: string[]): Promise<number> {
     return problem || !parsed ? EXIT.usage : EXIT.ok;
   }
   const needsLab = ['build', 'open', 'stop', 'reset'];
-  if (!['serve', 'list', 'audit', ...needsLab].includes(parsed.command)) {
+  if (!['serve', 'list', 'audit', 'trust', ...needsLab].includes(parsed.command)) {
     process.stderr.write(`classlab: unknown command ${parsed.command}\n\n${USAGE}\n`);
     return EXIT.usage;
   }
@@ -111,6 +124,8 @@ async function main(argv: string[]): Promise<number> {
   const dataDir = defaultDataDir();
   const log = fileLogger(path.join(dataDir, 'logs', 'classlab.log'), process.env.CLASSLAB_DEBUG === '1');
   const settings = await openNodeSettings(dataDir);
+  // The machine's trust is the desktop user's own decision: it needs no engine and no core.
+  if (parsed.command === 'trust') return trustCommand(settings, parsed.args, parsed.json);
   const core = await createClassLab({
     settings,
     dataDir,

@@ -1,12 +1,15 @@
 // Settings behind one interface: electron-store in the app, its engine `conf` without Electron (same
 // author, same file format). Both are handed in as a KeyValueBacking; this module owns the shape.
 import { z } from 'zod';
+import { MachineTrust, NO_TRUST } from './trust/machine-trust';
 
 export const Settings = z.object({
   /** The lab the user opened last, shown first in the launcher. */
   lastOpenedLab: z.string().nullable().default(null),
   /** The bridge's port for `classlab serve`; 0 picks a free one. */
   bridgePort: z.number().int().min(0).max(65535).default(0),
+  /** What this machine trusts (trust/machine-trust.ts): changed only by the desktop user, never by a profile. */
+  trust: MachineTrust.default(NO_TRUST),
 });
 export type Settings = z.infer<typeof Settings>;
 

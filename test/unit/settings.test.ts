@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createSettingsStore, type KeyValueBacking } from '../../electron/core/settings';
+import { NO_TRUST } from '../../electron/core/trust/machine-trust';
 
 function memory(initial: Record<string, unknown>): KeyValueBacking {
   const store = { ...initial };
@@ -9,7 +10,7 @@ function memory(initial: Record<string, unknown>): KeyValueBacking {
 describe('settings', () => {
   it('falls back field by field when a settings file was edited badly', () => {
     const s = createSettingsStore(memory({ bridgePort: 'eighty', lastOpenedLab: 'python' }));
-    expect(s.get()).toEqual({ bridgePort: 0, lastOpenedLab: 'python' });
+    expect(s.get()).toEqual({ bridgePort: 0, lastOpenedLab: 'python', trust: NO_TRUST });
   });
   it('validates updates and persists them', () => {
     const backing = memory({});
