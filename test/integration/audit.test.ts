@@ -2,7 +2,7 @@
 // and nothing left behind. Allow it a few minutes (bombs are time-boxed, the disk is 64 MiB).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import path from 'node:path';
-import { docker, ensureImages, memoryLogger, removeNamespace, REPO, testCore, uniqueNamespace } from '../support/docker';
+import { docker, ensureImages, memoryLogger, removeNamespace, REPO, testCore, testPolicy, trustedGateImage, uniqueNamespace } from '../support/docker';
 import { loadCatalog } from '../../electron/core/profiles/catalog';
 import { runAudit, type AttackResult } from '../../electron/core/audit';
 import { LABEL } from '../../electron/core/labs/naming';
@@ -22,9 +22,10 @@ beforeAll(async () => {
   const core = await testCore(ns);
   await ensureImages(core);
   await core.close();
-  const { profiles } = await loadCatalog(path.join(REPO, 'images'));
+  const policy = testPolicy();
+  const { profiles } = await loadCatalog(path.join(REPO, 'images'), policy);
   const profile = profiles.find((p) => p.id === 'python')!;
-  results = await runAudit({ docker: () => docker, profile, namespace: ns, log: memoryLogger(), diskMiB: 64, onProgress: (r) => progress.push(r) });
+  results = await runAudit({ docker: () => docker, profile, namespace: ns, log: memoryLogger(), diskMiB: 64, policy, gateImage: trustedGateImage, onProgress: (r) => progress.push(r) });
   for (const r of results) console.log(`${r.blocked ? 'BLOCKED    ' : 'NOT BLOCKED'} ${r.attack}: ${r.evidence}`);
 }, 900_000);
 
