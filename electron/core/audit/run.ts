@@ -7,6 +7,7 @@ import { collectDiskOrphans, detachNamespaceDisks } from '../sandbox/disk';
 import { diskAttacks } from './attacks/disk';
 import { fileAttacks } from './attacks/files';
 import { kernelAttacks } from './attacks/kernel';
+import { profileAttacks } from './attacks/profiles';
 import { bridgeGateways, networkAttacks } from './attacks/network';
 import { resourceAttacks } from './attacks/resources';
 import { registeredAuditAttacks } from './extensions';
@@ -23,6 +24,7 @@ export const BUILTIN_ATTACKS: AuditAttack[] = [
   ...kernelAttacks,
   ...networkAttacks,
   ...fileAttacks,
+  ...profileAttacks,
   resourceAttacks.find((a) => a.id === 'cpu-burn')!,
   ...diskAttacks.filter((a) => a.id === 'disk-fill'),
   resourceAttacks.find((a) => a.id === 'memory-bomb')!,

@@ -206,7 +206,8 @@ export class LabContainers {
       try {
         return await step();
       } catch (err) {
-        if (!retry || !/mount/i.test((err as Error).message)) throw err;
+        // ClassLab's own refusals (a host folder this machine does not allow) are not Docker's mount errors.
+        if (!retry || err instanceof LabError || !/mount/i.test((err as Error).message)) throw err;
         retry = false;
         await this.ensureVolumes();
         return step();
