@@ -8,6 +8,10 @@ import { createClassLab } from '../electron/core/classlab';
 import { createSettingsStore } from '../electron/core/settings';
 import type Docker from 'dockerode';
 import { detachNamespaceDisks } from '../electron/core/sandbox/disk';
+import { HelperImages } from '../electron/core/images/helper-images';
+import type { HostPolicy } from '../electron/core/profiles/mount-policy';
+import { defaultHostFolderContext } from '../electron/core/trust/host-folders';
+import { NO_TRUST } from '../electron/core/trust/machine-trust';
 import type { ClassLabCore } from '../electron/core/types';
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -22,15 +26,27 @@ export async function benchCore(namespace: string): Promise<ClassLabCore> {
   return createClassLab({
     settings: createSettingsStore({ store, set: (k, v) => void (store[k] = v) }),
     catalogDir: path.join(REPO, 'images'),
+    imagesDir: path.join(REPO, 'images'),
     dataDir: mkdtempSync(path.join(os.tmpdir(), 'classlab-bench-')),
     log: quiet,
     namespace,
   });
 }
 
+/** The benchmark's machine: nothing trusted, a data folder of its own. */
+export function benchPolicy(): HostPolicy {
+  return { trust: () => NO_TRUST, hostFolders: defaultHostFolderContext(mkdtempSync(path.join(os.tmpdir(), 'classlab-bench-'))) };
+}
+
+/** The trusted ID of ClassLab's gate image, as the core gets it (a cached build of images/gate). */
+export function benchGateImage(docker: Docker): Promise<string> {
+  return new HelperImages(() => docker, path.join(REPO, 'images'), mkdtempSync(path.join(os.tmpdir(), 'classlab-bench-'))).gateId();
+}
+
 /** The bench namespace's volumes (the workspace, its loop disk detached first): its containers are gone with the lab's reset. */
 export async function removeBenchVolumes(docker: Docker, namespace: string): Promise<void> {
-  await detachNamespaceDisks(docker, namespace).catch(() => undefined);
+  const gate = await benchGateImage(docker).catch(() => null);
+  if (gate) await detachNamespaceDisks(docker, namespace, gate).catch(() => undefined);
   const { Volumes } = await docker.listVolumes({ filters: { label: [`classlab.instance=${namespace}`] } });
   await Promise.all((Volumes ?? []).map((v) => docker.getVolume(v.Name).remove().catch(() => undefined)));
 }

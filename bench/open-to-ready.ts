@@ -5,11 +5,13 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { randomBytes } from 'node:crypto';
+import DockerClient from 'dockerode';
 import type Docker from 'dockerode';
 import { labNames } from '../electron/core/labs/naming';
 import { loadCatalog } from '../electron/core/profiles/catalog';
+import { checkedMounts } from '../electron/core/profiles/mount-policy';
 import { gateContainerSpec, labContainerSpec } from '../electron/core/sandbox/policy';
-import { benchCore, benchNamespace, REPO } from './lab';
+import { benchCore, benchGateImage, benchNamespace, benchPolicy, REPO } from './lab';
 import { figure, type Figure } from './stats';
 
 const run = promisify(execFile);
@@ -19,11 +21,12 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 export async function openToReady(): Promise<Figure> {
   const namespace = benchNamespace();
   const core = await benchCore(namespace);
-  const profile = (await loadCatalog(path.join(REPO, 'images'))).profiles.find((p) => p.id === 'python')!;
+  const policy = benchPolicy();
+  const profile = (await loadCatalog(path.join(REPO, 'images'), policy)).profiles.find((p) => p.id === 'python')!;
   const names = labNames(`${namespace}-cli`, 'python');
   const token = randomBytes(24).toString('hex');
-  const labArgs = dockerRunArgs(labContainerSpec({ profile, names, namespace: `${namespace}-cli`, token }));
-  const gateArgs = dockerRunArgs(gateContainerSpec({ profile, names, namespace: `${namespace}-cli` }));
+  const labArgs = dockerRunArgs(labContainerSpec({ profile, names, namespace: `${namespace}-cli`, token, hostMounts: await checkedMounts(profile, policy) }));
+  const gateArgs = dockerRunArgs(gateContainerSpec({ profile, names, namespace: `${namespace}-cli`, image: await benchGateImage(new DockerClient({ socketPath: '/var/run/docker.sock' })) }));
   // The same volumes as ClassLab's, made once (ClassLab reuses its own after the first open too).
   await run('docker', ['volume', 'create', names.workspaceVolume]);
   await run('docker', ['volume', 'create', '--driver', 'local', '--opt', 'type=tmpfs', '--opt', 'device=tmpfs', '--opt', 'o=size=1m,uid=1000,gid=1000,mode=0700', names.runVolume]);

@@ -131,6 +131,8 @@ async function main(argv: string[]): Promise<number> {
     dataDir,
     log,
     catalogDir: process.env.CLASSLAB_CATALOG ? path.resolve(process.env.CLASSLAB_CATALOG) : path.resolve(here, '..', 'images'),
+    // ClassLab's own Dockerfiles (the gate): always the app's, whatever CLASSLAB_CATALOG names.
+    imagesDir: path.resolve(here, '..', 'images'),
     namespace: process.env.CLASSLAB_NAMESPACE || undefined,
   });
   try {

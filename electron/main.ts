@@ -92,7 +92,7 @@ function runShell(): void {
     guardSession(session.defaultSession, { notebookOrigin: () => null, downloadsDir: app.getPath('downloads'), transferScheme: TRANSFER_SCHEME, log });
     serveTransfers(session.defaultSession, () => core);
 
-    coreStarting = startCore(paths.catalogDir);
+    coreStarting = startCore(paths.catalogDir, paths.imagesDir);
     coreStarting.then(
       (started) => {
         core = started;
@@ -137,7 +137,7 @@ function runShell(): void {
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => app.quit());
 }
 
-async function startCore(catalogDir: string): Promise<ClassLabCore> {
+async function startCore(catalogDir: string, imagesDir: string): Promise<ClassLabCore> {
   // settings.json in the user-data folder; a corrupt file is replaced by defaults instead of stopping the app.
   const store = new Store<Record<string, unknown>>({ name: 'settings', clearInvalidConfig: true });
   // Git tokens: the OS's secret storage through safeStorage (an encrypted file where it has none).
@@ -146,6 +146,7 @@ async function startCore(catalogDir: string): Promise<ClassLabCore> {
   return createClassLab({
     settings: createSettingsStore(store),
     catalogDir,
+    imagesDir,
     dataDir: app.getPath('userData'),
     secrets,
     log,

@@ -7,6 +7,9 @@ import { runAudit } from './audit';
 import { LabError } from '../api/errors';
 import { Engine } from './engine/engine';
 import { buildImage, imagePresent, pullImage } from './images/images';
+import { HelperImages } from './images/helper-images';
+import type { HostPolicy } from './profiles/mount-policy';
+import { defaultHostFolderContext } from './trust/host-folders';
 import type { ProgressSnapshot } from './images/progress';
 import { LabContainers } from './labs/containers';
 import { execCollect } from './engine/exec';
@@ -15,7 +18,6 @@ import { notebookAnswers, waitForNotebook } from './labs/readiness';
 import { allowedActions, derivePhase, type Operation } from './labs/state';
 import { loadCatalog, type LoadedCatalog } from './profiles/catalog';
 import type { Profile } from './profiles/schema';
-import { GATE_IMAGE } from './sandbox/policy';
 import { explainDiskFull, explainEvent, explainProcesses } from './sandbox/explain';
 import { workspaceUsage } from './sandbox/disk';
 import type { SettingsStore } from './settings';
@@ -34,6 +36,11 @@ export interface ClassLabOptions {
   settings: SettingsStore;
   /** The folder with catalog.json and the bundled Dockerfile folders (images/). */
   catalogDir: string;
+  /**
+   * The app's own images folder (its bundled Dockerfiles). ClassLab's helper images are built only from
+   * here, never from a catalog's folder, which CLASSLAB_CATALOG (or a lab pack) may supply.
+   */
+  imagesDir: string;
   dataDir: string;
   log: Logger;
   /** Prefix of every Docker object's name and the `classlab.instance` label. Tests use their own. */
@@ -67,9 +74,11 @@ type CoreEvents = { [E in EventName]: [EventPayload<E>] };
 export async function createClassLab(opts: ClassLabOptions): Promise<ClassLabCore> {
   const namespace = opts.namespace ?? 'classlab';
   if (!NAMESPACE_PATTERN.test(namespace)) throw new LabError('BAD_REQUEST', `bad namespace ${namespace}`);
-  const catalog = await loadCatalog(opts.catalogDir);
+  // Profiles are untrusted: their mounts are checked against this machine's own trust, read live.
+  const policy: HostPolicy = { trust: () => opts.settings.get().trust, hostFolders: defaultHostFolderContext(opts.dataDir) };
+  const catalog = await loadCatalog(opts.catalogDir, policy);
   for (const p of catalog.problems) opts.log.warn('profile problem', { ...p });
-  const core = new Core(opts, namespace, catalog, opts.engine ?? new Engine());
+  const core = new Core(opts, namespace, catalog, opts.engine ?? new Engine(), policy);
   await core.start();
   return core;
 }
@@ -90,6 +99,8 @@ class Core implements ClassLabCore {
   });
   private readonly transfers: Transfers;
   private readonly git: LabGit;
+  /** ClassLab's gate image, built from the app's own Dockerfile and run by its trusted ID. */
+  private readonly helpers: HelperImages;
   readonly service: CoreService;
 
   constructor(
@@ -97,8 +108,10 @@ class Core implements ClassLabCore {
     private readonly namespace: string,
     private readonly catalog: LoadedCatalog,
     private readonly engine: Engine,
+    private readonly policy: HostPolicy,
   ) {
     this.events.setMaxListeners(100);
+    this.helpers = new HelperImages(() => this.engine.docker(), opts.imagesDir, opts.dataDir);
     this.transfers = new Transfers(opts.log);
     let secrets: Promise<SecretStore> | null = opts.secrets ? Promise.resolve(opts.secrets) : null;
     const credentials = new GitCredentialStore(() => (secrets ??= EncryptedFileSecretStore.open(path.join(opts.dataDir, 'secrets.bin'), path.join(opts.dataDir, 'secrets.key'))));
@@ -111,7 +124,7 @@ class Core implements ClassLabCore {
       emit: (progress) => this.emit('git:progress', progress),
     });
     for (const profile of catalog.profiles) {
-      const containers = new LabContainers(() => this.engine.docker(), profile, namespace);
+      const containers = new LabContainers(() => this.engine.docker(), profile, namespace, { gateImage: () => this.helpers.gateId(), policy });
       this.labs.set(profile.id, {
         profile,
         containers,
@@ -237,7 +250,7 @@ class Core implements ClassLabCore {
     if (lab.op) throw busy(lab);
     return this.run(lab, 'starting', async (signal) => {
       const details = await lab.containers.details();
-      if (!details.observation.imagePresent || !(await imagePresent(this.engine.docker(), GATE_IMAGE))) {
+      if (!details.observation.imagePresent || (await this.helpers.state()) === 'missing') {
         throw new LabError('IMAGE_MISSING', `The image of ${lab.profile.title} is not on this computer. ${lab.profile.build ? 'Build' : 'Pull'} it first.`);
       }
       this.opts.settings.update({ lastOpenedLab: id });
@@ -343,7 +356,7 @@ class Core implements ClassLabCore {
           startedAt,
           finishedAt: Date.now(),
         });
-        if (!(await imagePresent(docker, lab.profile.image)) || !(await imagePresent(docker, GATE_IMAGE))) {
+        if (!(await imagePresent(docker, lab.profile.image)) || (await this.helpers.state()) === 'missing') {
           // Not a pass: a lab that could not be checked says so (and `classlab audit` fails).
           reports.push(report([], `The image of ${lab.profile.title} is not on this computer: build it first, then run the check.`));
           continue;
@@ -355,6 +368,8 @@ class Core implements ClassLabCore {
           namespace: this.namespace,
           log: this.opts.log,
           hostPorts: [...this.hostPorts],
+          policy: this.policy,
+          gateImage: () => this.helpers.gateId(),
           signal: abort.signal,
           onProgress: (result) => this.emit('audit:progress', { labId: lab.profile.id, stage: 'result', result }),
         });
@@ -437,8 +452,9 @@ class Core implements ClassLabCore {
       this.update(lab, { phase: 'building', reason: null, logTail: [] });
       report({ fraction: null, step: null, lines: [], error: null }, kind === 'build' ? 'Building the lab image' : 'Pulling the lab image');
       try {
-        if (!(await imagePresent(docker, GATE_IMAGE))) {
-          await buildImage(docker, path.join(this.catalog.dir, 'gate'), GATE_IMAGE, { signal, onProgress: (s) => report({ ...s, fraction: null }, 'Preparing the lab gate') });
+        // From the app's own Dockerfile, never the catalog's; a recorded, present gate is not rebuilt.
+        if ((await this.helpers.state()) !== 'ready') {
+          await this.helpers.build({ signal, onProgress: (s) => report({ ...s, fraction: null }, 'Preparing the lab gate') });
         }
         if (lab.profile.build) {
           await buildImage(docker, path.join(this.catalog.dir, lab.profile.build.context), lab.profile.image, { signal, onProgress: (s) => report(s, null) });
@@ -488,7 +504,7 @@ class Core implements ClassLabCore {
   /** Reads Docker and sets the phase from what it finds; adopts a running lab whose notebook answers. */
   private async refresh(lab: LabRecord): Promise<LabView> {
     const details = await lab.containers.details();
-    const gateImage = await imagePresent(this.engine.docker(), GATE_IMAGE);
+    const gateImage = (await this.helpers.state()) !== 'missing';
     const observation = { ...details.observation, imagePresent: details.observation.imagePresent && gateImage };
     // A ready lab whose containers still run with the same port and token stays ready: a notebook that
     // is slow to answer one probe (a busy kernel, a loaded machine) has not changed state.

@@ -12,6 +12,8 @@ export interface AppPaths {
   /** file:// URL of the renderer folder: its documents get the app CSP. */
   rendererDirUrl: string;
   catalogDir: string;
+  /** The app's own images folder: ClassLab's helper images are built only from its Dockerfiles. */
+  imagesDir: string;
 }
 
 export function resolveAppPaths(mainModuleUrl: string, packaged: { isPackaged: boolean; resourcesPath: string }): AppPaths {
@@ -19,11 +21,13 @@ export function resolveAppPaths(mainModuleUrl: string, packaged: { isPackaged: b
   const distDir = path.dirname(electronDir);
   const rendererDir = path.join(distDir, 'renderer');
   const indexHtml = path.join(rendererDir, 'index.html');
+  const imagesDir = packaged.isPackaged ? path.join(packaged.resourcesPath, 'images') : path.join(path.dirname(distDir), 'images');
   return {
     preload: path.join(electronDir, 'preload.cjs'),
     indexHtml,
     appPageUrl: pathToFileURL(indexHtml).href,
     rendererDirUrl: pathToFileURL(rendererDir + path.sep).href,
-    catalogDir: packaged.isPackaged ? path.join(packaged.resourcesPath, 'images') : path.join(path.dirname(distDir), 'images'),
+    catalogDir: imagesDir,
+    imagesDir,
   };
 }

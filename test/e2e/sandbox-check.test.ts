@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { removeAuditNamespace } from '../../electron/core/audit/run';
-import { docker, memoryLogger } from '../support/docker';
+import { docker, memoryLogger, trustedGateImage } from '../support/docker';
 import { e2eRun, labWithImage } from '../support/e2e';
 
 const LAB = 'python';
@@ -33,7 +33,7 @@ async function auditNamespaces(namespace: string): Promise<string[]> {
 // stopped, whatever an interrupted check left (a failed step, a timeout) is removed with the audit's own
 // clean-up, loop-device disks included. The last step checks that a finished check needed none of this.
 afterAll(async () => {
-  for (const ns of await auditNamespaces(namespace)) await removeAuditNamespace(docker, ns, [], memoryLogger());
+  for (const ns of await auditNamespaces(namespace)) await removeAuditNamespace(docker, ns, [], memoryLogger(), trustedGateImage);
 }, 180_000);
 
 const e2e = e2eRun({

@@ -2,7 +2,7 @@
 // and nothing left behind. Allow it a few minutes (bombs are time-boxed, the disk is 64 MiB).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import path from 'node:path';
-import { docker, ensureImages, memoryLogger, removeNamespace, REPO, testCore, uniqueNamespace } from '../support/docker';
+import { docker, ensureImages, memoryLogger, removeNamespace, REPO, testCore, testPolicy, trustedGateImage, uniqueNamespace } from '../support/docker';
 import { loadCatalog } from '../../electron/core/profiles/catalog';
 import { runAudit, type AttackResult } from '../../electron/core/audit';
 import { LABEL } from '../../electron/core/labs/naming';
@@ -22,9 +22,10 @@ beforeAll(async () => {
   const core = await testCore(ns);
   await ensureImages(core);
   await core.close();
-  const { profiles } = await loadCatalog(path.join(REPO, 'images'));
+  const policy = testPolicy();
+  const { profiles } = await loadCatalog(path.join(REPO, 'images'), policy);
   const profile = profiles.find((p) => p.id === 'python')!;
-  results = await runAudit({ docker: () => docker, profile, namespace: ns, log: memoryLogger(), diskMiB: 64, onProgress: (r) => progress.push(r) });
+  results = await runAudit({ docker: () => docker, profile, namespace: ns, log: memoryLogger(), diskMiB: 64, policy, gateImage: trustedGateImage, onProgress: (r) => progress.push(r) });
   for (const r of results) console.log(`${r.blocked ? 'BLOCKED    ' : 'NOT BLOCKED'} ${r.attack}: ${r.evidence}`);
 }, 900_000);
 
@@ -33,9 +34,9 @@ afterAll(async () => {
 });
 
 describe('sandbox audit of the python lab', () => {
-  it('runs every attack of the issue but 13 (a hook for lab packs) and reports each as it goes', () => {
+  it('runs every attack but 13 (a hook for lab packs), 14 the hostile profile included, and reports each as it goes', () => {
     const numbers = new Set(results.map((r) => Number(r.attack.split('.')[0])));
-    expect([...numbers].sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+    expect([...numbers].sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 14]);
     expect(progress).toEqual(results);
     for (const r of results) expect(r.evidence.length, r.attack).toBeGreaterThan(20);
   });

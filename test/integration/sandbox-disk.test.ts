@@ -3,7 +3,7 @@
 // when the workspace is deleted. Small sizes: 64 MiB.
 import { afterAll, describe, expect, it } from 'vitest';
 import { existsSync, readlinkSync } from 'node:fs';
-import { docker, execIn, removeNamespace, uniqueNamespace } from '../support/docker';
+import { docker, execIn, removeNamespace, testLabDeps, trustedGateImage, uniqueNamespace } from '../support/docker';
 import { Profile } from '../../electron/core/profiles/schema';
 import { LabContainers } from '../../electron/core/labs/containers';
 import { detachNamespaceDisks, runDiskHelper, workspaceUsage } from '../../electron/core/sandbox/disk';
@@ -17,12 +17,12 @@ const profile = Profile.parse({
   resources: { memoryMiB: 512, diskMiB: 64 },
   server: { command: ['sleep', 'infinity'] },
 });
-const lab = new LabContainers(() => docker, profile, ns);
+const lab = new LabContainers(() => docker, profile, ns, testLabDeps());
 const ws = profile.server.workspace;
 
 afterAll(async () => {
   await lab.removeEverything().catch(() => undefined);
-  await detachNamespaceDisks(docker, ns);
+  await detachNamespaceDisks(docker, ns, await trustedGateImage());
   await removeNamespace(ns);
 });
 
@@ -67,7 +67,7 @@ describe('workspace disk', () => {
 
   it('re-attaches after a "reboot" (loop device and link gone) and finds the same files', async () => {
     await lab.removeContainers();
-    await runDiskHelper(docker, 'detach', { profile, namespace: ns, disk: lab.disk.disk });
+    await runDiskHelper(docker, 'detach', { profile, namespace: ns, disk: lab.disk.disk, image: await trustedGateImage() });
     expect(existsSync(lab.disk.disk.link)).toBe(false);
     const state = await lab.ensureVolumes();
     expect(state.kind).toBe('loop');
@@ -78,7 +78,7 @@ describe('workspace disk', () => {
 
   it('a start after a "reboot" attaches the disk by itself (the helper runs only when it is missing)', async () => {
     await lab.removeContainers();
-    await runDiskHelper(docker, 'detach', { profile, namespace: ns, disk: lab.disk.disk });
+    await runDiskHelper(docker, 'detach', { profile, namespace: ns, disk: lab.disk.disk, image: await trustedGateImage() });
     expect(existsSync(lab.disk.disk.link)).toBe(false);
     // start() alone, as opening the lab does: no ensureVolumes() first.
     await lab.start().catch((err: Error) => {

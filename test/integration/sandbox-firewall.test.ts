@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import net from 'node:net';
 import path from 'node:path';
-import { docker, execIn, memoryLogger, REPO, removeNamespace, testCore, uniqueNamespace, testCatalog } from '../support/docker';
+import { docker, execIn, memoryLogger, REPO, removeNamespace, testCore, testPolicy, trustedGateImage, uniqueNamespace, testCatalog } from '../support/docker';
 import { labNames } from '../../electron/core/labs/naming';
 import { demuxLogs } from '../../electron/core/labs/containers';
 import { loadCatalog } from '../../electron/core/profiles/catalog';
@@ -43,7 +43,7 @@ function probe(...targets: string[]) {
 }
 
 beforeAll(async () => {
-  const python = JSON.parse(JSON.stringify((await loadCatalog(path.join(REPO, 'images'))).profiles.find((p) => p.id === 'python')));
+  const python = JSON.parse(JSON.stringify((await loadCatalog(path.join(REPO, 'images'), testPolicy())).profiles.find((p) => p.id === 'python')));
   catalogDir = testCatalog([{ ...python, id: LAB, title: 'Web lab', network: 'internet', mounts: [], resources: { ...python.resources, diskMiB: 64 } }]);
   core = await testCore(ns, { catalogDir });
   const { labs } = await core.service['labs:list']();
@@ -172,15 +172,15 @@ print('DNS', socket.gethostbyname('${names.container}'))`,
   });
 
   it('fails closed in plain words when the rules cannot be loaded, and leaves no helper behind', async () => {
-    const profile = (await loadCatalog(catalogDir)).profiles.find((p) => p.id === LAB)!;
-    await expect(applyLabFirewall(docker, `${ns}-no-such-lab`, profile, ns)).rejects.toMatchObject({ code: 'START_FAILED', message: expect.stringContaining('firewall') });
+    const profile = (await loadCatalog(catalogDir, testPolicy())).profiles.find((p) => p.id === LAB)!;
+    await expect(applyLabFirewall(docker, `${ns}-no-such-lab`, profile, ns, await trustedGateImage())).rejects.toMatchObject({ code: 'START_FAILED', message: expect.stringContaining('firewall') });
     const leftovers = await docker.listContainers({ all: true, filters: { label: [`classlab.instance=${ns}`, 'classlab.role=firewall'] } });
     expect(leftovers).toEqual([]);
   });
 
   it('the audit of an internet profile blocks every network line', async () => {
-    const profile = (await loadCatalog(catalogDir)).profiles.find((p) => p.id === LAB)!;
-    const results: AttackResult[] = await runAudit({ docker: () => docker, profile, namespace: ns, log: memoryLogger(), diskMiB: 32, only: ['network'] });
+    const profile = (await loadCatalog(catalogDir, testPolicy())).profiles.find((p) => p.id === LAB)!;
+    const results: AttackResult[] = await runAudit({ docker: () => docker, profile, namespace: ns, log: memoryLogger(), diskMiB: 32, only: ['network'], policy: testPolicy(), gateImage: trustedGateImage });
     for (const r of results) console.log(`${r.blocked ? 'BLOCKED    ' : 'NOT BLOCKED'} ${r.attack}: ${r.evidence}`);
     expect(results.length).toBeGreaterThanOrEqual(2);
     expect(results.filter((r) => !r.blocked).map((r) => `${r.attack}: ${r.evidence}`)).toEqual([]);

@@ -9,6 +9,12 @@ import { createClassLab, type ClassLabOptions } from '../../electron/core/classl
 import { createSettingsStore } from '../../electron/core/settings';
 import { execCollect } from '../../electron/core/engine/exec';
 import { detachNamespaceDisks } from '../../electron/core/sandbox/disk';
+import { HelperImages } from '../../electron/core/images/helper-images';
+import type { LabDeps } from '../../electron/core/labs/containers';
+import type { HostPolicy } from '../../electron/core/profiles/mount-policy';
+import { defaultHostFolderContext } from '../../electron/core/trust/host-folders';
+import { MachineTrust } from '../../electron/core/trust/machine-trust';
+import type { SettingsStore } from '../../electron/core/settings';
 import type { ClassLabCore, Logger } from '../../electron/core/types';
 
 export const docker = new Docker({ socketPath: '/var/run/docker.sock' });
@@ -25,12 +31,37 @@ export function memoryLogger(): Logger & { lines: string[] } {
   return { lines, info: push('info'), warn: push('warn'), error: push('error') };
 }
 
+/** A settings store in memory; `trust` is this test machine's trust (nothing, unless given). */
+export function testSettings(trust: Partial<MachineTrust> = {}): SettingsStore {
+  const store: Record<string, unknown> = { trust: MachineTrust.parse(trust) };
+  return createSettingsStore({ store, set: (k, v) => { store[k] = v; } });
+}
+
+/** A test machine's host policy: the given trust, this computer's home folder and a data folder of its own. */
+export function testPolicy(trust: Partial<MachineTrust> = {}, dataDir = mkdtempSync(path.join(os.tmpdir(), 'classlab-test-'))): HostPolicy {
+  const parsed = MachineTrust.parse(trust);
+  return { trust: () => parsed, hostFolders: defaultHostFolderContext(dataDir) };
+}
+
+let gateImage: Promise<string> | null = null;
+/** The trusted ID of ClassLab's gate image, as a core gets it (a build of images/gate through Docker's cache). */
+export function trustedGateImage(): Promise<string> {
+  gateImage ??= new HelperImages(() => docker, path.join(REPO, 'images'), mkdtempSync(path.join(os.tmpdir(), 'classlab-test-'))).gateId();
+  gateImage.catch(() => (gateImage = null));
+  return gateImage;
+}
+
+/** What LabContainers needs from the machine, for tests that drive containers without a core. */
+export function testLabDeps(trust: Partial<MachineTrust> = {}): LabDeps {
+  return { gateImage: trustedGateImage, policy: testPolicy(trust) };
+}
+
 export async function testCore(namespace: string, extra: Partial<ClassLabOptions> = {}): Promise<ClassLabCore & { log: ReturnType<typeof memoryLogger> }> {
-  const store: Record<string, unknown> = {};
   const log = memoryLogger();
   const core = await createClassLab({
-    settings: createSettingsStore({ store, set: (k, v) => { store[k] = v; } }),
+    settings: testSettings(),
     catalogDir: path.join(REPO, 'images'),
+    imagesDir: path.join(REPO, 'images'),
     dataDir: mkdtempSync(path.join(os.tmpdir(), 'classlab-test-')),
     log,
     namespace,
@@ -52,7 +83,8 @@ export async function removeNamespace(namespace: string): Promise<void> {
   const volumes = (Volumes ?? []).filter((v) => ours(v.Labels ?? undefined));
   // Workspaces are loop-attached disk images: detach them before their volumes go.
   const namespaces = new Set([namespace, ...volumes.map((v) => v.Labels?.['classlab.instance'] ?? namespace)]);
-  for (const ns of namespaces) await detachNamespaceDisks(docker, ns).catch(() => undefined);
+  const helper = await trustedGateImage().catch(() => null);
+  if (helper) for (const ns of namespaces) await detachNamespaceDisks(docker, ns, helper).catch(() => undefined);
   await Promise.all(volumes.map((v) => docker.getVolume(v.Name).remove().catch(() => undefined)));
   const networks = (await docker.listNetworks()).filter((n) => ours(n.Labels));
   await Promise.all(networks.map((n) => docker.getNetwork(n.Id).remove().catch(() => undefined)));
@@ -75,10 +107,13 @@ export async function ensureImages(core: ClassLabCore): Promise<void> {
   if (labs.find((l) => l.id === 'python')?.phase === 'image-missing') await core.service['images:prepare']('python');
 }
 
-/** A catalog folder of a test's own: the bundled Dockerfile folders beside a catalog.json with `labs`. */
+/**
+ * A catalog folder of a test's own: the python lab's Dockerfile folder beside a catalog.json with `labs`.
+ * (ClassLab's own gate is never taken from a catalog: it comes from the app's images folder.)
+ */
 export function testCatalog(labs: unknown[]): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'classlab-catalog-'));
-  for (const d of ['gate', 'python']) cpSync(path.join(REPO, 'images', d), path.join(dir, d), { recursive: true });
+  for (const d of ['python']) cpSync(path.join(REPO, 'images', d), path.join(dir, d), { recursive: true });
   writeFileSync(path.join(dir, 'catalog.json'), JSON.stringify({ schema: 1, labs }));
   return dir;
 }

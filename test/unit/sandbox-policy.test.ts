@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Profile } from '../../electron/core/profiles/schema';
 import { gateContainerSpec, labContainerSpec, GATE_IMAGE } from '../../electron/core/sandbox/policy';
 import { labNames } from '../../electron/core/labs/naming';
+import type { CheckedMount } from '../../electron/core/profiles/mount-policy';
 
 const profile = Profile.parse({
   id: 'python',
@@ -11,7 +12,9 @@ const profile = Profile.parse({
   mounts: [{ kind: 'course', source: '/srv/course', target: '/home/student/course' }],
 });
 const names = labNames('classlab', 'python');
-const spec = labContainerSpec({ profile, names, namespace: 'classlab', token: 'secret-token' });
+// What mount-policy.ts hands over: the real path it checked (here /srv/course is a link to /srv/courses/intro).
+const hostMounts = [{ source: '/srv/courses/intro', target: '/home/student/course' } as CheckedMount];
+const spec = labContainerSpec({ profile, names, namespace: 'classlab', token: 'secret-token', hostMounts });
 const host = spec.HostConfig!;
 
 describe('sandbox policy: lab container', () => {
@@ -44,11 +47,11 @@ describe('sandbox policy: lab container', () => {
     expect(host.LogConfig).toEqual({ Type: 'json-file', Config: { 'max-size': '1m', 'max-file': '2' } });
   });
 
-  it('mounts the workspace, the socket volume and course folders read-only, and never the Docker socket', () => {
+  it('mounts the workspace, the socket volume and the checked real paths of course folders read-only, and never the Docker socket', () => {
     expect(host.Mounts).toEqual([
       { Type: 'volume', Source: 'classlab-python-workspace', Target: '/home/student/work', ReadOnly: false },
       { Type: 'volume', Source: 'classlab-python-run', Target: '/run/classlab', ReadOnly: false },
-      { Type: 'bind', Source: '/srv/course', Target: '/home/student/course', ReadOnly: true },
+      { Type: 'bind', Source: '/srv/courses/intro', Target: '/home/student/course', ReadOnly: true },
     ]);
     expect(JSON.stringify(spec)).not.toMatch(/docker\.sock/);
     expect(host.Binds).toBeUndefined();
@@ -65,16 +68,20 @@ describe('sandbox policy: lab container', () => {
   });
 
   it('gives an internet profile its own network, never the shared default', () => {
-    const open = labContainerSpec({ profile: { ...profile, network: 'internet' }, names, namespace: 'classlab', token: 't' });
+    const open = labContainerSpec({ profile: { ...profile, network: 'internet' }, names, namespace: 'classlab', token: 't', hostMounts });
     expect(open.HostConfig?.NetworkMode).toBe('classlab-python-net');
     expect(open.NetworkDisabled).toBe(false);
   });
 });
 
 describe('sandbox policy: gate', () => {
-  const gate = gateContainerSpec({ profile, names, namespace: 'classlab' });
+  const trustedId = `sha256:${'a'.repeat(64)}`;
+  const gate = gateContainerSpec({ profile, names, namespace: 'classlab', image: trustedId });
+  it('runs the gate image by its trusted ID, never by its tag', () => {
+    expect(gate.Image).toBe(trustedId);
+    expect(JSON.stringify(gate)).not.toContain(GATE_IMAGE);
+  });
   it('publishes the notebook on 127.0.0.1 only, at a random port', () => {
-    expect(gate.Image).toBe(GATE_IMAGE);
     expect(gate.HostConfig?.PortBindings).toEqual({ '8888/tcp': [{ HostIp: '127.0.0.1', HostPort: '' }] });
   });
   it('is locked down like a lab and sees only the socket volume', () => {

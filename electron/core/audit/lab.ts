@@ -2,7 +2,7 @@
 // in a namespace of its own, and removed with everything it made.
 import type Docker from 'dockerode';
 import { randomBytes } from 'node:crypto';
-import { LabContainers, demuxLogs, inspectOrNull } from '../labs/containers';
+import { LabContainers, demuxLogs, inspectOrNull, type LabDeps } from '../labs/containers';
 import { waitForNotebook } from '../labs/readiness';
 import type { Profile } from '../profiles/schema';
 import type { DiskState } from '../sandbox/disk';
@@ -42,8 +42,9 @@ export class AuditLab {
     private readonly docker: () => Docker,
     readonly profile: Profile,
     readonly namespace: string,
+    deps: LabDeps,
   ) {
-    this.containers = new LabContainers(docker, profile, namespace);
+    this.containers = new LabContainers(docker, profile, namespace, deps);
   }
 
   dockerClient(): Docker {

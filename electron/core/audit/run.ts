@@ -7,6 +7,7 @@ import { collectDiskOrphans, detachNamespaceDisks } from '../sandbox/disk';
 import { diskAttacks } from './attacks/disk';
 import { fileAttacks } from './attacks/files';
 import { kernelAttacks } from './attacks/kernel';
+import { profileAttacks } from './attacks/profiles';
 import { bridgeGateways, networkAttacks } from './attacks/network';
 import { resourceAttacks } from './attacks/resources';
 import { registeredAuditAttacks } from './extensions';
@@ -23,6 +24,7 @@ export const BUILTIN_ATTACKS: AuditAttack[] = [
   ...kernelAttacks,
   ...networkAttacks,
   ...fileAttacks,
+  ...profileAttacks,
   resourceAttacks.find((a) => a.id === 'cpu-burn')!,
   ...diskAttacks.filter((a) => a.id === 'disk-fill'),
   resourceAttacks.find((a) => a.id === 'memory-bomb')!,
@@ -68,8 +70,9 @@ export async function runAudit(opts: AuditOptions): Promise<AttackResult[]> {
   const signal = abort.signal;
 
   const profile = auditProfile(opts.profile, opts.diskMiB);
-  const lab = new AuditLab(opts.docker, profile, ns);
-  const neighbour = new AuditLab(opts.docker, neighbourProfile(opts.profile), ns);
+  const deps = { gateImage: opts.gateImage, policy: opts.policy };
+  const lab = new AuditLab(opts.docker, profile, ns, deps);
+  const neighbour = new AuditLab(opts.docker, neighbourProfile(opts.profile), ns, deps);
   const listeners = new HostListeners();
   const results: AttackResult[] = [];
   const report = (r: AttackResult) => {
@@ -93,7 +96,7 @@ export async function runAudit(opts: AuditOptions): Promise<AttackResult[]> {
     for (const gw of await bridgeGateways(docker, networks)) {
       if (!listeners.listening.some((l) => l.host === gw.ip)) await listeners.add(gw.ip, gw.label);
     }
-    const ctx: AuditContext = { docker, profile, lab, neighbour, listeners, hostPorts: opts.hostPorts ?? [], log, signal };
+    const ctx: AuditContext = { docker, profile, lab, neighbour, listeners, hostPorts: opts.hostPorts ?? [], policy: opts.policy, gateImage: opts.gateImage, log, signal };
     const attacks = [...BUILTIN_ATTACKS, ...(opts.extraAttacks ?? registeredAuditAttacks())].filter((a) => !opts.only || opts.only.includes(a.id));
     for (const attack of attacks) {
       signal.throwIfAborted();
@@ -111,23 +114,25 @@ export async function runAudit(opts: AuditOptions): Promise<AttackResult[]> {
     clearInterval(keepAlive);
     opts.signal?.removeEventListener('abort', onAbort);
     await listeners.close();
-    await removeAuditNamespace(docker, ns, [lab, neighbour], log);
+    await removeAuditNamespace(docker, ns, [lab, neighbour], log, opts.gateImage);
     log.info('sandbox audit finished', { profile: opts.profile.id, results: results.length, blocked: results.filter((r) => r.blocked).length });
   }
 }
 
 /** Removes everything of an audit namespace: labs with their disks, then whatever still carries its label. */
-export async function removeAuditNamespace(docker: Docker, ns: string, labs: AuditLab[], log: AuditOptions['log']): Promise<void> {
+export async function removeAuditNamespace(docker: Docker, ns: string, labs: AuditLab[], log: AuditOptions['log'], gateImage: AuditOptions['gateImage']): Promise<void> {
   for (const l of labs) {
     await l.remove().catch((err: unknown) => log.warn('audit clean-up: lab', { error: (err as Error).message }));
   }
   const filter = { label: [`${LABEL.instance}=${ns}`] };
   const containers = await docker.listContainers({ all: true, filters: filter }).catch(() => []);
   await Promise.all(containers.map((c) => docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined)));
-  await detachNamespaceDisks(docker, ns).catch(() => undefined);
+  // The disk helper needs the gate's trusted ID; without one there is no helper to run, and nothing to detach.
+  const helperImage = await gateImage().catch(() => null);
+  if (helperImage) await detachNamespaceDisks(docker, ns, helperImage).catch(() => undefined);
   const { Volumes } = await docker.listVolumes({ filters: filter }).catch(() => ({ Volumes: [] as Docker.VolumeInspectInfo[] }));
   await Promise.all((Volumes ?? []).map((v) => docker.getVolume(v.Name).remove().catch(() => undefined)));
   const networks = await docker.listNetworks({ filters: filter }).catch(() => []);
   await Promise.all(networks.map((n) => docker.getNetwork(n.Id).remove().catch(() => undefined)));
-  await collectDiskOrphans(docker, ns).catch(() => undefined);
+  if (helperImage) await collectDiskOrphans(docker, ns, helperImage).catch(() => undefined);
 }

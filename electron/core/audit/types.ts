@@ -1,6 +1,7 @@
 // The sandbox audit: attacks run inside a throw-away lab, as the student would, each with its evidence.
 import type Docker from 'dockerode';
 import type { Profile } from '../profiles/schema';
+import type { HostPolicy } from '../profiles/mount-policy';
 import type { Logger } from '../types';
 import type { AuditLab } from './lab';
 import type { HostListeners } from './listeners';
@@ -29,6 +30,10 @@ export interface AuditOptions {
   diskMiB?: number;
   /** Host ports on 127.0.0.1 that ClassLab itself serves (the bridge): probed from the lab too. */
   hostPorts?: number[];
+  /** This machine's trust and private folders: the throw-away labs' mounts are checked as a lab's are. */
+  policy: HostPolicy;
+  /** The trusted ID of ClassLab's gate image (images/helper-images.ts). */
+  gateImage: () => Promise<string>;
   /** Only these attacks (by id), for tests and for re-running one line. Default: all. */
   only?: string[];
   /** Attacks added by other parts of ClassLab (see extensions.ts); default: the registered ones. */
@@ -45,6 +50,10 @@ export interface AuditContext {
   neighbour: AuditLab;
   listeners: HostListeners;
   hostPorts: number[];
+  /** This machine's trust and private folders, as ClassLab checks profiles against them. */
+  policy: HostPolicy;
+  /** The trusted ID of ClassLab's gate image. */
+  gateImage: () => Promise<string>;
   log: Logger;
   signal: AbortSignal;
 }

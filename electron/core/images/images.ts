@@ -30,8 +30,12 @@ export interface ImageJob {
   signal?: AbortSignal;
 }
 
-/** Builds `tag` from a folder that holds a Dockerfile. The folder is packed as the build context. */
-export async function buildImage(docker: Docker, contextDir: string, tag: string, job: ImageJob): Promise<void> {
+/**
+ * Builds `tag` from a folder that holds a Dockerfile. The folder is packed as the build context. Returns
+ * the ID of the image this build made, as the build itself reports it (so a tag moved meanwhile cannot
+ * change what the caller gets), or null from an engine that reports none.
+ */
+export async function buildImage(docker: Docker, contextDir: string, tag: string, job: ImageJob): Promise<string | null> {
   const tracker = new BuildProgress();
   const context = pack(path.resolve(contextDir));
   let stream: NodeJS.ReadableStream;
@@ -45,7 +49,17 @@ export async function buildImage(docker: Docker, contextDir: string, tag: string
   } catch (err) {
     throw new LabError('BUILD_FAILED', `Docker refused to build ${tag}: ${(err as Error).message}`);
   }
-  await follow(docker, stream, tracker, job, (msg) => new LabError('BUILD_FAILED', `Building ${tag} failed: ${msg}`));
+  let built: string | null = null;
+  let shortId: string | null = null;
+  await follow(docker, stream, tracker, job, (msg) => new LabError('BUILD_FAILED', `Building ${tag} failed: ${msg}`), (msg) => {
+    const aux = msg.aux as { ID?: unknown } | undefined;
+    if (typeof aux?.ID === 'string' && /^sha256:[a-f0-9]{64}$/.test(aux.ID)) built = aux.ID;
+    const line = typeof msg.stream === 'string' ? /Successfully built ([a-f0-9]{12,64})/.exec(msg.stream) : null;
+    if (line?.[1]) shortId = line[1];
+  });
+  // Older engines say only "Successfully built <short id>": that is this build's image too.
+  if (!built && shortId) built = await imageId(docker, shortId);
+  return built;
 }
 
 /** Pulls `ref` from its registry, summing per-layer bytes into one bar. */
@@ -66,6 +80,7 @@ function follow(
   tracker: BuildProgress | PullProgress,
   job: ImageJob,
   fail: (msg: string) => LabError,
+  onMessage?: (msg: DockerStreamMessage) => void,
 ): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     const abort = () => {
@@ -84,6 +99,7 @@ function follow(
         else resolve();
       },
       (msg: DockerStreamMessage) => {
+        onMessage?.(msg);
         tracker.push(msg);
         job.onProgress(tracker.snapshot());
       },

@@ -10,6 +10,7 @@ import { WorkspaceDisk, type DiskState } from '../sandbox/disk';
 import { applyLabFirewall } from '../sandbox/firewall';
 import { chooseRuntime, engineSecurity } from '../sandbox/engine-security';
 import { imageId } from '../images/images';
+import { checkedMounts, type CheckedMount, type HostPolicy } from '../profiles/mount-policy';
 import { LABEL, labLabels, labNames, profileFingerprint, type LabNames } from './naming';
 import type { ContainerState, Observation } from './state';
 
@@ -24,6 +25,14 @@ export interface LabDetails {
 
 type Inspect = Docker.ContainerInspectInfo;
 
+/** What this machine, not the profile, decides for a lab's containers. */
+export interface LabDeps {
+  /** The trusted ID of ClassLab's gate image (images/helper-images.ts): the gate, disk and firewall helpers run it. */
+  gateImage: () => Promise<string>;
+  /** This machine's trust and private folders: the lab's mounts and its runtime are checked against them. */
+  policy: HostPolicy;
+}
+
 export class LabContainers {
   readonly names: LabNames;
   /** The size-limited workspace (see sandbox/disk.ts). */
@@ -33,9 +42,10 @@ export class LabContainers {
     private readonly docker: () => Docker,
     readonly profile: Profile,
     private readonly namespace: string,
+    private readonly deps: LabDeps,
   ) {
     this.names = labNames(namespace, profile.id);
-    this.disk = new WorkspaceDisk(docker, profile, namespace, this.names);
+    this.disk = new WorkspaceDisk(docker, profile, namespace, this.names, deps.gateImage);
   }
 
   async details(): Promise<LabDetails> {
@@ -82,14 +92,25 @@ export class LabContainers {
       await this.removeContainers();
       lab = null;
     }
+    // Docker binds a stopped container's host folders again when it starts it: check them now (a folder
+    // may have become a link since), and make the container afresh when their real paths moved.
+    if (lab && lab.State.Status !== 'running' && !sameBinds(lab, await checkedMounts(this.profile, this.deps.policy))) {
+      await docker.getContainer(this.names.container).remove({ force: true });
+      lab = null;
+    }
     let token = tokenOf(lab);
     if (!lab || !token) {
       if (lab) await docker.getContainer(this.names.container).remove({ force: true });
-      token = randomBytes(24).toString('hex');
+      const fresh = randomBytes(24).toString('hex');
+      token = fresh;
       const engine = await engineSecurity(docker);
-      const security = { seccomp: engine.seccomp, runtime: chooseRuntime(this.profile, engine) };
-      const spec = labContainerSpec({ profile: this.profile, names: this.names, namespace: this.namespace, token, security });
-      await withDisk(() => docker.createContainer(spec));
+      const security = { seccomp: engine.seccomp, runtime: chooseRuntime(this.profile, engine, this.deps.policy.trust()) };
+      // The mounts are checked right before the container is made, and it gets the real paths just checked.
+      await withDisk(async () =>
+        docker.createContainer(
+          labContainerSpec({ profile: this.profile, names: this.names, namespace: this.namespace, token: fresh, security, hostMounts: await checkedMounts(this.profile, this.deps.policy) }),
+        ),
+      );
       lab = await inspectOrNull(docker, this.names.container);
     }
     if (lab?.State.Status !== 'running') await withDisk(() => startContainer(docker, this.names.container));
@@ -97,19 +118,22 @@ export class LabContainers {
     // opens, at every start: a fresh start is a fresh network namespace. Fail closed: no firewall, no lab.
     if (this.profile.network === 'internet') {
       try {
-        await applyLabFirewall(docker, this.names.container, this.profile, this.namespace);
+        await applyLabFirewall(docker, this.names.container, this.profile, this.namespace, await this.deps.gateImage());
       } catch (err) {
         await stopContainer(docker, this.names.container, 0).catch(() => undefined);
         throw err instanceof LabError ? err : new LabError('START_FAILED', `The lab's firewall could not be set up, so the lab was stopped: ${(err as Error).message}`);
       }
     }
 
+    // The gate runs the gate image by its trusted ID: a gate made from any other image (an older one, or
+    // whatever the tag pointed at before ClassLab ran helpers by ID) is made afresh.
+    const gateImage = await this.deps.gateImage();
     let gate = await inspectOrNull(docker, this.names.gate);
-    if (gate && gate.Config.Labels?.[LABEL.profile] !== profileFingerprint(this.profile)) {
+    if (gate && (gate.Config.Labels?.[LABEL.profile] !== profileFingerprint(this.profile) || gate.Image !== gateImage)) {
       await docker.getContainer(this.names.gate).remove({ force: true });
       gate = null;
     }
-    if (!gate) await docker.createContainer(gateContainerSpec({ profile: this.profile, names: this.names, namespace: this.namespace }));
+    if (!gate) await docker.createContainer(gateContainerSpec({ profile: this.profile, names: this.names, namespace: this.namespace, image: gateImage }));
     if (gate?.State.Status !== 'running') await startContainer(docker, this.names.gate);
     const port = gatePort(await inspectOrNull(docker, this.names.gate));
     if (!port) throw new LabError('START_FAILED', 'The lab started but its gate has no port on 127.0.0.1.');
@@ -164,7 +188,7 @@ export class LabContainers {
     const withDisk = this.attachingDiskOnMountError(known);
     if (!info) {
       const engine = await engineSecurity(docker);
-      const security = { seccomp: engine.seccomp, runtime: chooseRuntime(this.profile, engine) };
+      const security = { seccomp: engine.seccomp, runtime: chooseRuntime(this.profile, engine, this.deps.policy.trust()) };
       await withDisk(() => docker.createContainer(filesHelperSpec({ profile: this.profile, names: this.names, namespace: this.namespace, security })));
     }
     await withDisk(() => startContainer(docker, name));
@@ -182,7 +206,8 @@ export class LabContainers {
       try {
         return await step();
       } catch (err) {
-        if (!retry || !/mount/i.test((err as Error).message)) throw err;
+        // ClassLab's own refusals (a host folder this machine does not allow) are not Docker's mount errors.
+        if (!retry || err instanceof LabError || !/mount/i.test((err as Error).message)) throw err;
         retry = false;
         await this.ensureVolumes();
         return step();
@@ -258,6 +283,13 @@ export class LabContainers {
       await docker.createNetwork(labNetworkSpec({ profile: this.profile, names: this.names, namespace: this.namespace }));
     }
   }
+}
+
+/** True when the container binds exactly these host folders (by real path) at these targets. */
+function sameBinds(info: Inspect, mounts: readonly CheckedMount[]): boolean {
+  const binds = (info.Mounts ?? []).filter((m) => m.Type === 'bind').map((m) => `${m.Source}\0${m.Destination}`).sort();
+  const want = mounts.map((m) => `${m.source}\0${m.target}`).sort();
+  return binds.length === want.length && binds.every((b, i) => b === want[i]);
 }
 
 /** Volumes outlive profile changes, so they carry no fingerprint. */

@@ -1,8 +1,10 @@
-// Loads the catalog of lab profiles from catalog.json. A profile that fails validation is reported by
-// name and field and left out; the others still load. A broken file is one problem, not a crash.
+// Loads the catalog of lab profiles from catalog.json. A profile that fails validation, or names a mount
+// this machine does not allow (mount-policy.ts), is reported by name and field and left out; the others
+// still load. A broken file is one problem, not a crash.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ProfileProblem } from '../../api/contract';
+import { mountProblems, type HostPolicy } from './mount-policy';
 import { CatalogFile, Profile } from './schema';
 
 export interface LoadedCatalog {
@@ -12,7 +14,7 @@ export interface LoadedCatalog {
   dir: string;
 }
 
-export async function loadCatalog(dir: string): Promise<LoadedCatalog> {
+export async function loadCatalog(dir: string, policy: HostPolicy): Promise<LoadedCatalog> {
   const file = path.join(dir, 'catalog.json');
   let raw: unknown;
   try {
@@ -21,7 +23,19 @@ export async function loadCatalog(dir: string): Promise<LoadedCatalog> {
     const why = err instanceof SyntaxError ? `not valid JSON: ${err.message}` : `cannot be read: ${(err as Error).message}`;
     return { profiles: [], problems: [{ profile: 'catalog.json', field: '(file)', message: why }], dir };
   }
-  return { ...parseCatalog(raw), dir };
+  return { ...(await withMountChecks(parseCatalog(raw), policy)), dir };
+}
+
+/** Leaves out the profiles whose mounts this machine does not allow, each refused mount a problem by field. */
+export async function withMountChecks(parsed: Omit<LoadedCatalog, 'dir'>, policy: HostPolicy): Promise<Omit<LoadedCatalog, 'dir'>> {
+  const profiles: Profile[] = [];
+  const problems = [...parsed.problems];
+  for (const profile of parsed.profiles) {
+    const refused = await mountProblems(profile, policy);
+    if (refused.length) problems.push(...refused);
+    else profiles.push(profile);
+  }
+  return { profiles, problems };
 }
 
 export function parseCatalog(raw: unknown): Omit<LoadedCatalog, 'dir'> {

@@ -1,11 +1,44 @@
 // A lab profile: what an instructor defines and the catalog ships. Validated field by field so that a
 // malformed profile is reported by name and field while the others still load.
+//
+// A profile is untrusted input (a catalog or a lab pack may come from anyone), so nothing in it can weaken
+// the sandbox floor: the lab user is an ordinary user with no other group, a profile cannot skip gVisor
+// (that is this machine's decision, trust.skipGvisorLabs), it cannot name ClassLab's own images, and its
+// mounts are checked against this machine's approved folders by real path (mount-policy.ts, at load and
+// again at start: that needs the file system, so it is not part of this pure schema).
 import { z } from 'zod';
 import { LAB_ID } from '../../api/contract';
+import { reservedImageReason } from '../images/reserved-names';
 import { CourseSettings } from './course';
 
 /** Docker image references: [registry/]name[:tag][@digest], lower-case name parts. */
 const IMAGE_REF = /^[a-z0-9]+(?:[._-][a-z0-9]+)*(?::\d+)?(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/;
+
+/** Debian's and Fedora's `users` group, the group of the jupyter/docker-stacks images' user. */
+const USERS_GID = 100;
+/** The largest id Docker and the kernel treat as an ordinary id (-1, 2^32-1, means "unchanged"). */
+const MAX_ID = 2147483647;
+
+/**
+ * The lab user, always numeric uid:gid. Measured on Docker 20.10: with User "1000:1000" the lab's
+ * processes (and every exec) get exactly that group; with "1000" or a name, Docker adds the groups the
+ * image's /etc/group gives that user (a `docker` group, `disk`, …). So: uid 1000 or more (never root or a
+ * system account), and the group is the user's own (gid = uid) or 100, `users`, which Jupyter's own images
+ * use (jovyan 1000:100) and which owns nothing on Debian, Ubuntu or Fedora hosts. Any other gid could be a
+ * group that opens something of the host's (0, docker, disk, video, systemd-journal are all below 1000).
+ */
+export const LabUser = z
+  .string()
+  .regex(/^\d{1,10}:\d{1,10}$/, 'uid:gid of an unprivileged user as numbers, such as 1000:1000 (a user name would let Docker add the groups the image gives it)')
+  .superRefine((user, ctx) => {
+    if (!/^\d+:\d+$/.test(user)) return; // the pattern above already said why
+    const [uid, gid] = user.split(':').map(Number) as [number, number];
+    if (uid < 1000) ctx.addIssue({ code: 'custom', message: `uid ${uid} is root or a system account: the lab user must be an ordinary user (uid 1000 or more), such as 1000:1000` });
+    else if (uid > MAX_ID || gid > MAX_ID) ctx.addIssue({ code: 'custom', message: `uid and gid must be at most ${MAX_ID}` });
+    else if (gid !== uid && gid !== USERS_GID) {
+      ctx.addIssue({ code: 'custom', message: `group ${gid} is not the lab user's own: use gid = uid (${uid}:${uid}) or ${USERS_GID} ("users"); any other group, such as 0 or the docker group, could open the host's files or its Docker engine` });
+    }
+  });
 
 /** Absolute container paths, without `..` segments or odd characters. */
 const CONTAINER_PATH = z
@@ -18,7 +51,10 @@ export const Mount = z.object({
   kind: z.literal('course'),
   /** An absolute folder on the host (the instructor's copy of the course). */
   source: z.string().min(1).refine((p) => p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p), 'an absolute host path'),
-  target: CONTAINER_PATH,
+  target: CONTAINER_PATH.refine(
+    (p) => p !== '/' && !['/proc', '/sys', '/dev'].some((top) => p === top || p.startsWith(`${top}/`)),
+    'a folder of the lab, not / or the kernel\'s /proc, /sys or /dev',
+  ),
   readOnly: z.literal(true, { message: 'course folders are always mounted read-only' }).default(true),
 });
 export type Mount = z.infer<typeof Mount>;
@@ -27,7 +63,13 @@ export const Profile = z.object({
   id: LAB_ID,
   title: z.string().min(1).max(80),
   description: z.string().max(500).default(''),
-  image: z.string().regex(IMAGE_REF, 'a Docker image reference such as classlab/python:1'),
+  image: z
+    .string()
+    .regex(IMAGE_REF, 'a Docker image reference such as classlab/python:1')
+    .superRefine((ref, ctx) => {
+      const reserved = reservedImageReason(ref);
+      if (reserved) ctx.addIssue({ code: 'custom', message: reserved });
+    }),
   /** A bundled Dockerfile folder, relative to the catalog. Without it, the image is pulled. */
   build: z
     .object({ context: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'a folder name beside catalog.json') })
@@ -38,11 +80,8 @@ export const Profile = z.object({
       command: z.array(z.string().min(1)).min(1).optional(),
       /** Unix socket the server listens on; ClassLab's gate forwards a loopback port to it. */
       socket: CONTAINER_PATH.default('/run/classlab/notebook.sock'),
-      /** The unprivileged user the lab runs as (uid:gid). Never 0. */
-      user: z
-        .string()
-        .regex(/^[1-9]\d{0,9}:[1-9]\d{0,9}$/, 'uid:gid of an unprivileged user, such as 1000:1000')
-        .default('1000:1000'),
+      /** The unprivileged user the lab runs as (uid:gid); see LabUser. */
+      user: LabUser.default('1000:1000'),
       /** Where the workspace is mounted; also the notebook's root folder. */
       workspace: CONTAINER_PATH.default('/home/student/work'),
       /** Seconds to wait for the notebook to answer before giving up. */
@@ -63,10 +102,19 @@ export const Profile = z.object({
     .prefault({}),
   network: z.enum(['none', 'internet']).default('none'),
   /**
-   * The container runtime: 'runc' (Docker's default), 'runsc' (gVisor, a user-space kernel between the lab
-   * and the host's kernel), or 'auto': gVisor when the engine has it, runc otherwise.
+   * The container runtime: 'auto' (gVisor, a user-space kernel between the lab and the host's kernel, when
+   * the engine has it; runc otherwise) or 'runsc' (gVisor or no start). Never 'runc' where gVisor is
+   * installed: skipping it weakens the sandbox, so it is this machine's decision (trust.skipGvisorLabs,
+   * `classlab trust gvisor skip LAB`), never a profile's.
    */
-  runtime: z.enum(['auto', 'runc', 'runsc']).default('auto'),
+  runtime: z
+    .enum(['auto', 'runsc'], {
+      error: (issue) =>
+        issue.input === 'runc'
+          ? 'a profile cannot skip gVisor: where gVisor is installed, only this computer may let a lab run without it (classlab trust gvisor skip LAB); use "auto"'
+          : 'auto (gVisor when the engine has it) or runsc (gVisor required)',
+    })
+    .default('auto'),
   mounts: z.array(Mount).max(8).default([]),
   /** A course repository cloned into the workspace on first open and brought up to date by Sync. */
   course: CourseSettings.optional(),

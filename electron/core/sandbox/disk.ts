@@ -21,16 +21,15 @@
 // (device cgroup `b 7:* rwm`, /dev/loop-control) and the host's /dev to see the loop nodes. Measured here
 // (kernel 6.x): LOOP_CTL_GET_FREE and LOOP_CONFIGURE need no capability; the device nodes' permissions and
 // the device cgroup are the gate. Its image is ClassLab's gate image (Debian bookworm-slim, whose
-// required packages include losetup, flock and mkfs.ext4), which is on every machine that runs a lab.
+// required packages include losetup, flock and mkfs.ext4), which is on every machine that runs a lab,
+// run by the trusted ID its build reported (images/helper-images.ts), never by its tag.
 import type Docker from 'dockerode';
 import { LabError } from '../../api/errors';
 import type { Profile } from '../profiles/schema';
 import { LABEL, LABEL_SCHEMA_VERSION, type LabNames } from '../labs/naming';
 import { demuxLogs } from '../labs/containers';
-import { GATE_IMAGE } from './policy';
 import { execCollect } from '../engine/exec';
 
-export const DISK_HELPER_IMAGE = GATE_IMAGE;
 export const DISK_FILE = 'workspace.ext4';
 export const DISK_LINK_DIR = '/dev/classlab';
 /** Label on the workspace volume: 'loop' when it is size-limited, absent on volumes made before. */
@@ -114,12 +113,20 @@ function diskLabels(namespace: string, profile: Profile, role: string): Record<s
   return { [LABEL.lab]: profile.id, [LABEL.role]: role, [LABEL.instance]: namespace, [LABEL.schema]: LABEL_SCHEMA_VERSION };
 }
 
+/** What one run of the helper needs; `image` is the gate image's trusted ID. */
+export interface DiskHelperInput {
+  profile: Profile;
+  namespace: string;
+  disk: DiskNames | null;
+  image: string;
+}
+
 /** Pure: the helper container for one operation on one lab's disk (or, for 'gc', on none). */
-export function diskHelperSpec(op: DiskOp, opts: { profile: Profile; namespace: string; disk: DiskNames | null }): Docker.ContainerCreateOptions {
+export function diskHelperSpec(op: DiskOp, opts: DiskHelperInput): Docker.ContainerCreateOptions {
   const { profile, namespace, disk } = opts;
   const linkName = disk ? disk.link.slice(DISK_LINK_DIR.length + 1) : 'none';
   return {
-    Image: DISK_HELPER_IMAGE,
+    Image: opts.image,
     User: '0:0',
     Entrypoint: ['/bin/sh', '-c', DISK_SCRIPT, 'classlab-disk'],
     Cmd: [op, linkName, String(profile.resources.diskMiB), profile.server.user],
@@ -192,7 +199,7 @@ export interface DiskState {
 }
 
 /** Runs the helper once and returns its output; throws with the output when it fails. */
-export async function runDiskHelper(docker: Docker, op: DiskOp, opts: { profile: Profile; namespace: string; disk: DiskNames | null }, timeoutMs = 120_000): Promise<string[]> {
+export async function runDiskHelper(docker: Docker, op: DiskOp, opts: DiskHelperInput, timeoutMs = 120_000): Promise<string[]> {
   const container = await docker.createContainer(diskHelperSpec(op, opts));
   try {
     await container.start();
@@ -241,6 +248,8 @@ export class WorkspaceDisk {
     private readonly profile: Profile,
     private readonly namespace: string,
     names: LabNames,
+    /** The gate image's trusted ID, for the helper. */
+    private readonly helperImage: () => Promise<string>,
   ) {
     this.disk = diskNames(names);
   }
@@ -253,7 +262,7 @@ export class WorkspaceDisk {
 
   private async doEnsure(): Promise<DiskState> {
     const docker = this.docker();
-    const opts = { profile: this.profile, namespace: this.namespace, disk: this.disk };
+    const opts = { profile: this.profile, namespace: this.namespace, disk: this.disk, image: await this.helperImage() };
     const existing = await volumeOrNull(docker, this.disk.workspaceVolume);
     if (existing && existing.Labels?.[DISK_LABEL] !== 'loop') {
       // A workspace made before disk limits: keep using it as it is (never swap a student's files for an
@@ -296,7 +305,7 @@ export class WorkspaceDisk {
    */
   async remove(): Promise<void> {
     const docker = this.docker();
-    const opts = { profile: this.profile, namespace: this.namespace, disk: this.disk };
+    const opts = { profile: this.profile, namespace: this.namespace, disk: this.disk, image: await this.helperImage() };
     try {
       await docker.getVolume(this.disk.workspaceVolume).remove();
     } catch (err) {
@@ -318,7 +327,7 @@ export class WorkspaceDisk {
  * unmounted). Call before removing the namespace's volumes, as tests and the audit do: removing a disk
  * volume alone leaves its loop device holding the deleted image.
  */
-export async function detachNamespaceDisks(docker: Docker, namespace: string): Promise<void> {
+export async function detachNamespaceDisks(docker: Docker, namespace: string, image: string): Promise<void> {
   const { Volumes } = await docker.listVolumes({ filters: { label: [`${LABEL.instance}=${namespace}`, `${LABEL.role}=disk`] } });
   for (const v of Volumes ?? []) {
     const lab = v.Labels?.[LABEL.lab];
@@ -326,7 +335,7 @@ export async function detachNamespaceDisks(docker: Docker, namespace: string): P
     const base = v.Name.replace(/-disk$/, '');
     const disk: DiskNames = { diskVolume: v.Name, workspaceVolume: `${base}-workspace`, link: `${DISK_LINK_DIR}/${base}-workspace` };
     const profile = { id: lab, resources: { diskMiB: 32 }, server: { user: '1000:1000' } } as Profile;
-    await runDiskHelper(docker, 'detach', { profile, namespace, disk }).catch(() => undefined);
+    await runDiskHelper(docker, 'detach', { profile, namespace, disk, image }).catch(() => undefined);
   }
 }
 
@@ -334,9 +343,9 @@ export async function detachNamespaceDisks(docker: Docker, namespace: string): P
  * Detaches loop devices whose workspace image is gone (its volume was removed without a detach) and
  * removes links that lead nowhere. Every disk `ensure` does this as well; this is for clean-ups.
  */
-export async function collectDiskOrphans(docker: Docker, namespace: string): Promise<string[]> {
+export async function collectDiskOrphans(docker: Docker, namespace: string, image: string): Promise<string[]> {
   const profile = { id: 'gc', resources: { diskMiB: 32 }, server: { user: '1000:1000' } } as Profile;
-  return runDiskHelper(docker, 'gc', { profile, namespace, disk: null });
+  return runDiskHelper(docker, 'gc', { profile, namespace, disk: null, image });
 }
 
 /** Size and free space of the workspace, read inside the running lab as the lab user (statfs). */

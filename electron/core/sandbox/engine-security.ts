@@ -4,6 +4,7 @@
 import type Docker from 'dockerode';
 import { LabError } from '../../api/errors';
 import type { Profile } from '../profiles/schema';
+import type { MachineTrust } from '../trust/machine-trust';
 
 export interface EngineSecurity {
   /** The engine applies seccomp profiles (its Security Options list seccomp). */
@@ -40,10 +41,11 @@ export function parseEngineSecurity(info: InfoLike): EngineSecurity {
 }
 
 /**
- * Pure: which runtime a lab gets. 'auto' takes gVisor when the engine has it; a profile that insists on
- * gVisor where there is none is an error the user can act on, never a silent downgrade.
+ * Pure: which runtime a lab gets. 'auto' takes gVisor when the engine has it, unless this machine lets
+ * that lab skip it (trust.skipGvisorLabs: the machine's decision, never the profile's). A profile that
+ * insists on gVisor where there is none is an error the user can act on, never a silent downgrade.
  */
-export function chooseRuntime(profile: Pick<Profile, 'runtime' | 'title'>, engine: EngineSecurity): LabRuntime {
+export function chooseRuntime(profile: Pick<Profile, 'id' | 'runtime' | 'title'>, engine: EngineSecurity, trust: Pick<MachineTrust, 'skipGvisorLabs'>): LabRuntime {
   const hasRunsc = engine.runtimes.includes('runsc');
   if (profile.runtime === 'runsc' && !hasRunsc) {
     throw new LabError(
@@ -51,8 +53,8 @@ export function chooseRuntime(profile: Pick<Profile, 'runtime' | 'title'>, engin
       `${profile.title} must run under gVisor (runsc), but this Docker engine has no runsc runtime. Install gVisor and register it with Docker, or set the profile's runtime to "auto".`,
     );
   }
-  if (profile.runtime === 'runc') return 'runc';
-  return hasRunsc ? 'runsc' : 'runc';
+  if (profile.runtime === 'runsc') return 'runsc';
+  return hasRunsc && !trust.skipGvisorLabs.includes(profile.id) ? 'runsc' : 'runc';
 }
 
 const CACHE_MS = 30_000;

@@ -105,11 +105,14 @@ export function firewallHelperName(namespace: string, profile: Profile): string 
   return `${labNames(namespace, profile.id).container}-firewall`;
 }
 
-/** The helper container: root with NET_ADMIN only, in the lab's namespace, read-only, one fixed script. */
-export function firewallHelperSpec(opts: { labContainerName: string; profile: Profile; namespace: string; rules: FirewallRules }): Docker.ContainerCreateOptions {
+/**
+ * The helper container: root with NET_ADMIN only, in the lab's namespace, read-only, one fixed script.
+ * `image` is the gate image's trusted ID (images/helper-images.ts), never its tag.
+ */
+export function firewallHelperSpec(opts: { labContainerName: string; profile: Profile; namespace: string; rules: FirewallRules; image: string }): Docker.ContainerCreateOptions {
   return {
     name: firewallHelperName(opts.namespace, opts.profile),
-    Image: GATE_IMAGE,
+    Image: opts.image,
     User: '0:0',
     Entrypoint: ['/bin/sh', '-c'],
     Cmd: [FIREWALL_SCRIPT],
@@ -156,13 +159,13 @@ export async function hostAddresses(docker: Docker, networkName: string): Promis
  * afterwards. Throws a LabError('START_FAILED') in plain words when the rules are not in place; the
  * caller must then not leave the lab running.
  */
-export async function applyLabFirewall(docker: Docker, labContainerName: string, profile: Profile, namespace: string, timeoutMs = 30_000): Promise<void> {
+export async function applyLabFirewall(docker: Docker, labContainerName: string, profile: Profile, namespace: string, image: string, timeoutMs = 30_000): Promise<void> {
   const rules = firewallRules({ hostAddresses: await hostAddresses(docker, labNames(namespace, profile.id).network) });
   const name = firewallHelperName(namespace, profile);
   await removeQuietly(docker, name);
   let output = '';
   try {
-    const helper = await docker.createContainer(firewallHelperSpec({ labContainerName, profile, namespace, rules }));
+    const helper = await docker.createContainer(firewallHelperSpec({ labContainerName, profile, namespace, rules, image }));
     await helper.start();
     let timer: NodeJS.Timeout | undefined;
     const result = await Promise.race([
@@ -182,7 +185,7 @@ export async function applyLabFirewall(docker: Docker, labContainerName: string,
   } catch (err) {
     const detail = (err as Error).message;
     const outdatedImage = /iptables[^\n]*not found/i.test(output);
-    const hint = outdatedImage ? ` ClassLab's gate image (${GATE_IMAGE}) has no iptables: rebuild it (docker build -t ${GATE_IMAGE} images/gate).` : '';
+    const hint = outdatedImage ? ` ClassLab's gate image (${GATE_IMAGE}) has no iptables: install the lab's image again (classlab build ${profile.id}).` : '';
     const tail = output.trim().split('\n').slice(-3).join(' | ');
     throw new LabError(
       'START_FAILED',

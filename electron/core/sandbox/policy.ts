@@ -5,12 +5,14 @@
 import path from 'node:path';
 import type Docker from 'dockerode';
 import type { Profile } from '../profiles/schema';
+import type { CheckedMount } from '../profiles/mount-policy';
 import { labLabels, type LabNames } from '../labs/naming';
 import type { LabRuntime } from './engine-security';
 import { seccompSecurityOpt } from './seccomp';
 
 // The tag moves with what the gate image must hold (2: iptables for internet labs' firewall), so an
-// installation with an older gate builds the new one instead of failing.
+// installation with an older gate builds the new one instead of failing. Helpers never run this tag:
+// they run the image ID its build reported (images/helper-images.ts), so nobody can re-tag it under them.
 export const GATE_IMAGE = 'classlab/gate:2';
 export const GATE_PORT = '8888/tcp';
 const GATE_RUN_DIR = '/run/classlab';
@@ -59,7 +61,11 @@ export function labTmpfs(profile: Profile): Record<string, string> {
   return tmpfs;
 }
 
-export function labContainerSpec({ profile, names, namespace, token, security }: LabSpecInput): Docker.ContainerCreateOptions {
+/**
+ * The lab container. Host folders come only as `hostMounts`, the real paths mount-policy.ts checked just
+ * before (never the profile's own strings).
+ */
+export function labContainerSpec({ profile, names, namespace, token, security, hostMounts }: LabSpecInput & { hostMounts: readonly CheckedMount[] }): Docker.ContainerCreateOptions {
   const memory = profile.resources.memoryMiB * MiB;
   const securityOpt = ['no-new-privileges:true'];
   // ClassLab's own, stricter allowlist where the engine supports seccomp (see seccomp.ts). gVisor filters
@@ -100,18 +106,21 @@ export function labContainerSpec({ profile, names, namespace, token, security }:
       Mounts: [
         { Type: 'volume', Source: names.workspaceVolume, Target: profile.server.workspace, ReadOnly: false },
         { Type: 'volume', Source: names.runVolume, Target: socketDir, ReadOnly: false },
-        ...profile.mounts.map((m) => ({ Type: 'bind' as const, Source: m.source, Target: m.target, ReadOnly: true })),
+        ...hostMounts.map((m) => ({ Type: 'bind' as const, Source: m.source, Target: m.target, ReadOnly: true })),
       ],
     },
   };
 }
 
-/** The gate: forwards 127.0.0.1:<random port> on the host to the lab's notebook socket. Runs no student code. */
-export function gateContainerSpec({ profile, names, namespace }: Omit<LabSpecInput, 'token'>): Docker.ContainerCreateOptions {
+/**
+ * The gate: forwards 127.0.0.1:<random port> on the host to the lab's notebook socket. Runs no student code.
+ * `image` is the gate image's trusted ID (helper-images.ts), never its tag.
+ */
+export function gateContainerSpec({ profile, names, namespace, image }: Omit<LabSpecInput, 'token'> & { image: string }): Docker.ContainerCreateOptions {
   const socketName = path.posix.basename(profile.server.socket);
   return {
     name: names.gate,
-    Image: GATE_IMAGE,
+    Image: image,
     User: profile.server.user, // the notebook's socket is 0600, owned by the lab user
     Cmd: ['socat', 'TCP-LISTEN:8888,fork,reuseaddr,backlog=64', `UNIX-CONNECT:${GATE_RUN_DIR}/${socketName}`],
     Labels: labLabels(namespace, profile, 'gate'),

@@ -9,6 +9,9 @@ import path from 'node:path';
 /** Trees that are never mounted, nor anything inside them. */
 const NEVER_INSIDE = ['/proc', '/sys', '/dev', '/run', '/var/run', '/boot', '/etc', '/var/lib/docker', '/var/lib/containerd', '/var/lib/containers'];
 
+/** Never mounted as a whole (a folder inside is fine). */
+const SHARED_SCRATCH = ['/tmp', '/var/tmp'];
+
 export interface HostFolderContext {
   /** The desktop user's home folder. */
   home: string;
@@ -23,6 +26,13 @@ export function forbiddenHostPath(realPath: string, ctx: HostFolderContext): str
   for (const top of NEVER_INSIDE) {
     if (p === top || p.startsWith(`${top}/`)) return `${top} belongs to the system`;
   }
+  // /var holds /var/lib/docker (every container's files), /usr/.. nothing: a folder that holds one of
+  // those trees would show it to the lab as well.
+  const held = NEVER_INSIDE.find((top) => top.startsWith(`${p}/`));
+  if (held) return `a folder that holds ${held}, which belongs to the system`;
+  // Shared scratch folders hold other programs' sockets (X11, ssh-agent, …), often the desktop user's,
+  // whose uid the lab user shares: a folder inside them is fine, the whole of them never.
+  if (SHARED_SCRATCH.includes(p)) return "a scratch folder every program shares (other programs' sockets live there)";
   const home = path.resolve(ctx.home);
   const data = path.resolve(ctx.dataDir);
   if (p === home) return 'a home folder (it holds keys and tokens)';

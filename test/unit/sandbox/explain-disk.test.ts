@@ -71,7 +71,10 @@ describe('workspace disk (pure parts)', () => {
   });
 
   it('runs the helper with a fixed script, no capabilities, no network, and only loop devices', () => {
-    const h = diskHelperSpec('ensure', { profile, namespace: 'classlab', disk });
+    const image = `sha256:${'b'.repeat(64)}`;
+    const h = diskHelperSpec('ensure', { profile, namespace: 'classlab', disk, image });
+    // The gate image by its trusted ID (images/helper-images.ts), never by a tag anyone can move.
+    expect(h.Image).toBe(image);
     expect(h.Entrypoint).toEqual(['/bin/sh', '-c', DISK_SCRIPT, 'classlab-disk']);
     expect(h.Cmd).toEqual(['ensure', 'classlab-python-workspace', '2048', '1000:1000']);
     const host = h.HostConfig!;

@@ -82,7 +82,7 @@ describe('firewall rules', () => {
 });
 
 describe('firewall helper container', () => {
-  const spec = firewallHelperSpec({ labContainerName: 'classlab-web', profile, namespace: 'classlab', rules: firewallRules({ hostAddresses: [] }) });
+  const spec = firewallHelperSpec({ labContainerName: 'classlab-web', profile, namespace: 'classlab', rules: firewallRules({ hostAddresses: [] }), image: `sha256:${'c'.repeat(64)}` });
 
   it("joins the lab's network namespace with NET_ADMIN only, no new privileges, a read-only root", () => {
     expect(spec.HostConfig?.NetworkMode).toBe('container:classlab-web');
@@ -93,7 +93,9 @@ describe('firewall helper container', () => {
     expect(spec.HostConfig?.Privileged).toBeFalsy();
     expect(spec.HostConfig?.Binds ?? []).toEqual([]);
     expect(spec.HostConfig?.Mounts ?? []).toEqual([]);
-    expect(spec.Image).toBe(GATE_IMAGE);
+    // The gate image by its trusted ID, never its tag.
+    expect(spec.Image).toBe(`sha256:${'c'.repeat(64)}`);
+    expect(JSON.stringify(spec)).not.toContain(GATE_IMAGE);
   });
 
   it('runs one fixed script, labelled like every ClassLab container', () => {

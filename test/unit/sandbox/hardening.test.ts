@@ -47,29 +47,41 @@ describe('engine security', () => {
   it('takes gVisor when asked or available, and says so when it is required but missing', () => {
     const withRunsc = parseEngineSecurity({ Runtimes: { runc: {}, runsc: {} } });
     const without = parseEngineSecurity({ Runtimes: { runc: {} } });
-    expect(chooseRuntime({ ...profile, runtime: 'auto' }, withRunsc)).toBe('runsc');
-    expect(chooseRuntime({ ...profile, runtime: 'auto' }, without)).toBe('runc');
-    expect(chooseRuntime({ ...profile, runtime: 'runc' }, withRunsc)).toBe('runc');
-    expect(() => chooseRuntime({ ...profile, runtime: 'runsc' }, without)).toThrow(/gVisor/);
+    const noTrust = { skipGvisorLabs: [] };
+    expect(chooseRuntime({ ...profile, runtime: 'auto' }, withRunsc, noTrust)).toBe('runsc');
+    expect(chooseRuntime({ ...profile, runtime: 'auto' }, without, noTrust)).toBe('runc');
+    expect(chooseRuntime({ ...profile, runtime: 'runsc' }, withRunsc, noTrust)).toBe('runsc');
+    expect(() => chooseRuntime({ ...profile, runtime: 'runsc' }, without, noTrust)).toThrow(/gVisor/);
     try {
-      chooseRuntime({ ...profile, runtime: 'runsc' }, without);
+      chooseRuntime({ ...profile, runtime: 'runsc' }, without, noTrust);
     } catch (err) {
       expect((err as LabError).code).toBe('START_FAILED');
     }
+  });
+
+  it('skips gVisor only for the labs this machine lets skip it, never because a profile says so', () => {
+    const withRunsc = parseEngineSecurity({ Runtimes: { runc: {}, runsc: {} } });
+    expect(chooseRuntime({ ...profile, runtime: 'auto' }, withRunsc, { skipGvisorLabs: [profile.id] })).toBe('runc');
+    expect(chooseRuntime({ ...profile, runtime: 'auto' }, withRunsc, { skipGvisorLabs: ['another-lab'] })).toBe('runsc');
+    // A lab that requires gVisor keeps it, whatever the skip list says.
+    expect(chooseRuntime({ ...profile, runtime: 'runsc' }, withRunsc, { skipGvisorLabs: [profile.id] })).toBe('runsc');
+    const r = Profile.safeParse({ id: 'x', title: 'X', image: 'a/b:1', runtime: 'runc' });
+    expect(r.success).toBe(false);
+    expect(r.error?.issues[0]).toMatchObject({ path: ['runtime'], message: expect.stringContaining('classlab trust gvisor skip') });
   });
 });
 
 describe('policy with engine security', () => {
   it('adds ClassLab\'s seccomp profile when the engine has seccomp, and gVisor when chosen', () => {
-    const runc = labContainerSpec({ profile, names, namespace: 'classlab', token: 't', security: { seccomp: true, runtime: 'runc' } });
+    const runc = labContainerSpec({ profile, names, namespace: 'classlab', token: 't', hostMounts: [], security: { seccomp: true, runtime: 'runc' } });
     const opts = runc.HostConfig?.SecurityOpt ?? [];
     expect(opts).toContain('no-new-privileges:true');
     const sec = opts.find((o: string) => o.startsWith('seccomp='));
     expect(JSON.parse(sec!.slice('seccomp='.length))).toEqual(labSeccompProfile());
     expect(runc.HostConfig?.Runtime).toBeUndefined();
-    const gvisor = labContainerSpec({ profile, names, namespace: 'classlab', token: 't', security: { seccomp: true, runtime: 'runsc' } });
+    const gvisor = labContainerSpec({ profile, names, namespace: 'classlab', token: 't', hostMounts: [], security: { seccomp: true, runtime: 'runsc' } });
     expect(gvisor.HostConfig?.Runtime).toBe('runsc');
-    const noSeccomp = labContainerSpec({ profile, names, namespace: 'classlab', token: 't', security: { seccomp: false, runtime: 'runc' } });
+    const noSeccomp = labContainerSpec({ profile, names, namespace: 'classlab', token: 't', hostMounts: [], security: { seccomp: false, runtime: 'runc' } });
     expect(noSeccomp.HostConfig?.SecurityOpt).toEqual(['no-new-privileges:true']);
   });
 

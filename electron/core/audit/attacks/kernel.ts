@@ -1,4 +1,6 @@
-// Attacks 8 and 9: the kernel's dangerous interfaces, capabilities, the Docker socket, setuid and sudo.
+// Attacks 8 and 9: the kernel's dangerous interfaces, capabilities, the Docker socket (docker-socket.ts),
+// setuid and sudo.
+import { dockerSocketAttack } from './docker-socket';
 import type { AttackResult, AuditAttack, AuditContext } from '../types';
 
 /** Each probe prints "name: DENIED (errno)" or "name: ALLOWED". x86_64 and aarch64 system call numbers. */
@@ -60,19 +62,6 @@ async function kernelInterfaces(ctx: AuditContext): Promise<AttackResult[]> {
     blocked: caps.length === 5 && caps.every(([, v]) => /^0+$/.test(v ?? '1')),
     evidence: caps.map(([k, v]) => `${k} ${v}`).join(', ') || status.out,
   });
-  const sock = await lab.sh(
-    'for p in /var/run/docker.sock /run/docker.sock /run/containerd/containerd.sock /run/podman/podman.sock /var/run/podman/podman.sock "$HOME/.docker/run/docker.sock"; do [ -e "$p" ] && echo "FOUND $p"; done; ' +
-      'env | grep -i -E "^(DOCKER_HOST|CONTAINER_HOST)=" | sed "s/^/FOUND env /"; ' +
-      'find / -xdev \\( -path /proc -o -path /sys \\) -prune -o -type s -print 2>/dev/null | grep -v -E "^/run/classlab/|notebook" | sed "s/^/socket /" | head -n 20; echo done',
-    { timeoutSeconds: 60 },
-  );
-  const found = sock.out.split('\n').filter((l) => l.startsWith('FOUND'));
-  const others = sock.out.split('\n').filter((l) => l.startsWith('socket '));
-  results.push({
-    attack: '8. No Docker socket anywhere',
-    blocked: sock.out.includes('done') && found.length === 0 && others.length === 0,
-    evidence: found.length || others.length ? [...found, ...others].join('; ') : 'No Docker, containerd or Podman socket at the usual paths, no DOCKER_HOST, and no other Unix socket on the lab\'s file systems but the notebook\'s own.',
-  });
   return results;
 }
 
@@ -101,5 +90,6 @@ async function setuid(ctx: AuditContext): Promise<AttackResult[]> {
 
 export const kernelAttacks: AuditAttack[] = [
   { id: 'kernel', number: 8, run: kernelInterfaces },
+  dockerSocketAttack,
   { id: 'setuid', number: 9, run: setuid },
 ];
