@@ -9,6 +9,14 @@
 //
 // The profile is passed inline (`seccomp=<json>` in SecurityOpt), so it works with any engine that
 // supports seccomp. Names a kernel or libseccomp does not know are skipped by the runtime.
+//
+// Only the host's native system call ABI is in the profile (no sub-architectures). On x86_64 any process
+// can also enter the kernel through the 32-bit ABI (`int 0x80`, or SYSCALL/SYSENTER from a 32-bit code
+// segment) and, where the kernel has it, the x32 ABI (numbers with bit 30 set). Through the 32-bit ABI,
+// `socketcall` makes any socket with its arguments in memory, where seccomp cannot look, so a family rule
+// on `socket` would mean nothing there. With the native architecture alone, libseccomp answers every call
+// of a foreign ABI (i386, x32 on x86_64; arm on aarch64) with the filter's bad-architecture action before
+// the kernel looks at it; `socketcall` is not allowed even by name.
 
 /** clone(2) flags that make new namespaces: a lab may fork and make threads, never namespaces. */
 const CLONE_NEW = {
@@ -22,10 +30,22 @@ const CLONE_NEW = {
 } as const;
 export const CLONE_NAMESPACE_FLAGS = Object.values(CLONE_NEW).reduce((a, b) => a | b, 0);
 
-/** AF_VSOCK: sockets to the hypervisor (Docker Desktop's VM). */
-const AF_VSOCK = 40;
+/**
+ * The socket families a lab may open: Unix sockets (the notebook, zmq, multiprocessing) and IPv4/IPv6.
+ * Everything else is refused: netlink (the kernel's configuration interfaces), packet and raw link
+ * sockets, AF_VSOCK (the hypervisor: Docker Desktop's VM), AF_ALG, TIPC, RDS, Bluetooth, CAN, XDP, … — a
+ * long list of rarely used kernel code that any unprivileged process could otherwise reach. Measured:
+ * glibc's name lookups do not need netlink (getaddrinfo assumes both IPv4 and IPv6 when it cannot ask);
+ * getifaddrs() and `socket.if_nameindex()` fail in a lab.
+ */
+export const ALLOWED_SOCKET_FAMILIES = { AF_UNIX: 1, AF_INET: 2, AF_INET6: 10 } as const;
+/** The answer for any other family: "address family not supported", as if it were not in the kernel. */
+export const EAFNOSUPPORT = 97;
 
-/** The allowlist, by purpose. 32-bit and time64 variants are listed so that compat ABIs behave alike. */
+/**
+ * The allowlist, by purpose. 32-bit and time64 variants are listed for hosts whose native ABI is 32-bit
+ * (armhf); on x86_64 and aarch64 they are not reachable (see the architectures above).
+ */
 export const ALLOWED_SYSCALLS: Record<string, readonly string[]> = {
   processes: [
     'execve', 'execveat', 'exit', 'exit_group', 'fork', 'vfork', 'wait4', 'waitid', 'waitpid',
@@ -90,7 +110,7 @@ export const ALLOWED_SYSCALLS: Record<string, readonly string[]> = {
   sockets: [
     'socketpair', 'bind', 'listen', 'accept', 'accept4', 'connect', 'getsockname', 'getpeername', 'sendto', 'recvfrom',
     'sendmsg', 'recvmsg', 'sendmmsg', 'recvmmsg', 'recvmmsg_time64', 'shutdown', 'setsockopt', 'getsockopt',
-    'socketcall', 'send', 'recv',
+    'send', 'recv',
   ],
   ipc: [
     'shmget', 'shmat', 'shmdt', 'shmctl', 'semget', 'semop', 'semtimedop', 'semtimedop_time64', 'semctl', 'msgget',
@@ -117,7 +137,12 @@ export const DENIED_SYSCALLS = [
   'stime', 'sethostname', 'setdomainname', 'open_by_handle_at', 'name_to_handle_at', 'fanotify_init',
   'vhangup', 'uselib', 'nfsservctl', 'mbind', 'set_mempolicy', 'get_mempolicy', 'migrate_pages', 'move_pages',
   'memfd_secret',
+  // The 32-bit multiplexer whose arguments seccomp cannot inspect.
+  'socketcall',
 ] as const;
+
+/** The architectures of the profile: each native one alone, never a compat ABI beside it. */
+export const SECCOMP_ARCHITECTURES = ['SCMP_ARCH_X86_64', 'SCMP_ARCH_AARCH64'] as const;
 
 const EPERM = 1;
 const ENOSYS = 38;
@@ -139,10 +164,7 @@ export function labSeccompProfile(): SeccompProfile {
   return {
     defaultAction: 'SCMP_ACT_ERRNO',
     defaultErrnoRet: EPERM,
-    archMap: [
-      { architecture: 'SCMP_ARCH_X86_64', subArchitectures: ['SCMP_ARCH_X86', 'SCMP_ARCH_X32'] },
-      { architecture: 'SCMP_ARCH_AARCH64', subArchitectures: ['SCMP_ARCH_ARM'] },
-    ],
+    archMap: SECCOMP_ARCHITECTURES.map((architecture) => ({ architecture, subArchitectures: [] })),
     syscalls: [
       { names: allowed, action: 'SCMP_ACT_ALLOW' },
       // Threads and processes, but no new namespaces.
@@ -150,8 +172,15 @@ export function labSeccompProfile(): SeccompProfile {
       // clone3 passes its flags in memory, where seccomp cannot look: "not implemented" makes the C
       // library fall back to clone, which is checked above.
       { names: ['clone3'], action: 'SCMP_ACT_ERRNO', errnoRet: ENOSYS },
-      // Any socket family but the hypervisor's (raw and packet sockets need CAP_NET_RAW, which is dropped).
-      { names: ['socket'], action: 'SCMP_ACT_ALLOW', args: [{ index: 0, value: AF_VSOCK, op: 'SCMP_CMP_NE' }] },
+      // Sockets of the allowed families only; every other family is answered EAFNOSUPPORT (values above
+      // the largest allowed one in one rule, the few below it one by one). Anything else (a family with
+      // high bits set) falls to the default EPERM.
+      ...Object.values(ALLOWED_SOCKET_FAMILIES).map((value) => ({
+        names: ['socket'],
+        action: 'SCMP_ACT_ALLOW' as const,
+        args: [{ index: 0, value, op: 'SCMP_CMP_EQ' }],
+      })),
+      ...refusedFamilyRules(),
       // personality: only the harmless settings (Linux default, 32-bit UNAME26-free, and the query).
       ...[0x0, 0x0008, 0x20000, 0x20008, 0xffffffff].map((value) => ({
         names: ['personality'],
@@ -160,6 +189,14 @@ export function labSeccompProfile(): SeccompProfile {
       })),
     ],
   };
+}
+
+function refusedFamilyRules(): SeccompProfile['syscalls'] {
+  const allowed: number[] = Object.values(ALLOWED_SOCKET_FAMILIES);
+  const top = Math.max(...allowed);
+  const below = Array.from({ length: top }, (_, i) => i).filter((f) => !allowed.includes(f));
+  const refuse = (value: number, op: string) => ({ names: ['socket'], action: 'SCMP_ACT_ERRNO' as const, errnoRet: EAFNOSUPPORT, args: [{ index: 0, value, op }] });
+  return [...below.map((f) => refuse(f, 'SCMP_CMP_EQ')), refuse(top, 'SCMP_CMP_GT')];
 }
 
 /** The SecurityOpt entry that applies the profile. */

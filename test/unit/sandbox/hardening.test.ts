@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Profile } from '../../../electron/core/profiles/schema';
 import { labNames } from '../../../electron/core/labs/naming';
 import { labContainerSpec, labTmpfs, scratchSizesMiB } from '../../../electron/core/sandbox/policy';
-import { ALLOWED_SYSCALLS, CLONE_NAMESPACE_FLAGS, DENIED_SYSCALLS, labSeccompProfile } from '../../../electron/core/sandbox/seccomp';
+import { ALLOWED_SOCKET_FAMILIES, ALLOWED_SYSCALLS, CLONE_NAMESPACE_FLAGS, DENIED_SYSCALLS, EAFNOSUPPORT, labSeccompProfile } from '../../../electron/core/sandbox/seccomp';
 import { chooseRuntime, parseEngineSecurity } from '../../../electron/core/sandbox/engine-security';
 import type { LabError } from '../../../electron/api/errors';
 
@@ -26,6 +26,28 @@ describe('seccomp profile', () => {
 
   it('allows what a notebook needs', () => {
     for (const name of ['read', 'write', 'openat', 'execve', 'mmap', 'futex', 'epoll_wait', 'getrandom', 'statx', 'bind', 'connect']) expect(allowed.has(name), name).toBe(true);
+  });
+
+  it('lists only native architectures, so no call of a 32-bit or x32 ABI is ever allowed', () => {
+    expect(p.archMap.map((a) => a.architecture)).toEqual(['SCMP_ARCH_X86_64', 'SCMP_ARCH_AARCH64']);
+    for (const a of p.archMap) expect(a.subArchitectures).toEqual([]);
+    const everyAllowed = new Set(p.syscalls.filter((s) => s.action === 'SCMP_ACT_ALLOW').flatMap((s) => s.names));
+    expect(everyAllowed.has('socketcall')).toBe(false);
+  });
+
+  it('allows sockets of the Unix and IP families only, and answers any other family EAFNOSUPPORT', () => {
+    const rules = p.syscalls.filter((s) => s.names.includes('socket'));
+    for (const r of rules) expect(r.names).toEqual(['socket']);
+    const allowedFamilies = rules.filter((r) => r.action === 'SCMP_ACT_ALLOW').map((r) => r.args);
+    expect(allowedFamilies).toEqual(Object.values(ALLOWED_SOCKET_FAMILIES).map((value) => [{ index: 0, value, op: 'SCMP_CMP_EQ' }]));
+    // What each family gets, evaluated like libseccomp would: the first matching rule's action.
+    const answer = (family: number) => {
+      const hit = rules.find((r) => r.args!.every((a) => (a.op === 'SCMP_CMP_EQ' ? family === a.value : a.op === 'SCMP_CMP_GT' ? family > a.value : false)));
+      return hit ? (hit.action === 'SCMP_ACT_ALLOW' ? 'allow' : hit.errnoRet) : 'default';
+    };
+    expect([1, 2, 10].map(answer)).toEqual(['allow', 'allow', 'allow']);
+    // netlink, packet, vsock, AF_ALG, TIPC, RDS, Bluetooth, and everything up to the largest family.
+    for (const f of [0, 3, 4, 5, 9, 11, 16, 17, 21, 30, 31, 38, 40, 44, 45, 255]) expect(answer(f), `family ${f}`).toBe(EAFNOSUPPORT);
   });
 
   it('allows clone only without namespace flags, and turns clone3 into ENOSYS', () => {
