@@ -45,7 +45,7 @@ export function scratchSizesMiB(memoryMiB: number): { tmp: number; varTmp: numbe
 
 /**
  * Writable places inside a read-only root, each size-capped so they cannot fill the host. The shared
- * scratch folders (/tmp, /var/tmp, /run; Docker mounts /dev/shm noexec itself) are `noexec`: nothing a
+ * scratch folders (/tmp, /var/tmp, /run; /dev/shm is Docker's, noexec) are `noexec`: nothing a
  * notebook, a kernel or the scientific stack does executes a file there, and they are where an exploit
  * drops what it runs. The home folder stays executable: it is the student's own (not world-writable), it
  * holds what `pip install --user` puts in ~/.local (scripts in ~/.local/bin, compiled modules that are
@@ -65,7 +65,8 @@ export function labTmpfs(profile: Profile): Record<string, string> {
   };
   // The home folder (shell history, caches, kernel settings) is scratch space; the student's files live
   // in the workspace volume mounted inside it.
-  if (home !== '/' && !(home in tmpfs)) tmpfs[home] = `rw,nosuid,nodev,size=${size.home}m,uid=${uid},gid=${gid},mode=0755`;
+  // `exec` said outright: Docker mounts a tmpfs noexec unless told otherwise.
+  if (home !== '/' && !(home in tmpfs)) tmpfs[home] = `rw,nosuid,nodev,exec,size=${size.home}m,uid=${uid},gid=${gid},mode=0755`;
   return tmpfs;
 }
 

@@ -31,16 +31,25 @@ const CLONE_NEW = {
 export const CLONE_NAMESPACE_FLAGS = Object.values(CLONE_NEW).reduce((a, b) => a | b, 0);
 
 /**
- * The socket families a lab may open: Unix sockets (the notebook, zmq, multiprocessing) and IPv4/IPv6.
- * Everything else is refused: netlink (the kernel's configuration interfaces), packet and raw link
- * sockets, AF_VSOCK (the hypervisor: Docker Desktop's VM), AF_ALG, TIPC, RDS, Bluetooth, CAN, XDP, … — a
- * long list of rarely used kernel code that any unprivileged process could otherwise reach. Measured:
- * glibc's name lookups do not need netlink (getaddrinfo assumes both IPv4 and IPv6 when it cannot ask);
- * getifaddrs() and `socket.if_nameindex()` fail in a lab.
+ * The sockets a lab may open: Unix sockets (the notebook, zmq, multiprocessing), IPv4/IPv6, and netlink
+ * of the routing protocol only. Everything else is refused: other netlink protocols (netfilter, audit,
+ * generic netlink, uevents, xfrm, …), packet and raw link sockets, AF_VSOCK (the hypervisor: Docker
+ * Desktop's VM), AF_ALG, TIPC, RDS, Bluetooth, CAN, XDP, … — a long list of rarely used kernel code that
+ * any unprivileged process could otherwise reach.
+ * Measured: NETLINK_ROUTE is needed. getaddrinfo() and getifaddrs() ask it for the interfaces, and
+ * libzmq (every Jupyter kernel) aborts when that fails ("Address family not supported by protocol
+ * (src/ip_resolver.cpp:542)"). Without capabilities it can only read (links, addresses, routes).
  */
-export const ALLOWED_SOCKET_FAMILIES = { AF_UNIX: 1, AF_INET: 2, AF_INET6: 10 } as const;
+export const ALLOWED_SOCKETS: readonly { family: number; name: string; protocol?: number }[] = [
+  { family: 1, name: 'AF_UNIX' },
+  { family: 2, name: 'AF_INET' },
+  { family: 10, name: 'AF_INET6' },
+  { family: 16, name: 'AF_NETLINK', protocol: 0 /* NETLINK_ROUTE */ },
+];
 /** The answer for any other family: "address family not supported", as if it were not in the kernel. */
 export const EAFNOSUPPORT = 97;
+/** The answer for another protocol of an allowed family (netlink): "protocol not supported". */
+export const EPROTONOSUPPORT = 93;
 
 /**
  * The allowlist, by purpose. 32-bit and time64 variants are listed for hosts whose native ABI is 32-bit
@@ -172,15 +181,8 @@ export function labSeccompProfile(): SeccompProfile {
       // clone3 passes its flags in memory, where seccomp cannot look: "not implemented" makes the C
       // library fall back to clone, which is checked above.
       { names: ['clone3'], action: 'SCMP_ACT_ERRNO', errnoRet: ENOSYS },
-      // Sockets of the allowed families only; every other family is answered EAFNOSUPPORT (values above
-      // the largest allowed one in one rule, the few below it one by one). Anything else (a family with
-      // high bits set) falls to the default EPERM.
-      ...Object.values(ALLOWED_SOCKET_FAMILIES).map((value) => ({
-        names: ['socket'],
-        action: 'SCMP_ACT_ALLOW' as const,
-        args: [{ index: 0, value, op: 'SCMP_CMP_EQ' }],
-      })),
-      ...refusedFamilyRules(),
+      // Sockets of the allowed families (and protocols) only; see socketRules.
+      ...socketRules(),
       // personality: only the harmless settings (Linux default, 32-bit UNAME26-free, and the query).
       ...[0x0, 0x0008, 0x20000, 0x20008, 0xffffffff].map((value) => ({
         names: ['personality'],
@@ -191,12 +193,28 @@ export function labSeccompProfile(): SeccompProfile {
   };
 }
 
-function refusedFamilyRules(): SeccompProfile['syscalls'] {
-  const allowed: number[] = Object.values(ALLOWED_SOCKET_FAMILIES);
-  const top = Math.max(...allowed);
-  const below = Array.from({ length: top }, (_, i) => i).filter((f) => !allowed.includes(f));
-  const refuse = (value: number, op: string) => ({ names: ['socket'], action: 'SCMP_ACT_ERRNO' as const, errnoRet: EAFNOSUPPORT, args: [{ index: 0, value, op }] });
-  return [...below.map((f) => refuse(f, 'SCMP_CMP_EQ')), refuse(top, 'SCMP_CMP_GT')];
+/**
+ * socket(2) by family (argument 0) and protocol (argument 2): allowed ones; another protocol of a
+ * restricted family gets EPROTONOSUPPORT; every other family EAFNOSUPPORT (those below the largest
+ * allowed one by one, the rest in one rule). The rules never overlap, so their order does not matter;
+ * values with high bits set match none of them and fall to the default EPERM.
+ */
+function socketRules(): SeccompProfile['syscalls'] {
+  const rule = (action: 'SCMP_ACT_ALLOW' | 'SCMP_ACT_ERRNO', args: { index: number; value: number; op: string }[], errnoRet?: number) => ({
+    names: ['socket'],
+    action,
+    ...(errnoRet === undefined ? {} : { errnoRet }),
+    args,
+  });
+  const eq = (index: number, value: number) => ({ index, value, op: 'SCMP_CMP_EQ' });
+  const families = ALLOWED_SOCKETS.map((s) => s.family);
+  const top = Math.max(...families);
+  return [
+    ...ALLOWED_SOCKETS.map((s) => rule('SCMP_ACT_ALLOW', s.protocol === undefined ? [eq(0, s.family)] : [eq(0, s.family), eq(2, s.protocol)])),
+    ...ALLOWED_SOCKETS.filter((s) => s.protocol !== undefined).map((s) => rule('SCMP_ACT_ERRNO', [eq(0, s.family), { index: 2, value: s.protocol!, op: 'SCMP_CMP_NE' }], EPROTONOSUPPORT)),
+    ...Array.from({ length: top }, (_, f) => f).filter((f) => !families.includes(f)).map((f) => rule('SCMP_ACT_ERRNO', [eq(0, f)], EAFNOSUPPORT)),
+    rule('SCMP_ACT_ERRNO', [{ index: 0, value: top, op: 'SCMP_CMP_GT' }], EAFNOSUPPORT),
+  ];
 }
 
 /** The SecurityOpt entry that applies the profile. */

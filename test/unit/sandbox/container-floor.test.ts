@@ -67,6 +67,7 @@ describe('scratch folders', () => {
     const t = labTmpfs(none);
     for (const dir of ['/tmp', '/var/tmp', '/run']) expect(t[dir], dir).toMatch(/(^|,)noexec(,|$)/);
     expect(t['/home/student']).not.toMatch(/noexec/);
+    expect(t['/home/student']).toMatch(/(^|,)exec(,|$)/); // Docker's tmpfs default is noexec
     for (const opts of Object.values(t)) expect(opts).toMatch(/nosuid,nodev/);
   });
 });
