@@ -593,6 +593,9 @@ class Core implements ClassLabCore {
           buffered = buffered.slice(nl + 1);
           const event = parseEvent(line);
           if (!event?.labId) continue;
+          // Execs (terminals, file operations, health checks) and health reports change no lab's state;
+          // reconciling on them would make one exec per health check, and per reconcile, forever.
+          if (/^(exec_|health_status)/.test(event.action)) continue;
           if (event.action === 'oom' && event.role === 'lab') void this.onOutOfMemory(event.labId);
           this.scheduleReconcile(event.labId);
         }

@@ -6,7 +6,8 @@ import { existsSync, readlinkSync } from 'node:fs';
 import { docker, execIn, removeNamespace, testLabDeps, trustedGateImage, uniqueNamespace } from '../support/docker';
 import { Profile } from '../../electron/core/profiles/schema';
 import { LabContainers } from '../../electron/core/labs/containers';
-import { detachNamespaceDisks, runDiskHelper, workspaceUsage } from '../../electron/core/sandbox/disk';
+import { collectDiskOrphans, detachNamespaceDisks, diskHelperSpec, runDiskHelper, workspaceUsage } from '../../electron/core/sandbox/disk';
+import { demuxLogs } from '../../electron/core/labs/containers';
 import { explainDiskFull } from '../../electron/core/sandbox/explain';
 
 const ns = uniqueNamespace('cldisk');
@@ -88,6 +89,54 @@ describe('workspace disk', () => {
     expect((await execIn(lab.names.container, ['cat', `${ws}/kept.txt`], '1000:1000')).out).toBe('kept');
     const df = await execIn(lab.names.container, ['df', '-k', ws], '1000:1000');
     expect(df.out).toMatch(/loop|classlab/);
+  });
+
+  it('the helper uses loop devices only: no host /dev, and no other device even with MKNOD', async () => {
+    const spec = diskHelperSpec('check', { profile, namespace: ns, disk: lab.disk.disk, image: await trustedGateImage() });
+    // The helper's exact spec, its command replaced by a probe: what /dev holds, and whether a node of
+    // this machine's disk (block 8:0, 254:0, 259:0: sd, vd, nvme) or of /dev/mem (char 1:1) can be read.
+    // Docker lets any container make device nodes; the device cgroup decides which may be opened.
+    const probe = await docker.createContainer({
+      ...spec,
+      Entrypoint: ['/bin/sh', '-c'],
+      Cmd: [
+        'ls /dev | tr "\\n" " "; echo; for d in "b 8 0" "b 254 0" "b 259 0" "c 1 1"; do rm -f /dev/probe; mknod /dev/probe $d; if head -c 1 /dev/probe >/dev/null 2>/tmp/err || [ -n "$(head -c 1 /dev/probe 2>/dev/null)" ]; then echo "READ $d"; else echo "refused $d: $(cat /tmp/err)"; fi; done; mknod /dev/loop-control c 10 237 && echo "loop-control ok"; ls -d /dev/classlab && echo "links folder ok"',
+      ],
+      HostConfig: { ...spec.HostConfig, Tmpfs: { '/tmp': 'rw,size=1m' } },
+    });
+    try {
+      await probe.start();
+      await probe.wait();
+      const out = demuxLogs((await probe.logs({ stdout: true, stderr: true })) as unknown as Buffer);
+      const own = (out[0] ?? '').split(/\s+/);
+      for (const host of ['sda', 'vda', 'nvme0n1', 'mem', 'kmsg', 'loop0', 'loop-control']) expect(own, host).not.toContain(host);
+      expect(own).toContain('classlab');
+      expect(out.join('\n')).not.toContain('READ');
+      expect(out.filter((l) => /^refused .*Operation not permitted/.test(l))).toHaveLength(4);
+      expect(out).toContain('loop-control ok');
+      expect(out).toContain('links folder ok');
+    } finally {
+      await probe.remove({ force: true });
+    }
+  });
+
+  it('finds orphans: a disk removed without a detach leaves a loop device, and gc frees it and its link', async () => {
+    const orphanProfile = Profile.parse({ ...profile, id: 'orphan' });
+    const orphan = new LabContainers(() => docker, orphanProfile, ns, testLabDeps());
+    const { device } = await orphan.ensureVolumes();
+    expect(device).toMatch(/^\/dev\/loop\d+$/);
+    expect(readlinkSync(orphan.disk.disk.link)).toBe(device);
+    // Removed behind ClassLab's back: the image file is deleted, the loop device still holds it.
+    await docker.getVolume(orphan.disk.disk.workspaceVolume).remove();
+    await docker.getVolume(orphan.disk.disk.diskVolume).remove();
+    const backing = `/sys/block/${device!.slice(5)}/loop/backing_file`;
+    const { readFileSync } = await import('node:fs');
+    expect(readFileSync(backing, 'utf8')).toMatch(/workspace\.ext4 \(deleted\)/);
+    const lines = await collectDiskOrphans(docker, ns, await trustedGateImage());
+    expect(lines).toContain(`orphan ${device}`);
+    if (existsSync(backing)) expect(readFileSync(backing, 'utf8')).not.toMatch(/\(deleted\)/);
+    expect(existsSync(orphan.disk.disk.link)).toBe(false);
+    await orphan.removeEverything();
   });
 
   it('deletes everything when the workspace is deleted: volumes, loop device, link', async () => {

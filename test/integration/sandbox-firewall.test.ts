@@ -5,12 +5,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import net from 'node:net';
 import path from 'node:path';
-import { docker, execIn, memoryLogger, REPO, removeNamespace, testCore, testPolicy, trustedGateImage, uniqueNamespace, testCatalog } from '../support/docker';
+import { docker, execIn, memoryLogger, REPO, removeNamespace, testCore, testLabDeps, testPolicy, trustedGateImage, uniqueNamespace, testCatalog } from '../support/docker';
 import { labNames } from '../../electron/core/labs/naming';
 import { demuxLogs } from '../../electron/core/labs/containers';
 import { loadCatalog } from '../../electron/core/profiles/catalog';
 import { applyLabFirewall } from '../../electron/core/sandbox/firewall';
 import { GATE_IMAGE } from '../../electron/core/sandbox/policy';
+import { holderName } from '../../electron/core/sandbox/network-holder';
+import { LabContainers } from '../../electron/core/labs/containers';
+import { Profile } from '../../electron/core/profiles/schema';
+import os from 'node:os';
 import { runAudit, type AttackResult } from '../../electron/core/audit';
 
 const ns = uniqueNamespace('clfw');
@@ -92,7 +96,7 @@ describe('firewall of an internet lab', () => {
     for (const l of lines) expect(l).toMatch(/ConnectionRefusedError/);
   });
 
-  it('loopback inside the lab still works, and Docker DNS answers (the lab resolves its own name)', async () => {
+  it("loopback inside the lab still works, and Docker DNS answers (the lab resolves its holder's name)", async () => {
     const r = await execIn(
       names.container,
       [
@@ -102,7 +106,7 @@ describe('firewall of an internet lab', () => {
 srv = socket.socket(); srv.bind(('127.0.0.1', 0)); srv.listen(1)
 threading.Thread(target=lambda: srv.accept()[0].sendall(b'lo-ok'), daemon=True).start()
 c = socket.create_connection(srv.getsockname(), timeout=3); print(c.recv(16).decode())
-print('DNS', socket.gethostbyname('${names.container}'))`,
+print('DNS', socket.gethostbyname('${holderName(names)}'))`,
       ],
       '1000',
     );
@@ -169,6 +173,66 @@ print('DNS', socket.gethostbyname('${names.container}'))`,
     expect((await probe(`172.17.0.1:${port}`, `${labGateway}:${port}`)).out).not.toContain('REACHED');
     const leftovers = await docker.listContainers({ all: true, filters: { label: [`classlab.instance=${ns}`, 'classlab.role=firewall'] } });
     expect(leftovers).toEqual([]);
+  });
+
+  it("is in place before the lab's first process: a lab whose own command probes the host at once is refused from the first try", async () => {
+    const lan = Object.values(os.networkInterfaces()).flat().find((i) => i && !i.internal && i.family === 'IPv4')?.address;
+    const targets = ['172.17.0.1', ...(lan ? [lan] : [])];
+    // bash's /dev/tcp: no interpreter to load, so the first connect is made within milliseconds of the
+    // container's start; 40 tries over about two seconds.
+    // Each try says how it ended: REACHED, or the error (a refusal in milliseconds, or the time box).
+    const script = `for i in $(seq 1 40); do for h in ${targets.join(' ')}; do if timeout 2 bash -c "exec 3<>/dev/tcp/$h/${port}" 2>/tmp/err; then echo "try $i $h REACHED"; else echo "try $i $h not reached: $(tail -n 1 /tmp/err)"; fi; done; sleep 0.05; done; echo probe-done; exec sleep infinity`;
+    const base = (await loadCatalog(catalogDir, testPolicy())).profiles.find((p) => p.id === LAB)!;
+    const probeProfile = Profile.parse({ ...base, id: 'first', server: { ...base.server, command: ['/bin/bash', '-c', script] } });
+    const first = new LabContainers(() => docker, probeProfile, ns, testLabDeps());
+    // Control: the very same probe on the lab's network, without the holder and its firewall, reaches the host.
+    await first.ensureVolumes();
+    await docker.createNetwork({ Name: first.names.network, Driver: 'bridge', Labels: { 'classlab.instance': ns }, Options: { 'com.docker.network.bridge.enable_icc': 'false' } });
+    const control = await docker.createContainer({
+      Image: probeProfile.image,
+      User: '1000:1000',
+      Entrypoint: ['/bin/bash', '-c', script.replace('exec sleep infinity', 'exit 0')],
+      Labels: { 'classlab.instance': ns },
+      HostConfig: { NetworkMode: first.names.network, CapDrop: ['ALL'], SecurityOpt: ['no-new-privileges:true'], ReadonlyRootfs: true, Tmpfs: { '/tmp': 'rw,size=1m' } },
+    });
+    try {
+      await control.start();
+      await control.wait();
+      const out = demuxLogs((await control.logs({ stdout: true, stderr: true })) as unknown as Buffer);
+      expect(out.find((l) => l.startsWith('try 1 172.17.0.1'))).toBe('try 1 172.17.0.1 REACHED');
+    } finally {
+      await control.remove({ force: true });
+    }
+    try {
+      await first.start();
+      let logs: string[] = [];
+      for (const until = Date.now() + 90_000; Date.now() < until && !logs.includes('probe-done'); await new Promise((r) => setTimeout(r, 500))) logs = await first.logTail(200);
+      expect(logs, logs.join('\n')).toContain('probe-done');
+      const tries = logs.filter((l) => l.startsWith('try '));
+      console.log(tries.slice(0, 4).join('\n'));
+      expect(tries).toHaveLength(40 * targets.length);
+      expect(tries.filter((l) => !l.endsWith('Connection refused'))).toEqual([]);
+      // The order, from Docker's side: the lab is in the holder's namespace, and no firewall helper is left.
+      const lab = await docker.getContainer(first.names.container).inspect();
+      const holder = await docker.getContainer(holderName(first.names)).inspect();
+      expect(lab.HostConfig.NetworkMode).toBe(`container:${holder.Id}`);
+      expect(holder.State.Running).toBe(true);
+      expect(new Date(holder.State.StartedAt).getTime()).toBeLessThan(new Date(lab.State.StartedAt).getTime());
+      const helpers = await docker.listContainers({ all: true, filters: { label: [`classlab.instance=${ns}`, 'classlab.role=firewall'] } });
+      expect(helpers).toEqual([]);
+    } finally {
+      await first.removeEverything();
+    }
+  }, 300_000);
+
+  it('a lab cannot start without its holder (stopped with it), and opening it again loads the firewall again', async () => {
+    // With the holder stopped behind ClassLab's back, starting the lab container by hand fails: it has
+    // no namespace of its own to fall back to.
+    await core.service['labs:stop'](LAB);
+    await expect(docker.getContainer(names.container).start()).rejects.toThrow();
+    const view = await core.service['labs:open'](LAB);
+    expect(view.phase).toBe('ready');
+    expect((await probe(`172.17.0.1:${port}`)).out).toContain('BLOCKED');
   });
 
   it('fails closed in plain words when the rules cannot be loaded, and leaves no helper behind', async () => {

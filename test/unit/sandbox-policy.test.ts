@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Profile } from '../../electron/core/profiles/schema';
-import { gateContainerSpec, labContainerSpec, GATE_IMAGE } from '../../electron/core/sandbox/policy';
+import { gateContainerSpec, gateNetworkSpec, labContainerSpec, GATE_IMAGE } from '../../electron/core/sandbox/policy';
+import { networkHolderSpec } from '../../electron/core/sandbox/network-holder';
 import { labNames } from '../../electron/core/labs/naming';
 import type { CheckedMount } from '../../electron/core/profiles/mount-policy';
 
@@ -67,10 +68,18 @@ describe('sandbox policy: lab container', () => {
     expect(spec.Labels?.['classlab.profile']).toMatch(/^[a-f0-9]{16}$/);
   });
 
-  it('gives an internet profile its own network, never the shared default', () => {
+  it("puts an internet profile in its network holder's namespace (on its own network), never the shared default", () => {
     const open = labContainerSpec({ profile: { ...profile, network: 'internet' }, names, namespace: 'classlab', token: 't', hostMounts });
-    expect(open.HostConfig?.NetworkMode).toBe('classlab-python-net');
+    expect(open.HostConfig?.NetworkMode).toBe('container:classlab-python-holder');
     expect(open.NetworkDisabled).toBe(false);
+    const holder = networkHolderSpec({ profile: { ...profile, network: 'internet' }, names, namespace: 'classlab', image: GATE_IMAGE });
+    expect(holder.name).toBe('classlab-python-holder');
+    expect(holder.HostConfig?.NetworkMode).toBe('classlab-python-net');
+    expect(holder.Cmd).toEqual(['sleep', 'infinity']);
+    expect(holder.User).toBe('1000:1000');
+    expect(holder.HostConfig?.CapDrop).toEqual(['ALL']);
+    expect(holder.HostConfig?.CapAdd).toBeUndefined();
+    expect(holder.Labels).toMatchObject({ 'classlab.role': 'holder', 'classlab.lab': 'python' });
   });
 });
 
@@ -90,5 +99,14 @@ describe('sandbox policy: gate', () => {
     expect(gate.HostConfig?.ReadonlyRootfs).toBe(true);
     expect(gate.HostConfig?.Mounts).toEqual([{ Type: 'volume', Source: 'classlab-python-run', Target: '/run/classlab', ReadOnly: false }]);
     expect(gate.Cmd?.at(-1)).toBe('UNIX-CONNECT:/run/classlab/notebook.sock');
+  });
+  it("is on ClassLab's gates network, never Docker's default bridge, and that network has no way out", () => {
+    expect(gate.HostConfig?.NetworkMode).toBe('classlab-gates');
+    const net = gateNetworkSpec('classlab');
+    expect(net.Name).toBe('classlab-gates');
+    expect(net.CheckDuplicate).toBe(true);
+    expect(net.Internal).toBe(false); // Docker publishes no ports on internal networks
+    expect(net.Options).toEqual({ 'com.docker.network.bridge.enable_icc': 'false', 'com.docker.network.bridge.enable_ip_masquerade': 'false' });
+    expect(net.Labels).toMatchObject({ 'classlab.instance': 'classlab', 'classlab.role': 'gate' });
   });
 });

@@ -6,6 +6,7 @@ import { LabContainers, demuxLogs, inspectOrNull, type LabDeps } from '../labs/c
 import { waitForNotebook } from '../labs/readiness';
 import type { Profile } from '../profiles/schema';
 import type { DiskState } from '../sandbox/disk';
+import { holderName } from '../sandbox/network-holder';
 
 export interface ExecResult {
   code: number | null;
@@ -144,11 +145,18 @@ export class AuditLab {
     return this.exec(['python3', '-c', program], opts);
   }
 
-  /** Container IP on its own network (internet profiles), or null. */
+  /**
+   * Container IP on its own network (internet profiles), or null. An internet lab shares the network
+   * namespace of its holder, so the address is the holder's.
+   */
   async ip(): Promise<string | null> {
-    const info = await this.inspect();
-    const nets = Object.values(info?.NetworkSettings.Networks ?? {});
-    return nets.find((n) => n.IPAddress)?.IPAddress ?? null;
+    const docker = this.docker();
+    for (const name of [this.container, holderName(this.containers.names)]) {
+      const info = await inspectOrNull(docker, name);
+      const found = Object.values(info?.NetworkSettings.Networks ?? {}).find((n) => n.IPAddress)?.IPAddress;
+      if (found) return found;
+    }
+    return null;
   }
 
   async remove(): Promise<void> {

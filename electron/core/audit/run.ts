@@ -7,6 +7,7 @@ import { collectDiskOrphans, detachNamespaceDisks } from '../sandbox/disk';
 import { diskAttacks } from './attacks/disk';
 import { fileAttacks } from './attacks/files';
 import { kernelAttacks } from './attacks/kernel';
+import { kernelSurfaceAttacks } from './attacks/kernel-surface';
 import { profileAttacks } from './attacks/profiles';
 import { bridgeGateways, networkAttacks } from './attacks/network';
 import { resourceAttacks } from './attacks/resources';
@@ -22,6 +23,7 @@ import type { AttackResult, AuditAttack, AuditContext, AuditOptions } from './ty
  */
 export const BUILTIN_ATTACKS: AuditAttack[] = [
   ...kernelAttacks,
+  ...kernelSurfaceAttacks,
   ...networkAttacks,
   ...fileAttacks,
   ...profileAttacks,

@@ -5,13 +5,14 @@ import { randomBytes } from 'node:crypto';
 import { LabError } from '../../api/errors';
 import { demuxLogs } from '../engine/exec';
 import type { Profile } from '../profiles/schema';
-import { filesHelperSpec, GATE_PORT, gateContainerSpec, labContainerSpec, labNetworkSpec } from '../sandbox/policy';
+import { filesHelperSpec, GATE_PORT, gateContainerSpec, gateNetworkName, gateNetworkSpec, labContainerSpec, labNetworkSpec } from '../sandbox/policy';
+import { holderName, networkHolderSpec } from '../sandbox/network-holder';
 import { WorkspaceDisk, type DiskState } from '../sandbox/disk';
 import { applyLabFirewall } from '../sandbox/firewall';
 import { chooseRuntime, engineSecurity } from '../sandbox/engine-security';
 import { imageId } from '../images/images';
 import { checkedMounts, type CheckedMount, type HostPolicy } from '../profiles/mount-policy';
-import { LABEL, labLabels, labNames, profileFingerprint, type LabNames } from './naming';
+import { LABEL, labLabels, labNames, madeFrom, type LabNames } from './naming';
 import type { ContainerState, Observation } from './state';
 
 export interface LabDetails {
@@ -27,7 +28,7 @@ type Inspect = Docker.ContainerInspectInfo;
 
 /** What this machine, not the profile, decides for a lab's containers. */
 export interface LabDeps {
-  /** The trusted ID of ClassLab's gate image (images/helper-images.ts): the gate, disk and firewall helpers run it. */
+  /** The trusted ID of ClassLab's gate image (images/helper-images.ts): the gate, disk, firewall and holder helpers run it. */
   gateImage: () => Promise<string>;
   /** This machine's trust and private folders: the lab's mounts and its runtime are checked against them. */
   policy: HostPolicy;
@@ -65,9 +66,9 @@ export class LabContainers {
     };
     const outdated = Boolean(
       lab &&
-        (lab.Config.Labels?.[LABEL.profile] !== profileFingerprint(this.profile) ||
+        (!madeFrom(lab.Config.Labels, this.profile) ||
           (currentImage !== null && lab.Image !== currentImage) ||
-          (gate && gate.Config.Labels?.[LABEL.profile] !== profileFingerprint(this.profile))),
+          (gate && !madeFrom(gate.Config.Labels, this.profile))),
     );
     return { observation, port: gatePort(gate), token: tokenOf(lab), outdated };
   }
@@ -84,7 +85,9 @@ export class LabContainers {
     if (known) await this.ensureRunVolume(docker);
     else await this.ensureVolumes();
     const withDisk = this.attachingDiskOnMountError(known);
-    if (this.profile.network === 'internet') await this.ensureNetwork(docker);
+    const internet = this.profile.network === 'internet';
+    if (internet) await this.ensureNetwork(docker);
+    await this.ensureGateNetwork(docker);
 
     let lab = await inspectOrNull(docker, this.names.container);
     const { outdated } = await this.details();
@@ -97,6 +100,15 @@ export class LabContainers {
     if (lab && lab.State.Status !== 'running' && !sameBinds(lab, await checkedMounts(this.profile, this.deps.policy))) {
       await docker.getContainer(this.names.container).remove({ force: true });
       lab = null;
+    }
+    if (internet && lab?.State.Status !== 'running') {
+      // The lab joins its holder's namespace by the holder's container ID: a lab container made for
+      // another holder (removed meanwhile) is made again.
+      const holderId = await this.ensureHolder(docker);
+      if (lab && lab.HostConfig.NetworkMode !== `container:${holderId}`) {
+        await docker.getContainer(this.names.container).remove({ force: true });
+        lab = null;
+      }
     }
     let token = tokenOf(lab);
     if (!lab || !token) {
@@ -113,23 +125,27 @@ export class LabContainers {
       );
       lab = await inspectOrNull(docker, this.names.container);
     }
-    if (lab?.State.Status !== 'running') await withDisk(() => startContainer(docker, this.names.container));
-    // A lab on the internet gets its firewall (no host services, no private addresses) before its gate
-    // opens, at every start: a fresh start is a fresh network namespace. Fail closed: no firewall, no lab.
-    if (this.profile.network === 'internet') {
-      try {
-        await applyLabFirewall(docker, this.names.container, this.profile, this.namespace, await this.deps.gateImage());
-      } catch (err) {
-        await stopContainer(docker, this.names.container, 0).catch(() => undefined);
-        throw err instanceof LabError ? err : new LabError('START_FAILED', `The lab's firewall could not be set up, so the lab was stopped: ${(err as Error).message}`);
+    if (lab?.State.Status !== 'running') {
+      // A lab on the internet gets its firewall (no host services, no private addresses) in its holder's
+      // namespace before the lab container starts, at every start (the rules are loaded again even into
+      // a holder that was left running: a ClassLab that stopped half-way may have left it without them).
+      // Fail closed: no firewall, no lab.
+      if (internet) {
+        try {
+          await applyLabFirewall(docker, holderName(this.names), this.profile, this.namespace, await this.deps.gateImage());
+        } catch (err) {
+          await stopContainer(docker, holderName(this.names), 0).catch(() => undefined);
+          throw err instanceof LabError ? err : new LabError('START_FAILED', `The lab's firewall could not be set up, so the lab was not started: ${(err as Error).message}`);
+        }
       }
+      await withDisk(() => startContainer(docker, this.names.container));
     }
 
     // The gate runs the gate image by its trusted ID: a gate made from any other image (an older one, or
     // whatever the tag pointed at before ClassLab ran helpers by ID) is made afresh.
     const gateImage = await this.deps.gateImage();
     let gate = await inspectOrNull(docker, this.names.gate);
-    if (gate && (gate.Config.Labels?.[LABEL.profile] !== profileFingerprint(this.profile) || gate.Image !== gateImage)) {
+    if (gate && (!madeFrom(gate.Config.Labels, this.profile) || gate.Image !== gateImage)) {
       await docker.getContainer(this.names.gate).remove({ force: true });
       gate = null;
     }
@@ -148,13 +164,14 @@ export class LabContainers {
   async stop(): Promise<void> {
     const docker = this.docker();
     await stopContainer(docker, this.names.container, 10);
+    if (this.profile.network === 'internet') await stopContainer(docker, holderName(this.names), 1);
     await stopContainer(docker, this.names.gate, 2);
   }
 
   /** Removes the containers (and the lab's network); the workspace volume stays. */
   async removeContainers(): Promise<void> {
     const docker = this.docker();
-    for (const name of [this.names.gate, this.names.container, this.names.files]) {
+    for (const name of [this.names.gate, this.names.container, this.names.files, holderName(this.names)]) {
       try {
         await docker.getContainer(name).remove({ force: true, v: false });
       } catch (err) {
@@ -178,7 +195,7 @@ export class LabContainers {
     const docker = this.docker();
     const name = this.names.files;
     let info = await inspectOrNull(docker, name);
-    if (info && info.Config.Labels?.[LABEL.profile] !== profileFingerprint(this.profile)) {
+    if (info && !madeFrom(info.Config.Labels, this.profile)) {
       await docker.getContainer(name).remove({ force: true });
       info = null;
     }
@@ -271,8 +288,33 @@ export class LabContainers {
       Name: this.names.runVolume,
       Labels: labLabelsNoFingerprint(this.namespace, this.profile, 'run'),
       Driver: 'local',
-      DriverOpts: { type: 'tmpfs', device: 'tmpfs', o: `size=1m,uid=${uid},gid=${gid},mode=0700` },
+      // Nothing executes from the socket folder: noexec, like the lab's other scratch places.
+      DriverOpts: { type: 'tmpfs', device: 'tmpfs', o: `size=1m,uid=${uid},gid=${gid},mode=0700,nosuid,nodev,noexec` },
     });
+  }
+
+  /**
+   * The network holder of an internet lab (see sandbox/network-holder.ts), made and started if needed;
+   * returns its container ID. A holder made from another profile is made again.
+   */
+  private async ensureHolder(docker: Docker): Promise<string> {
+    const name = holderName(this.names);
+    const image = await this.deps.gateImage();
+    let holder = await inspectOrNull(docker, name);
+    if (holder && (!madeFrom(holder.Config.Labels, this.profile) || holder.Image !== image)) {
+      await docker.getContainer(name).remove({ force: true });
+      holder = null;
+    }
+    if (!holder) await docker.createContainer(networkHolderSpec({ profile: this.profile, names: this.names, namespace: this.namespace, image }));
+    if (holder?.State.Status !== 'running') await startContainer(docker, name);
+    const id = (await inspectOrNull(docker, name))?.Id;
+    if (!id) throw new LabError('START_FAILED', `The network holder of ${this.profile.title} vanished while it was started.`);
+    return id;
+  }
+
+  /** The gates' network of this namespace (shared by all its labs), made when missing. */
+  private ensureGateNetwork(docker: Docker): Promise<void> {
+    return ensureGateNetwork(docker, this.namespace);
   }
 
   private async ensureNetwork(docker: Docker): Promise<void> {
@@ -283,6 +325,44 @@ export class LabContainers {
       await docker.createNetwork(labNetworkSpec({ profile: this.profile, names: this.names, namespace: this.namespace }));
     }
   }
+}
+
+const gateNetworkPending = new WeakMap<Docker, Map<string, Promise<void>>>();
+
+/**
+ * Makes the gates' network of a namespace when it is missing. Docker's CheckDuplicate does not hold
+ * against two creations at the same moment (seen when a lab and the audit's neighbour start together):
+ * one creation per namespace at a time in this process, and should another process have made a twin
+ * meanwhile, the younger unused one is removed, so the name stays unambiguous.
+ */
+async function ensureGateNetwork(docker: Docker, namespace: string): Promise<void> {
+  let pending = gateNetworkPending.get(docker);
+  if (!pending) gateNetworkPending.set(docker, (pending = new Map()));
+  const running = pending.get(namespace);
+  if (running) return running;
+  const work = (async () => {
+    const name = gateNetworkName(namespace);
+    const found = await networksNamed(docker, name);
+    if (found.length === 0) {
+      try {
+        await docker.createNetwork(gateNetworkSpec(namespace));
+      } catch (err) {
+        if (statusOf(err) !== 409) throw err;
+      }
+    }
+    const all = await networksNamed(docker, name);
+    for (const twin of all.sort((a, b) => a.Created.localeCompare(b.Created)).slice(1)) {
+      if (Object.keys(twin.Containers ?? {}).length === 0) await docker.getNetwork(twin.Id).remove().catch(() => undefined);
+    }
+  })().finally(() => pending!.delete(namespace));
+  pending.set(namespace, work);
+  return work;
+}
+
+async function networksNamed(docker: Docker, name: string): Promise<Docker.NetworkInspectInfo[]> {
+  const list = await docker.listNetworks({ filters: { name: [name] } });
+  // The filter matches by substring: keep the exact name only.
+  return list.filter((n) => n.Name === name);
 }
 
 /** True when the container binds exactly these host folders (by real path) at these targets. */

@@ -10,10 +10,16 @@ export const LABEL = {
   schema: 'classlab.schema',
   role: 'classlab.role',
   instance: 'classlab.instance',
+  sandbox: 'classlab.sandbox',
 } as const;
 export const LABEL_SCHEMA_VERSION = '1';
+/**
+ * Revision of the containers' sandbox settings (seccomp, ulimits, networks, health checks, …). A stopped
+ * container made with another revision is made again at its next start, like one of an older profile.
+ */
+export const SANDBOX_REVISION = '2';
 
-export type Role = 'lab' | 'gate' | 'workspace' | 'run' | 'files';
+export type Role = 'lab' | 'gate' | 'workspace' | 'run' | 'files' | 'holder';
 
 export interface LabNames {
   container: string;
@@ -44,7 +50,13 @@ export function labLabels(namespace: string, profile: Profile, role: Role): Reco
     [LABEL.instance]: namespace,
     [LABEL.schema]: LABEL_SCHEMA_VERSION,
     [LABEL.profile]: profileFingerprint(profile),
+    [LABEL.sandbox]: SANDBOX_REVISION,
   };
+}
+
+/** The container was made from this profile with this revision of the sandbox. */
+export function madeFrom(labels: Record<string, string> | undefined, profile: Profile): boolean {
+  return labels?.[LABEL.profile] === profileFingerprint(profile) && labels?.[LABEL.sandbox] === SANDBOX_REVISION;
 }
 
 /** Changes whenever anything that shapes the container changes, so an outdated container is recreated. */

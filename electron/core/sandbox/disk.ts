@@ -9,29 +9,35 @@
 //                          Docker Desktop's VM, which is where the loop device and the mount must be.
 //   /dev/classlab/<ns>-<lab>-workspace
 //                          a symbolic link, made by the helper, to the loop device (/dev/loopN) that the
-//                          image is attached to. /dev is a devtmpfs: the link vanishes with a reboot, just
-//                          like the attachment, so it can never point at another lab's disk.
+//                          image is attached to. The host's /dev is a devtmpfs: the link vanishes with a
+//                          reboot, just like the attachment, so it can never point at another lab's disk.
 //   <ns>-<lab>-workspace   a local volume `type=ext4, device=<that link>`: the engine mounts whatever the
 //                          link points to when the lab starts. The volume never goes stale when the loop
 //                          number changes after a reboot; only the link is renewed.
 //
 // The loop device is attached by a short-lived helper container that runs one fixed script (below) with
-// positional arguments, as root inside the container but with every capability dropped, no network,
-// no-new-privileges and Docker's seccomp profile: the only extra it gets is access to loop devices
-// (device cgroup `b 7:* rwm`, /dev/loop-control) and the host's /dev to see the loop nodes. Measured here
-// (kernel 6.x): LOOP_CTL_GET_FREE and LOOP_CONFIGURE need no capability; the device nodes' permissions and
-// the device cgroup are the gate. Its image is ClassLab's gate image (Debian bookworm-slim, whose
-// required packages include losetup, flock and mkfs.ext4), which is on every machine that runs a lab,
-// run by the trusted ID its build reported (images/helper-images.ts), never by its tag.
+// positional arguments, as root inside the container, with no network, no-new-privileges and Docker's
+// seccomp profile, and of the capabilities only MKNOD (one of Docker's defaults). It sees no host device
+// and not the host's /dev: the device cgroup lets it use only /dev/loop-control (`c 10:237`) and loop
+// devices (`b 7:*`), it makes their nodes itself in its own /dev (mknod, numbers read from
+// /sys/block/loopN/dev), and of the host it sees only the folder /dev/classlab, where the links live
+// (Docker makes the folder when it is missing). Measured here (kernel 6.x): LOOP_CTL_GET_FREE and
+// LOOP_CONFIGURE need no capability; the device cgroup and the nodes' permissions are the gate. Its image
+// is ClassLab's gate image (Debian bookworm-slim, whose required packages include losetup, flock and
+// mkfs.ext4), which is on every machine that runs a lab, run by the trusted ID its build reported
+// (images/helper-images.ts), never by its tag.
 import type Docker from 'dockerode';
 import { LabError } from '../../api/errors';
 import type { Profile } from '../profiles/schema';
 import { LABEL, LABEL_SCHEMA_VERSION, type LabNames } from '../labs/naming';
 import { demuxLogs } from '../labs/containers';
+import { NO_CORE_DUMPS, ONE_SHOT_HEALTH } from './container-floor';
 import { execCollect } from '../engine/exec';
 
 export const DISK_FILE = 'workspace.ext4';
 export const DISK_LINK_DIR = '/dev/classlab';
+/** Device cgroup rules of the helper: /dev/loop-control (char 10:237) and every loop device (block 7). */
+export const DISK_DEVICE_RULES = ['c 10:237 rwm', 'b 7:* rwm'] as const;
 /** Label on the workspace volume: 'loop' when it is size-limited, absent on volumes made before. */
 export const DISK_LABEL = 'classlab.disk';
 export const DISK_SIZE_LABEL = 'classlab.disk.mib';
@@ -65,6 +71,19 @@ case "$owner" in (*[!0-9:]*|'') echo "bad owner" >&2; exit 64;; esac
 img=/disk/${DISK_FILE}; link=${DISK_LINK_DIR}/"$name"
 exec 9>/disk/lock
 flock -w 60 9
+# Device nodes in the helper's own /dev (a tmpfs of this container): loop-control and every loop device
+# the kernel has, with the numbers sysfs gives.
+nodes() {
+  [ -c /dev/loop-control ] || mknod -m 0600 /dev/loop-control c 10 237
+  for s in /sys/block/loop*; do
+    [ -r "$s/dev" ] || continue
+    n=/dev/\${s##*/}
+    [ -b "$n" ] && continue
+    IFS=: read -r major minor < "$s/dev"
+    mknod -m 0600 "$n" b "$major" "$minor"
+  done
+}
+nodes
 attached() { losetup -j "$img" | cut -d: -f1; }
 make() {
   rm -f "$img.new"
@@ -90,11 +109,26 @@ gc() {
     case "$(cat "$b")" in (*/${DISK_FILE}) ;; (*) rm -f "$l" ;; esac
   done
 }
+# A free loop device: the kernel names one (making it if needed), the helper makes its node and binds the
+# image to it. Helpers of all labs take turns (the lock in the shared link folder); a device taken by
+# someone else in between is refused by the kernel (busy), and the next free one is tried.
+bind() {
+  exec 8>${DISK_LINK_DIR}/.attach.lock
+  flock -w 60 8
+  tries=0
+  while :; do
+    free=$(losetup -f)
+    nodes
+    if losetup "$free" "$img"; then dev=$free; break; fi
+    tries=$((tries + 1))
+    [ "$tries" -lt 5 ] || { echo "no free loop device" >&2; exit 1; }
+  done
+  exec 8>&-
+}
 attach() {
   gc
   dev=$(attached | head -n 1)
-  [ -n "$dev" ] || dev=$(losetup -f --show "$img")
-  mkdir -p ${DISK_LINK_DIR}
+  [ -n "$dev" ] || bind
   ln -sfn "$dev" "$link"
   echo "device $dev"
 }
@@ -132,25 +166,28 @@ export function diskHelperSpec(op: DiskOp, opts: DiskHelperInput): Docker.Contai
     Cmd: [op, linkName, String(profile.resources.diskMiB), profile.server.user],
     Labels: diskLabels(namespace, profile, 'disk-helper'),
     NetworkDisabled: true,
+    Healthcheck: ONE_SHOT_HEALTH,
     HostConfig: {
       NetworkMode: 'none',
       CapDrop: ['ALL'],
+      // Only to make the loop nodes in its own /dev; which devices it may use is the cgroup's rule below.
+      CapAdd: ['MKNOD'],
       SecurityOpt: ['no-new-privileges:true'],
       Privileged: false,
       ReadonlyRootfs: true,
-      Devices: [{ PathOnHost: '/dev/loop-control', PathInContainer: '/dev/loop-control', CgroupPermissions: 'rw' }],
-      DeviceCgroupRules: ['b 7:* rw'],
+      DeviceCgroupRules: [...DISK_DEVICE_RULES],
       PidsLimit: 64,
       Memory: 128 * MiB,
       MemorySwap: 128 * MiB,
+      NanoCpus: 1e9,
+      Ulimits: NO_CORE_DUMPS,
       LogConfig: { Type: 'json-file', Config: { 'max-size': '1m', 'max-file': '1' } },
       RestartPolicy: { Name: 'no' },
       ...(disk ? {} : { Tmpfs: { '/disk': 'rw,nosuid,nodev,noexec,size=1m' } }),
-      Mounts: [
-        ...(disk ? [{ Type: 'volume' as const, Source: disk.diskVolume, Target: '/disk', ReadOnly: false }] : []),
-        // The host's /dev (or the Docker VM's): where the kernel makes /dev/loopN and where the link lives.
-        { Type: 'bind', Source: '/dev', Target: '/dev', ReadOnly: false },
-      ],
+      // The link folder of the host (or of the Docker VM), where the engine looks when it mounts a
+      // workspace. A bind (not a mount) so that Docker makes it when it is missing, after a reboot.
+      Binds: [`${DISK_LINK_DIR}:${DISK_LINK_DIR}:rw`],
+      Mounts: disk ? [{ Type: 'volume' as const, Source: disk.diskVolume, Target: '/disk', ReadOnly: false }] : [],
     },
   };
 }

@@ -1,11 +1,20 @@
 // The firewall of a lab allowed on the internet. Its per-lab bridge network keeps other labs away, but
 // the host's own services (on the Docker bridges' gateways, the host's LAN and public addresses) and the
 // whole LAN would still answer. So, at every start of such a lab, a short-lived helper container joins
-// the lab's network namespace (NetworkMode container:<lab>) and loads the rules below into it with
-// iptables-restore (atomic: all rules or none). The helper runs as root with NET_ADMIN only (measured:
-// iptables-nft needs nothing else; iptables-legacy cannot even take its lock on a read-only root), runs
-// one fixed script and no student code, and is removed at once. The lab user has no capabilities, so it
-// cannot read or change these rules. When anything goes wrong, the caller stops the lab (fail closed).
+// the network namespace of the lab's network holder (network-holder.ts; NetworkMode container:<holder>)
+// *before the lab container starts*, and loads the rules below into it with iptables-restore (atomic: all
+// rules or none). The helper runs as root with NET_ADMIN only (measured: iptables-nft needs nothing
+// else; iptables-legacy cannot even take its lock on a read-only root), runs one fixed script and no
+// student code, and is removed at once; no lab process exists yet while it runs. The lab user has no
+// capabilities, so it cannot read or change these rules. When anything goes wrong, the caller stops the
+// holder and does not start the lab (fail closed).
+//
+// Why NET_ADMIN cannot be avoided (CIS 5.4 warns on it): netfilter rules, routes and every other filter
+// of a network namespace can only be changed with CAP_NET_ADMIN in the user namespace that owns it, and
+// Docker makes container namespaces in the host's. Docker itself offers no per-network egress filter
+// (only `--internal`, which takes the internet away), sysctls cannot filter by address, seccomp cannot
+// look at connect()'s address, and a filtering proxy would only serve programs that use a proxy. So the
+// capability stays, in the narrowest place: a one-shot container of one fixed script, seconds long.
 //
 // The rules (OUTPUT of the lab's namespace; the default stays ACCEPT, so the public internet works):
 //   1. loopback is allowed (the lab's own servers, and Docker's embedded DNS on 127.0.0.11, which
@@ -25,7 +34,8 @@ import os from 'node:os';
 import { LabError } from '../../api/errors';
 import { LABEL, labLabels, labNames } from '../labs/naming';
 import type { Profile } from '../profiles/schema';
-import { CAPPED_LOGS, GATE_IMAGE } from './policy';
+import { CAPPED_LOGS, GATE_IMAGE, gateNetworkName } from './policy';
+import { NO_CORE_DUMPS, ONE_SHOT_HEALTH } from './container-floor';
 import { demuxText } from '../engine/exec';
 
 /** IPv4 ranges no internet lab may reach: private, CGNAT, link-local, multicast, reserved, "this network". */
@@ -65,16 +75,23 @@ export function firewallRules({ hostAddresses }: FirewallInput): FirewallRules {
     'OUTPUT -p udp --dport 53 -m owner --uid-owner 0 -j ACCEPT',
     'OUTPUT -p tcp --dport 53 -m owner --uid-owner 0 -j ACCEPT',
   ];
+  // TCP is refused with a reset, everything else with ICMP "port unreachable". Measured: an ICMP error
+  // made in the lab's own OUTPUT chain reaches a blocking connect() while it holds its socket, so the
+  // kernel keeps it as a soft error and the connect fails only after the SYN's first retransmit (1 s);
+  // a reset is queued and read at once ("Connection refused" in milliseconds).
+  const reject = (dest: string, icmp: string) => [`OUTPUT -d ${dest} -p tcp -j REJECT --reject-with tcp-reset`, `OUTPUT -d ${dest} -j REJECT --reject-with ${icmp}`];
+  const v4 = (dest: string) => reject(dest, 'icmp-port-unreachable');
+  const v6 = (dest: string) => reject(dest, 'icmp6-port-unreachable');
   return {
     v4: [
       ...allow,
-      ...v4Hosts.filter((a) => !BLOCKED_V4.some((r) => inV4Range(a, r))).map((a) => `OUTPUT -d ${a}/32 -j REJECT --reject-with icmp-port-unreachable`),
-      ...BLOCKED_V4.map((r) => `OUTPUT -d ${r} -j REJECT --reject-with icmp-port-unreachable`),
+      ...v4Hosts.filter((a) => !BLOCKED_V4.some((r) => inV4Range(a, r))).flatMap((a) => v4(`${a}/32`)),
+      ...BLOCKED_V4.flatMap(v4),
     ],
     v6: [
       ...allow,
-      ...v6Hosts.filter((a) => a !== '::1' && !/^(f[cd]|fe[89ab]|ff)/.test(a)).map((a) => `OUTPUT -d ${a}/128 -j REJECT --reject-with icmp6-port-unreachable`),
-      ...BLOCKED_V6.map((r) => `OUTPUT -d ${r} -j REJECT --reject-with icmp6-port-unreachable`),
+      ...v6Hosts.filter((a) => a !== '::1' && !/^(f[cd]|fe[89ab]|ff)/.test(a)).flatMap((a) => v6(`${a}/128`)),
+      ...BLOCKED_V6.flatMap(v6),
     ],
   };
 }
@@ -106,10 +123,11 @@ export function firewallHelperName(namespace: string, profile: Profile): string 
 }
 
 /**
- * The helper container: root with NET_ADMIN only, in the lab's namespace, read-only, one fixed script.
- * `image` is the gate image's trusted ID (images/helper-images.ts), never its tag.
+ * The helper container: root with NET_ADMIN only, in the namespace of `networkContainer` (the lab's
+ * network holder), read-only, one fixed script. `image` is the gate image's trusted ID
+ * (images/helper-images.ts), never its tag.
  */
-export function firewallHelperSpec(opts: { labContainerName: string; profile: Profile; namespace: string; rules: FirewallRules; image: string }): Docker.ContainerCreateOptions {
+export function firewallHelperSpec(opts: { networkContainer: string; profile: Profile; namespace: string; rules: FirewallRules; image: string }): Docker.ContainerCreateOptions {
   return {
     name: firewallHelperName(opts.namespace, opts.profile),
     Image: opts.image,
@@ -118,8 +136,9 @@ export function firewallHelperSpec(opts: { labContainerName: string; profile: Pr
     Cmd: [FIREWALL_SCRIPT],
     Env: [`CLASSLAB_RULES_V4=${restoreInput(opts.rules.v4)}`, `CLASSLAB_RULES_V6=${restoreInput(opts.rules.v6)}`],
     Labels: { ...labLabels(opts.namespace, opts.profile, 'gate'), [LABEL.role]: 'firewall' },
+    Healthcheck: ONE_SHOT_HEALTH,
     HostConfig: {
-      NetworkMode: `container:${opts.labContainerName}`,
+      NetworkMode: `container:${opts.networkContainer}`,
       CapDrop: ['ALL'],
       CapAdd: ['NET_ADMIN'],
       SecurityOpt: ['no-new-privileges:true'],
@@ -128,16 +147,20 @@ export function firewallHelperSpec(opts: { labContainerName: string; profile: Pr
       Memory: 64 * MiB,
       MemorySwap: 64 * MiB,
       NanoCpus: 0.5e9,
+      Ulimits: NO_CORE_DUMPS,
       LogConfig: CAPPED_LOGS,
       RestartPolicy: { Name: 'no' },
     },
   };
 }
 
-/** What the host is called from inside a lab: the gateways of its network and of Docker's default bridge, and this computer's own addresses. */
-export async function hostAddresses(docker: Docker, networkName: string): Promise<string[]> {
+/**
+ * What the host is called from inside a lab: the gateways of its network, of the gates' network and of
+ * Docker's default bridge, and this computer's own addresses.
+ */
+export async function hostAddresses(docker: Docker, networkName: string, namespace: string): Promise<string[]> {
   const out: string[] = [];
-  for (const name of [networkName, 'bridge']) {
+  for (const name of [networkName, gateNetworkName(namespace), 'bridge']) {
     try {
       const n = (await docker.getNetwork(name).inspect()) as { IPAM?: { Config?: { Gateway?: string; Subnet?: string }[] } };
       for (const c of n.IPAM?.Config ?? []) {
@@ -155,17 +178,17 @@ export async function hostAddresses(docker: Docker, networkName: string): Promis
 }
 
 /**
- * Loads the firewall into a running internet lab's network namespace, time-boxed, and removes the helper
- * afterwards. Throws a LabError('START_FAILED') in plain words when the rules are not in place; the
- * caller must then not leave the lab running.
+ * Loads the firewall into the network namespace of `networkContainer` (a running holder), time-boxed, and
+ * removes the helper afterwards. Throws a LabError('START_FAILED') in plain words when the rules are not
+ * in place; the caller must then not start the lab.
  */
-export async function applyLabFirewall(docker: Docker, labContainerName: string, profile: Profile, namespace: string, image: string, timeoutMs = 30_000): Promise<void> {
-  const rules = firewallRules({ hostAddresses: await hostAddresses(docker, labNames(namespace, profile.id).network) });
+export async function applyLabFirewall(docker: Docker, networkContainer: string, profile: Profile, namespace: string, image: string, timeoutMs = 30_000): Promise<void> {
+  const rules = firewallRules({ hostAddresses: await hostAddresses(docker, labNames(namespace, profile.id).network, namespace) });
   const name = firewallHelperName(namespace, profile);
   await removeQuietly(docker, name);
   let output = '';
   try {
-    const helper = await docker.createContainer(firewallHelperSpec({ labContainerName, profile, namespace, rules, image }));
+    const helper = await docker.createContainer(firewallHelperSpec({ networkContainer, profile, namespace, rules, image }));
     await helper.start();
     let timer: NodeJS.Timeout | undefined;
     const result = await Promise.race([

@@ -6,9 +6,11 @@ import path from 'node:path';
 import type Docker from 'dockerode';
 import type { Profile } from '../profiles/schema';
 import type { CheckedMount } from '../profiles/mount-policy';
-import { labLabels, type LabNames } from '../labs/naming';
+import { LABEL, LABEL_SCHEMA_VERSION, labLabels, type LabNames } from '../labs/naming';
 import type { LabRuntime } from './engine-security';
 import { seccompSecurityOpt } from './seccomp';
+import { healthcheck, listeningHealth, NO_CORE_DUMPS } from './container-floor';
+import { holderName } from './network-holder';
 
 // The tag moves with what the gate image must hold (2: iptables for internet labs' firewall), so an
 // installation with an older gate builds the new one instead of failing. Helpers never run this tag:
@@ -43,21 +45,30 @@ export function scratchSizesMiB(memoryMiB: number): { tmp: number; varTmp: numbe
   return { tmp: part(1 / 8, 256), varTmp: part(1 / 32, 64), home: part(1 / 32, 64), run: 8, shm: part(1 / 32, 64) };
 }
 
-/** Writable places inside a read-only root, each size-capped so they cannot fill the host. */
+/**
+ * Writable places inside a read-only root, each size-capped so they cannot fill the host. The shared
+ * scratch folders (/tmp, /var/tmp, /run; /dev/shm is Docker's, noexec) are `noexec`: nothing a
+ * notebook, a kernel or the scientific stack does executes a file there, and they are where an exploit
+ * drops what it runs. The home folder stays executable: it is the student's own (not world-writable), it
+ * holds what `pip install --user` puts in ~/.local (scripts in ~/.local/bin, compiled modules that are
+ * mapped executable), and the student can run files from the workspace anyway, so noexec there would
+ * break installs and stop nothing.
+ */
 export function labTmpfs(profile: Profile): Record<string, string> {
   const [uid, gid] = profile.server.user.split(':');
   const home = path.posix.dirname(profile.server.workspace);
   const size = scratchSizesMiB(profile.resources.memoryMiB);
   const tmpfs: Record<string, string> = {
-    '/tmp': `rw,nosuid,nodev,size=${size.tmp}m,mode=1777`,
-    '/var/tmp': `rw,nosuid,nodev,size=${size.varTmp}m,mode=1777`,
+    '/tmp': `rw,nosuid,nodev,noexec,size=${size.tmp}m,mode=1777`,
+    '/var/tmp': `rw,nosuid,nodev,noexec,size=${size.varTmp}m,mode=1777`,
     // /run belongs to root (the lab user cannot write there); the notebook's socket folder is a volume
     // mounted inside it.
     '/run': `rw,nosuid,nodev,noexec,size=${size.run}m,mode=0755`,
   };
   // The home folder (shell history, caches, kernel settings) is scratch space; the student's files live
   // in the workspace volume mounted inside it.
-  if (home !== '/' && !(home in tmpfs)) tmpfs[home] = `rw,nosuid,nodev,size=${size.home}m,uid=${uid},gid=${gid},mode=0755`;
+  // `exec` said outright: Docker mounts a tmpfs noexec unless told otherwise.
+  if (home !== '/' && !(home in tmpfs)) tmpfs[home] = `rw,nosuid,nodev,exec,size=${size.home}m,uid=${uid},gid=${gid},mode=0755`;
   return tmpfs;
 }
 
@@ -87,8 +98,14 @@ export function labContainerSpec({ profile, names, namespace, token, security, h
     Labels: labLabels(namespace, profile, 'lab'),
     NetworkDisabled: profile.network === 'none',
     StopTimeout: 10,
+    // Healthy while the notebook's socket is there. `test -S` only stats the path (a link a student puts
+    // there is followed by stat and nothing else), runs as the lab user inside the lab's own sandbox, and
+    // prints nothing; ClassLab ignores the status, so a student can at most make it lie about itself.
+    Healthcheck: healthcheck(['/usr/bin/test', '-S', profile.server.socket], 120),
     HostConfig: {
-      NetworkMode: profile.network === 'none' ? 'none' : names.network,
+      // An internet lab joins the network namespace of its holder (network-holder.ts), whose firewall is
+      // loaded before the lab container starts: no lab process ever runs without it.
+      NetworkMode: profile.network === 'none' ? 'none' : `container:${holderName(names)}`,
       CapDrop: ['ALL'],
       SecurityOpt: securityOpt,
       Privileged: false,
@@ -101,6 +118,7 @@ export function labContainerSpec({ profile, names, namespace, token, security, h
       // Equal to Memory: no swap on top, so the memory limit is the limit.
       MemorySwap: memory,
       NanoCpus: Math.round(profile.resources.cpus * 1e9),
+      Ulimits: NO_CORE_DUMPS,
       LogConfig: CAPPED_LOGS,
       RestartPolicy: { Name: 'no' },
       Mounts: [
@@ -126,8 +144,11 @@ export function gateContainerSpec({ profile, names, namespace, image }: Omit<Lab
     Labels: labLabels(namespace, profile, 'gate'),
     ExposedPorts: { [GATE_PORT]: {} },
     StopTimeout: 2,
+    // Healthy while something listens on the gate's port (read from /proc/net, no connection made).
+    Healthcheck: listeningHealth(parseInt(GATE_PORT, 10)),
     HostConfig: {
-      NetworkMode: 'bridge',
+      // ClassLab's own network for gates, never Docker's default bridge (CIS 5.30; see gateNetworkSpec).
+      NetworkMode: gateNetworkName(namespace),
       PortBindings: { [GATE_PORT]: [{ HostIp: '127.0.0.1', HostPort: '' }] },
       CapDrop: ['ALL'],
       SecurityOpt: ['no-new-privileges:true'],
@@ -136,6 +157,7 @@ export function gateContainerSpec({ profile, names, namespace, image }: Omit<Lab
       Memory: 64 * MiB,
       MemorySwap: 64 * MiB,
       NanoCpus: 0.5e9,
+      Ulimits: NO_CORE_DUMPS,
       LogConfig: CAPPED_LOGS,
       RestartPolicy: { Name: 'no' },
       Mounts: [{ Type: 'volume', Source: names.runVolume, Target: GATE_RUN_DIR, ReadOnly: false }],
@@ -161,6 +183,8 @@ export function filesHelperSpec({ profile, names, namespace, security }: Omit<La
     Labels: labLabels(namespace, profile, 'files'),
     NetworkDisabled: true,
     StopTimeout: 1,
+    // Healthy while the workspace is mounted and writable by the lab user.
+    Healthcheck: healthcheck(['/usr/bin/test', '-w', profile.server.workspace]),
     HostConfig: {
       NetworkMode: 'none',
       Init: true,
@@ -174,6 +198,7 @@ export function filesHelperSpec({ profile, names, namespace, security }: Omit<La
       Memory: 256 * MiB,
       MemorySwap: 256 * MiB,
       NanoCpus: 1e9,
+      Ulimits: NO_CORE_DUMPS,
       LogConfig: CAPPED_LOGS,
       RestartPolicy: { Name: 'no' },
       Mounts: [{ Type: 'volume', Source: names.workspaceVolume, Target: profile.server.workspace, ReadOnly: false }],
@@ -189,5 +214,27 @@ export function labNetworkSpec({ profile, names, namespace }: Omit<LabSpecInput,
     Internal: false,
     Labels: labLabels(namespace, profile, 'lab'),
     Options: { 'com.docker.network.bridge.enable_icc': 'false' },
+  };
+}
+
+/** The network of every gate of a namespace (one for all labs: a bridge per lab would use up Docker's address pools). */
+export function gateNetworkName(namespace: string): string {
+  return `${namespace}-gates`;
+}
+
+/**
+ * Gates publish their port on 127.0.0.1 and need nothing else from a network: not Docker's default
+ * bridge (shared with every other container on the engine), no traffic between the gates on it, and no
+ * masquerading, so a gate has no way out to the internet either. Not `Internal`: Docker publishes no
+ * ports on internal networks.
+ */
+export function gateNetworkSpec(namespace: string): Docker.NetworkCreateOptions {
+  return {
+    Name: gateNetworkName(namespace),
+    CheckDuplicate: true,
+    Driver: 'bridge',
+    Internal: false,
+    Labels: { [LABEL.role]: 'gate', [LABEL.instance]: namespace, [LABEL.schema]: LABEL_SCHEMA_VERSION },
+    Options: { 'com.docker.network.bridge.enable_icc': 'false', 'com.docker.network.bridge.enable_ip_masquerade': 'false' },
   };
 }

@@ -9,6 +9,14 @@
 //
 // The profile is passed inline (`seccomp=<json>` in SecurityOpt), so it works with any engine that
 // supports seccomp. Names a kernel or libseccomp does not know are skipped by the runtime.
+//
+// Only the host's native system call ABI is in the profile (no sub-architectures). On x86_64 any process
+// can also enter the kernel through the 32-bit ABI (`int 0x80`, or SYSCALL/SYSENTER from a 32-bit code
+// segment) and, where the kernel has it, the x32 ABI (numbers with bit 30 set). Through the 32-bit ABI,
+// `socketcall` makes any socket with its arguments in memory, where seccomp cannot look, so a family rule
+// on `socket` would mean nothing there. With the native architecture alone, libseccomp answers every call
+// of a foreign ABI (i386, x32 on x86_64; arm on aarch64) with the filter's bad-architecture action before
+// the kernel looks at it; `socketcall` is not allowed even by name.
 
 /** clone(2) flags that make new namespaces: a lab may fork and make threads, never namespaces. */
 const CLONE_NEW = {
@@ -22,10 +30,31 @@ const CLONE_NEW = {
 } as const;
 export const CLONE_NAMESPACE_FLAGS = Object.values(CLONE_NEW).reduce((a, b) => a | b, 0);
 
-/** AF_VSOCK: sockets to the hypervisor (Docker Desktop's VM). */
-const AF_VSOCK = 40;
+/**
+ * The sockets a lab may open: Unix sockets (the notebook, zmq, multiprocessing), IPv4/IPv6, and netlink
+ * of the routing protocol only. Everything else is refused: other netlink protocols (netfilter, audit,
+ * generic netlink, uevents, xfrm, …), packet and raw link sockets, AF_VSOCK (the hypervisor: Docker
+ * Desktop's VM), AF_ALG, TIPC, RDS, Bluetooth, CAN, XDP, … — a long list of rarely used kernel code that
+ * any unprivileged process could otherwise reach.
+ * Measured: NETLINK_ROUTE is needed. getaddrinfo() and getifaddrs() ask it for the interfaces, and
+ * libzmq (every Jupyter kernel) aborts when that fails ("Address family not supported by protocol
+ * (src/ip_resolver.cpp:542)"). Without capabilities it can only read (links, addresses, routes).
+ */
+export const ALLOWED_SOCKETS: readonly { family: number; name: string; protocol?: number }[] = [
+  { family: 1, name: 'AF_UNIX' },
+  { family: 2, name: 'AF_INET' },
+  { family: 10, name: 'AF_INET6' },
+  { family: 16, name: 'AF_NETLINK', protocol: 0 /* NETLINK_ROUTE */ },
+];
+/** The answer for any other family: "address family not supported", as if it were not in the kernel. */
+export const EAFNOSUPPORT = 97;
+/** The answer for another protocol of an allowed family (netlink): "protocol not supported". */
+export const EPROTONOSUPPORT = 93;
 
-/** The allowlist, by purpose. 32-bit and time64 variants are listed so that compat ABIs behave alike. */
+/**
+ * The allowlist, by purpose. 32-bit and time64 variants are listed for hosts whose native ABI is 32-bit
+ * (armhf); on x86_64 and aarch64 they are not reachable (see the architectures above).
+ */
 export const ALLOWED_SYSCALLS: Record<string, readonly string[]> = {
   processes: [
     'execve', 'execveat', 'exit', 'exit_group', 'fork', 'vfork', 'wait4', 'waitid', 'waitpid',
@@ -90,7 +119,7 @@ export const ALLOWED_SYSCALLS: Record<string, readonly string[]> = {
   sockets: [
     'socketpair', 'bind', 'listen', 'accept', 'accept4', 'connect', 'getsockname', 'getpeername', 'sendto', 'recvfrom',
     'sendmsg', 'recvmsg', 'sendmmsg', 'recvmmsg', 'recvmmsg_time64', 'shutdown', 'setsockopt', 'getsockopt',
-    'socketcall', 'send', 'recv',
+    'send', 'recv',
   ],
   ipc: [
     'shmget', 'shmat', 'shmdt', 'shmctl', 'semget', 'semop', 'semtimedop', 'semtimedop_time64', 'semctl', 'msgget',
@@ -117,7 +146,12 @@ export const DENIED_SYSCALLS = [
   'stime', 'sethostname', 'setdomainname', 'open_by_handle_at', 'name_to_handle_at', 'fanotify_init',
   'vhangup', 'uselib', 'nfsservctl', 'mbind', 'set_mempolicy', 'get_mempolicy', 'migrate_pages', 'move_pages',
   'memfd_secret',
+  // The 32-bit multiplexer whose arguments seccomp cannot inspect.
+  'socketcall',
 ] as const;
+
+/** The architectures of the profile: each native one alone, never a compat ABI beside it. */
+export const SECCOMP_ARCHITECTURES = ['SCMP_ARCH_X86_64', 'SCMP_ARCH_AARCH64'] as const;
 
 const EPERM = 1;
 const ENOSYS = 38;
@@ -139,10 +173,7 @@ export function labSeccompProfile(): SeccompProfile {
   return {
     defaultAction: 'SCMP_ACT_ERRNO',
     defaultErrnoRet: EPERM,
-    archMap: [
-      { architecture: 'SCMP_ARCH_X86_64', subArchitectures: ['SCMP_ARCH_X86', 'SCMP_ARCH_X32'] },
-      { architecture: 'SCMP_ARCH_AARCH64', subArchitectures: ['SCMP_ARCH_ARM'] },
-    ],
+    archMap: SECCOMP_ARCHITECTURES.map((architecture) => ({ architecture, subArchitectures: [] })),
     syscalls: [
       { names: allowed, action: 'SCMP_ACT_ALLOW' },
       // Threads and processes, but no new namespaces.
@@ -150,8 +181,8 @@ export function labSeccompProfile(): SeccompProfile {
       // clone3 passes its flags in memory, where seccomp cannot look: "not implemented" makes the C
       // library fall back to clone, which is checked above.
       { names: ['clone3'], action: 'SCMP_ACT_ERRNO', errnoRet: ENOSYS },
-      // Any socket family but the hypervisor's (raw and packet sockets need CAP_NET_RAW, which is dropped).
-      { names: ['socket'], action: 'SCMP_ACT_ALLOW', args: [{ index: 0, value: AF_VSOCK, op: 'SCMP_CMP_NE' }] },
+      // Sockets of the allowed families (and protocols) only; see socketRules.
+      ...socketRules(),
       // personality: only the harmless settings (Linux default, 32-bit UNAME26-free, and the query).
       ...[0x0, 0x0008, 0x20000, 0x20008, 0xffffffff].map((value) => ({
         names: ['personality'],
@@ -160,6 +191,30 @@ export function labSeccompProfile(): SeccompProfile {
       })),
     ],
   };
+}
+
+/**
+ * socket(2) by family (argument 0) and protocol (argument 2): allowed ones; another protocol of a
+ * restricted family gets EPROTONOSUPPORT; every other family EAFNOSUPPORT (those below the largest
+ * allowed one by one, the rest in one rule). The rules never overlap, so their order does not matter;
+ * values with high bits set match none of them and fall to the default EPERM.
+ */
+function socketRules(): SeccompProfile['syscalls'] {
+  const rule = (action: 'SCMP_ACT_ALLOW' | 'SCMP_ACT_ERRNO', args: { index: number; value: number; op: string }[], errnoRet?: number) => ({
+    names: ['socket'],
+    action,
+    ...(errnoRet === undefined ? {} : { errnoRet }),
+    args,
+  });
+  const eq = (index: number, value: number) => ({ index, value, op: 'SCMP_CMP_EQ' });
+  const families = ALLOWED_SOCKETS.map((s) => s.family);
+  const top = Math.max(...families);
+  return [
+    ...ALLOWED_SOCKETS.map((s) => rule('SCMP_ACT_ALLOW', s.protocol === undefined ? [eq(0, s.family)] : [eq(0, s.family), eq(2, s.protocol)])),
+    ...ALLOWED_SOCKETS.filter((s) => s.protocol !== undefined).map((s) => rule('SCMP_ACT_ERRNO', [eq(0, s.family), { index: 2, value: s.protocol!, op: 'SCMP_CMP_NE' }], EPROTONOSUPPORT)),
+    ...Array.from({ length: top }, (_, f) => f).filter((f) => !families.includes(f)).map((f) => rule('SCMP_ACT_ERRNO', [eq(0, f)], EAFNOSUPPORT)),
+    rule('SCMP_ACT_ERRNO', [{ index: 0, value: top, op: 'SCMP_CMP_GT' }], EAFNOSUPPORT),
+  ];
 }
 
 /** The SecurityOpt entry that applies the profile. */

@@ -70,7 +70,7 @@ describe('workspace disk (pure parts)', () => {
     expect(v.Labels).toMatchObject({ 'classlab.disk': 'loop', 'classlab.disk.mib': '2048', 'classlab.role': 'workspace', 'classlab.instance': 'classlab' });
   });
 
-  it('runs the helper with a fixed script, no capabilities, no network, and only loop devices', () => {
+  it('runs the helper with a fixed script, MKNOD only, no network, no host device and not the host /dev', () => {
     const image = `sha256:${'b'.repeat(64)}`;
     const h = diskHelperSpec('ensure', { profile, namespace: 'classlab', disk, image });
     // The gate image by its trusted ID (images/helper-images.ts), never by a tag anyone can move.
@@ -79,12 +79,16 @@ describe('workspace disk (pure parts)', () => {
     expect(h.Cmd).toEqual(['ensure', 'classlab-python-workspace', '2048', '1000:1000']);
     const host = h.HostConfig!;
     expect(host.CapDrop).toEqual(['ALL']);
-    expect(host.CapAdd).toBeUndefined();
+    expect(host.CapAdd).toEqual(['MKNOD']);
     expect(host.Privileged).toBe(false);
     expect(host.SecurityOpt).toEqual(['no-new-privileges:true']);
     expect(host.NetworkMode).toBe('none');
-    expect(host.DeviceCgroupRules).toEqual(['b 7:* rw']);
-    expect(host.Devices).toEqual([{ PathOnHost: '/dev/loop-control', PathInContainer: '/dev/loop-control', CgroupPermissions: 'rw' }]);
+    // loop-control and loop devices only; the helper makes their nodes in its own /dev.
+    expect(host.DeviceCgroupRules).toEqual(['c 10:237 rwm', 'b 7:* rwm']);
+    expect(host.Devices).toBeUndefined();
+    expect(host.Binds).toEqual(['/dev/classlab:/dev/classlab:rw']);
+    expect(host.Mounts).toEqual([{ Type: 'volume', Source: 'classlab-python-disk', Target: '/disk', ReadOnly: false }]);
+    expect(DISK_SCRIPT).toMatch(/mknod -m 0600 \/dev\/loop-control c 10 237/);
     expect(JSON.stringify(h)).not.toMatch(/docker\.sock|seccomp=unconfined/);
   });
 

@@ -21,6 +21,7 @@ describe('firewall rules', () => {
   it('rejects every private, shared, link-local, multicast and reserved IPv4 range the issue names', () => {
     for (const r of ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10', '169.254.0.0/16', '224.0.0.0/4', '0.0.0.0/8']) {
       expect(rules.v4).toContain(`OUTPUT -d ${r} -j REJECT --reject-with icmp-port-unreachable`);
+      expect(rules.v4).toContain(`OUTPUT -d ${r} -p tcp -j REJECT --reject-with tcp-reset`);
     }
     expect(BLOCKED_V4).toContain('240.0.0.0/4'); // includes the broadcast 255.255.255.255
   });
@@ -48,6 +49,7 @@ describe('firewall rules', () => {
 
   it("rejects the host's own addresses outside the fixed ranges (a public one, IPv6), and only valid ones", () => {
     expect(rules.v4).toContain('OUTPUT -d 203.0.113.7/32 -j REJECT --reject-with icmp-port-unreachable');
+    expect(rules.v4).toContain('OUTPUT -d 203.0.113.7/32 -p tcp -j REJECT --reject-with tcp-reset');
     expect(rules.v6).toContain('OUTPUT -d 2001:db8::5/128 -j REJECT --reject-with icmp6-port-unreachable');
     // Already covered by a range: not repeated.
     expect(rules.v4.some((r) => r.includes('172.17.0.1') || r.includes('192.168.1.20'))).toBe(false);
@@ -82,10 +84,10 @@ describe('firewall rules', () => {
 });
 
 describe('firewall helper container', () => {
-  const spec = firewallHelperSpec({ labContainerName: 'classlab-web', profile, namespace: 'classlab', rules: firewallRules({ hostAddresses: [] }), image: `sha256:${'c'.repeat(64)}` });
+  const spec = firewallHelperSpec({ networkContainer: 'classlab-web-holder', profile, namespace: 'classlab', rules: firewallRules({ hostAddresses: [] }), image: `sha256:${'c'.repeat(64)}` });
 
-  it("joins the lab's network namespace with NET_ADMIN only, no new privileges, a read-only root", () => {
-    expect(spec.HostConfig?.NetworkMode).toBe('container:classlab-web');
+  it("joins the holder's network namespace with NET_ADMIN only, no new privileges, a read-only root", () => {
+    expect(spec.HostConfig?.NetworkMode).toBe('container:classlab-web-holder');
     expect(spec.HostConfig?.CapDrop).toEqual(['ALL']);
     expect(spec.HostConfig?.CapAdd).toEqual(['NET_ADMIN']);
     expect(spec.HostConfig?.SecurityOpt).toEqual(['no-new-privileges:true']);

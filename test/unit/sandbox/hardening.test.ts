@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Profile } from '../../../electron/core/profiles/schema';
 import { labNames } from '../../../electron/core/labs/naming';
 import { labContainerSpec, labTmpfs, scratchSizesMiB } from '../../../electron/core/sandbox/policy';
-import { ALLOWED_SYSCALLS, CLONE_NAMESPACE_FLAGS, DENIED_SYSCALLS, labSeccompProfile } from '../../../electron/core/sandbox/seccomp';
+import { ALLOWED_SYSCALLS, CLONE_NAMESPACE_FLAGS, DENIED_SYSCALLS, EAFNOSUPPORT, EPROTONOSUPPORT, labSeccompProfile } from '../../../electron/core/sandbox/seccomp';
 import { chooseRuntime, parseEngineSecurity } from '../../../electron/core/sandbox/engine-security';
 import type { LabError } from '../../../electron/api/errors';
 
@@ -26,6 +26,36 @@ describe('seccomp profile', () => {
 
   it('allows what a notebook needs', () => {
     for (const name of ['read', 'write', 'openat', 'execve', 'mmap', 'futex', 'epoll_wait', 'getrandom', 'statx', 'bind', 'connect']) expect(allowed.has(name), name).toBe(true);
+  });
+
+  it('lists only native architectures, so no call of a 32-bit or x32 ABI is ever allowed', () => {
+    expect(p.archMap.map((a) => a.architecture)).toEqual(['SCMP_ARCH_X86_64', 'SCMP_ARCH_AARCH64']);
+    for (const a of p.archMap) expect(a.subArchitectures).toEqual([]);
+    const everyAllowed = new Set(p.syscalls.filter((s) => s.action === 'SCMP_ACT_ALLOW').flatMap((s) => s.names));
+    expect(everyAllowed.has('socketcall')).toBe(false);
+  });
+
+  it('allows Unix, IP and routing-netlink sockets only; other families EAFNOSUPPORT, other netlink protocols EPROTONOSUPPORT', () => {
+    const rules = p.syscalls.filter((s) => s.names.includes('socket'));
+    for (const r of rules) expect(r.names).toEqual(['socket']);
+    // What a call gets, evaluated like the kernel's filter: the rules must never overlap, so the one
+    // that matches decides; none matching means the default (EPERM).
+    const answer = (family: number, protocol = 0) => {
+      const hits = rules.filter((r) =>
+        r.args!.every((a) => {
+          const v = a.index === 0 ? family : a.index === 2 ? protocol : NaN;
+          return a.op === 'SCMP_CMP_EQ' ? v === a.value : a.op === 'SCMP_CMP_NE' ? v !== a.value : a.op === 'SCMP_CMP_GT' ? v > a.value : false;
+        }),
+      );
+      expect(hits.length, `family ${family} protocol ${protocol}`).toBeLessThanOrEqual(1);
+      const hit = hits[0];
+      return hit ? (hit.action === 'SCMP_ACT_ALLOW' ? 'allow' : hit.errnoRet) : 'default';
+    };
+    expect([answer(1), answer(2, 6), answer(10, 17), answer(16, 0)]).toEqual(['allow', 'allow', 'allow', 'allow']);
+    // netlink's other protocols: sock_diag 4, xfrm 6, audit 9, netfilter 12, uevent 15, generic 16.
+    for (const proto of [4, 6, 9, 12, 15, 16]) expect(answer(16, proto), `netlink ${proto}`).toBe(EPROTONOSUPPORT);
+    // packet, vsock, AF_ALG, TIPC, RDS, Bluetooth, and everything up to the largest family and beyond.
+    for (const f of [0, 3, 4, 5, 9, 11, 15, 17, 21, 30, 31, 38, 40, 44, 45, 255]) expect(answer(f), `family ${f}`).toBe(EAFNOSUPPORT);
   });
 
   it('allows clone only without namespace flags, and turns clone3 into ENOSYS', () => {

@@ -36,7 +36,12 @@ report('finit_module', libc.syscall(NR['finit_module'], 0, b'', 0))
 report('kexec_load', libc.syscall(NR['kexec_load'], 0, 0, 0, 0))
 report('bpf', libc.syscall(NR['bpf'], 0, 0, 0))
 report('open_by_handle_at', libc.syscall(NR['open_by_handle_at'], 0, 0, 0))
-for name, args in (('raw socket', (socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP)), ('packet socket', (socket.AF_PACKET, socket.SOCK_RAW, 0))):
+# Families beyond Unix, IP and routing netlink: netlink's other protocols (netfilter, generic netlink), the
+# hypervisor (vsock), the kernel's crypto API (AF_ALG), TIPC and RDS (modules with a history of local exploits).
+for name, args in (('raw socket', (socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP)), ('packet socket', (socket.AF_PACKET, socket.SOCK_RAW, 0)),
+                   ('netfilter netlink socket', (16, socket.SOCK_RAW, 12)), ('generic netlink socket', (16, socket.SOCK_RAW, 16)),
+                   ('vsock socket', (40, socket.SOCK_STREAM, 0)), ('AF_ALG socket', (38, socket.SOCK_SEQPACKET, 0)),
+                   ('TIPC socket', (30, socket.SOCK_RDM, 0)), ('RDS socket', (21, socket.SOCK_SEQPACKET, 0))):
     try:
         socket.socket(*args).close(); print(name + ': ALLOWED')
     except OSError as e:
@@ -52,8 +57,8 @@ async function kernelInterfaces(ctx: AuditContext): Promise<AttackResult[]> {
   const status = await lab.sh("grep -E '^(Cap(Inh|Prm|Eff|Bnd|Amb)|NoNewPrivs|Seccomp):' /proc/self/status", { timeoutSeconds: 10 });
   const seccomp = /Seccomp:\s*(\d)/.exec(status.out)?.[1];
   results.push({
-    attack: '8. mount, unshare, keyctl, perf_event_open, io_uring, ptrace, raw sockets, kernel modules',
-    blocked: sys.code === 0 && lines.length >= 18 && allowed.length === 0,
+    attack: '8. mount, unshare, keyctl, perf_event_open, io_uring, ptrace, raw sockets, socket families beyond Unix, IP and routing netlink, kernel modules',
+    blocked: sys.code === 0 && lines.length >= 24 && allowed.length === 0,
     evidence: `${lines.join('; ')}. Seccomp mode ${seccomp ?? '?'}${seccomp === '2' ? ' (filtered)' : seccomp === '0' ? ' (none: the engine applies no seccomp profile)' : ''}.`,
   });
   const caps = [...status.out.matchAll(/^(Cap\w+):\s*([0-9a-f]+)/gm)].map((m) => [m[1], m[2]] as const);

@@ -1,0 +1,53 @@
+// What every container ClassLab starts carries, whatever its job: the lab, the gate, the network holder,
+// the files, disk and firewall helpers. Together with each spec's own limits this is what the CIS Docker
+// Benchmark's container-runtime section (Docker Bench for Security, section 5) asks of a container:
+// ulimits set, a health check at run time, and (in each spec) memory, CPU, PIDs, a read-only root and
+// no-new-privileges. test/integration/sandbox-cis.test.ts checks all of them on the real engine.
+import type Docker from 'dockerode';
+
+/**
+ * Core dumps off, the hard limit too, so nobody in the container can raise it again (that needs
+ * CAP_SYS_RESOURCE, which no ClassLab container has). A crashing process then writes no image of its
+ * memory into the workspace, /tmp or wherever the kernel's core_pattern points, and a core_pattern pipe
+ * handler on the host (systemd-coredump, apport) sees a limit of 0 and keeps nothing either.
+ */
+export const NO_CORE_DUMPS: Docker.Ulimit[] = [{ Name: 'core', Soft: 0, Hard: 0 }];
+
+const SECOND_NS = 1e9;
+
+/**
+ * A Docker health check: `test` runs inside the container, as the container's user and with its
+ * sandbox, every minute. ClassLab never acts on the health status (readiness polls the notebook itself);
+ * it is for people looking at the engine (`docker ps`) and for the benchmark. So each test is a fixed
+ * command with an absolute path to a binary on the image's read-only root, prints nothing and reads no
+ * file a lab can write to.
+ */
+export function healthcheck(test: string[], startSeconds = 0): Docker.HealthConfig {
+  return {
+    Test: ['CMD', ...test],
+    Interval: 60 * SECOND_NS,
+    Timeout: 5 * SECOND_NS,
+    Retries: 3,
+    ...(startSeconds > 0 ? { StartPeriod: startSeconds * SECOND_NS } : {}),
+  };
+}
+
+/**
+ * The health check of a helper that runs one script and exits within seconds (disk, firewall): it ends
+ * before the first check is due, so the check is only there to be declared. It tests that /proc is
+ * mounted, which holds in any running container.
+ */
+export const ONE_SHOT_HEALTH = healthcheck(['/usr/bin/test', '-d', '/proc/self']);
+
+/** A TCP port as it appears in /proc/net/tcp{,6}: four upper-case hex digits. */
+export function procNetPort(port: number): string {
+  return port.toString(16).toUpperCase().padStart(4, '0');
+}
+
+/**
+ * Healthy while something in the container's network namespace listens on `port` (IPv4 or IPv6),
+ * read from /proc/net without opening a connection.
+ */
+export function listeningHealth(port: number): Docker.HealthConfig {
+  return healthcheck(['/usr/bin/grep', '-qsE', `:${procNetPort(port)} [0-9A-F]+:0000 0A`, '/proc/net/tcp', '/proc/net/tcp6']);
+}
