@@ -9,9 +9,10 @@ import { labLabels, type LabNames } from '../labs/naming';
 import type { LabRuntime } from './engine-security';
 import { seccompSecurityOpt } from './seccomp';
 
-// The tag moves with what the gate image must hold (2: iptables for internet labs' firewall), so an
-// installation with an older gate builds the new one instead of failing.
-export const GATE_IMAGE = 'classlab/gate:2';
+// The tag moves with what the gate image must hold (2: iptables for internet labs' firewall; 3: nginx, the
+// HTTP-aware gate of images/gate/nginx.conf), so an installation with an older gate builds the new one
+// instead of failing.
+export const GATE_IMAGE = 'classlab/gate:3';
 export const GATE_PORT = '8888/tcp';
 const GATE_RUN_DIR = '/run/classlab';
 const MiB = 1024 * 1024;
@@ -106,14 +107,19 @@ export function labContainerSpec({ profile, names, namespace, token, security }:
   };
 }
 
-/** The gate: forwards 127.0.0.1:<random port> on the host to the lab's notebook socket. Runs no student code. */
+/**
+ * The gate: serves 127.0.0.1:<random port> on the host from the lab's notebook socket, through nginx with
+ * ClassLab's rules (images/gate/nginx.conf: its CSP on every response, cross-origin and foreign-Host
+ * requests refused, cookies HttpOnly and SameSite=Strict). Runs no student code.
+ */
 export function gateContainerSpec({ profile, names, namespace }: Omit<LabSpecInput, 'token'>): Docker.ContainerCreateOptions {
   const socketName = path.posix.basename(profile.server.socket);
   return {
     name: names.gate,
     Image: GATE_IMAGE,
     User: profile.server.user, // the notebook's socket is 0600, owned by the lab user
-    Cmd: ['socat', 'TCP-LISTEN:8888,fork,reuseaddr,backlog=64', `UNIX-CONNECT:${GATE_RUN_DIR}/${socketName}`],
+    // The image's entry point is tini; classlab-gate links the socket's name on /tmp and runs nginx.
+    Cmd: ['/usr/local/bin/classlab-gate', socketName],
     Labels: labLabels(namespace, profile, 'gate'),
     ExposedPorts: { [GATE_PORT]: {} },
     StopTimeout: 2,
@@ -123,6 +129,9 @@ export function gateContainerSpec({ profile, names, namespace }: Omit<LabSpecInp
       CapDrop: ['ALL'],
       SecurityOpt: ['no-new-privileges:true'],
       ReadonlyRootfs: true,
+      // nginx's pid file and temp folders, and the link to the socket: nothing here executes. Responses and
+      // uploads stream (no buffering to disk), so a few MiB are plenty.
+      Tmpfs: { '/tmp': 'rw,noexec,nosuid,nodev,size=8m,mode=1777' },
       PidsLimit: 128,
       Memory: 64 * MiB,
       MemorySwap: 64 * MiB,
