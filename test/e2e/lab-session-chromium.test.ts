@@ -57,18 +57,19 @@ afterAll(async () => {
   udp.close();
 });
 
-async function visit(args: string[]): Promise<{ own: string | undefined; candidates: string | undefined; reached: typeof reached }> {
+async function visit(args: string[]): Promise<{ own?: string; candidates?: string; reached: typeof reached }> {
   reached.tcp = 0;
   reached.udp = 0;
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', ...args] });
   try {
     const page = await browser.newPage();
     await page.goto(`${labOrigin}/`);
-    await page.waitForFunction(() => document.body.dataset.own && document.body.dataset.candidates, undefined, { timeout: 30_000 });
+    const body = (): { own?: string; candidates?: string } => (globalThis as unknown as { document: { body: { dataset: { own?: string; candidates?: string } } } }).document.body.dataset;
+    await page.waitForFunction(`document.body.dataset.own && document.body.dataset.candidates`, undefined, { timeout: 30_000 });
     // ICE gathering, STUN retries and the TURN attempt get time (a TURN server that never answers keeps
     // gathering open, so no end-of-candidates is awaited).
     await page.waitForTimeout(5000);
-    const data = await page.evaluate(() => ({ own: document.body.dataset.own, candidates: document.body.dataset.candidates }));
+    const data = await page.evaluate(body);
     return { ...data, reached: { ...reached } };
   } finally {
     await browser.close();
