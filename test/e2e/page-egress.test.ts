@@ -11,9 +11,9 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Frame, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
-import { e2eRun, labWithImage } from '../support/e2e';
+import { e2eRun, NOTEBOOK_FRAME, openLabInFrame } from '../support/e2e';
 
-const FRAME = 'iframe[title^="Notebook for"]';
+const FRAME = NOTEBOOK_FRAME;
 /** What the browser said about Content-Security-Policy, from any frame (Jupyter's own pages included). */
 const cspMessages: string[] = [];
 const e2e = e2eRun({
@@ -118,12 +118,14 @@ describe('a notebook output cannot reach what the lab cannot (browser, through t
   step(
     'opens the python lab in its frame and a new notebook',
     async () => {
-      await page.goto(e2e.url);
-      const { open } = await labWithImage(page);
-      await open.click();
-      await page.locator(FRAME).waitFor({ timeout: 120_000 });
+      await openLabInFrame(page, e2e.url);
       const nb = page.frameLocator(FRAME);
-      await nb.getByRole('button', { name: 'New' }).click({ timeout: 60_000 });
+      await nb.getByRole('button', { name: 'New' }).waitFor({ timeout: 60_000 });
+      // ClassLab's custom.js makes New open the notebook in this frame; on a busy machine it can arrive after
+      // the button, and a click before it opens a new tab instead. A student waits for the page too.
+      const tree = await notebookFrame();
+      await tree.waitForFunction(() => (globalThis as unknown as { Jupyter?: { _target?: string } }).Jupyter?._target === '_self', undefined, { timeout: 60_000 });
+      await nb.getByRole('button', { name: 'New' }).click();
       const inFrame = page.waitForEvent('framenavigated', { timeout: 90_000, predicate: (f) => f !== page.mainFrame() && /\/notebooks\/.+\.ipynb/.test(f.url()) });
       await nb.getByRole('menuitem').filter({ hasText: 'Python 3 (ipykernel)' }).click();
       await inFrame;

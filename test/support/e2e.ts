@@ -120,3 +120,14 @@ export async function labWithImage(page: Page, name: RegExp = /Python/): Promise
   }
   return { card, open };
 }
+
+/** The notebook frame's selector in the lab view of the bridge UI. */
+export const NOTEBOOK_FRAME = 'iframe[title^="Notebook for"]';
+
+/** Goes to the UI, builds the lab's image if it is missing, opens the lab and waits for its notebook frame. */
+export async function openLabInFrame(page: Page, uiUrl: string, name: RegExp = /Python/): Promise<void> {
+  await page.goto(uiUrl);
+  const { open } = await labWithImage(page, name);
+  await open.click();
+  await page.locator(NOTEBOOK_FRAME).waitFor({ timeout: 120_000 });
+}
