@@ -19,6 +19,7 @@ import type { NotebookPort } from './shell/lab-service';
 import { NavigationGuard } from './shell/navigation-guard';
 import { NotebookViews } from './shell/notebook-views';
 import { resolveAppPaths } from './shell/paths';
+import { startRefusingProxy } from './shell/refusing-proxy';
 import { guardSession } from './shell/session-guard';
 import { registerTransferScheme, serveTransfers, TRANSFER_SCHEME } from './shell/transfer-protocol';
 import type { EventSink } from './shell/subscriptions';
@@ -52,15 +53,23 @@ function runShell(): void {
   let core: ClassLabCore | null = null;
   let coreStarting: Promise<ClassLabCore> | null = null;
 
-  const guard = new NavigationGuard({ openExternal: (url) => shell.openExternal(url), log });
+  // Reviewed for Electronegativity's OPEN_EXTERNAL_JS_CHECK: the guard is the only caller, with http:,
+  // https: or mailto: links the user has just clicked (navigation-guard.ts handOut).
+  const guard = new NavigationGuard({ openExternal: (url) => shell.openExternal(url), log }); // eng-disable OPEN_EXTERNAL_JS_CHECK
   // Before anything can create a webContents: the guard has to see every one of them from its birth.
   disposables.add(guard.install(app));
+
+  // Every lab session's way out but its own origin: a listener that closes each connection (refusing-proxy.ts).
+  const refusingProxy = startRefusingProxy();
+  refusingProxy.catch((err: unknown) => log.error('the refusing proxy did not start: notebooks will not load', { error: String(err) }));
+  disposables.add(toDisposable(() => void refusingProxy.then((p) => p.close(), () => undefined)));
 
   const views = new NotebookViews({
     notebookUrl: (labId) => core?.notebookUrl(labId) ?? null,
     guard,
     downloadsDir: app.getPath('downloads'),
     devTools,
+    refusingProxy,
     log,
   });
   disposables.add(toDisposable(() => views.dispose()));

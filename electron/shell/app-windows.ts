@@ -6,7 +6,6 @@ import type { InvokeEventLike } from './ipc';
 import type { NavigationGuard } from './navigation-guard';
 import { isAppPage } from './navigation-policy';
 import type { AppPaths } from './paths';
-import { appWebPreferences } from './web-preferences';
 
 export interface AppWindowsDeps {
   paths: AppPaths;
@@ -34,7 +33,28 @@ export class AppWindows {
       backgroundColor: '#ffffff',
       // Shown once painted, so the user never sees an empty white frame.
       show: false,
-      webPreferences: appWebPreferences(paths.preload, devTools),
+      // Written here, at the construction, so that a reader (and Electronegativity) sees them where they take
+      // effect; test/unit/shell/web-preferences.test.ts pins them. The only page with the preload.
+      webPreferences: {
+        // Reviewed for Electronegativity's PRELOAD_JS_CHECK: the preload exposes one object, window.classlab,
+        // through contextBridge (no ipcRenderer, no Node), checked key by key in test/electron/preload-contract.
+        preload: paths.preload, // eng-disable PRELOAD_JS_CHECK
+        contextIsolation: true,
+        sandbox: true,
+        nodeIntegration: false,
+        nodeIntegrationInSubFrames: false,
+        nodeIntegrationInWorker: false,
+        webSecurity: true,
+        allowRunningInsecureContent: false,
+        experimentalFeatures: false,
+        // Middle-click would open a link as a new window without passing the window-open handler's checks.
+        disableBlinkFeatures: 'Auxclick',
+        webviewTag: false,
+        navigateOnDragDrop: false,
+        safeDialogs: true,
+        spellcheck: false,
+        devTools,
+      },
     });
     const contents = win.webContents;
     const contentsId = contents.id;

@@ -33,7 +33,7 @@ const e2e = e2eRun({
         id: LAB,
         title: 'Python notebook',
         description: 'The python lab with a course repository.',
-        image: 'classlab/python:1',
+        image: 'classlab/python:2',
         build: { context: 'python' },
         network: 'none',
         course: { url: remote.url, branch: 'main', folder: 'course', allowLocal: true },

@@ -46,7 +46,7 @@ beforeAll(async () => {
     {
       id: 'python',
       title: 'Python notebook',
-      image: 'classlab/python:1',
+      image: 'classlab/python:2',
       build: { context: 'python' },
       resources: { memoryMiB: 1024, cpus: 1, pids: 512, diskMiB: 256 },
       network: 'none',
@@ -213,7 +213,7 @@ describe('git sync of a lab', () => {
   });
 
   it('never replaces a folder that changed after it was copied out', async () => {
-    const target = { docker, container: names.container, profile: Profile.parse({ id: 'python', title: 'P', image: 'classlab/python:1' }) };
+    const target = { docker, container: names.container, profile: Profile.parse({ id: 'python', title: 'P', image: 'classlab/python:2' }) };
     const host = path.join(root, 'export-1');
     const { state } = await exportFolder(target, 'course', host);
     await sh(`printf 'saved meanwhile\\n' > ${WS}/course/late.txt`);

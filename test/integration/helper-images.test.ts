@@ -71,7 +71,7 @@ describe("ClassLab's helper image", () => {
     const trusted = await helpers.gateId();
     const info = (await docker.info()) as { ID: string };
     expect(JSON.parse(readFileSync(path.join(dataDir, HELPER_RECORD_FILE), 'utf8')).engines[info.ID][GATE_IMAGE]).toBe(trusted);
-    const profile = Profile.parse({ id: 'by-id', title: 'Gate by ID', image: 'classlab/python:1', resources: { memoryMiB: 256, diskMiB: 32 }, server: { command: ['sleep', 'infinity'] } });
+    const profile = Profile.parse({ id: 'by-id', title: 'Gate by ID', image: 'classlab/python:2', resources: { memoryMiB: 256, diskMiB: 32 }, server: { command: ['sleep', 'infinity'] } });
     const lab = new LabContainers(() => docker, profile, ns, { gateImage: () => helpers.gateId(), policy: testPolicy() });
     const since = Math.floor(Date.now() / 1000) - 1;
     try {
@@ -109,7 +109,7 @@ describe("ClassLab's helper image", () => {
   });
 
   it("never builds a catalog's own gate folder (CLASSLAB_CATALOG cannot supply the gate's Dockerfile)", async () => {
-    const catalogDir = testCatalog([{ id: 'python', title: 'Python', image: 'classlab/python:1', build: { context: 'python' } }]);
+    const catalogDir = testCatalog([{ id: 'python', title: 'Python', image: 'classlab/python:2', build: { context: 'python' } }]);
     mkdirSync(path.join(catalogDir, 'gate'));
     writeFileSync(path.join(catalogDir, 'gate', 'Dockerfile'), `FROM debian:bookworm-slim\nLABEL ${DECOY_LABEL}="catalog-${ns}"\n`);
     const dataDir = tmp('classlab-helper-');

@@ -18,7 +18,7 @@ import { Profile } from '../../electron/core/profiles/schema';
 import { docker, execIn, memoryLogger, removeNamespace, testCatalog, testCore, testLabDeps, testPolicy, testSettings, trustedGateImage, uniqueNamespace } from '../support/docker';
 
 const ns = uniqueNamespace('clhostile');
-const PY = { image: 'classlab/python:1', build: { context: 'python' }, resources: { memoryMiB: 1024, diskMiB: 32 } };
+const PY = { image: 'classlab/python:2', build: { context: 'python' }, resources: { memoryMiB: 1024, diskMiB: 32 } };
 const COURSE_TARGET = '/home/student/course';
 let root = '';
 let shared = '';

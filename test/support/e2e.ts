@@ -25,6 +25,8 @@ export interface E2EOptions {
   onPage?: (page: Page) => void;
   /** Extra diagnostics when a step fails. */
   onFailure?: () => void;
+  /** Keep Chromium's popup blocker on, as in a user's browser (Playwright turns it off). */
+  popupBlocker?: boolean;
   /** Runs before `classlab serve` starts; its variables are added to serve's (e.g. CLASSLAB_CATALOG). */
   prepare?: () => Promise<NodeJS.ProcessEnv>;
 }
@@ -43,7 +45,7 @@ export function e2eRun(opts: E2EOptions) {
     home = await mkdtemp(path.join(os.tmpdir(), 'classlab-e2e-'));
     env = { ...process.env, ...(await opts.prepare?.()), CLASSLAB_HOME: home, CLASSLAB_NAMESPACE: namespace };
     serve = await startServe(env);
-    browser = await launchChromium();
+    browser = await launchChromium({ popupBlocker: opts.popupBlocker ?? false });
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } } satisfies BrowserContextOptions);
     if (opts.permissions) await context.grantPermissions(opts.permissions);
     page = await context.newPage();
@@ -117,4 +119,15 @@ export async function labWithImage(page: Page, name: RegExp = /Python/): Promise
     await open.waitFor({ timeout: 900_000 });
   }
   return { card, open };
+}
+
+/** The notebook frame's selector in the lab view of the bridge UI. */
+export const NOTEBOOK_FRAME = 'iframe[title^="Notebook for"]';
+
+/** Goes to the UI, builds the lab's image if it is missing, opens the lab and waits for its notebook frame. */
+export async function openLabInFrame(page: Page, uiUrl: string, name: RegExp = /Python/): Promise<void> {
+  await page.goto(uiUrl);
+  const { open } = await labWithImage(page, name);
+  await open.click();
+  await page.locator(NOTEBOOK_FRAME).waitFor({ timeout: 120_000 });
 }

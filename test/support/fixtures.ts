@@ -7,7 +7,7 @@ export function labView(overrides: Partial<LabView> = {}): LabView {
     id: 'python',
     title: 'Python',
     description: 'Python lab',
-    image: 'classlab/python:1',
+    image: 'classlab/python:2',
     source: 'build',
     phase: 'stopped',
     reason: null,

@@ -50,10 +50,12 @@ export function startServe(env: NodeJS.ProcessEnv, cli = CLI): Promise<ServeProc
   });
 }
 
-export async function launchChromium(): Promise<Browser> {
+/** `popupBlocker`: keep Chromium's popup blocker, which Playwright turns off by default (as a user's browser has it). */
+export async function launchChromium(opts: { popupBlocker?: boolean } = {}): Promise<Browser> {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Chromium (Debian: apt-get install -y chromium) or set CHROMIUM_PATH`);
   return chromium.launch({
     executablePath: CHROMIUM,
+    ...(opts.popupBlocker ? { ignoreDefaultArgs: ['--disable-popup-blocking'] } : {}),
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
   });
 }

@@ -8,7 +8,7 @@ import type { CheckedMount } from '../../electron/core/profiles/mount-policy';
 const profile = Profile.parse({
   id: 'python',
   title: 'Python',
-  image: 'classlab/python:1',
+  image: 'classlab/python:2',
   resources: { memoryMiB: 1024, cpus: 1.5, pids: 300 },
   mounts: [{ kind: 'course', source: '/srv/course', target: '/home/student/course' }],
 });
@@ -98,7 +98,15 @@ describe('sandbox policy: gate', () => {
     expect(gate.HostConfig?.CapDrop).toEqual(['ALL']);
     expect(gate.HostConfig?.ReadonlyRootfs).toBe(true);
     expect(gate.HostConfig?.Mounts).toEqual([{ Type: 'volume', Source: 'classlab-python-run', Target: '/run/classlab', ReadOnly: false }]);
-    expect(gate.Cmd?.at(-1)).toBe('UNIX-CONNECT:/run/classlab/notebook.sock');
+    // nginx (classlab-gate) in front of the profile's socket; its only writable place a small noexec tmpfs.
+    expect(gate.Cmd).toEqual(['/usr/local/bin/classlab-gate', 'notebook.sock']);
+    expect(gate.HostConfig?.Tmpfs).toEqual({ '/tmp': 'rw,noexec,nosuid,nodev,size=8m,mode=1777' });
+    expect(gate.HostConfig?.Memory).toBe(64 * 1024 * 1024);
+    expect(gate.HostConfig?.PidsLimit).toBe(128);
+  });
+  it("hands the gate the profile's own socket name", () => {
+    const other = gateContainerSpec({ profile: { ...profile, server: { ...profile.server, socket: '/run/x/jupyter.sock' } }, names, namespace: 'classlab', image: trustedId });
+    expect(other.Cmd).toEqual(['/usr/local/bin/classlab-gate', 'jupyter.sock']);
   });
   it("is on ClassLab's gates network, never Docker's default bridge, and that network has no way out", () => {
     expect(gate.HostConfig?.NetworkMode).toBe('classlab-gates');

@@ -10,6 +10,7 @@ import { kernelAttacks } from './attacks/kernel';
 import { kernelSurfaceAttacks } from './attacks/kernel-surface';
 import { profileAttacks } from './attacks/profiles';
 import { bridgeGateways, networkAttacks } from './attacks/network';
+import { pageAttacks } from './attacks/page';
 import { resourceAttacks } from './attacks/resources';
 import { registeredAuditAttacks } from './extensions';
 import { AuditLab, auditNamespace } from './lab';
@@ -31,6 +32,8 @@ export const BUILTIN_ATTACKS: AuditAttack[] = [
   ...diskAttacks.filter((a) => a.id === 'disk-fill'),
   resourceAttacks.find((a) => a.id === 'memory-bomb')!,
   resourceAttacks.find((a) => a.id === 'fork-bomb')!,
+  // They take the notebook's socket for a while (and give it back); the reset that follows starts afresh anyway.
+  ...pageAttacks,
   ...diskAttacks.filter((a) => a.id === 'leftovers'),
   resourceAttacks.find((a) => a.id === 'runaway-output')!,
 ];

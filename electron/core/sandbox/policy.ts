@@ -12,10 +12,11 @@ import { seccompSecurityOpt } from './seccomp';
 import { healthcheck, listeningHealth, NO_CORE_DUMPS } from './container-floor';
 import { holderName } from './network-holder';
 
-// The tag moves with what the gate image must hold (2: iptables for internet labs' firewall), so an
-// installation with an older gate builds the new one instead of failing. Helpers never run this tag:
-// they run the image ID its build reported (images/helper-images.ts), so nobody can re-tag it under them.
-export const GATE_IMAGE = 'classlab/gate:2';
+// The tag moves with what the gate image must hold (2: iptables for internet labs' firewall; 3: nginx, the
+// HTTP-aware gate of images/gate/nginx.conf), so an installation with an older gate builds the new one
+// instead of failing. Helpers never run this tag: they run the image ID its build reported
+// (images/helper-images.ts), so nobody can re-tag it under them.
+export const GATE_IMAGE = 'classlab/gate:3';
 export const GATE_PORT = '8888/tcp';
 const GATE_RUN_DIR = '/run/classlab';
 const MiB = 1024 * 1024;
@@ -131,8 +132,10 @@ export function labContainerSpec({ profile, names, namespace, token, security, h
 }
 
 /**
- * The gate: forwards 127.0.0.1:<random port> on the host to the lab's notebook socket. Runs no student code.
- * `image` is the gate image's trusted ID (helper-images.ts), never its tag.
+ * The gate: serves 127.0.0.1:<random port> on the host from the lab's notebook socket, through nginx with
+ * ClassLab's rules (images/gate/nginx.conf: its CSP on every response, cross-origin and foreign-Host
+ * requests refused, cookies HttpOnly and SameSite=Strict). Runs no student code. `image` is the gate
+ * image's trusted ID (helper-images.ts), never its tag.
  */
 export function gateContainerSpec({ profile, names, namespace, image }: Omit<LabSpecInput, 'token'> & { image: string }): Docker.ContainerCreateOptions {
   const socketName = path.posix.basename(profile.server.socket);
@@ -140,7 +143,8 @@ export function gateContainerSpec({ profile, names, namespace, image }: Omit<Lab
     name: names.gate,
     Image: image,
     User: profile.server.user, // the notebook's socket is 0600, owned by the lab user
-    Cmd: ['socat', 'TCP-LISTEN:8888,fork,reuseaddr,backlog=64', `UNIX-CONNECT:${GATE_RUN_DIR}/${socketName}`],
+    // The image's entry point is tini; classlab-gate links the socket's name on /tmp and runs nginx.
+    Cmd: ['/usr/local/bin/classlab-gate', socketName],
     Labels: labLabels(namespace, profile, 'gate'),
     ExposedPorts: { [GATE_PORT]: {} },
     StopTimeout: 2,
@@ -153,6 +157,9 @@ export function gateContainerSpec({ profile, names, namespace, image }: Omit<Lab
       CapDrop: ['ALL'],
       SecurityOpt: ['no-new-privileges:true'],
       ReadonlyRootfs: true,
+      // nginx's pid file and temp folders, and the link to the socket: nothing here executes. Responses and
+      // uploads stream (no buffering to disk), so a few MiB are plenty.
+      Tmpfs: { '/tmp': 'rw,noexec,nosuid,nodev,size=8m,mode=1777' },
       PidsLimit: 128,
       Memory: 64 * MiB,
       MemorySwap: 64 * MiB,

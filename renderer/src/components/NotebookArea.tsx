@@ -82,6 +82,12 @@ export function NotebookArea({ lab, hidden = false }: { lab: LabView; hidden?: b
   return (
     <div ref={ref} className="notebook-area">
       {placement?.kind === 'frame' && (
+        // The notebook page renders student output. What keeps it to its lab is the gate's CSP (images/gate);
+        // the sandbox adds what a frame needs and no more: scripts and its own origin (Jupyter's cookies),
+        // forms, downloads, dialogs, and popups, which Chromium and Firefox open only within a moment of the
+        // user's click or key (a script alone opens none: test/e2e/page-egress.test.ts). Never top
+        // navigation: the frame cannot replace ClassLab's page. A frame may always navigate itself, though:
+        // docs/design-notes.md says what a browser cannot stop.
         <iframe
           className="notebook-frame"
           title={`Notebook for ${lab.title}`}

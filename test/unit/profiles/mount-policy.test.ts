@@ -107,11 +107,11 @@ describe('mount sources', () => {
 
 describe('checked at load and again at start', () => {
   const profileWith = (source: string) =>
-    Profile.parse({ id: 'course-lab', title: 'Course lab', image: 'classlab/python:1', mounts: [{ kind: 'course', source, target: '/home/student/course' }] });
+    Profile.parse({ id: 'course-lab', title: 'Course lab', image: 'classlab/python:2', mounts: [{ kind: 'course', source, target: '/home/student/course' }] });
 
   it('a catalog loads its allowed profiles and reports each refused mount by name and field', async () => {
     const dir = mkdtempSync(path.join(root, 'catalog-'));
-    const lab = (id: string, ...sources: string[]) => ({ id, title: id, image: 'classlab/python:1', mounts: sources.map((source, i) => ({ kind: 'course', source, target: `/home/student/c${i}` })) });
+    const lab = (id: string, ...sources: string[]) => ({ id, title: id, image: 'classlab/python:2', mounts: sources.map((source, i) => ({ kind: 'course', source, target: `/home/student/c${i}` })) });
     writeFileSync(
       path.join(dir, 'catalog.json'),
       JSON.stringify({ schema: 1, labs: [lab('fine', path.join(shared, 'intro')), lab('root', '/'), lab('keys', path.join(shared, 'intro'), path.join(shared, 'keys')), lab('plain')] }),

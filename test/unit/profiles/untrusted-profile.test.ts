@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { Profile } from '../../../electron/core/profiles/schema';
 import { parseCatalog } from '../../../electron/core/profiles/catalog';
 
-const good = { id: 'python', title: 'Python', image: 'classlab/python:1' };
+const good = { id: 'python', title: 'Python', image: 'classlab/python:2' };
 
 function refusal(raw: unknown): { field: string; message: string } | null {
   const r = Profile.safeParse(raw);
@@ -87,7 +87,7 @@ describe("ClassLab's own image names", () => {
     expect(refusal({ ...good, image })).toMatchObject({ field: 'image', message: expect.stringContaining('never by an image ID') });
   });
 
-  it.each(['classlab/python:1', 'classlab/gatehouse:1', 'myschool/classlab-gate:1', 'debian:trixie-slim', 'localhost/debian:bookworm-slim', 'jupyter/scipy-notebook:2024-01-01'])(
+  it.each(['classlab/python:2', 'classlab/gatehouse:1', 'myschool/classlab-gate:1', 'debian:trixie-slim', 'localhost/debian:bookworm-slim', 'jupyter/scipy-notebook:2024-01-01'])(
     'accepts %s',
     (image) => {
       expect(Profile.parse({ ...good, image }).image).toBe(image);

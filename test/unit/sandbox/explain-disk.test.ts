@@ -4,7 +4,7 @@ import { labNames } from '../../../electron/core/labs/naming';
 import { explainDiskFull, explainEvent, explainExit, explainNoSpace, explainProcesses, explainStats, formatMiB } from '../../../electron/core/sandbox/explain';
 import { DISK_SCRIPT, diskHelperSpec, diskNames, parseHelperOutput, workspaceVolumeSpec } from '../../../electron/core/sandbox/disk';
 
-const profile = Profile.parse({ id: 'python', title: 'Python', image: 'classlab/python:1', resources: { memoryMiB: 1024, pids: 256, diskMiB: 2048 } });
+const profile = Profile.parse({ id: 'python', title: 'Python', image: 'classlab/python:2', resources: { memoryMiB: 1024, pids: 256, diskMiB: 2048 } });
 
 describe('limit explanations', () => {
   it('formats sizes the way people read them', () => {

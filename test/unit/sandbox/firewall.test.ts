@@ -13,7 +13,7 @@ import {
 } from '../../../electron/core/sandbox/firewall';
 import { GATE_IMAGE } from '../../../electron/core/sandbox/policy';
 
-const profile = Profile.parse({ id: 'web', title: 'Web', image: 'classlab/python:1', network: 'internet' });
+const profile = Profile.parse({ id: 'web', title: 'Web', image: 'classlab/python:2', network: 'internet' });
 
 describe('firewall rules', () => {
   const rules = firewallRules({ hostAddresses: ['172.17.0.1', '172.18.0.1', '203.0.113.7', '192.168.1.20', '2001:db8::5', 'fe80::1', 'not-an-ip', '::1'] });

@@ -6,7 +6,7 @@ import { ALLOWED_SYSCALLS, CLONE_NAMESPACE_FLAGS, DENIED_SYSCALLS, EAFNOSUPPORT,
 import { chooseRuntime, parseEngineSecurity } from '../../../electron/core/sandbox/engine-security';
 import type { LabError } from '../../../electron/api/errors';
 
-const profile = Profile.parse({ id: 'python', title: 'Python', image: 'classlab/python:1' });
+const profile = Profile.parse({ id: 'python', title: 'Python', image: 'classlab/python:2' });
 const names = labNames('classlab', 'python');
 
 describe('seccomp profile', () => {
