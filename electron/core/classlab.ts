@@ -163,7 +163,7 @@ class Core implements ClassLabCore {
       'files:downloadLink': (id, p) => this.onFiles(id, async (f) => this.transfers.grantDownload(f, await f.describe(p))),
       'files:importUrl': (id, dir, url) =>
         this.onFiles(id, async (f) => {
-          const notebook = await fetchNotebook(url);
+          const notebook = await fetchNotebook(url, { trust: this.policy.trust() });
           return { path: await f.writeFile(dir, notebook.name, notebook.data), bytes: notebook.data.length };
         }),
       'git:courseStatus': (id) => this.git.courseStatus(id),

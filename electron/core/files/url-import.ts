@@ -1,7 +1,18 @@
 // "Open a notebook from a URL": ClassLab (not the lab, which may have no network) fetches an http(s)
 // address, caps its size, follows a few redirects (each checked again), and accepts only a notebook
 // (nbformat JSON). The result is written into the workspace like an upload.
+//
+// The address comes from outside (a course page, a chat message, a student): the fetch is made by the
+// host, with the host's network, so it refuses this computer, private and link-local networks (cloud
+// metadata) and the rest of net/address-ranges.ts, after name resolution and on every redirect, unless
+// this machine's trust lists the address (`classlab trust local add`).
+import dns from 'node:dns';
+import http from 'node:http';
+import https from 'node:https';
+import net from 'node:net';
 import { LabError } from '../../api/errors';
+import { localAddressKind } from '../net/address-ranges';
+import { isTrustedLocalAddress, type MachineTrust } from '../trust/machine-trust';
 import { hostNameProblem } from '../workspace/paths';
 
 export const MAX_NOTEBOOK_BYTES = 20 * 1024 * 1024;
@@ -54,42 +65,98 @@ export function checkNotebook(data: Buffer): void {
   if (!ok) throw new LabError('REFUSED', 'What that address sent is JSON but not a Jupyter notebook (no nbformat and cells).');
 }
 
-export async function fetchNotebook(input: string, opts: { signal?: AbortSignal; maxBytes?: number } = {}): Promise<FetchedNotebook> {
+export interface FetchOptions {
+  signal?: AbortSignal;
+  maxBytes?: number;
+  /** This machine's trusted local addresses: only these may be on this computer or its local network. */
+  trust?: Pick<MachineTrust, 'localAddresses'>;
+}
+
+export async function fetchNotebook(input: string, opts: FetchOptions = {}): Promise<FetchedNotebook> {
   const max = opts.maxBytes ?? MAX_NOTEBOOK_BYTES;
+  const trust = opts.trust ?? { localAddresses: [] };
   let url = notebookAddress(input);
-  const signal = opts.signal ? AbortSignal.any([opts.signal, AbortSignal.timeout(TIMEOUT_MS)]) : AbortSignal.timeout(TIMEOUT_MS);
+  const timeout = AbortSignal.timeout(TIMEOUT_MS);
+  const signal = opts.signal ? AbortSignal.any([opts.signal, timeout]) : timeout;
+  const tooLarge = () => new LabError('REFUSED', `The notebook is larger than ${Math.round(max / 1024 / 1024)} MB; download it and upload it instead.`);
   for (let hop = 0; ; hop++) {
-    let res: Response;
-    try {
-      res = await fetch(url, { redirect: 'manual', signal, headers: { Accept: 'application/x-ipynb+json, application/json, */*' } });
-    } catch (err) {
-      const why = (err as Error).name === 'TimeoutError' ? 'it did not answer within 30 seconds' : ((err as { cause?: Error }).cause?.message ?? (err as Error).message);
-      throw new LabError('NOT_FOUND', `Could not fetch ${url.host}: ${why}. Check the address and the internet connection.`);
-    }
-    if (res.status >= 300 && res.status < 400 && res.headers.get('location')) {
-      await res.body?.cancel();
+    const res = await get(url, hop > 0, trust, signal, timeout);
+    const location = res.headers.location;
+    if (res.statusCode! >= 300 && res.statusCode! < 400 && location) {
+      res.destroy();
       if (hop >= MAX_REDIRECTS) throw new LabError('REFUSED', 'The address redirects too many times.');
-      url = notebookAddress(new URL(res.headers.get('location')!, url).toString());
+      url = notebookAddress(new URL(location, url).toString());
       continue;
     }
-    if (!res.ok) {
-      await res.body?.cancel();
-      throw new LabError('NOT_FOUND', `${url.host} answered ${res.status} ${res.statusText}: the notebook could not be fetched.`);
+    if (res.statusCode! < 200 || res.statusCode! >= 300) {
+      res.destroy();
+      throw new LabError('NOT_FOUND', `${url.host} answered ${res.statusCode} ${res.statusMessage ?? ''}: the notebook could not be fetched.`.replace(' :', ':'));
     }
-    const declared = Number(res.headers.get('content-length') ?? NaN);
-    if (declared > max) {
-      await res.body?.cancel();
-      throw new LabError('REFUSED', `The notebook is larger than ${Math.round(max / 1024 / 1024)} MB; download it and upload it instead.`);
+    if (Number(res.headers['content-length'] ?? NaN) > max) {
+      res.destroy();
+      throw tooLarge();
     }
     const chunks: Buffer[] = [];
     let size = 0;
-    for await (const chunk of res.body ?? []) {
-      size += (chunk as Uint8Array).length;
-      if (size > max) throw new LabError('REFUSED', `The notebook is larger than ${Math.round(max / 1024 / 1024)} MB; download it and upload it instead.`);
-      chunks.push(Buffer.from(chunk as Uint8Array));
+    try {
+      for await (const chunk of res) {
+        size += (chunk as Buffer).length;
+        if (size > max) throw tooLarge();
+        chunks.push(chunk as Buffer);
+      }
+    } catch (err) {
+      res.destroy();
+      throw err instanceof LabError ? err : failed(url, err, timeout);
     }
     const data = Buffer.concat(chunks);
     checkNotebook(data);
     return { name: notebookName(url), data };
   }
+}
+
+/**
+ * One GET, to an address that is on the internet or that this machine trusts. The check is made on the
+ * addresses the name resolves to, inside the connection's own lookup, so the connection goes to the very
+ * address that was checked (a name that answers "public" to a check and "127.0.0.1" to the connect — DNS
+ * rebinding — cannot slip between them). An IP literal never reaches a lookup: it is checked first.
+ */
+function get(url: URL, redirected: boolean, trust: Pick<MachineTrust, 'localAddresses'>, signal: AbortSignal, timeout: AbortSignal): Promise<http.IncomingMessage> {
+  const trusted = isTrustedLocalAddress(url.toString(), trust);
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  const refuse = (address: string, kind: string) => localAddressRefused(url, address, kind, redirected);
+  if (!trusted && net.isIP(host)) {
+    const kind = localAddressKind(host);
+    if (kind) return Promise.reject(refuse(host, kind));
+  }
+  const lookup: net.LookupFunction = (hostname, options, callback) => {
+    dns.lookup(hostname, { ...options, all: true }, (err, addresses) => {
+      if (err) return callback(err, '', 4);
+      const local = trusted ? undefined : addresses.find((a) => localAddressKind(a.address));
+      // Any local answer refuses the name: a name that resolves to both kinds is not "on the internet".
+      if (local) return callback(refuse(local.address, localAddressKind(local.address)!), '', 4);
+      if (options.all) return (callback as unknown as (e: null, a: dns.LookupAddress[]) => void)(null, addresses);
+      return callback(null, addresses[0]!.address, addresses[0]!.family);
+    });
+  };
+  return new Promise((resolve, reject) => {
+    const client = url.protocol === 'https:' ? https : http;
+    const req = client.request(url, { method: 'GET', agent: false, lookup, signal, headers: { Accept: 'application/x-ipynb+json, application/json, */*' } }, resolve);
+    req.on('error', (err) => reject(err instanceof LabError ? err : (err as { cause?: unknown }).cause instanceof LabError ? (err as { cause: LabError }).cause : failed(url, err, timeout)));
+    req.end();
+  });
+}
+
+function failed(url: URL, err: unknown, timeout: AbortSignal): LabError {
+  const why = timeout.aborted ? 'it did not answer within 30 seconds' : (err as Error).message;
+  return new LabError('NOT_FOUND', `Could not fetch ${url.host}: ${why}. Check the address and the internet connection.`);
+}
+
+function localAddressRefused(url: URL, address: string, kind: string, redirected: boolean): LabError {
+  const where = url.hostname.replace(/^\[|\]$/g, '') === address ? address : `${url.hostname} (${address})`;
+  const what = redirected ? `The address redirected to ${url.origin}, but ${where}` : `${where}`;
+  return new LabError(
+    'REFUSED',
+    `${what} is ${kind}. ClassLab does not fetch from this computer or its local network unless this computer allows that address: ` +
+      `if it is your course's own server, the instructor can allow it with "classlab trust local add ${url.origin}/".`,
+  );
 }

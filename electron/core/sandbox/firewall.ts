@@ -37,23 +37,11 @@ import type { Profile } from '../profiles/schema';
 import { CAPPED_LOGS, GATE_IMAGE, gateNetworkName } from './policy';
 import { NO_CORE_DUMPS, ONE_SHOT_HEALTH } from './container-floor';
 import { demuxText } from '../engine/exec';
+import { LOCAL_V4, LOCAL_V6 } from '../net/address-ranges';
 
-/** IPv4 ranges no internet lab may reach: private, CGNAT, link-local, multicast, reserved, "this network". */
-export const BLOCKED_V4 = [
-  '0.0.0.0/8',
-  '10.0.0.0/8',
-  '100.64.0.0/10',
-  '169.254.0.0/16',
-  '172.16.0.0/12',
-  '192.0.0.0/24',
-  '192.168.0.0/16',
-  '198.18.0.0/15',
-  '224.0.0.0/4',
-  '240.0.0.0/4', // reserved, and the broadcast 255.255.255.255 (which would reach the host's UDP services)
-] as const;
-
-/** IPv6: unique-local, link-local, multicast. */
-export const BLOCKED_V6 = ['fc00::/7', 'fe80::/10', 'ff00::/8'] as const;
+/** The ranges no internet lab may reach (one list with ClassLab's own fetches for a lab). */
+export const BLOCKED_V4 = LOCAL_V4;
+export const BLOCKED_V6 = LOCAL_V6;
 
 export interface FirewallInput {
   /** Addresses of the host as seen from the lab: the Docker networks' gateways, the host's own addresses. */
