@@ -13,7 +13,7 @@ import { startBridge, type Bridge } from '../../electron/bridge/server';
 import { labNames } from '../../electron/core/labs/naming';
 import { packTar, type TarInput } from '../../electron/core/workspace/tar';
 import { apiErrorOf } from '../../electron/api/client';
-import { ensureImages, execIn, removeNamespace, testCore, uniqueNamespace } from '../support/docker';
+import { ensureImages, execIn, removeNamespace, testCore, testSettings, uniqueNamespace } from '../support/docker';
 import { getToFile, putTar } from '../support/transfer-client';
 import { codeOf } from '../support/fixtures';
 
@@ -22,6 +22,7 @@ const names = labNames(ns, 'python');
 const WS = '/home/student/work';
 const USER = '1000:1000';
 let core: Awaited<ReturnType<typeof testCore>>;
+const settings = testSettings();
 let bridge: Bridge;
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'classlab-files-'));
 const canary = path.join(tmp, 'canary.txt');
@@ -56,7 +57,7 @@ async function incomingLeft(container = names.container): Promise<string> {
 
 beforeAll(async () => {
   writeFileSync(canary, 'outside');
-  core = await testCore(ns);
+  core = await testCore(ns, { settings });
   await ensureImages(core);
   const staticDir = mkdtempSync(path.join(os.tmpdir(), 'classlab-static-'));
   writeFileSync(path.join(staticDir, 'index.html'), '<!doctype html><title>ClassLab</title>');
@@ -309,7 +310,7 @@ describe('files of a running lab', () => {
     expect(await codeOf(svc()['files:restore']('python', item!.id))).toBe('NOT_FOUND');
   });
 
-  it('opens a notebook from a URL: fetched, size-capped, checked to be a notebook', async () => {
+  it('opens a notebook from a URL: fetched, size-capped, checked to be a notebook; a local address only when this machine trusts it', async () => {
     const nb = JSON.stringify({ cells: [{ cell_type: 'code', source: 'print(6*7)', metadata: {}, outputs: [], execution_count: null }], metadata: {}, nbformat: 4, nbformat_minor: 5 });
     const server = http.createServer((req, res) => {
       if (req.url === '/course/intro.ipynb') res.end(nb);
@@ -321,6 +322,9 @@ describe('files of a running lab', () => {
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
     const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
     try {
+      // A course server on this computer is refused until the machine trusts it (`classlab trust local add`).
+      expect(await codeOf(svc()['files:importUrl']('python', '', `${base}/course/intro.ipynb`))).toBe('REFUSED');
+      settings.update({ trust: { ...settings.get().trust, localAddresses: [`${base}/`] } });
       const first = await svc()['files:importUrl']('python', '', `${base}/course/intro.ipynb`);
       expect(first).toEqual({ path: 'intro.ipynb', bytes: nb.length });
       expect(await labSha('intro.ipynb')).toBe(sha(Buffer.from(nb)));

@@ -83,6 +83,11 @@ export function e2eRun(opts: E2EOptions) {
       return env;
     },
     shot,
+    /** Runs `classlab <args>` as the desktop user of this run would (its home, its namespace): e.g. `trust local add`. */
+    async cli(args: string[]): Promise<string> {
+      const { stdout } = await run(process.execPath, [CLI, ...args], { cwd: REPO, env, timeout: 120_000 });
+      return stdout;
+    },
     /** A test that runs only if every earlier step passed (later ones are skipped, not failed confusingly). */
     step(name: string, fn: () => Promise<void>, timeout?: number): void {
       test(
