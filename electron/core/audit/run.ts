@@ -12,6 +12,7 @@ import { profileAttacks } from './attacks/profiles';
 import { bridgeGateways, networkAttacks } from './attacks/network';
 import { pageAttacks } from './attacks/page';
 import { resourceAttacks } from './attacks/resources';
+import { urlImportAttacks } from './attacks/url-import';
 import { registeredAuditAttacks } from './extensions';
 import { AuditLab, auditNamespace } from './lab';
 import { HostListeners } from './listeners';
@@ -28,6 +29,7 @@ export const BUILTIN_ATTACKS: AuditAttack[] = [
   ...networkAttacks,
   ...fileAttacks,
   ...profileAttacks,
+  ...urlImportAttacks,
   resourceAttacks.find((a) => a.id === 'cpu-burn')!,
   ...diskAttacks.filter((a) => a.id === 'disk-fill'),
   resourceAttacks.find((a) => a.id === 'memory-bomb')!,
