@@ -14,6 +14,7 @@ import { useAlerts } from './hooks/useAlerts';
 import { useConnection } from './hooks/useConnection';
 import { useEngine } from './hooks/useEngine';
 import { useLabActions } from './hooks/useLabActions';
+import { allowedActions, isRunning } from '../../electron/api/phase-rules';
 import { useLabs } from './hooks/useLabs';
 import { useSandboxCheck } from './hooks/useSandboxCheck';
 
@@ -51,7 +52,8 @@ export function App() {
   const openLab = useCallback(
     (lab: LabView) => {
       setOpenLabId(lab.id);
-      if (lab.phase === 'stopped' || lab.phase === 'error') void run('open', lab.id);
+      // A running lab is joined as it is; one that is not is started (where its phase allows it).
+      if (allowedActions(lab.phase).open && !isRunning(lab.phase)) void run('open', lab.id);
     },
     [run],
   );

@@ -23,5 +23,3 @@ export const PHASE_TONE: Record<LabPhase, PhaseTone> = {
   error: 'bad',
 };
 
-/** Phases in which the lab's container can be recreated. */
-export const CAN_RESET: ReadonlySet<LabPhase> = new Set<LabPhase>(['stopped', 'ready', 'error']);

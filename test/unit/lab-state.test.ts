@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { allowedActions, derivePhase, type Observation } from '../../electron/core/labs/state';
+import { allowedActions } from '../../electron/api/phase-rules';
+import { derivePhase, type Observation } from '../../electron/core/labs/state';
 import { LAB_PHASES } from '../../electron/api/contract';
 
 const base: Observation = { imagePresent: true, lab: 'absent', gate: 'absent', exitCode: null, oomKilled: false, memoryMiB: 2048 };
@@ -49,5 +50,18 @@ describe('actions per phase', () => {
   });
   it('covers every phase', () => {
     for (const p of LAB_PHASES) expect(allowedActions(p)).toBeTypeOf('object');
+  });
+});
+
+describe('the one phase rule, shared by the core and the UI', () => {
+  it('stop is offered where the reason says "stop it" (a paused lab is an error with its container running)', () => {
+    expect(allowedActions('error').stop).toBe(true);
+    expect(derivePhase({ ...base, lab: 'paused', gate: 'running' }, false).reason).toMatch(/Stop it/);
+  });
+  it('nothing but waiting while an image builds or a lab stops', () => {
+    for (const p of ['building', 'stopping'] as const) expect(Object.values(allowedActions(p)).some(Boolean)).toBe(false);
+  });
+  it('a start that hangs can be stopped or reset', () => {
+    expect(allowedActions('starting')).toMatchObject({ stop: true, reset: true, prepare: false });
   });
 });

@@ -51,23 +51,3 @@ function isCleanStop(code: number): boolean {
 export function formatMiB(mib: number): string {
   return mib >= 1024 && mib % 1024 === 0 ? `${mib / 1024} GiB` : `${mib} MiB`;
 }
-
-/** Which user actions make sense in a phase; the core refuses the others with BUSY. */
-export function allowedActions(phase: LabPhase): { open: boolean; stop: boolean; reset: boolean; prepare: boolean } {
-  switch (phase) {
-    case 'image-missing':
-      return { open: false, stop: false, reset: true, prepare: true };
-    case 'building':
-      return { open: false, stop: false, reset: false, prepare: false };
-    case 'stopped':
-      return { open: true, stop: false, reset: true, prepare: true };
-    case 'starting':
-      return { open: true, stop: true, reset: true, prepare: false };
-    case 'ready':
-      return { open: true, stop: true, reset: true, prepare: false };
-    case 'stopping':
-      return { open: false, stop: true, reset: false, prepare: false };
-    case 'error':
-      return { open: true, stop: true, reset: true, prepare: true };
-  }
-}

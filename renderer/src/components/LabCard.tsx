@@ -1,6 +1,5 @@
 import type { LabView } from '../../../electron/api/contract';
-import type { LabAction } from '../hooks/useLabActions';
-import { CAN_RESET } from '../phases';
+import { allowedActions, type LabAction } from '../../../electron/api/phase-rules';
 import { ImageProgressView } from './ImageProgressView';
 import { LogDisclosure } from './LogDisclosure';
 import { PhaseBadge } from './PhaseBadge';
@@ -22,9 +21,10 @@ export function LabCard({ lab, busy, onPrepare, onOpen, onStop, onReset }: Props
   const titleId = `lab-${lab.id}-title`;
   const building = lab.phase === 'building' || busy === 'prepare';
   const buildError = lab.progress?.error ?? null;
-  const canOpen = lab.phase === 'stopped' || lab.phase === 'error' || lab.phase === 'starting' || lab.phase === 'ready';
-  const canStop = lab.phase === 'ready' || lab.phase === 'starting';
-  const hasActions = lab.phase === 'image-missing' || canOpen || canStop || CAN_RESET.has(lab.phase);
+  const allowed = allowedActions(lab.phase);
+  // Building an image is offered where it is missing; a rebuild of one that is there is the CLI's.
+  const canPrepare = allowed.prepare && lab.phase === 'image-missing';
+  const hasActions = canPrepare || allowed.open || allowed.stop || allowed.reset;
   return (
     <article className={`card card-${lab.phase}`} aria-labelledby={titleId}>
       <header className="card-header">
@@ -49,22 +49,22 @@ export function LabCard({ lab, busy, onPrepare, onOpen, onStop, onReset }: Props
       <Resources lab={lab} />
       {hasActions && (
       <footer className="card-actions">
-        {lab.phase === 'image-missing' && (
+        {canPrepare && (
           <button type="button" className="button button-primary" disabled={busy !== null} onClick={onPrepare}>
             {lab.source === 'pull' ? 'Pull image' : 'Build image'}
           </button>
         )}
-        {canOpen && (
+        {allowed.open && (
           <button type="button" className="button button-primary" disabled={busy !== null && busy !== 'open'} onClick={onOpen}>
             Open
           </button>
         )}
-        {canStop && (
+        {allowed.stop && (
           <button type="button" className="button" disabled={busy !== null && busy !== 'open'} onClick={onStop}>
             Stop
           </button>
         )}
-        {CAN_RESET.has(lab.phase) && <ResetButton lab={lab} disabled={busy !== null} onReset={onReset} />}
+        {allowed.reset && <ResetButton lab={lab} disabled={busy !== null} onReset={onReset} />}
       </footer>
       )}
     </article>

@@ -1,4 +1,5 @@
 import type { LabView } from '../../../electron/api/contract';
+import { allowedActions, isRunning } from '../../../electron/api/phase-rules';
 import { LogDisclosure } from './LogDisclosure';
 
 interface Props {
@@ -8,7 +9,7 @@ interface Props {
 
 /** The lab view when the lab is not (or no longer) running: why, and a way to open it again (the toolbar leads back). */
 export function LabNotRunning({ lab, onOpenAgain }: Props) {
-  const canOpen = lab.phase === 'stopped' || lab.phase === 'error';
+  const canOpen = allowedActions(lab.phase).open && !isRunning(lab.phase);
   const title =
     lab.phase === 'error'
       ? 'The lab stopped with an error'

@@ -1,7 +1,7 @@
 import type { LabView } from '../../../electron/api/contract';
 import type { LabAction } from '../hooks/useLabActions';
 import { useFocusOnMount } from '../hooks/useFocusOnMount';
-import { CAN_RESET } from '../phases';
+import { allowedActions } from '../../../electron/api/phase-rules';
 import { PhaseBadge } from './PhaseBadge';
 import { ResetButton } from './ResetButton';
 
@@ -35,12 +35,12 @@ export function LabToolbar({ lab, busy, onBack, onStop, onReset, files, git }: P
         label={git.label}
         title={git.open ? 'Hide the course and git panel' : 'Show the course and git panel: sync the course, snapshots, push a folder'}
       />
-      {(lab.phase === 'ready' || lab.phase === 'starting') && (
+      {allowedActions(lab.phase).stop && (
         <button type="button" className="button" disabled={busy === 'stop'} onClick={onStop}>
           Stop
         </button>
       )}
-      {CAN_RESET.has(lab.phase) && <ResetButton lab={lab} disabled={busy !== null} onReset={onReset} />}
+      {allowedActions(lab.phase).reset && <ResetButton lab={lab} disabled={busy !== null} onReset={onReset} />}
     </header>
   );
 }

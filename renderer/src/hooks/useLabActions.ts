@@ -1,8 +1,9 @@
+import type { LabAction } from '../../../electron/api/phase-rules';
 import { useCallback, useState } from 'react';
 import type { LabView } from '../../../electron/api/contract';
 import { useApi } from '../context';
 
-export type LabAction = 'prepare' | 'open' | 'stop' | 'reset';
+export type { LabAction };
 
 export interface LabActions {
   /** The action running for each lab, so its buttons can wait. */
