@@ -2,7 +2,13 @@
 // line of defence, anything shaped like a token is masked before it is written.
 import { appendFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { Logger } from './types';
+
+/** Where the core writes what happened: a file in the data folder, stderr, or a test's memory. */
+export interface Logger {
+  info(msg: string, fields?: Record<string, unknown>): void;
+  warn(msg: string, fields?: Record<string, unknown>): void;
+  error(msg: string, fields?: Record<string, unknown>): void;
+}
 
 const SECRET = /((?:token|password|pin|secret)["=:\s]+)([^\s"&,}]+)/gi;
 // A password or token written into a URL (https://user:token@host/…), as a user may paste a git address.

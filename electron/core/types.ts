@@ -24,8 +24,4 @@ export interface ClassLabCore {
   close(): Promise<void>;
 }
 
-export interface Logger {
-  info(msg: string, fields?: Record<string, unknown>): void;
-  warn(msg: string, fields?: Record<string, unknown>): void;
-  error(msg: string, fields?: Record<string, unknown>): void;
-}
+export type { Logger } from './log';

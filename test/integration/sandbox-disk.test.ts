@@ -7,7 +7,7 @@ import { docker, execIn, removeNamespace, testLabDeps, trustedGateImage, uniqueN
 import { Profile } from '../../electron/core/profiles/schema';
 import { LabContainers } from '../../electron/core/labs/containers';
 import { collectDiskOrphans, detachNamespaceDisks, diskHelperSpec, runDiskHelper, workspaceUsage } from '../../electron/core/sandbox/disk';
-import { demuxLogs } from '../../electron/core/labs/containers';
+import { demuxLogs } from '../../electron/core/engine/exec';
 import { explainDiskFull } from '../../electron/core/sandbox/explain';
 
 const ns = uniqueNamespace('cldisk');

@@ -7,7 +7,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { docker, execIn, memoryLogger, REPO, removeNamespace, testCore, testLabDeps, testPolicy, trustedGateImage, uniqueNamespace, testCatalog } from '../support/docker';
 import { labNames } from '../../electron/core/labs/naming';
-import { demuxLogs } from '../../electron/core/labs/containers';
+import { demuxLogs } from '../../electron/core/engine/exec';
 import { loadCatalog } from '../../electron/core/profiles/catalog';
 import { applyLabFirewall } from '../../electron/core/sandbox/firewall';
 import { GATE_IMAGE } from '../../electron/core/sandbox/policy';

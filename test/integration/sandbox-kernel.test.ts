@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { docker, ensureImages, execIn, memoryLogger, removeNamespace, testCore, testPolicy, trustedGateImage, uniqueNamespace } from '../support/docker';
 import { AUDIT_ARCH, evaluateFilters, readSeccompFilters, X32_SYSCALL_BIT } from '../support/seccomp-bpf';
 import { labNames } from '../../electron/core/labs/naming';
-import { demuxLogs } from '../../electron/core/labs/containers';
+import { demuxLogs } from '../../electron/core/engine/exec';
 import { runAudit } from '../../electron/core/audit';
 import { FOREIGN_ABI_PROBE } from '../../electron/core/audit/attacks/kernel-surface';
 import { KernelClient } from '../../electron/core/audit/kernel';

@@ -7,7 +7,7 @@
 // no seccomp filter of its own, which that call requires). evaluateFilters() is a classic BPF interpreter
 // for what seccomp programs use, fed with a struct seccomp_data.
 import type Docker from 'dockerode';
-import { demuxLogs } from '../../electron/core/labs/containers';
+import { demuxLogs } from '../../electron/core/engine/exec';
 
 export const AUDIT_ARCH = { X86_64: 0xc000003e, I386: 0x40000003, AARCH64: 0xc00000b7 } as const;
 export const X32_SYSCALL_BIT = 0x40000000;

@@ -2,7 +2,9 @@
 // in a namespace of its own, and removed with everything it made.
 import type Docker from 'dockerode';
 import { randomBytes } from 'node:crypto';
-import { LabContainers, demuxLogs, inspectOrNull, type LabDeps } from '../labs/containers';
+import { demuxLogs } from '../engine/exec';
+import { inspectOrNull } from '../engine/inspect';
+import { LabContainers, type LabDeps } from '../labs/containers';
 import { waitForNotebook } from '../labs/readiness';
 import type { Profile } from '../profiles/schema';
 import type { DiskState } from '../sandbox/disk';

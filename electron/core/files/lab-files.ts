@@ -9,7 +9,7 @@ import type { ClashChoice, DiskUsage, FileEntry, FolderListing, TrashEntry, Uplo
 import { LabError } from '../../api/errors';
 import type { LabContainers } from '../labs/containers';
 import type { Profile } from '../profiles/schema';
-import type { Logger } from '../types';
+import type { Logger } from '../log';
 import { DEFAULT_TAR_LIMITS, HostileArchiveError, packTar, readTar, TarGuard } from '../workspace/tar';
 import { containerPathIn, normalizeWorkspacePath, UnsafePathError, workspaceParts, type HostPlatform } from '../workspace/paths';
 import { CLASSLAB_DIR, execAs, nulFields, runWorkspaceOp, WORKSPACE_SCRIPT, type ScriptTarget } from './workspace-script';
@@ -17,7 +17,7 @@ import { WorkspaceAgent } from './workspace-agent';
 import { TarFileBody, UploadTarGate } from './tar-blocks';
 import { Coalesce, getArchive, putArchive } from '../engine/archive';
 import { zipFromTar } from './zip';
-import { formatBytes } from '../images/progress';
+import { formatBytes } from '../../api/units';
 import { parseStatfs } from '../sandbox/disk';
 
 /** How long a files helper lingers after the last file operation on a stopped lab. */

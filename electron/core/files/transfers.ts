@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { ClashChoice, UploadResult, type DownloadLink, type UploadPlan } from '../../api/contract';
 import { LabError, toApiError } from '../../api/errors';
-import type { Logger } from '../types';
+import type { Logger } from '../log';
 import type { LabFiles, PlannedUpload } from './lab-files';
 
 const UPLOAD_TTL_MS = 10 * 60_000;

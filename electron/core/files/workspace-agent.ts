@@ -9,7 +9,7 @@
 import type Docker from 'dockerode';
 import { PassThrough } from 'node:stream';
 import { attachExec, demuxStream } from '../engine/exec';
-import type { Logger } from '../types';
+import type { Logger } from '../log';
 
 const AGENT = String.raw`
 set -u

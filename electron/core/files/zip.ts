@@ -5,7 +5,7 @@
 import type { Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import yazl from 'yazl';
-import type { Logger } from '../types';
+import type { Logger } from '../log';
 import { readTar } from '../workspace/tar';
 import type { HostPlatform } from '../workspace/paths';
 

@@ -1,5 +1,6 @@
 // Turns Docker's build and pull streams into one progress view. Pure, so the parsing is unit tested
 // against recorded messages. An error message anywhere in a stream is an error, whatever came before.
+import { formatBytes } from '../../api/units';
 
 export interface ProgressSnapshot {
   fraction: number | null;
@@ -132,17 +133,6 @@ export class PullProgress extends ProgressTracker {
   }
 }
 
-export function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  const units = ['KB', 'MB', 'GB', 'TB'];
-  let v = n / 1024;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i += 1;
-  }
-  return `${v.toFixed(v < 10 ? 1 : 0)} ${units[i]}`;
-}
 
 // eslint-disable-next-line no-control-regex
 const ANSI = /\u001b\[[0-9;?]*[ -/]*[@-~]|\u001b\][^\u0007]*\u0007/g;

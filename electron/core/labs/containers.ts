@@ -4,6 +4,7 @@ import type Docker from 'dockerode';
 import { randomBytes } from 'node:crypto';
 import { LabError } from '../../api/errors';
 import { demuxLogs } from '../engine/exec';
+import { inspectOrNull, statusOf } from '../engine/inspect';
 import type { Profile } from '../profiles/schema';
 import { filesHelperSpec, GATE_PORT, gateContainerSpec, gateNetworkName, gateNetworkSpec, labContainerSpec, labNetworkSpec } from '../sandbox/policy';
 import { holderName, networkHolderSpec } from '../sandbox/network-holder';
@@ -417,15 +418,6 @@ async function stopContainer(docker: Docker, name: string, seconds: number): Pro
   }
 }
 
-export async function inspectOrNull(docker: Docker, name: string): Promise<Inspect | null> {
-  try {
-    return await docker.getContainer(name).inspect();
-  } catch (err) {
-    if (statusOf(err) === 404) return null;
-    throw err;
-  }
-}
-
 function stateOf(info: Inspect | null): ContainerState {
   if (!info) return 'absent';
   return info.State.Status as ContainerState;
@@ -442,8 +434,3 @@ function gatePort(info: Inspect | null): number | null {
   return binding ? Number(binding.HostPort) : null;
 }
 
-export function statusOf(err: unknown): number | undefined {
-  return (err as { statusCode?: number }).statusCode;
-}
-
-export { demuxLogs } from '../engine/exec';

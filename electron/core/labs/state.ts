@@ -1,6 +1,7 @@
 // A lab's phase, derived from what Docker reports (the truth) and from the operation ClassLab is running
 // on it. Pure: no Docker here, only the rules.
 import type { LabPhase } from '../../api/contract';
+import { formatMiB } from '../../api/units';
 
 export type ContainerState = 'absent' | 'created' | 'running' | 'paused' | 'restarting' | 'removing' | 'exited' | 'dead';
 
@@ -46,8 +47,4 @@ export function derivePhase(o: Observation, notebookAnswered: boolean): Derived 
 /** 0, or killed by the SIGTERM/SIGKILL that a stop sends (128+15, 128+9). */
 function isCleanStop(code: number): boolean {
   return code === 0 || code === 143 || code === 137;
-}
-
-export function formatMiB(mib: number): string {
-  return mib >= 1024 && mib % 1024 === 0 ? `${mib / 1024} GiB` : `${mib} MiB`;
 }

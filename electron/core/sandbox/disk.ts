@@ -30,7 +30,7 @@ import type Docker from 'dockerode';
 import { LabError } from '../../api/errors';
 import type { Profile } from '../profiles/schema';
 import { LABEL, LABEL_SCHEMA_VERSION, type LabNames } from '../labs/naming';
-import { demuxLogs } from '../labs/containers';
+import { demuxLogs } from '../engine/exec';
 import { NO_CORE_DUMPS, ONE_SHOT_HEALTH } from './container-floor';
 import { execCollect } from '../engine/exec';
 

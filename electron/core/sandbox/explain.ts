@@ -2,6 +2,7 @@
 // Docker reports (container inspect, events, stats) and what the lab reports (free space), so the core,
 // the CLI and the audit all word it the same way.
 import path from 'node:path';
+import { formatMiB } from '../../api/units';
 import type { Profile } from '../profiles/schema';
 import { scratchSizesMiB } from './policy';
 
@@ -13,36 +14,7 @@ export interface LimitExplanation {
   message: string;
 }
 
-/** 2048 → "2 GiB", 1536 → "1.5 GiB", 256 → "256 MiB". */
-export function formatMiB(mib: number): string {
-  if (mib >= 1024) {
-    const gib = mib / 1024;
-    return `${Number.isInteger(gib) ? gib : gib.toFixed(1)} GiB`;
-  }
-  return `${mib} MiB`;
-}
-
 type ProfileLimits = Pick<Profile, 'resources' | 'server'>;
-
-interface InspectLike {
-  State: { Status?: string; OOMKilled?: boolean; ExitCode?: number; Error?: string };
-}
-
-/**
- * Why a lab's container stopped, when a limit is the reason; null when it stopped for another reason
- * (the user stopped it, the notebook exited on its own) — the caller then shows its own words.
- */
-export function explainExit(inspect: InspectLike, profile: ProfileLimits): LimitExplanation | null {
-  const state = inspect.State;
-  if (state.Status === 'running') return null;
-  if (state.OOMKilled) {
-    return {
-      limit: 'memory',
-      message: `Your lab ran out of memory (${formatMiB(profile.resources.memoryMiB)}) and was stopped. Open it again; work with smaller data or close notebooks you do not need.`,
-    };
-  }
-  return null;
-}
 
 interface EventLike {
   Type?: string;
@@ -112,36 +84,4 @@ export function explainNoSpace(containerPath: string, profile: ProfileLimits, di
     }
   }
   return { limit: 'scratch', message: `${p} is read-only or full: the lab can only write to its workspace (${profile.server.workspace}) and to scratch space such as /tmp.` };
-}
-
-interface StatsLike {
-  pids_stats?: { current?: number; limit?: number };
-  memory_stats?: { usage?: number; limit?: number; failcnt?: number };
-  cpu_stats?: { throttling_data?: { throttled_periods?: number; periods?: number } };
-  precpu_stats?: { throttling_data?: { throttled_periods?: number; periods?: number } };
-}
-
-/** Everything a stats sample says about limits being hit right now (for a lab's status line). */
-export function explainStats(stats: StatsLike, profile: ProfileLimits): LimitExplanation[] {
-  const out: LimitExplanation[] = [];
-  const pids = stats.pids_stats?.current;
-  if (typeof pids === 'number') {
-    const p = explainProcesses(pids, profile);
-    if (p) out.push(p);
-  }
-  const mem = stats.memory_stats;
-  if (mem?.usage && mem.limit && mem.usage >= mem.limit * 0.95) {
-    out.push({ limit: 'memory', message: `Your lab is using almost all of its memory (${formatMiB(profile.resources.memoryMiB)}); a program that asks for more will be ended.` });
-  }
-  const now = stats.cpu_stats?.throttling_data;
-  const before = stats.precpu_stats?.throttling_data;
-  if (now?.periods && before && now.periods > (before.periods ?? 0)) {
-    const periods = now.periods - (before.periods ?? 0);
-    const throttled = (now.throttled_periods ?? 0) - (before.throttled_periods ?? 0);
-    if (throttled / periods > 0.5) {
-      const cpus = profile.resources.cpus;
-      out.push({ limit: 'cpu', message: `Your lab is using all the CPU it may (${cpus} ${cpus === 1 ? 'CPU' : 'CPUs'}); it runs slower, the rest of the computer does not.` });
-    }
-  }
-  return out;
 }

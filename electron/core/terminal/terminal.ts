@@ -8,7 +8,7 @@ import type { Duplex } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { TERMINAL_WINDOW_CHARS, type TerminalExit, type TerminalSize } from '../../api/contract';
 import { LabError } from '../../api/errors';
-import { statusOf } from '../labs/containers';
+import { statusOf } from '../engine/inspect';
 import { execDetached } from '../engine/exec';
 
 /** The shell announces its pid (its session id) in an OSC sequence nobody displays; close uses it. */

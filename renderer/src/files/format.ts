@@ -1,23 +1,7 @@
 // Sizes, times and workspace paths in the words a file browser uses.
 
-const UNITS = ['B', 'KB', 'MB', 'GB', 'TB'];
-
-/** 1234567 → "1.2 MB", 273 → "273 B" (powers of 1000, as file managers show them). */
-export function formatBytes(n: number): string {
-  let value = n;
-  let unit = 0;
-  while (value >= 1000 && unit < UNITS.length - 1) {
-    value /= 1000;
-    unit += 1;
-  }
-  const digits = unit === 0 || value >= 100 ? 0 : 1;
-  return `${value.toFixed(digits)} ${UNITS[unit]}`;
-}
-
-/** A MiB limit as the profile states it: 512 → "512 MiB", 2048 → "2 GiB". */
-export function formatMiB(mib: number): string {
-  return mib >= 1024 && mib % 1024 === 0 ? `${mib / 1024} GiB` : mib >= 1024 ? `${(mib / 1024).toFixed(1)} GiB` : `${mib} MiB`;
-}
+// Sizes come from the contract's one formatter, so the panel and the core's messages agree.
+export { formatBytes, formatMiB } from '../../../electron/api/units';
 
 const relative = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
 const absolute = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { Profile } from '../../../electron/core/profiles/schema';
 import { labNames } from '../../../electron/core/labs/naming';
-import { explainDiskFull, explainEvent, explainExit, explainNoSpace, explainProcesses, explainStats, formatMiB } from '../../../electron/core/sandbox/explain';
+import { formatMiB } from '../../../electron/api/units';
+import { explainDiskFull, explainEvent, explainNoSpace, explainProcesses } from '../../../electron/core/sandbox/explain';
 import { DISK_SCRIPT, diskHelperSpec, diskNames, parseHelperOutput, workspaceVolumeSpec } from '../../../electron/core/sandbox/disk';
 
 const profile = Profile.parse({ id: 'python', title: 'Python', image: 'classlab/python:2', resources: { memoryMiB: 1024, pids: 256, diskMiB: 2048 } });
@@ -11,12 +12,6 @@ describe('limit explanations', () => {
     expect(formatMiB(1024)).toBe('1 GiB');
     expect(formatMiB(1536)).toBe('1.5 GiB');
     expect(formatMiB(256)).toBe('256 MiB');
-  });
-
-  it('explains an out-of-memory stop, and nothing for other stops', () => {
-    expect(explainExit({ State: { Status: 'exited', OOMKilled: true, ExitCode: 137 } }, profile)?.message).toMatch(/^Your lab ran out of memory \(1 GiB\) and was stopped/);
-    expect(explainExit({ State: { Status: 'exited', OOMKilled: false, ExitCode: 0 } }, profile)).toBeNull();
-    expect(explainExit({ State: { Status: 'running', OOMKilled: true } }, profile)).toBeNull();
   });
 
   it('explains an oom event: kernel restarted while the lab runs, stopped otherwise', () => {
@@ -42,17 +37,6 @@ describe('limit explanations', () => {
     expect(explainNoSpace('/dev/shm/x', profile).limit).toBe('scratch');
     expect(explainNoSpace('/home/student/.cache/pip', profile).message).toMatch(/home folder/);
     expect(explainNoSpace('/usr/lib/x', profile).message).toMatch(/read-only/);
-  });
-
-  it('reads limits from a stats sample', () => {
-    const stats = {
-      pids_stats: { current: 256, limit: 256 },
-      memory_stats: { usage: 1020 * 1024 * 1024, limit: 1024 * 1024 * 1024 },
-      cpu_stats: { throttling_data: { periods: 200, throttled_periods: 180 } },
-      precpu_stats: { throttling_data: { periods: 100, throttled_periods: 90 } },
-    };
-    expect(explainStats(stats, profile).map((e) => e.limit)).toEqual(['processes', 'memory', 'cpu']);
-    expect(explainStats({}, profile)).toEqual([]);
   });
 });
 

@@ -2,7 +2,8 @@
 import { statfs } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { explainNoSpace, formatMiB } from '../../sandbox/explain';
+import { formatMiB } from '../../../api/units';
+import { explainNoSpace } from '../../sandbox/explain';
 import { scratchSizesMiB } from '../../sandbox/policy';
 import type { AuditLab } from '../lab';
 import type { AttackResult, AuditAttack, AuditContext } from '../types';

@@ -4,7 +4,8 @@
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type Docker from 'dockerode';
-import { explainEvent, formatMiB } from '../../sandbox/explain';
+import { formatMiB } from '../../../api/units';
+import { explainEvent } from '../../sandbox/explain';
 import { sleep } from '../../labs/readiness';
 import { notebookAnswers } from '../../labs/readiness';
 import { KernelClient } from '../kernel';
