@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO, removeNamespace } from '../support/docker';
 import { engineDoor } from '../support/engine-door';
 import { launchChromium, startServe, type ServeProcess } from '../support/serve';
+import { expectAccessible } from '../support/axe';
 
 const namespace = `e2e-${randomBytes(3).toString('hex')}`;
 const dir = mkdtempSync(path.join(os.tmpdir(), 'classlab-e2e-engine-'));
@@ -41,11 +42,13 @@ describe('Docker engine down, then back, in the browser', () => {
     await expect.poll(() => page.getByText(/Start the Docker engine/).first().isVisible()).toBe(true);
     await expect.poll(() => page.getByText(/Checking again in \d+ ?s/).isVisible(), { timeout: 10_000 }).toBe(true);
     await page.screenshot({ path: path.join(artifacts, 'engine-down.png') });
+    await expectAccessible(page, 'engine-down');
 
     await door.open();
     // No click: the bridge's own retry notices the engine and the page follows.
     await page.getByRole('heading', { name: 'Labs', level: 1 }).waitFor({ timeout: 30_000 });
     await page.getByRole('article', { name: /Python/ }).waitFor();
     await page.screenshot({ path: path.join(artifacts, 'engine-back.png') });
+    await expectAccessible(page, 'engine-back');
   });
 });

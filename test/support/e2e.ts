@@ -9,6 +9,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import type { Browser, BrowserContextOptions, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import { expectAccessible } from './axe';
 import { REPO, removeNamespace } from './docker';
 import { CLI, launchChromium, startServe, type ServeProcess } from './serve';
 
@@ -63,8 +64,10 @@ export function e2eRun(opts: E2EOptions) {
     if (home) await rm(home, { recursive: true, force: true });
   }, 180_000);
 
-  const shot = async (name: string): Promise<void> => {
+  /** A screenshot of the screen as it is, and its accessibility check (no serious or critical axe violation). */
+  const shot = async (name: string, check = true): Promise<void> => {
     await page?.screenshot({ path: path.join(ARTIFACTS, `${opts.shotPrefix}${name}.png`) });
+    if (check && page) await expectAccessible(page, `${opts.shotPrefix}${name}`);
   };
 
   return {
@@ -99,7 +102,7 @@ export function e2eRun(opts: E2EOptions) {
           } catch (err) {
             failedStep = name;
             opts.onFailure?.();
-            await shot(`failed-${name.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}`).catch(() => {});
+            await shot(`failed-${name.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}`, false).catch(() => {});
             throw err;
           }
         },
