@@ -45,10 +45,13 @@ export function LabToolbar({ lab, busy, onBack, onStop, onReset, files, git }: P
   );
 }
 
-/** A toolbar button that shows and hides a side panel (pressed while it is shown). */
+/**
+ * A toolbar button that shows and hides a side panel (pressed while it is shown). It names the panel it
+ * controls only while that panel is there: an aria-controls pointing at nothing is invalid ARIA.
+ */
 function PanelToggle({ panel, label, title }: { panel: { open: boolean; controls: string; onToggle(): void }; label: string; title: string }) {
   return (
-    <button type="button" className={`button${panel.open ? ' button-pressed' : ''}`} aria-pressed={panel.open} aria-controls={panel.controls} title={title} onClick={panel.onToggle}>
+    <button type="button" className={`button${panel.open ? ' button-pressed' : ''}`} aria-pressed={panel.open} aria-controls={panel.open ? panel.controls : undefined} title={title} onClick={panel.onToggle}>
       {label}
     </button>
   );
