@@ -1,4 +1,5 @@
 import type { LabView } from '../../../electron/api/contract';
+import { formatMiB } from '../../../electron/api/units';
 
 const number = new Intl.NumberFormat(undefined, { maximumFractionDigits: 2 });
 
@@ -6,7 +7,7 @@ export function Resources({ lab }: { lab: LabView }) {
   const { memoryMiB, cpus } = lab.resources;
   return (
     <ul className="resources" aria-label="Resources">
-      <li>{number.format(memoryMiB)} MiB memory</li>
+      <li>{formatMiB(memoryMiB)} memory</li>
       <li>
         {number.format(cpus)} {cpus === 1 ? 'CPU' : 'CPUs'}
       </li>
