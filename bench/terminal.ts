@@ -12,7 +12,6 @@ import path from 'node:path';
 import { connectBridge } from './bridge-client';
 import { startBridge } from '../electron/bridge/server';
 import { labNames } from '../electron/core/labs/naming';
-import type { ClassLabCore } from '../electron/core/types';
 import { benchCore, benchNamespace, quiet, removeBenchVolumes } from './lab';
 import { fromValues, median, percentile, type Figure } from './stats';
 import DockerClient from 'dockerode';

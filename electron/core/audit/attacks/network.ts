@@ -40,7 +40,7 @@ async function bridgeGateways(docker: Docker, networks: string[]): Promise<{ ip:
 }
 
 async function network(ctx: AuditContext): Promise<AttackResult[]> {
-  const { lab, neighbour, docker, profile, listeners } = ctx;
+  const { lab, neighbour, profile, listeners } = ctx;
   const results: AttackResult[] = [];
 
   if (profile.network === 'none') {
