@@ -1,4 +1,4 @@
-// Where a web page may go. One pure function decides; shell/guards.ts wires it to Electron's events.
+// Where a web page may go. One pure function decides; shell/navigation-guard.ts wires it to Electron's events.
 // Two kinds of surface exist: the app's own page (a file:// document with the privileged preload) and a
 // lab's notebook view (one http origin on 127.0.0.1, no preload). Anything else is refused.
 

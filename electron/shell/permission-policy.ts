@@ -1,5 +1,5 @@
 // Which web permissions a page may have. Electron grants every permission silently when no handler is
-// installed, so shell/guards.ts installs one on every session and asks this allowlist. The app page needs
+// installed, so shell/session-guard.ts installs one on every session and asks this allowlist. The app page needs
 // none (it talks to Node through the preload only); a notebook may write to the clipboard, which "copy"
 // buttons in outputs use. Camera, microphone, location, notifications, devices, screen capture: never.
 

@@ -24,7 +24,7 @@ export type Role = 'lab' | 'gate' | 'workspace' | 'run' | 'files' | 'holder';
 export interface LabNames {
   container: string;
   gate: string;
-  /** Serves the workspace's files while the lab is stopped (files/files-helper.ts). */
+  /** Serves the workspace's files while the lab is stopped (filesHelperSpec in sandbox/policy.ts, used by files/lab-files.ts). */
   files: string;
   workspaceVolume: string;
   runVolume: string;
