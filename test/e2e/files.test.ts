@@ -170,14 +170,14 @@ describe('the Files panel in a browser, through the bridge', () => {
     await row('blob (2).bin').click();
     await selectedActions().getByRole('button', { name: 'Delete' }).click();
     await panel().getByText('Moved “blob (2).bin” to the trash.').waitFor();
-    await expect.poll(() => row('blob (2).bin').count()).toBe(0);
+    await expect.poll(() => row('blob (2).bin').count(), { timeout: 30_000 }).toBe(0);
     await panel().getByRole('button', { name: 'Undo' }).click();
     await row('blob (2).bin').waitFor();
 
     // The keyboard: Delete on the focused row.
     await row('blob (2).bin').click();
     await page.keyboard.press('Delete');
-    await expect.poll(() => row('blob (2).bin').count()).toBe(0);
+    await expect.poll(() => row('blob (2).bin').count(), { timeout: 30_000 }).toBe(0);
     await panel().getByRole('button', { name: 'Trash (1)' }).click();
     const trash = panel().getByRole('region', { name: 'Trash' });
     await trash.getByText('blob (2).bin', { exact: true }).waitFor();
@@ -205,7 +205,7 @@ describe('the Files panel in a browser, through the bridge', () => {
     const move = page.getByRole('dialog', { name: 'Move “blob (2).bin”' });
     await move.getByLabel('Destination folder').fill('/data sets');
     await move.getByRole('button', { name: 'Move' }).click();
-    await expect.poll(() => row('blob (2).bin').count()).toBe(0);
+    await expect.poll(() => row('blob (2).bin').count(), { timeout: 30_000 }).toBe(0);
 
     await row('data sets').focus();
     await page.keyboard.press('Enter');

@@ -308,12 +308,22 @@ describe('terminals in the lab view, in a browser, through the bridge', () => {
     await page.keyboard.type('sleep 4242');
     await page.keyboard.press('Enter');
     await expect.poll(() => processCount('[s]leep 4242'), { timeout: 15_000 }).toBe(1);
-    await page.getByRole('button', { name: 'Close Terminal 2' }).click();
+    // The pointer's way: the × beside the tab (a tab list holds only tabs, so it is not in the
+    // accessibility tree; its tooltip names it).
+    await page.getByTitle('Close Terminal 2').click();
     await expect.poll(() => tab(/^Terminal 2/).count()).toBe(0);
     // The tab to its left is shown instead, and the shell and its sleep are gone from the container.
     await expect.poll(() => tab('Terminal 1').getAttribute('aria-selected')).toBe('true');
     await expect.poll(() => processCount('[s]leep 4242'), { timeout: 15_000 }).toBe(0);
     await shot('09-closed-second-tab');
+    // The keyboard's way, as aria-keyshortcuts announces it: Delete on the selected terminal tab.
+    await page.getByRole('button', { name: 'New terminal' }).click();
+    await expect.poll(() => page.getByRole('tab', { name: /^Terminal \d+$/ }).count(), { timeout: 30_000 }).toBe(2);
+    const extra = page.getByRole('tab', { name: /^Terminal \d+$/ }).last();
+    await extra.focus();
+    await page.keyboard.press('Delete');
+    await expect.poll(() => page.getByRole('tab', { name: /^Terminal \d+$/ }).count(), { timeout: 15_000 }).toBe(1);
+    await expect.poll(() => tab('Terminal 1').getAttribute('aria-selected')).toBe('true');
   });
 
   step('stopping the lab ends the terminal, which offers a new shell once the lab is open again', async () => {

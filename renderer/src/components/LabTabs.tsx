@@ -72,7 +72,9 @@ export function LabTabs<K extends string | number>({ items, active, onActivate, 
                 {item.label}
               </button>
               {item.closeLabel && (
-                <button type="button" className="tab-close" aria-label={item.closeLabel} title={item.closeLabel} tabIndex={-1} onClick={() => onClose(item.key)}>
+                // A tab list holds only tabs: the close button is for the pointer, and keyboard and screen
+                // reader users close the selected tab with Delete (announced by aria-keyshortcuts on the tab).
+                <button type="button" className="tab-close" aria-hidden="true" title={item.closeLabel} tabIndex={-1} onClick={() => onClose(item.key)}>
                   <span aria-hidden="true">×</span>
                 </button>
               )}
