@@ -5,6 +5,7 @@
 import { protocol, type Session } from 'electron';
 import { Readable } from 'node:stream';
 import type { ClassLabCore } from '../core/types';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 
 export const TRANSFER_SCHEME = 'classlab-files';
 /** What the preload gives the page as LabApi.files.transferBase. */
@@ -24,7 +25,7 @@ export function serveTransfers(session: Session, core: () => ClassLabCore | null
     if (!started || url.host !== 'transfer') return new Response('ClassLab is starting.', { status: 503 });
     const abort = new AbortController();
     request.signal?.addEventListener('abort', () => abort.abort(), { once: true });
-    const body = request.body ? Readable.fromWeb(request.body as import('node:stream/web').ReadableStream) : Readable.from([]);
+    const body = request.body ? Readable.fromWeb(request.body as WebReadableStream) : Readable.from([]);
     const res = await started.transfer({ method: request.method, pathname: url.pathname, search: url.searchParams, body, signal: abort.signal });
     const payload = typeof res.body === 'string' ? res.body : (Readable.toWeb(res.body) as unknown as ReadableStream);
     return new Response(payload, { status: res.status, headers: res.headers });

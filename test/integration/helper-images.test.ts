@@ -95,7 +95,7 @@ describe("ClassLab's helper image", () => {
 
   it("with no record and the tag moved, a build of ClassLab's own Dockerfile gives the trusted ID, never the tag's image", async () => {
     const fresh = new HelperImages(() => docker, path.join(REPO, 'images'), tmp('classlab-helper-'));
-    let id = '';
+    let id: string;
     try {
       await moveTagTo(decoyId);
       expect(await fresh.state()).toBe('unconfirmed');

@@ -93,7 +93,7 @@ export async function cisFacts(docker: Docker, container: string): Promise<CisFa
     networks.set(n.Name, n.Options ?? {});
     networks.set(n.Id, n.Options ?? {});
   }
-  let processes: string[] = [];
+  let processes: string[];
   try {
     const top = (await docker.getContainer(container).top()) as { Titles: string[]; Processes: string[][] };
     const cmd = top.Titles.indexOf('CMD');

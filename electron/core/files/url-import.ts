@@ -40,12 +40,13 @@ export function notebookAddress(input: string): URL {
 
 /** The file name to save under: the address's last part, as a notebook name the workspace can hold. */
 export function notebookName(url: URL): string {
-  let last = '';
+  let last: string;
   try {
     last = decodeURIComponent(url.pathname.split('/').pop() ?? '');
   } catch {
     last = '';
   }
+  // eslint-disable-next-line no-control-regex -- control characters are what this replaces
   last = last.replace(/[\u0000-\u001f\u007f/\\]/g, '_').trim();
   if (!last.toLowerCase().endsWith('.ipynb')) last = `${last || 'notebook'}.ipynb`;
   if (hostNameProblem(last, 'win32') !== null) last = 'notebook.ipynb';

@@ -12,6 +12,7 @@ import { statusOf } from '../engine/inspect';
 import { execDetached } from '../engine/exec';
 
 /** The shell announces its pid (its session id) in an OSC sequence nobody displays; close uses it. */
+// eslint-disable-next-line no-control-regex -- an OSC sequence is ESC ] … BEL
 const PID_MARK = /\u001b\]697;classlab-pid=(\d+)\u0007/;
 const SHELL = [
   '/bin/sh',

@@ -30,6 +30,7 @@ export function nameProblem(name: string): string | null {
   if (name !== name.trim()) return 'A name cannot start or end with a space.';
   if (name === '.' || name === '..') return `"${name}" cannot be used as a name.`;
   if (name.includes('/') || name.includes('\\')) return 'A name cannot contain / or \\.';
+  // eslint-disable-next-line no-control-regex -- control characters are what this refuses
   if (/[\x00-\x1f]/.test(name)) return 'A name cannot contain control characters.';
   if (new TextEncoder().encode(name).length > 255) return 'That name is too long (at most 255 bytes).';
   return null;

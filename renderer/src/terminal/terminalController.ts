@@ -62,6 +62,7 @@ export class TerminalController {
       this.term.onData((data) => this.session?.write(data)),
       // Some mouse reports come as "binary": one character per byte. Only 7-bit ones survive a UTF-8 trip.
       this.term.onBinary((data) => {
+        // eslint-disable-next-line no-control-regex -- binary input is passed on only when it is 7-bit
         if (/^[\x00-\x7f]*$/.test(data)) this.session?.write(data);
       }),
       this.term.onResize((size) => {

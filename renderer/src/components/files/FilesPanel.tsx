@@ -51,6 +51,8 @@ export function FilesPanel({ id, lab, available, onOpenNotebook }: Props) {
   const api = useApi();
   const reportError = useReportError();
   const alerts = useAlerts();
+  // The list changes with every alert; push itself stays the same function.
+  const pushAlert = alerts.push;
   const [dir, setDir] = useState('');
   const [selected, setSelected] = useState<string | null>(null);
   const [sort, setSort] = useState<Sort>({ key: 'name', direction: 'ascending' });
@@ -65,9 +67,9 @@ export function FilesPanel({ id, lab, available, onOpenNotebook }: Props) {
   const fail = useCallback(
     (err: unknown) => {
       if (appWide(err)) reportError(err);
-      else alerts.push(err);
+      else pushAlert(err);
     },
-    [alerts.push, reportError],
+    [pushAlert, reportError],
   );
 
   const folder = useFolder(lab.id, dir, available, view === 'files' && !dialogOpen);
