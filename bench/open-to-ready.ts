@@ -10,8 +10,8 @@ import type Docker from 'dockerode';
 import { labNames } from '../electron/core/labs/naming';
 import { loadCatalog } from '../electron/core/profiles/catalog';
 import { checkedMounts } from '../electron/core/profiles/mount-policy';
-import { gateContainerSpec, labContainerSpec } from '../electron/core/sandbox/policy';
-import { benchCore, benchGateImage, benchNamespace, benchPolicy, REPO } from './lab';
+import { gateContainerSpec, gateNetworkSpec, labContainerSpec } from '../electron/core/sandbox/policy';
+import { benchCore, benchGateImage, benchNamespace, benchPolicy, removeBenchVolumes, REPO } from './lab';
 import { figure, type Figure } from './stats';
 
 const run = promisify(execFile);
@@ -26,7 +26,10 @@ export async function openToReady(): Promise<Figure> {
   const names = labNames(`${namespace}-cli`, 'python');
   const token = randomBytes(24).toString('hex');
   const labArgs = dockerRunArgs(labContainerSpec({ profile, names, namespace: `${namespace}-cli`, token, hostMounts: await checkedMounts(profile, policy) }));
-  const gateArgs = dockerRunArgs(gateContainerSpec({ profile, names, namespace: `${namespace}-cli`, image: await benchGateImage(new DockerClient({ socketPath: '/var/run/docker.sock' })) }));
+  const docker = new DockerClient({ socketPath: '/var/run/docker.sock' });
+  const gateArgs = dockerRunArgs(gateContainerSpec({ profile, names, namespace: `${namespace}-cli`, image: await benchGateImage(docker) }));
+  // The gate runs on ClassLab's own gates network (never the default bridge): the baseline's too.
+  const cliGates = await docker.createNetwork(gateNetworkSpec(`${namespace}-cli`));
   // The same volumes as ClassLab's, made once (ClassLab reuses its own after the first open too).
   await run('docker', ['volume', 'create', names.workspaceVolume]);
   await run('docker', ['volume', 'create', '--driver', 'local', '--opt', 'type=tmpfs', '--opt', 'device=tmpfs', '--opt', 'o=size=1m,uid=1000,gid=1000,mode=0700', names.runVolume]);
@@ -63,7 +66,10 @@ export async function openToReady(): Promise<Figure> {
     await core.service['labs:reset']('python').catch(() => undefined);
     await core.close();
     await run('docker', ['rm', '-f', names.container, names.gate]).catch(() => undefined);
-    await run('docker', ['volume', 'rm', names.workspaceVolume, names.runVolume, `${namespace}-python-workspace`, `${namespace}-python-run`]).catch(() => undefined);
+    await run('docker', ['volume', 'rm', names.workspaceVolume, names.runVolume]).catch(() => undefined);
+    await removeBenchVolumes(docker, namespace);
+    await cliGates.remove().catch(() => undefined);
+    await docker.getNetwork(`${namespace}-gates`).remove().catch(() => undefined);
   }
   return figure('open-to-ready', 'ms', ours, theirs, 'ratio <= 1.10');
 }

@@ -447,6 +447,8 @@ export const METHOD_NAMES = Object.keys(methods) as MethodName[];
 export const events = {
   'engine:changed': EngineStatus,
   'labs:changed': LabView,
+  /** A lab left the catalog (its profile was removed): the launcher drops it. Docker keeps its containers and workspace. */
+  'labs:removed': z.object({ labId: LAB_ID }),
   'images:progress': ImageProgress,
   /** Only ever delivered to the view that opened the terminal. */
   'terminal:data': TerminalData,

@@ -1,6 +1,7 @@
 // What the Node core offers the shells (Electron main, the bridge, the CLI).
 import type { EventName, EventPayload, LabService } from '../api/contract';
 import type { TransferRequest, TransferResponse } from './files/transfers';
+import type { CatalogChange } from './labs/labs';
 
 /** Everything the contract offers except the notebook placement, which each shell does its own way. */
 export type CoreService = Omit<LabService, 'notebook:show' | 'notebook:hide'>;
@@ -11,6 +12,12 @@ export interface ClassLabCore {
   subscribe<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
   /** Serves an upload or download path granted by files:uploadPlan / files:downloadLink. */
   transfer(req: TransferRequest): Promise<TransferResponse>;
+  /**
+   * Reads the catalog again (as the watch on its folder does when catalog.json changes) and applies it:
+   * labs added, changed or removed (labs:changed, labs:removed), changes that wait for a busy or running
+   * lab, and the catalog's problems. Never touches a workspace or a container.
+   */
+  reloadCatalog(): Promise<CatalogChange>;
   /** The notebook address (with token) of a ready lab, or null. */
   notebookUrl(labId: string): string | null;
   /**

@@ -54,3 +54,13 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     signal?.addEventListener('abort', abort, { once: true });
   });
 }
+
+/** The gate's address on this computer: the only place ClassLab builds it. */
+export function notebookBase(port: number): string {
+  return `http://127.0.0.1:${port}/`;
+}
+
+/** The notebook's address as the user opens it (the file tree, with its token). */
+export function notebookAddress(port: number, token: string): string {
+  return `${notebookBase(port)}tree?token=${encodeURIComponent(token)}`;
+}

@@ -18,13 +18,19 @@ function withLab(catalog: Catalog | null, lab: LabView): Catalog | null {
   return { ...catalog, labs: found ? catalog.labs.map((l) => (l.id === lab.id ? lab : l)) : [...catalog.labs, lab] };
 }
 
+function withoutLab(catalog: Catalog | null, labId: string): Catalog | null {
+  if (!catalog) return catalog;
+  return { ...catalog, labs: catalog.labs.filter((l) => l.id !== labId) };
+}
+
 function withProgress(catalog: Catalog | null, progress: ImageProgress): Catalog | null {
   if (!catalog) return catalog;
   return { ...catalog, labs: catalog.labs.map((l) => (l.id === progress.labId ? { ...l, progress } : l)) };
 }
 
 /**
- * The catalog of labs from labs.list(), kept up to date by labs:changed and images:progress.
+ * The catalog of labs from labs.list(), kept up to date by labs:changed (a lab with a new id is a lab
+ * added to the catalog while ClassLab runs), labs:removed and images:progress.
  * Reloaded when `reloadKey` changes (a reconnection, or the engine coming back), since events may have
  * been missed in between.
  */
@@ -47,9 +53,11 @@ export function useLabs(reloadKey: string, enabled: boolean, onError: (err: unkn
 
   useEffect(() => {
     const offLabs = api.on('labs:changed', (lab) => setCatalog((c) => withLab(c, lab)));
+    const offRemoved = api.on('labs:removed', ({ labId }) => setCatalog((c) => withoutLab(c, labId)));
     const offProgress = api.on('images:progress', (p) => setCatalog((c) => withProgress(c, p)));
     return () => {
       offLabs();
+      offRemoved();
       offProgress();
     };
   }, [api]);
