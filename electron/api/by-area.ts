@@ -30,3 +30,9 @@ export function methodOf(api: LabApi, channel: MethodName): MethodFunction {
   if (typeof fn !== 'function') throw new Error(`${channel} is not a method of this LabApi`);
   return fn as MethodFunction;
 }
+
+/** A LabApi whose every call rejects with `message`: the page's stand-in when it was opened without a token. */
+export function unavailableApi(message: string): LabApi {
+  const fail = (): Promise<never> => Promise.reject(new Error(message));
+  return nestByArea(() => fail, { transferBase: '', on: () => () => {} });
+}

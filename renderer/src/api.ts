@@ -1,6 +1,6 @@
 // The one LabApi object the UI talks to. In Electron the preload puts it on window.classlab; in a
 // browser it is built here over the bridge's WebSocket, with the same client and the same contract.
-import { nestByArea } from '../../electron/api/by-area';
+import { unavailableApi } from '../../electron/api/by-area';
 import { createApiClient } from '../../electron/api/client';
 import type { LabApi } from '../../electron/api/contract';
 import { staticConnection, type ConnectionMonitor } from './connection/connectionState';
@@ -16,12 +16,6 @@ declare global {
 export interface ApiSetup {
   api: LabApi;
   connection: ConnectionMonitor;
-}
-
-/** A LabApi whose every call fails: used when the page was opened without a token. */
-export function unavailableApi(message: string): LabApi {
-  const fail = (): Promise<never> => Promise.reject(new Error(message));
-  return nestByArea(() => fail, { transferBase: '', on: () => () => {} });
 }
 
 export function setUpApi(): ApiSetup {

@@ -2,9 +2,8 @@
 // calls its own channel with the argument tuple; the page's "not available" stand-in has them all too.
 import { describe, expect, it } from 'vitest';
 import { createApiClient, LabApiError, type Transport } from '../../../electron/api/client';
-import { methodOf } from '../../../electron/api/by-area';
+import { methodOf, unavailableApi } from '../../../electron/api/by-area';
 import { API_KEYS, channelParts, METHOD_NAMES, methods, type LabApi } from '../../../electron/api/contract';
-import { unavailableApi } from '../../../renderer/src/api';
 import { labView } from '../../support/fixtures';
 
 function recordingTransport(reply: (channel: string) => unknown = () => ({ ok: true, value: null })) {

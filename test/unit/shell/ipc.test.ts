@@ -5,8 +5,8 @@ import { METHOD_NAMES, type EventName, type EventPayload, type LabView, type Rep
 import type { CoreService } from '../../../electron/core/types';
 import { bindIpc, type InvokeEventLike, type IpcMainLike } from '../../../electron/shell/ipc';
 import { EVENT_CHANNEL, SUBSCRIBE_CHANNEL, UNSUBSCRIBE_CHANNEL } from '../../../electron/shell/ipc-channels';
-import type { NotebookPort } from '../../../electron/shell/lab-service';
-import type { EventSink } from '../../../electron/shell/subscriptions';
+import type { NotebookPort } from '../../../electron/api/lab-service';
+import type { EventSink } from '../../../electron/shell/ipc';
 import { labView } from '../../support/fixtures';
 
 const PAGE = 'file:///app/dist/renderer/index.html';
