@@ -8,6 +8,7 @@ import { EVENT_CHANNEL, SUBSCRIBE_CHANNEL, UNSUBSCRIBE_CHANNEL } from '../../../
 import type { NotebookPort } from '../../../electron/api/lab-service';
 import type { EventSink } from '../../../electron/shell/ipc';
 import { labView } from '../../support/fixtures';
+import { unservedMethods } from '../../support/served';
 
 const PAGE = 'file:///app/dist/renderer/index.html';
 
@@ -92,9 +93,8 @@ function fakeCore() {
   return { service, subscribe, emitter };
 }
 
-function setup(trusted = new Set<number>([1, 2])) {
+function setup(trusted = new Set<number>([1, 2]), core = fakeCore()) {
   const ipc = new FakeIpcMain();
-  const core = fakeCore();
   const shown: Array<{ sender: number; lab: string }> = [];
   const notebookFor = (sender: EventSink): NotebookPort => ({
     show: async (labId) => {
@@ -119,6 +119,20 @@ describe('IPC binding', () => {
   it('handles exactly the contract methods plus subscribe and unsubscribe', () => {
     const { ipc } = setup();
     expect([...ipc.handlers.keys()].sort()).toEqual([...METHOD_NAMES, SUBSCRIBE_CHANNEL, UNSUBSCRIBE_CHANNEL].sort());
+  });
+
+  it('serves every method of the contract table', async () => {
+    const { ipc, event } = setup();
+    const win = new FakeContents(1);
+    expect(await unservedMethods((channel, args) => ipc.invoke(event(win), channel, args))).toEqual([]);
+  });
+
+  it('answers NOT_SUPPORTED for a method of the table the core has no handler for (what the test above finds)', async () => {
+    const core = fakeCore();
+    delete (core.service as Partial<CoreService>)['git:push'];
+    const { ipc, event } = setup(undefined, core);
+    const unserved = await unservedMethods((channel, args) => ipc.invoke(event(new FakeContents(1)), channel, args));
+    expect(unserved).toEqual([{ channel: 'git:push', reply: { ok: false, error: { code: 'NOT_SUPPORTED', message: 'git:push has no handler in this ClassLab' } } }]);
   });
 
   it('answers a trusted window with the Reply envelope, arguments checked', async () => {
