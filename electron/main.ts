@@ -14,15 +14,14 @@ import type { ClassLabCore } from './core/types';
 import { AppWindows } from './shell/app-windows';
 import { installAppCsp } from './shell/csp';
 import { DisposableStore, toDisposable } from './shell/disposables';
-import { bindIpc } from './shell/ipc';
-import type { NotebookPort } from './shell/lab-service';
+import { bindIpc, type EventSink } from './shell/ipc';
+import type { NotebookPort } from './api/lab-service';
 import { NavigationGuard } from './shell/navigation-guard';
 import { NotebookViews } from './shell/notebook-views';
 import { resolveAppPaths } from './shell/paths';
 import { startRefusingProxy } from './shell/refusing-proxy';
 import { guardSession } from './shell/session-guard';
 import { registerTransferScheme, serveTransfers, TRANSFER_SCHEME } from './shell/transfer-protocol';
-import type { EventSink } from './shell/subscriptions';
 
 /** Quitting never hangs on a core that does not answer. */
 const CORE_CLOSE_TIMEOUT_MS = 5000;

@@ -1,6 +1,6 @@
 // Builds the LabApi object from a transport. Used twice with the same code: by the Electron preload over
 // IPC and by the browser over the bridge's WebSocket. Every reply and event is checked against the
-// contract before the UI sees it.
+// contract before the UI sees it. The methods come from iterating the contract's table (by-area.ts).
 import {
   ApiError,
   events,
@@ -12,6 +12,7 @@ import {
   type LabApi,
   type MethodName,
 } from './contract';
+import { nestByArea } from './by-area';
 
 export interface Transport {
   invoke(channel: MethodName, args: unknown[]): Promise<unknown>;
@@ -37,60 +38,25 @@ export function createApiClient(transport: Transport, transferBase = ''): LabApi
     if (!value.success) throw new LabApiError('INTERNAL', `reply on ${channel} does not match the contract`);
     return value.data as never;
   };
-  return {
-    engine: { status: () => call('engine:status', []) },
-    labs: {
-      list: () => call('labs:list', []),
-      open: (id) => call('labs:open', [id]),
-      stop: (id) => call('labs:stop', [id]),
-      reset: (id) => call('labs:reset', [id]),
+  return nestByArea(
+    (channel) => {
+      // Exactly the tuple's arguments, as a hand-written `(id) => call(...)` took: a stray extra one (an
+      // event object, say) never crosses the boundary.
+      const arity = methods[channel].args.def.items.length;
+      return (...args) => call(channel, Array.from({ length: arity }, (_, i) => args[i]));
     },
-    images: { prepare: (id) => call('images:prepare', [id]) },
-    notebook: {
-      show: (id, rect, path) => call('notebook:show', [id, rect, path]),
-      hide: () => call('notebook:hide', []),
-    },
-    audit: { run: (labId) => call('audit:run', [labId]) },
-    files: {
+    {
       transferBase,
-      list: (labId, path) => call('files:list', [labId, path]),
-      mkdir: (labId, path) => call('files:mkdir', [labId, path]),
-      move: (labId, from, to) => call('files:move', [labId, from, to]),
-      trash: (labId, paths) => call('files:trash', [labId, paths]),
-      trashList: (labId) => call('files:trashList', [labId]),
-      restore: (labId, trashId) => call('files:restore', [labId, trashId]),
-      emptyTrash: (labId) => call('files:emptyTrash', [labId]),
-      uploadPlan: (labId, request) => call('files:uploadPlan', [labId, request]),
-      uploadCancel: (uploadId) => call('files:uploadCancel', [uploadId]),
-      downloadLink: (labId, path) => call('files:downloadLink', [labId, path]),
-      importUrl: (labId, dir, url) => call('files:importUrl', [labId, dir, url]),
+      on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void {
+        // Own keys only: `'toString' in events` is true too.
+        if (!Object.hasOwn(events, event)) throw new LabApiError('BAD_REQUEST', `unknown event ${String(event)}`);
+        return transport.subscribe(event, (payload) => {
+          const parsed = events[event].safeParse(payload);
+          if (parsed.success) listener(parsed.data as EventPayload<E>);
+        });
+      },
     },
-    git: {
-      courseStatus: (labId) => call('git:courseStatus', [labId]),
-      sync: (labId) => call('git:sync', [labId]),
-      snapshots: (labId) => call('git:snapshots', [labId]),
-      restoreSnapshot: (labId, snapshotId) => call('git:restoreSnapshot', [labId, snapshotId]),
-      repoStatus: (labId, folder) => call('git:repoStatus', [labId, folder]),
-      commit: (labId, folder, message, author) => call('git:commit', [labId, folder, message, author]),
-      push: (labId, folder, remoteUrl) => call('git:push', [labId, folder, remoteUrl]),
-      setCredentials: (url, username, token) => call('git:setCredentials', [url, username, token]),
-      forgetCredentials: (url) => call('git:forgetCredentials', [url]),
-    },
-    terminal: {
-      open: (labId, size) => call('terminal:open', [labId, size]),
-      write: (id, data) => call('terminal:write', [id, data]),
-      resize: (id, size) => call('terminal:resize', [id, size]),
-      ack: (id, chars) => call('terminal:ack', [id, chars]),
-      close: (id) => call('terminal:close', [id]),
-    },
-    on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void {
-      if (!(event in events)) throw new LabApiError('BAD_REQUEST', `unknown event ${String(event)}`);
-      return transport.subscribe(event, (payload) => {
-        const parsed = events[event].safeParse(payload);
-        if (parsed.success) listener(parsed.data as EventPayload<E>);
-      });
-    },
-  };
+  );
 }
 
 /**

@@ -472,54 +472,39 @@ export const Reply = z.union([
 ]);
 export type Reply = z.infer<typeof Reply>;
 
-/** The object the renderer talks to (window.classlab): nested by area, plus event subscription. */
-export interface LabApi {
-  engine: { status(): Promise<EngineStatus> };
-  labs: {
-    list(): Promise<Catalog>;
-    open(id: string): Promise<LabView>;
-    stop(id: string): Promise<LabView>;
-    reset(id: string): Promise<LabView>;
-  };
-  images: { prepare(id: string): Promise<LabView> };
-  notebook: { show(id: string, rect: Rect, path: string | null): Promise<NotebookPlacement>; hide(): Promise<null> };
-  files: {
+/** The area of a channel: `labs` for `labs:open`. */
+export type AreaOf<M extends MethodName> = M extends `${infer A}:${string}` ? A : never;
+export type Area = AreaOf<MethodName>;
+
+/** One area of the contract as the UI calls it: `labs:open` becomes `open(...args)` of `labs`. */
+export type AreaApi<A extends Area> = {
+  [M in MethodName as M extends `${A}:${infer Method}` ? Method : never]: (...args: MethodArgs<M>) => Promise<MethodResult<M>>;
+};
+
+/** Every method of `methods`, nested by area: `{ labs: { open(id) }, files: { list(labId, path) }, … }`. */
+export type ContractApi = { [A in Area]: AreaApi<A> };
+
+/**
+ * The object the renderer talks to (window.classlab): the methods table nested by area, plus the one
+ * value that is not a method (files.transferBase) and event subscription.
+ */
+export type LabApi = Omit<ContractApi, 'files'> & {
+  files: AreaApi<'files'> & {
     /** Prefix of upload and download paths: '' over the bridge (same origin), a custom scheme in Electron. */
     transferBase: string;
-    list(labId: string, path: string): Promise<FolderListing>;
-    mkdir(labId: string, path: string): Promise<null>;
-    move(labId: string, from: string, to: string): Promise<null>;
-    trash(labId: string, paths: string[]): Promise<null>;
-    trashList(labId: string): Promise<TrashEntry[]>;
-    restore(labId: string, trashId: string): Promise<string>;
-    emptyTrash(labId: string): Promise<null>;
-    uploadPlan(labId: string, request: UploadRequest): Promise<UploadPlan>;
-    uploadCancel(uploadId: string): Promise<null>;
-    downloadLink(labId: string, path: string): Promise<DownloadLink>;
-    importUrl(labId: string, dir: string, url: string): Promise<UrlImport>;
-  };
-  terminal: {
-    open(labId: string, size: TerminalSize): Promise<TerminalInfo>;
-    write(terminalId: string, data: string): Promise<null>;
-    resize(terminalId: string, size: TerminalSize): Promise<null>;
-    ack(terminalId: string, chars: number): Promise<null>;
-    close(terminalId: string): Promise<null>;
-  };
-  audit: { run(labId: string | null): Promise<AuditReport[]> };
-  git: {
-    courseStatus(labId: string): Promise<CourseStatus>;
-    sync(labId: string): Promise<CourseSyncResult>;
-    snapshots(labId: string): Promise<SnapshotInfo[]>;
-    restoreSnapshot(labId: string, snapshotId: string): Promise<string>;
-    repoStatus(labId: string, folder: string): Promise<RepoStatus>;
-    commit(labId: string, folder: string, message: string, author: GitAuthor | null): Promise<{ commit: string | null; files: number }>;
-    push(labId: string, folder: string, remoteUrl: string): Promise<{ commit: string }>;
-    setCredentials(url: string, username: string, token: string): Promise<null>;
-    forgetCredentials(url: string): Promise<null>;
   };
   /** Subscribe to an event; the returned function unsubscribes. */
   on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
+};
+
+/** `labs:open` as ['labs', 'open']. */
+export function channelParts(channel: MethodName): [area: Area, method: string] {
+  const colon = channel.indexOf(':');
+  return [channel.slice(0, colon) as Area, channel.slice(colon + 1)];
 }
 
-/** The exact top-level keys of LabApi: the preload contract test checks window.classlab against this. */
-export const API_KEYS = ['audit', 'engine', 'files', 'git', 'images', 'labs', 'notebook', 'on', 'terminal'] as const;
+/** The areas of the contract, in the order of `methods`. */
+export const AREAS: readonly Area[] = [...new Set(METHOD_NAMES.map((channel) => channelParts(channel)[0]))];
+
+/** The exact top-level keys of LabApi (its areas and `on`): the preload contract test checks window.classlab against this. */
+export const API_KEYS: ReadonlyArray<keyof LabApi> = [...AREAS, 'on' as const].sort();

@@ -7,8 +7,10 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { EventName, LabService } from '../api/contract';
+import type { LabService } from '../api/contract';
 import { dispatch } from '../api/dispatch';
+import { labServiceFor } from '../api/lab-service';
+import { EventSubscriptions } from '../api/subscriptions';
 import { CLOSE_PROTOCOL, CLOSE_UNAUTHORIZED, ClientMessage, type ServerMessage } from '../api/wire';
 import { LabError } from '../api/errors';
 import { ClientScope } from '../core/client-scope';
@@ -54,7 +56,9 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
   const service = bridgeService(opts.core);
   const staticRoot = path.resolve(opts.staticDir);
   let port = 0;
-  const subscriptions = new Map<WebSocket, Map<EventName, () => void>>();
+  // Open sockets, and which events each asked for (the same registry the Electron shell uses).
+  const clients = new Set<WebSocket>();
+  const subscriptions = new EventSubscriptions<WebSocket>((event, listener) => opts.core.subscribe(event, listener));
 
   const server = http.createServer((req, res) => {
     if (req.url?.startsWith('/files/')) void serveTransfer(opts.core, req, res, port);
@@ -74,10 +78,9 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
 
   function onClient(ws: WebSocket): void {
     let authed = false;
-    const subs = new Map<EventName, () => void>();
     // This tab's terminals are its own: their output comes only here, and they close with the socket.
     const scope = new ClientScope(service);
-    subscriptions.set(ws, subs);
+    clients.add(ws);
     const send = (msg: ServerMessage) => {
       if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(msg));
     };
@@ -110,27 +113,20 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
           void dispatch(scope.service, msg.channel, msg.args).then((reply) => send({ type: 'reply', id: msg.id, reply }));
           return;
         case 'subscribe':
-          if (!subs.has(msg.event)) {
-            const event = msg.event;
-            subs.set(
-              event,
-              opts.core.subscribe(event, (payload) => {
-                if (scope.accepts(event, payload)) send({ type: 'event', event, payload });
-              }),
-            );
-          }
+          subscriptions.add(ws, msg.event, (event, payload) => {
+            // Terminal output only for this tab's own terminals.
+            if (scope.accepts(event, payload)) send({ type: 'event', event, payload });
+          });
           return;
         case 'unsubscribe':
-          subs.get(msg.event)?.();
-          subs.delete(msg.event);
+          subscriptions.remove(ws, msg.event);
           return;
       }
     });
     ws.on('close', () => {
       clearTimeout(helloTimer);
-      for (const off of subs.values()) off();
-      subs.clear();
-      subscriptions.delete(ws);
+      subscriptions.release(ws);
+      clients.delete(ws);
       void scope.dispose();
     });
     ws.on('error', () => ws.terminate());
@@ -152,10 +148,12 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
     url,
     port,
     token,
-    stats: () => ({ clients: subscriptions.size, subscriptions: [...subscriptions.values()].reduce((n, s) => n + s.size, 0) }),
+    stats: () => ({ clients: clients.size, subscriptions: subscriptions.count() }),
     close: async () => {
       forgetPort();
       for (const ws of wss.clients) ws.terminate();
+      // Terminated sockets release their own on 'close'; this leaves nothing even if one never fires.
+      subscriptions.dispose();
       wss.close();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       // Idle keep-alive connections would hold close() open until they time out.
@@ -167,15 +165,14 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
 
 /** In a browser the notebook is an embedded frame at the lab's own loopback address. */
 export function bridgeService(core: ClassLabCore): LabService {
-  return {
-    ...core.service,
-    'notebook:show': async (labId, _rect, path) => {
+  return labServiceFor(core.service, {
+    show: async (labId, _rect, path) => {
       const url = core.notebookUrl(labId);
       if (!url) throw new LabError('NOT_READY', 'The lab is not ready yet: open it first.');
       return { kind: 'frame', url: notebookPageUrl(url, path) };
     },
-    'notebook:hide': async () => null,
-  };
+    hide: async () => null,
+  });
 }
 
 /**

@@ -7,9 +7,17 @@ import { toApiError } from '../api/errors';
 import { ClientScope } from '../core/client-scope';
 import type { ClassLabCore, Logger } from '../core/types';
 import { toDisposable, DisposableStore, type Disposable } from './disposables';
-import { SUBSCRIBE_CHANNEL, UNSUBSCRIBE_CHANNEL } from './ipc-channels';
-import { labServiceFor, type NotebookPort } from './lab-service';
-import { SenderSubscriptions, type EventSink } from './subscriptions';
+import { EVENT_CHANNEL, SUBSCRIBE_CHANNEL, UNSUBSCRIBE_CHANNEL } from './ipc-channels';
+import { labServiceFor, type NotebookPort } from '../api/lab-service';
+import { EventSubscriptions } from '../api/subscriptions';
+
+/** The part of a webContents this module needs (so tests need no Electron). */
+export interface EventSink {
+  readonly id: number;
+  isDestroyed(): boolean;
+  send(channel: string, ...args: unknown[]): void;
+  once(event: 'destroyed', listener: () => void): unknown;
+}
 
 /** The parts of Electron's IpcMainInvokeEvent this module reads. */
 export interface InvokeEventLike {
@@ -58,7 +66,14 @@ export function bindIpc(deps: IpcDeps): Disposable {
     resolved = c;
     return c;
   });
-  // One scope per window: its terminals are its own, and are closed when the window goes away.
+  // Which events each window asked for (by webContents id). Only used after `ready` (the handlers await
+  // it first), so subscribing stays synchronous.
+  const subscriptions = new EventSubscriptions<number>((event, listener) => {
+    if (!resolved) throw new Error('core not ready');
+    return resolved.subscribe(event, listener);
+  });
+  // One scope per window: its terminals are its own, and are closed when the window goes away, with all
+  // of its subscriptions. Events go to the window that subscribed, never to "the first window".
   const scopes = new Map<number, ClientScope>();
   const scopeFor = (sender: EventSink, c: Pick<ClassLabCore, 'service'>): ClientScope => {
     let scope = scopes.get(sender.id);
@@ -67,20 +82,13 @@ export function bindIpc(deps: IpcDeps): Disposable {
       scopes.set(sender.id, created);
       sender.once('destroyed', () => {
         scopes.delete(sender.id);
+        subscriptions.release(sender.id);
         void created.dispose();
       });
       scope = created;
     }
     return scope;
   };
-  const subscriptions = new SenderSubscriptions(
-    (event, listener) => {
-      // Only called after `ready` (the handlers await it first), so subscribing stays synchronous.
-      if (!resolved) throw new Error('core not ready');
-      return resolved.subscribe(event, listener);
-    },
-    (sinkId, event, payload) => scopes.get(sinkId)?.accepts(event, payload as never) ?? !event.startsWith('terminal:'),
-  );
   // A core that fails to start is reported on every call; this keeps Node from also calling it unhandled.
   ready.catch(() => undefined);
 
@@ -108,8 +116,14 @@ export function bindIpc(deps: IpcDeps): Disposable {
 
   guarded(SUBSCRIBE_CHANNEL, async (event, name) => {
     if (!isEventName(name)) return { ok: false, error: { code: 'BAD_REQUEST', message: `unknown event ${String(name).slice(0, 60)}` } };
-    await ready;
-    if (!store.isDisposed) subscriptions.add(event.sender, name);
+    const c = await ready;
+    const sink = event.sender;
+    if (store.isDisposed || sink.isDestroyed()) return { ok: true, value: null };
+    const scope = scopeFor(sink, c);
+    subscriptions.add(sink.id, name, (e, payload) => {
+      // Terminal output only for this window's own terminals.
+      if (!sink.isDestroyed() && scope.accepts(e, payload)) sink.send(EVENT_CHANNEL, e, payload);
+    });
     return { ok: true, value: null };
   });
 

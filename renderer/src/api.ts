@@ -1,5 +1,6 @@
 // The one LabApi object the UI talks to. In Electron the preload puts it on window.classlab; in a
 // browser it is built here over the bridge's WebSocket, with the same client and the same contract.
+import { unavailableApi } from '../../electron/api/by-area';
 import { createApiClient } from '../../electron/api/client';
 import type { LabApi } from '../../electron/api/contract';
 import { staticConnection, type ConnectionMonitor } from './connection/connectionState';
@@ -15,45 +16,6 @@ declare global {
 export interface ApiSetup {
   api: LabApi;
   connection: ConnectionMonitor;
-}
-
-/** A LabApi whose every call fails: used when the page was opened without a token. */
-function unavailableApi(message: string): LabApi {
-  const fail = (): Promise<never> => Promise.reject(new Error(message));
-  return {
-    engine: { status: fail },
-    labs: { list: fail, open: fail, stop: fail, reset: fail },
-    images: { prepare: fail },
-    notebook: { show: fail, hide: fail },
-    files: {
-      transferBase: '',
-      list: fail,
-      mkdir: fail,
-      move: fail,
-      trash: fail,
-      trashList: fail,
-      restore: fail,
-      emptyTrash: fail,
-      uploadPlan: fail,
-      uploadCancel: fail,
-      downloadLink: fail,
-      importUrl: fail,
-    },
-    terminal: { open: fail, write: fail, resize: fail, ack: fail, close: fail },
-    audit: { run: fail },
-    git: {
-      courseStatus: fail,
-      sync: fail,
-      snapshots: fail,
-      restoreSnapshot: fail,
-      repoStatus: fail,
-      commit: fail,
-      push: fail,
-      setCredentials: fail,
-      forgetCredentials: fail,
-    },
-    on: () => () => {},
-  };
 }
 
 export function setUpApi(): ApiSetup {

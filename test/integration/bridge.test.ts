@@ -7,7 +7,10 @@ import os from 'node:os';
 import path from 'node:path';
 import WebSocket from 'ws';
 import { startBridge, type Bridge } from '../../electron/bridge/server';
+import type { MethodName, Reply } from '../../electron/api/contract';
+import type { ClassLabCore, CoreService } from '../../electron/core/types';
 import { removeNamespace, testCore, uniqueNamespace } from '../support/docker';
+import { unservedMethods } from '../support/served';
 
 const ns = uniqueNamespace();
 let core: Awaited<ReturnType<typeof testCore>>;
@@ -43,6 +46,21 @@ async function authed(): Promise<WebSocket> {
   ws.send(JSON.stringify({ type: 'hello', token: bridge.token }));
   expect(await welcome).toEqual({ type: 'welcome' });
   return ws;
+}
+let nextId = 1000;
+/** One call over the socket: its reply, matched by id. */
+function invoke(ws: WebSocket, channel: MethodName, args: unknown[]): Promise<Reply> {
+  const id = nextId++;
+  return new Promise((resolve) => {
+    const onMessage = (d: WebSocket.RawData) => {
+      const msg = JSON.parse(d.toString()) as { type: string; id?: number; reply?: Reply };
+      if (msg.type !== 'reply' || msg.id !== id) return;
+      ws.off('message', onMessage);
+      resolve(msg.reply!);
+    };
+    ws.on('message', onMessage);
+    ws.send(JSON.stringify({ type: 'invoke', id, channel, args }));
+  });
 }
 function get(pathname: string, host = `127.0.0.1:${bridge.port}`): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
   return new Promise((resolve, reject) => {
@@ -119,5 +137,32 @@ describe('bridge', () => {
     await expect.poll(() => bridge.stats().subscriptions).toBe(2);
     ws.close();
     await expect.poll(() => bridge.stats()).toEqual({ clients: 0, subscriptions: 0 });
+  });
+
+  it('serves every method of the contract table, with the real core', async () => {
+    const ws = await authed();
+    expect(await unservedMethods((channel, args) => invoke(ws, channel, args))).toEqual([]);
+    ws.close();
+  });
+
+  it('answers NOT_SUPPORTED for a method of the table the core has no handler for (what the test above finds)', async () => {
+    // The same real core, seen through an object whose service lacks one handler.
+    const service: Partial<CoreService> = { ...core.service };
+    delete service['files:importUrl'];
+    const lacking = Object.create(core, { service: { value: service } }) as ClassLabCore;
+    const other = await startBridge({ core: lacking, staticDir, port: 0, log: core.log });
+    try {
+      const ws = new WebSocket(`ws://127.0.0.1:${other.port}/api`, { origin: `http://127.0.0.1:${other.port}` });
+      await new Promise((r) => ws.on('open', r));
+      const welcome = nextMessage(ws);
+      ws.send(JSON.stringify({ type: 'hello', token: other.token }));
+      expect(await welcome).toEqual({ type: 'welcome' });
+      expect(await unservedMethods((channel, args) => invoke(ws, channel, args))).toEqual([
+        { channel: 'files:importUrl', reply: { ok: false, error: { code: 'NOT_SUPPORTED', message: 'files:importUrl has no handler in this ClassLab' } } },
+      ]);
+      ws.close();
+    } finally {
+      await other.close();
+    }
   });
 });

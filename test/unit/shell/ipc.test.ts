@@ -5,9 +5,10 @@ import { METHOD_NAMES, type EventName, type EventPayload, type LabView, type Rep
 import type { CoreService } from '../../../electron/core/types';
 import { bindIpc, type InvokeEventLike, type IpcMainLike } from '../../../electron/shell/ipc';
 import { EVENT_CHANNEL, SUBSCRIBE_CHANNEL, UNSUBSCRIBE_CHANNEL } from '../../../electron/shell/ipc-channels';
-import type { NotebookPort } from '../../../electron/shell/lab-service';
-import type { EventSink } from '../../../electron/shell/subscriptions';
+import type { NotebookPort } from '../../../electron/api/lab-service';
+import type { EventSink } from '../../../electron/shell/ipc';
 import { labView } from '../../support/fixtures';
+import { unservedMethods } from '../../support/served';
 
 const PAGE = 'file:///app/dist/renderer/index.html';
 
@@ -49,42 +50,15 @@ const lab = (id: string, phase: LabView['phase']): LabView => labView({ id, titl
 
 function fakeCore() {
   const emitter = new EventEmitter();
-  const service: CoreService = {
+  // The methods these tests look into are written out; every other method of the core (the table minus
+  // what the shell places itself) answers null, so a new contract method needs no edit here.
+  const untouched = Object.fromEntries(METHOD_NAMES.filter((m) => !m.startsWith('notebook:')).map((m) => [m, async () => null]));
+  const lookedInto = {
     'engine:status': async () => ({ state: 'up', endpoint: '/var/run/docker.sock', version: '20.10', problem: null, hint: null, nextCheckAt: null }),
     'labs:list': async () => ({ labs: [lab('python', 'stopped')], problems: [] }),
     'labs:open': vi.fn(async (id: string) => lab(id, 'starting')),
-    'labs:stop': async (id: string) => lab(id, 'stopping'),
-    'labs:reset': async (id: string) => lab(id, 'stopping'),
-    'images:prepare': async (id: string) => lab(id, 'building'),
-    'terminal:open': async (labId: string) => ({ terminalId: 't0123456789abcdef', labId }),
-    'terminal:write': async () => null,
-    'terminal:resize': async () => null,
-    'terminal:ack': async () => null,
-    'terminal:close': async () => null,
-    'audit:run': async () => [],
-    'files:list': async (labId: string, p: string) => ({ labId, path: p, entries: [], usage: null, trashCount: 0, viaHelper: false }),
-    'files:mkdir': async () => null,
-    'files:move': async () => null,
-    'files:trash': async () => null,
-    'files:trashList': async () => [],
-    'files:restore': async () => 'a.txt',
-    'files:emptyTrash': async () => null,
-    'files:uploadPlan': async () => ({ uploadId: `u${'0'.repeat(32)}`, path: '/files/upload/x', clashes: [], totalBytes: 0, fileCount: 0, freeBytes: null }),
-    'files:uploadCancel': async () => null,
-    'files:downloadLink': async () => ({ path: '/files/download/x', fileName: 'a.txt', kind: 'file' as const }),
-    'files:importUrl': async () => ({ path: 'a.ipynb', bytes: 2 }),
-    'git:courseStatus': async (labId: string) => ({ labId, course: null, syncing: false, lastSync: null, lastError: null, snapshots: [] }),
-    'git:sync': async () => {
-      throw new Error('no course');
-    },
-    'git:snapshots': async () => [],
-    'git:restoreSnapshot': async () => 'course-restored-2024-05-01-1430',
-    'git:repoStatus': async (_labId: string, folder: string) => ({ folder, branch: 'main', changed: [], ahead: 0, behind: 0, remoteKnown: false, lastCommit: null, remoteUrl: null, hasCredentials: false }),
-    'git:commit': async () => ({ commit: null, files: 0 }),
-    'git:push': async () => ({ commit: 'a'.repeat(40) }),
-    'git:setCredentials': async () => null,
-    'git:forgetCredentials': async () => null,
-  };
+  } satisfies Partial<CoreService>;
+  const service = { ...untouched, ...lookedInto } as unknown as CoreService;
   const subscribe = <E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): (() => void) => {
     emitter.on(event, listener);
     return () => emitter.off(event, listener);
@@ -92,9 +66,8 @@ function fakeCore() {
   return { service, subscribe, emitter };
 }
 
-function setup(trusted = new Set<number>([1, 2])) {
+function setup(trusted = new Set<number>([1, 2]), core = fakeCore()) {
   const ipc = new FakeIpcMain();
-  const core = fakeCore();
   const shown: Array<{ sender: number; lab: string }> = [];
   const notebookFor = (sender: EventSink): NotebookPort => ({
     show: async (labId) => {
@@ -119,6 +92,20 @@ describe('IPC binding', () => {
   it('handles exactly the contract methods plus subscribe and unsubscribe', () => {
     const { ipc } = setup();
     expect([...ipc.handlers.keys()].sort()).toEqual([...METHOD_NAMES, SUBSCRIBE_CHANNEL, UNSUBSCRIBE_CHANNEL].sort());
+  });
+
+  it('serves every method of the contract table', async () => {
+    const { ipc, event } = setup();
+    const win = new FakeContents(1);
+    expect(await unservedMethods((channel, args) => ipc.invoke(event(win), channel, args))).toEqual([]);
+  });
+
+  it('answers NOT_SUPPORTED for a method of the table the core has no handler for (what the test above finds)', async () => {
+    const core = fakeCore();
+    delete (core.service as Partial<CoreService>)['git:push'];
+    const { ipc, event } = setup(undefined, core);
+    const unserved = await unservedMethods((channel, args) => ipc.invoke(event(new FakeContents(1)), channel, args));
+    expect(unserved).toEqual([{ channel: 'git:push', reply: { ok: false, error: { code: 'NOT_SUPPORTED', message: 'git:push has no handler in this ClassLab' } } }]);
   });
 
   it('answers a trusted window with the Reply envelope, arguments checked', async () => {
