@@ -376,6 +376,11 @@ export const RepoStatus = z.object({
   remoteUrl: z.string().nullable(),
   /** A token is saved for that remote. */
   hasCredentials: z.boolean(),
+  /**
+   * What the copy out of the lab left out, with why (workspace paths): anything git would take as a
+   * repository of its own (a `.git` folder or file, in any spelling git reads as one). Never committed.
+   */
+  skipped: z.array(z.object({ path: z.string().max(4096), reason: z.string().max(1000) })).max(1000),
 });
 export type RepoStatus = z.infer<typeof RepoStatus>;
 export const GIT_URL = z.string().min(1).max(2048);

@@ -122,6 +122,7 @@ class Core implements ClassLabCore {
       profile: (id) => this.lab(id).profile,
       target: (id) => this.gitTarget(id),
       emit: (progress) => this.emit('git:progress', progress),
+      trust: policy.trust,
     });
     for (const profile of catalog.profiles) {
       const containers = new LabContainers(() => this.engine.docker(), profile, namespace, { gateImage: () => this.helpers.gateId(), policy });

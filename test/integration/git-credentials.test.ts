@@ -7,7 +7,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { syncCourse } from '../../electron/core/git/course-sync';
 import { GitError } from '../../electron/core/git/errors';
-import { prepareGitSupport, type GitSupport } from '../../electron/core/git/git-runner';
+import { credentialOrigin, prepareGitSupport, type GitCredentials, type GitSupport } from '../../electron/core/git/git-runner';
 import { commitWorkspace, pushWorkspace, workspaceStatus, type WorkspaceRepoOptions } from '../../electron/core/git/workspace-repo';
 import { fileLogger } from '../../electron/core/log';
 import { git, initRemote, readTree, startGitHttpServer, tempRoot, type GitHttpServer } from '../support/git-remote';
@@ -18,6 +18,9 @@ const TOKEN = 'ghp_S3cretT0kenThatMustNeverLeak1234567890';
 let root: string;
 let server: GitHttpServer;
 let support: GitSupport;
+
+/** Credentials saved for the test server's address. */
+const saved = (token: string): GitCredentials => ({ username: USER, token, origin: credentialOrigin(server.url('x')) });
 
 /** Every command line of every process on the machine that mentions git, sampled until `until` settles. */
 async function watchCommandLines<T>(until: Promise<T>): Promise<{ result: T; gitSeen: number; leaks: string[] }> {
@@ -75,7 +78,7 @@ describe('git credentials (real http-backend with Basic auth)', () => {
     const logger = fileLogger(logFile);
     const base = { support, gitDir: path.join(root, 'data', 'course.git'), workTree: work, url: server.url('remote.git'), branch: 'main', allowLocal: true, backupRoot: path.join(root, 'lab'), folderName: 'course', logger };
 
-    const wrong = { username: USER, token: `${TOKEN}-wrong` };
+    const wrong = saved(`${TOKEN}-wrong`);
     const err = await syncCourse({ ...base, credentials: wrong }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(GitError);
     expect((err as GitError).code).toBe('GIT_AUTH_FAILED');
@@ -84,7 +87,7 @@ describe('git credentials (real http-backend with Basic auth)', () => {
     // What a caller would log about the failure.
     logger.error('sync failed', { code: (err as GitError).code, message: (err as GitError).message, detail: (err as GitError).detail, url: base.url });
 
-    const { result, gitSeen, leaks } = await watchCommandLines(syncCourse({ ...base, credentials: { username: USER, token: TOKEN } }));
+    const { result, gitSeen, leaks } = await watchCommandLines(syncCourse({ ...base, credentials: saved(TOKEN) }));
     expect(result.report.outcome).toBe('cloned');
     expect(readTree(work)).toEqual({ 'mine.txt': 'mine\n', 'lesson.py': 'print(1)\n' });
     expect(gitSeen).toBeGreaterThan(0);
@@ -105,7 +108,7 @@ describe('git credentials (real http-backend with Basic auth)', () => {
     writeFileSync(path.join(work, 'src', 'main.py'), 'print("hi")\n');
     writeFileSync(path.join(work, 'notes.md'), 'notes\n');
     const opts: WorkspaceRepoOptions = { support, gitDir: path.join(root, 'data', 'project.git'), workTree: work, branch: 'main' };
-    const remote = { url: server.url('ws.git'), allowLocal: true, credentials: { username: USER, token: TOKEN } };
+    const remote = { url: server.url('ws.git'), allowLocal: true, credentials: saved(TOKEN) };
 
     const before = await workspaceStatus(opts, remote);
     expect(before.changed).toEqual([
@@ -119,7 +122,7 @@ describe('git credentials (real http-backend with Basic auth)', () => {
     expect((await commitWorkspace(opts, 'nothing', { name: 'Ada Student', email: 'ada@example.org' })).commit).toBeNull();
     expect((await workspaceStatus(opts)).ahead).toBe(1);
 
-    const wrong = await pushWorkspace(opts, { ...remote, credentials: { username: USER, token: 'nope' } }).catch((e: unknown) => e);
+    const wrong = await pushWorkspace(opts, { ...remote, credentials: saved('nope') }).catch((e: unknown) => e);
     expect((wrong as GitError).code).toBe('GIT_AUTH_FAILED');
 
     const { result, gitSeen, leaks } = await watchCommandLines(pushWorkspace(opts, remote));
@@ -146,9 +149,9 @@ describe('git credentials (real http-backend with Basic auth)', () => {
     git(other.clone, ['remote', 'set-url', 'origin', path.join(root, 'r', 'ws.git')]);
     other.publish({ 'theirs.txt': 'x\n' });
     await commitWorkspace(opts, 'mine', { name: 'Ada', email: 'ada@example.org' });
-    const err = await pushWorkspace(opts, { url: server.url('ws.git'), allowLocal: true, credentials: { username: USER, token: TOKEN } }).catch((e: unknown) => e);
+    const err = await pushWorkspace(opts, { url: server.url('ws.git'), allowLocal: true, credentials: saved(TOKEN) }).catch((e: unknown) => e);
     expect((err as GitError).code).toBe('GIT_PUSH_REJECTED');
-    const status = await workspaceStatus(opts, { url: server.url('ws.git'), allowLocal: true, credentials: { username: USER, token: TOKEN } });
+    const status = await workspaceStatus(opts, { url: server.url('ws.git'), allowLocal: true, credentials: saved(TOKEN) });
     expect(status).toMatchObject({ ahead: 1, behind: 1 });
   });
 });

@@ -79,7 +79,7 @@ function fakeCore() {
     },
     'git:snapshots': async () => [],
     'git:restoreSnapshot': async () => 'course-restored-2024-05-01-1430',
-    'git:repoStatus': async (_labId: string, folder: string) => ({ folder, branch: 'main', changed: [], ahead: 0, behind: 0, remoteKnown: false, lastCommit: null, remoteUrl: null, hasCredentials: false }),
+    'git:repoStatus': async (_labId: string, folder: string) => ({ folder, branch: 'main', changed: [], ahead: 0, behind: 0, remoteKnown: false, lastCommit: null, remoteUrl: null, hasCredentials: false, skipped: [] }),
     'git:commit': async () => ({ commit: null, files: 0 }),
     'git:push': async () => ({ commit: 'a'.repeat(40) }),
     'git:setCredentials': async () => null,
