@@ -30,7 +30,7 @@ export function isGitName(name: string): boolean {
 export interface GitPathHit {
   /** The part of the path up to and including the name git takes as ".git". */
   path: string;
-  /** Why it is left out, in words for the user. */
+  /** What it is, in words for the user (why it is left out is the same for all, and the Git panel says it once). */
   reason: string;
 }
 
@@ -48,7 +48,7 @@ export function gitPathHit(rel: string, isFolder: boolean): GitPathHit | null {
     const exact = name === '.git';
     const what = folder ? 'a git repository made inside the lab' : 'a .git file, which points git at another repository';
     const spelled = exact ? '' : ` ("${name}" is read as ".git" on Windows or macOS)`;
-    return { path: hitPath, reason: `${what}${spelled}: ClassLab never reads a lab's own repository, so nothing in it can run on this computer` };
+    return { path: hitPath, reason: `${what}${spelled}` };
   }
   return null;
 }

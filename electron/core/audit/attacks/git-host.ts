@@ -79,7 +79,8 @@ echo a > a.txt && g add -A && g commit -qm x && echo b >> a.txt && cd ..
 # 6 include / includeIf
 printf '[core]\\n\\tfsmonitor = "${m('include')}; false"\\n' > evil.inc
 mkdir include && cd include && g init -q && echo a > a.txt && g add -A && g commit -qm x
-g config include.path ${q(`${A}/evil.inc`)} && g config 'includeIf.gitdir:/.path' ${q(`${A}/evil.inc`)} && echo b >> a.txt && cd ..
+# (relative to the config file, so the include works wherever the folder is copied)
+g config include.path ../../evil.inc && g config 'includeIf.gitdir:/.path' ../../evil.inc && echo b >> a.txt && cd ..
 # 7 a .git file pointing elsewhere
 g init -q --bare hidden.git && g --git-dir=hidden.git config core.bare false && g --git-dir=hidden.git config filter.evil.clean ${q(`${m('gitdir')}; cat`)}
 mkdir gitdir && echo '* filter=evil' > gitdir/.gitattributes && echo a > gitdir/a.txt
