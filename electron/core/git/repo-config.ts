@@ -39,7 +39,9 @@ export function cleanConfig(list: string, bare: boolean): { text: string; droppe
   }
   kept.set('core.repositoryformatversion', '0');
   kept.set('core.bare', bare ? 'true' : 'false');
-  const lines = ['[core]', ...[...kept].map(([k, v]) => `\t${k.slice('core.'.length)} = ${v}`)];
+  // In a fixed order (ALLOWED's), so a clean config reads the same every time and is not rewritten.
+  const ordered = Object.keys(ALLOWED).filter((k) => kept.has(k));
+  const lines = ['[core]', ...ordered.map((k) => `\t${k.slice('core.'.length)} = ${kept.get(k)!}`)];
   return { text: `${lines.join('\n')}\n`, dropped };
 }
 
