@@ -75,7 +75,12 @@ export async function exportFolder(t: ScriptTarget, rel: string, hostDest: strin
     }
     await fs.rename(path.join(out, top), hostDest);
     const parent = path.posix.dirname(rel);
-    const leftOut = omit ? summary.skipped.filter((s) => s.path.startsWith(`${top}/`)).map((s) => ({ path: parent === '.' ? s.path : `${parent}/${s.path}`, reason: s.reason })) : [];
+    const leftOut = omit
+      ? summary.skipped
+          .filter((s) => s.path.startsWith(`${top}/`))
+          .map((s) => ({ path: parent === '.' ? s.path : `${parent}/${s.path}`, reason: s.reason }))
+          .sort((a, b) => (a.path < b.path ? -1 : 1))
+      : [];
     return { state, leftOut };
   } finally {
     await fs.rm(out, { recursive: true, force: true });
