@@ -10,8 +10,10 @@
 //   tree and ClassLab's support folder, so no git below can climb up out of them;
 // - `-c` settings (gitConfigArgs) that also switch off, one by one, everything `git help config` lists
 //   as running a program or reaching further: hooks (an empty hooks folder), fsmonitor, ssh and proxy
-//   commands, external diff, pager, editor, gpg, submodules, credential helpers, url rewrites and every
-//   protocol but https/ssh (and file/http for addresses this machine trusts), redirects;
+//   commands, external diff, pager, editor, gpg, submodules, credential helpers, every protocol but
+//   https/ssh (and file/http for addresses this machine trusts), redirects. What cannot be named one by
+//   one (filter/diff/merge drivers, url rewrites, aliases, includes) can only come from a config file,
+//   and git reads none but ours;
 // - credentials only through GIT_ASKPASS: a fixed script in ClassLab's data folder that prints the token
 //   from an environment variable of the git process, and only when git's prompt names the address the
 //   token was saved for (any other host, e.g. after a redirect, gets nothing). The token is never in
