@@ -376,6 +376,13 @@ export const RepoStatus = z.object({
   remoteUrl: z.string().nullable(),
   /** A token is saved for that remote. */
   hasCredentials: z.boolean(),
+  /**
+   * What the copy out of the lab left out (workspace paths), each with what it is: anything git would
+   * take as a repository of its own (a `.git` folder or file, in any spelling git reads as one). Why:
+   * ClassLab never reads a repository made inside a lab (its settings could run programs on the host);
+   * these are never committed or pushed, and stay in the lab untouched.
+   */
+  skipped: z.array(z.object({ path: z.string().max(4096), reason: z.string().max(1000) })).max(1000),
 });
 export type RepoStatus = z.infer<typeof RepoStatus>;
 export const GIT_URL = z.string().min(1).max(2048);

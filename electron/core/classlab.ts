@@ -153,6 +153,7 @@ class Core implements ClassLabCore {
       profile: (id) => this.labs.get(id).lab.profile,
       target: (id) => this.gitTarget(id),
       emit: (progress) => this.emit('git:progress', progress),
+      trust: policy.trust,
     });
     this.sandboxCheck = new SandboxCheck({
       docker,

@@ -1,16 +1,21 @@
 // End to end, as a student would (issue #6): the real `classlab serve` with a catalog whose python lab names
-// a course repository the test made (a bare repo; file:// allowed by this profile), a real Docker engine,
+// a course repository the test made (a bare repo; file://, trusted by `classlab trust local add` as the
+// desktop user would, never by the profile), a real Docker engine,
 // Debian's Chromium. Open the lab: the course is copied in by itself and a notice says so. Edit a course
 // file in a terminal tab, the instructor pushes a change meanwhile, click Sync: both changes are in the
 // file, and the panel says in plain words what happened; a notebook both changed keeps the student's with
-// the instructor's beside it; a snapshot restores as a new folder; a folder is committed and pushed. Screenshots go to artifacts/e2e/git-*.png.
+// the instructor's beside it; a snapshot restores as a new folder; a folder is committed and pushed; a
+// folder holding the student's own hostile repositories (issue #9) is checked and committed with nothing
+// run on this computer, and the panel says what it skipped and why. Screenshots go to artifacts/e2e/git-*.png.
 import path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { execIn, testCatalog } from '../support/docker';
 import { e2eRun, labWithImage } from '../support/e2e';
 import { git, initRemote, tempRoot, type CourseRemote } from '../support/git-remote';
-import { rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import { HOSTILE_GIT_FOLDER, hostileGitScript } from '../../electron/core/audit/attacks/git-host';
 
 const LAB = 'python';
 const FRAME = 'iframe[title^="Notebook for"]';
@@ -20,6 +25,7 @@ const notebook = (source: string) =>
 
 let root = '';
 let remote: CourseRemote;
+let marker = '';
 
 const e2e = e2eRun({
   shotPrefix: 'git-',
@@ -36,11 +42,16 @@ const e2e = e2eRun({
         image: 'classlab/python:2',
         build: { context: 'python' },
         network: 'none',
-        course: { url: remote.url, branch: 'main', folder: 'course', allowLocal: true },
+        course: { url: remote.url, branch: 'main', folder: 'course' },
       },
     ]);
     return { CLASSLAB_CATALOG: catalog };
   },
+  // The desktop user trusts the course folder and their own local repository on this machine.
+  trust: () => [
+    ['local', 'add', remote.url],
+    ['local', 'add', `file://${root}/mine.git`],
+  ],
 });
 const { shot, step, container } = e2e;
 let page: Page;
@@ -54,6 +65,7 @@ beforeAll(() => {
 
 afterAll(() => {
   if (root) rmSync(root, { recursive: true, force: true });
+  if (marker) rmSync(marker, { recursive: true, force: true });
 });
 
 describe('course sync in a browser, through the bridge', () => {
@@ -145,5 +157,31 @@ describe('course sync in a browser, through the bridge', () => {
     expect(git(path.join(root, 'mine.git'), ['log', '-1', '--format=%s', 'main']).trim()).toBe('My work on lesson 1');
     await section.scrollIntoViewIfNeeded();
     await shot('05-pushed');
+  });
+
+  step('a folder holding the student’s own hostile repositories: Check and Commit run nothing here, and say what was skipped and why', async () => {
+    // Planted with the lab's own git, as a student would: a nested repository with a clean filter (the
+    // confirmed attack), drivers, fsmonitor, hooks, includes, a .git file, .gitmodules, .GIT spellings.
+    marker = mkdtempSync(path.join(os.tmpdir(), 'classlab-e2e-git-marker-'));
+    const planted = await execIn(container, ['sh', '-c', hostileGitScript('/home/student/work', HOSTILE_GIT_FOLDER, marker)], '1000:1000');
+    expect(planted.out).toContain('planted');
+    const section = gitPanel().getByRole('region', { name: 'Push a folder to your own repository' });
+    await section.getByLabel('Folder in your workspace').fill(HOSTILE_GIT_FOLDER);
+    await section.getByRole('button', { name: 'Check' }).click();
+    const notice = section.getByRole('note', { name: /^Skipped 12 items: git repositories made inside the lab/ });
+    await notice.waitFor({ timeout: 120_000 });
+    expect(await notice.textContent()).toMatch(/never reads a repository made inside a lab, because its settings could run programs on this computer/);
+    expect(await notice.textContent()).toContain(`${HOSTILE_GIT_FOLDER}/filter-clean/.git — a git repository made inside the lab`);
+    expect(await notice.textContent()).toContain(`${HOSTILE_GIT_FOLDER}/gitdir/.git — a .git file, which points git at another repository`);
+    expect(await notice.textContent()).toContain(`${HOSTILE_GIT_FOLDER}/case-.GIT/.GIT — a git repository made inside the lab ("${'.GIT'}" is read as ".git" on Windows or macOS)`);
+    expect(readdirSync(marker)).toEqual([]);
+    await section.getByLabel('Commit message').fill('Everything in the folder');
+    await section.getByRole('button', { name: 'Commit' }).click();
+    await section.getByText(/^Committed \d+ files\.$/).waitFor({ timeout: 120_000 });
+    // The notice is still there after the commit's fresh check; nothing ran on this computer.
+    await notice.waitFor();
+    expect(readdirSync(marker)).toEqual([]);
+    await notice.scrollIntoViewIfNeeded();
+    await shot('06-hostile-skipped');
   });
 });

@@ -1,13 +1,19 @@
 // Credentials over real HTTP: `git http-backend` behind Basic auth on 127.0.0.1 (made here, no Docker).
 // A wrong token is a clear GIT_AUTH_FAILED with the folder unchanged; the right one works; the token is
-// never in any process's command line while git runs, and never in the log.
-import { spawn } from 'node:child_process';
+// never in any process's command line while git runs, and never in the log. Issue #9: a token is only ever
+// sent to the host it was saved for — git follows no redirect (a redirecting listener made here, with a
+// control that plain git told to follow does reach the other server), and the askpass script answers no
+// prompt but the saved host's.
+import { execFile, spawn, spawnSync } from 'node:child_process';
+import { promisify } from 'node:util';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { readdirSync, readFileSync, rmSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { syncCourse } from '../../electron/core/git/course-sync';
 import { GitError } from '../../electron/core/git/errors';
-import { prepareGitSupport, type GitSupport } from '../../electron/core/git/git-runner';
+import { credentialOrigin, gitEnv, prepareGitSupport, type GitCredentials, type GitSupport } from '../../electron/core/git/git-runner';
 import { commitWorkspace, pushWorkspace, workspaceStatus, type WorkspaceRepoOptions } from '../../electron/core/git/workspace-repo';
 import { fileLogger } from '../../electron/core/log';
 import { git, initRemote, readTree, startGitHttpServer, tempRoot, type GitHttpServer } from '../support/git-remote';
@@ -18,6 +24,9 @@ const TOKEN = 'ghp_S3cretT0kenThatMustNeverLeak1234567890';
 let root: string;
 let server: GitHttpServer;
 let support: GitSupport;
+
+/** Credentials saved for the test server's address. */
+const saved = (token: string): GitCredentials => ({ username: USER, token, origin: credentialOrigin(server.url('x')) });
 
 /** Every command line of every process on the machine that mentions git, sampled until `until` settles. */
 async function watchCommandLines<T>(until: Promise<T>): Promise<{ result: T; gitSeen: number; leaks: string[] }> {
@@ -75,7 +84,7 @@ describe('git credentials (real http-backend with Basic auth)', () => {
     const logger = fileLogger(logFile);
     const base = { support, gitDir: path.join(root, 'data', 'course.git'), workTree: work, url: server.url('remote.git'), branch: 'main', allowLocal: true, backupRoot: path.join(root, 'lab'), folderName: 'course', logger };
 
-    const wrong = { username: USER, token: `${TOKEN}-wrong` };
+    const wrong = saved(`${TOKEN}-wrong`);
     const err = await syncCourse({ ...base, credentials: wrong }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(GitError);
     expect((err as GitError).code).toBe('GIT_AUTH_FAILED');
@@ -84,7 +93,7 @@ describe('git credentials (real http-backend with Basic auth)', () => {
     // What a caller would log about the failure.
     logger.error('sync failed', { code: (err as GitError).code, message: (err as GitError).message, detail: (err as GitError).detail, url: base.url });
 
-    const { result, gitSeen, leaks } = await watchCommandLines(syncCourse({ ...base, credentials: { username: USER, token: TOKEN } }));
+    const { result, gitSeen, leaks } = await watchCommandLines(syncCourse({ ...base, credentials: saved(TOKEN) }));
     expect(result.report.outcome).toBe('cloned');
     expect(readTree(work)).toEqual({ 'mine.txt': 'mine\n', 'lesson.py': 'print(1)\n' });
     expect(gitSeen).toBeGreaterThan(0);
@@ -105,7 +114,7 @@ describe('git credentials (real http-backend with Basic auth)', () => {
     writeFileSync(path.join(work, 'src', 'main.py'), 'print("hi")\n');
     writeFileSync(path.join(work, 'notes.md'), 'notes\n');
     const opts: WorkspaceRepoOptions = { support, gitDir: path.join(root, 'data', 'project.git'), workTree: work, branch: 'main' };
-    const remote = { url: server.url('ws.git'), allowLocal: true, credentials: { username: USER, token: TOKEN } };
+    const remote = { url: server.url('ws.git'), allowLocal: true, credentials: saved(TOKEN) };
 
     const before = await workspaceStatus(opts, remote);
     expect(before.changed).toEqual([
@@ -119,7 +128,7 @@ describe('git credentials (real http-backend with Basic auth)', () => {
     expect((await commitWorkspace(opts, 'nothing', { name: 'Ada Student', email: 'ada@example.org' })).commit).toBeNull();
     expect((await workspaceStatus(opts)).ahead).toBe(1);
 
-    const wrong = await pushWorkspace(opts, { ...remote, credentials: { username: USER, token: 'nope' } }).catch((e: unknown) => e);
+    const wrong = await pushWorkspace(opts, { ...remote, credentials: saved('nope') }).catch((e: unknown) => e);
     expect((wrong as GitError).code).toBe('GIT_AUTH_FAILED');
 
     const { result, gitSeen, leaks } = await watchCommandLines(pushWorkspace(opts, remote));
@@ -146,9 +155,79 @@ describe('git credentials (real http-backend with Basic auth)', () => {
     git(other.clone, ['remote', 'set-url', 'origin', path.join(root, 'r', 'ws.git')]);
     other.publish({ 'theirs.txt': 'x\n' });
     await commitWorkspace(opts, 'mine', { name: 'Ada', email: 'ada@example.org' });
-    const err = await pushWorkspace(opts, { url: server.url('ws.git'), allowLocal: true, credentials: { username: USER, token: TOKEN } }).catch((e: unknown) => e);
+    const err = await pushWorkspace(opts, { url: server.url('ws.git'), allowLocal: true, credentials: saved(TOKEN) }).catch((e: unknown) => e);
     expect((err as GitError).code).toBe('GIT_PUSH_REJECTED');
-    const status = await workspaceStatus(opts, { url: server.url('ws.git'), allowLocal: true, credentials: { username: USER, token: TOKEN } });
+    const status = await workspaceStatus(opts, { url: server.url('ws.git'), allowLocal: true, credentials: saved(TOKEN) });
     expect(status).toMatchObject({ ahead: 1, behind: 1 });
+  });
+
+  it('never follows a redirect: the token stays with the host it was saved for', async () => {
+    // "Elsewhere": another git server (another port, so another origin) that would take the token.
+    const elsewhere = await startGitHttpServer(path.join(root, 'r'), USER, TOKEN);
+    const seen: string[] = [];
+    const redirector = http.createServer((req, res) => {
+      seen.push(`${req.method} ${req.url} ${req.headers.authorization ? 'with credentials' : 'without credentials'}`);
+      req.resume();
+      res.writeHead(302, { Location: elsewhere.url(`ws.git${(req.url ?? '/').replace(/^\/ws\.git/, '')}`) }).end();
+    });
+    await new Promise<void>((resolve) => redirector.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(redirector.address() as AddressInfo).port}/ws.git`;
+    try {
+      // Control: plain git told to follow redirects does reach the other server.
+      // (Asynchronously: the servers answer from this very process.) It asks for credentials there and has none.
+      await promisify(execFile)('git', ['-c', 'http.followRedirects=true', 'ls-remote', url], { env: { PATH: process.env.PATH, HOME: root, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null', GIT_TERMINAL_PROMPT: '0' } }).catch(() => undefined);
+      expect(elsewhere.requests.length).toBeGreaterThan(0);
+      elsewhere.requests.length = 0;
+      seen.length = 0;
+
+      const opts: WorkspaceRepoOptions = { support, gitDir: path.join(root, 'data', 'redirect.git'), workTree: path.join(root, 'lab'), branch: 'main' };
+      mkdirSync(opts.workTree, { recursive: true });
+      const credentials: GitCredentials = { username: USER, token: TOKEN, origin: credentialOrigin(url) };
+      const { result: err, leaks } = await watchCommandLines(workspaceStatus(opts, { url, allowLocal: true, credentials }).catch((e: unknown) => e));
+      expect(err).toBeInstanceOf(GitError);
+      expect(leaks).toEqual([]);
+      expect(seen.length).toBeGreaterThan(0);
+      expect(seen.every((s) => s.endsWith('without credentials'))).toBe(true);
+      expect(elsewhere.requests).toEqual([]);
+      const push = await pushWorkspace(opts, { url, allowLocal: true, credentials }).catch((e: unknown) => e);
+      expect(push).toBeInstanceOf(GitError);
+      expect(elsewhere.requests).toEqual([]);
+    } finally {
+      await new Promise<void>((resolve) => redirector.close(() => resolve()));
+      await elsewhere.close();
+    }
+  });
+
+  it('the askpass script answers only the host the token was saved for', async () => {
+    // Real git against the real server with a token saved for another address: git asks about the
+    // server, the script gives nothing, and the server never sees the token.
+    const work = path.join(root, 'lab', 'p');
+    mkdirSync(work, { recursive: true });
+    const opts: WorkspaceRepoOptions = { support, gitDir: path.join(root, 'data', 'p.git'), workTree: work, branch: 'main' };
+    const foreign: GitCredentials = { username: USER, token: TOKEN, origin: 'http://127.0.0.1:1' };
+    const err = await workspaceStatus(opts, { url: server.url('ws.git'), allowLocal: true, credentials: foreign }).catch((e: unknown) => e);
+    expect((err as GitError).code).toBe('GIT_AUTH_FAILED');
+    expect(server.requests.length).toBeGreaterThan(0);
+    expect(server.requests.some((r) => r.authorized)).toBe(false);
+
+    // The script itself, as git runs it (the prompt is its one argument).
+    const mine = saved(TOKEN);
+    const env = gitEnv({ support, credentials: mine });
+    const ask = (prompt: string) => spawnSync(support.askpass, [prompt], { env, encoding: 'utf8' });
+    const host = mine.origin.replace(/^http:\/\//, '');
+    expect(ask(`Username for 'http://${host}': `)).toMatchObject({ status: 0, stdout: `${USER}\n` });
+    expect(ask(`Password for 'http://${USER}@${host}': `)).toMatchObject({ status: 0, stdout: `${TOKEN}\n` });
+    for (const prompt of [
+      `Password for 'http://${USER}@evil.example': `,
+      `Password for 'https://${USER}@${host}': `,
+      `Password for 'http://${USER}@${host}.evil.example': `,
+      `Username for 'http://127.0.0.1:1': `,
+      `${USER}@${host.split(':')[0]}'s password: `,
+      '',
+    ]) {
+      const r = ask(prompt);
+      expect(r.status, prompt).toBe(1);
+      expect(r.stdout, prompt).toBe('');
+    }
   });
 });

@@ -1,5 +1,5 @@
 // Git sync of a real lab's course folder (issue #6): the course repo is a bare repository made here (file://,
-// allowed by the test profile), the lab is a real container. Open copies the course in; the student edits
+// trusted by this test machine's `trust.localAddresses`, never by the profile), the lab is a real container. Open copies the course in; the student edits
 // in the lab (as 1000:1000) while the instructor pushes; Sync brings both together; a notebook both
 // changed stays valid JSON with the instructor's copy beside it; the snapshot restores as a new folder; a
 // failing sync leaves the lab's folder as it was; a workspace folder commits and pushes over http with a
@@ -12,7 +12,7 @@ import type { GitProgress } from '../../electron/api/contract';
 import { exportFolder, writeFolder } from '../../electron/core/files/folder-sync';
 import { labNames } from '../../electron/core/labs/naming';
 import { Profile } from '../../electron/core/profiles/schema';
-import { docker, ensureImages, execIn, removeNamespace, testCatalog, testCore, uniqueNamespace } from '../support/docker';
+import { docker, ensureImages, execIn, removeNamespace, testCatalog, testCore, testSettings, uniqueNamespace } from '../support/docker';
 import { git, initRemote, startGitHttpServer, tempRoot, type CourseRemote, type GitHttpServer } from '../support/git-remote';
 import { codeOf } from '../support/fixtures';
 
@@ -42,6 +42,10 @@ beforeAll(async () => {
   root = tempRoot('gitlab');
   remote = initRemote(path.join(root, 'course'));
   remote.publish({ 'lesson.py': lines('# lesson 1', 'a = 1', 'b = 2', 'c = 3', 'd = 4', 'e = 5'), 'nb.ipynb': notebook('print(1)'), 'docs/README.md': 'read me\n' }, 'first');
+  const projects = path.join(root, 'http');
+  mkdirSync(projects);
+  git(projects, ['init', '-q', '--bare', '--initial-branch=main', 'mine.git']);
+  http = await startGitHttpServer(projects, 'student', TOKEN);
   const catalogDir = testCatalog([
     {
       id: 'python',
@@ -50,16 +54,13 @@ beforeAll(async () => {
       build: { context: 'python' },
       resources: { memoryMiB: 1024, cpus: 1, pids: 512, diskMiB: 256 },
       network: 'none',
-      course: { url: remote.url, branch: 'main', folder: 'course', allowLocal: true },
+      course: { url: remote.url, branch: 'main', folder: 'course' },
     },
   ]);
-  core = await testCore(ns, { catalogDir });
+  // This machine trusts the two local addresses (classlab trust local add …): the course and the push remote.
+  core = await testCore(ns, { catalogDir, settings: testSettings({ localAddresses: [remote.url, http.url('mine.git')] }) });
   core.subscribe('git:progress', (p) => progress.push(p));
   await ensureImages(core);
-  const projects = path.join(root, 'http');
-  mkdirSync(projects);
-  git(projects, ['init', '-q', '--bare', '--initial-branch=main', 'mine.git']);
-  http = await startGitHttpServer(projects, 'student', TOKEN);
 });
 
 afterAll(async () => {

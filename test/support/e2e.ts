@@ -30,6 +30,11 @@ export interface E2EOptions {
   popupBlocker?: boolean;
   /** Runs before `classlab serve` starts; its variables are added to serve's (e.g. CLASSLAB_CATALOG). */
   prepare?: () => Promise<NodeJS.ProcessEnv>;
+  /**
+   * This machine's `classlab trust` commands to run (in the run's own data folder) before serve starts,
+   * e.g. [['local', 'add', 'file:///…']]: what the desktop user would type once. Read after `prepare`.
+   */
+  trust?: () => string[][];
 }
 
 export function e2eRun(opts: E2EOptions) {
@@ -45,6 +50,7 @@ export function e2eRun(opts: E2EOptions) {
     await mkdir(ARTIFACTS, { recursive: true });
     home = await mkdtemp(path.join(os.tmpdir(), 'classlab-e2e-'));
     env = { ...process.env, ...(await opts.prepare?.()), CLASSLAB_HOME: home, CLASSLAB_NAMESPACE: namespace };
+    for (const args of opts.trust?.() ?? []) await run(process.execPath, [CLI, 'trust', ...args], { cwd: REPO, env, timeout: 60_000 });
     serve = await startServe(env);
     browser = await launchChromium({ popupBlocker: opts.popupBlocker ?? false });
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } } satisfies BrowserContextOptions);

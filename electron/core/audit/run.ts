@@ -6,6 +6,7 @@ import type { Profile } from '../profiles/schema';
 import { collectDiskOrphans, detachNamespaceDisks } from '../sandbox/disk';
 import { diskAttacks } from './attacks/disk';
 import { fileAttacks } from './attacks/files';
+import { gitHostAttacks } from './attacks/git-host';
 import { kernelAttacks } from './attacks/kernel';
 import { kernelSurfaceAttacks } from './attacks/kernel-surface';
 import { profileAttacks } from './attacks/profiles';
@@ -29,6 +30,7 @@ export const BUILTIN_ATTACKS: AuditAttack[] = [
   ...networkAttacks,
   ...fileAttacks,
   ...profileAttacks,
+  ...gitHostAttacks,
   ...urlImportAttacks,
   resourceAttacks.find((a) => a.id === 'cpu-burn')!,
   ...diskAttacks.filter((a) => a.id === 'disk-fill'),

@@ -16,7 +16,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { LabError } from '../../api/errors';
 import { folderEntries } from '../git/snapshot';
-import { extractTarToNewDir, HostileArchiveError, packTar, type TarInput } from '../workspace/tar';
+import { extractTarToNewDir, HostileArchiveError, packTar, type ReadTarOptions, type TarInput } from '../workspace/tar';
 import { tarFromLab, tarIntoLab } from '../workspace/transfer';
 import { runWorkspaceOp, type ScriptTarget } from './workspace-script';
 
@@ -33,31 +33,55 @@ export function folderState(t: ScriptTarget, rel: string): Promise<string> {
   return folderOp(t, 'state', [rel]);
 }
 
+/** An entry of the folder that was not copied out, and why (paths relative to the workspace). */
+export interface LeftOut {
+  path: string;
+  reason: string;
+}
+
+/** Which entries of the folder to leave out of the host copy (paths relative to the folder). */
+export type OmitRule = (relInFolder: string, isFolder: boolean) => LeftOut | null;
+
 /**
  * Copies the workspace folder `rel` into `hostDest`, a host folder that must not exist yet (made empty
  * when the folder is not in the lab). Returns the folder's state as it was just before the copy, for
- * writeFolder's `replace`.
+ * writeFolder's `replace`, and what `omit` left out (never written on the host).
  */
-export async function exportFolder(t: ScriptTarget, rel: string, hostDest: string, signal?: AbortSignal): Promise<{ state: string }> {
+export async function exportFolder(t: ScriptTarget, rel: string, hostDest: string, signal?: AbortSignal, omit?: OmitRule): Promise<{ state: string; leftOut: LeftOut[] }> {
   const state = await folderState(t, rel);
   if (state === 'missing') {
     await fs.mkdir(hostDest);
-    return { state };
+    return { state, leftOut: [] };
   }
   const out = `${hostDest}.out-${randomBytes(4).toString('hex')}`;
+  const top = path.posix.basename(rel);
   try {
     const tar = await tarFromLab(t.docker, t.container, t.profile, rel);
-    const opts = signal ? { signal } : {};
-    await extractTarToNewDir(tar.stream, out, opts).catch((err: unknown) => {
+    const opts: ReadTarOptions = signal ? { signal } : {};
+    // The tar holds the folder under its own name: the rule sees paths inside the folder.
+    if (omit) {
+      opts.omit = (p, isFolder) => {
+        if (!p.startsWith(`${top}/`)) return null;
+        const hit = omit(p.slice(top.length + 1), isFolder);
+        return hit && { path: `${top}/${hit.path}`, reason: hit.reason };
+      };
+    }
+    const summary = await extractTarToNewDir(tar.stream, out, opts).catch((err: unknown) => {
       throw err instanceof HostileArchiveError ? new LabError('REFUSED', err.message) : err;
     });
     const done = await tar.done;
     if (done.code !== 0) {
       throw new LabError(done.code === 1 ? 'BUSY' : 'INTERNAL', `The folder ${rel} could not be copied out of the lab${done.code === 1 ? ': files changed while it was read. Try again' : ''} (${done.stderr.trim().split('\n').pop() ?? ''}).`);
     }
-    // The tar holds the folder under its own name.
-    await fs.rename(path.join(out, path.posix.basename(rel)), hostDest);
-    return { state };
+    await fs.rename(path.join(out, top), hostDest);
+    const parent = path.posix.dirname(rel);
+    const leftOut = omit
+      ? summary.skipped
+          .filter((s) => s.path.startsWith(`${top}/`))
+          .map((s) => ({ path: parent === '.' ? s.path : `${parent}/${s.path}`, reason: s.reason }))
+          .sort((a, b) => (a.path < b.path ? -1 : 1))
+      : [];
+    return { state, leftOut };
   } finally {
     await fs.rm(out, { recursive: true, force: true });
   }

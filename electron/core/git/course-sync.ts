@@ -27,6 +27,7 @@ import { deleteRef, hashFiles, initRepo, isAncestor, listTree, readBlobs, revPar
 import { runGit, scrubGitText, type GitCredentials, type GitRunOptions, type GitSupport } from './git-runner';
 import { isNotebookPath, notebookProblem } from './notebook';
 import { checkBranchName, credentialFreeUrl } from './remote-url';
+import { keepRepoConfig } from './repo-config';
 import { recoverRepo, withRepoLock } from './repo-guard';
 import { takeSnapshot } from './snapshot';
 import { backupFolderName, instructorNames, yoursNames } from './sync-names';
@@ -87,6 +88,8 @@ export async function syncCourse(opts: CourseSyncOptions): Promise<CourseSyncRes
   return withRepoLock(opts.gitDir, async () => {
     const g = gitOpts(opts);
     await initRepo(g, opts.gitDir, COURSE_BRANCH);
+    const cleaned = await keepRepoConfig(g, opts.gitDir, true);
+    if (cleaned.length) opts.logger?.warn('git: removed settings ClassLab never writes from the course git dir', { keys: cleaned });
     const recovered = await recoverRepo(opts.gitDir);
     if (recovered.locks.length || recovered.operations.length) opts.logger?.warn('git: recovered after a crash', { ...recovered });
     if (recovered.headName) await runGit(g, ['symbolic-ref', 'HEAD', recovered.headName]);

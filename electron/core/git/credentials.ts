@@ -3,20 +3,23 @@
 // the askpass script's environment (git-runner.ts).
 import { LabError } from '../../api/errors';
 import { gitSecretKey, SecretStoreError, type SecretStore } from '../secrets/secret-store';
-import type { GitCredentials } from './git-runner';
+import { credentialOrigin, type GitCredentials } from './git-runner';
 import { parseRemoteUrl } from './remote-url';
 
 export class GitCredentialStore {
   constructor(private readonly secrets: () => Promise<SecretStore>) {}
 
-  /** The saved credentials for a remote, or undefined. */
+  /** The saved credentials for a remote, or undefined. They carry the address they were saved for: git's askpass answers only for it. */
   async get(url: string): Promise<GitCredentials | undefined> {
-    const raw = await this.call((s) => s.get(keyOf(url)));
+    const remote = parseRemoteUrl(url, { allowLocal: true });
+    if (remote.kind !== 'https' && remote.kind !== 'http') return undefined;
+    const raw = await this.call((s) => s.get(gitSecretKey(remote.url)));
     if (!raw) return undefined;
     try {
       const parsed = JSON.parse(raw) as { username?: unknown; token?: unknown };
       if (typeof parsed.token !== 'string' || parsed.token === '') return undefined;
-      return typeof parsed.username === 'string' && parsed.username !== '' ? { username: parsed.username, token: parsed.token } : { token: parsed.token };
+      const origin = credentialOrigin(remote.url);
+      return typeof parsed.username === 'string' && parsed.username !== '' ? { username: parsed.username, token: parsed.token, origin } : { token: parsed.token, origin };
     } catch {
       return undefined;
     }

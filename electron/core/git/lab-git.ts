@@ -17,15 +17,17 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { ApiError, CourseStatus, CourseSyncResult, GitAuthor, GitProgress, RepoStatus, SnapshotInfo } from '../../api/contract';
 import { LabError, toApiError } from '../../api/errors';
-import { exportFolder, removeFolder, writeFolder } from '../files/folder-sync';
+import { exportFolder, removeFolder, writeFolder, type LeftOut } from '../files/folder-sync';
 import type { ScriptTarget } from '../files/workspace-script';
 import type { CourseSettings } from '../profiles/course';
+import { isTrustedLocalAddress, type TrustSource } from '../trust/machine-trust';
 import type { Profile } from '../profiles/schema';
 import { writeFileAtomic } from '../secrets/secret-store';
 import type { Logger } from '../types';
 import { syncCourse, undoCourseSync } from './course-sync';
 import type { GitCredentialStore } from './credentials';
 import { GitError } from './errors';
+import { gitPathHit } from './git-names';
 import { prepareGitSupport, type GitSupport } from './git-runner';
 import { checkTargetFolder, displayUrl, parseRemoteUrl } from './remote-url';
 import { listSnapshots, pruneSnapshots, restoreSnapshot } from './snapshot';
@@ -46,6 +48,8 @@ export interface LabGitOptions {
   /** Where the lab's files can be reached now (the running lab); throws when it cannot. */
   target(labId: string): ScriptTarget;
   emit(progress: GitProgress): void;
+  /** This machine's trust, read live: a local course or push address works only when it lists it. */
+  trust: TrustSource;
 }
 
 interface LabState {
@@ -131,7 +135,9 @@ export class LabGit {
     return this.withScratch(labId, async (work) => {
       stage('copying-out');
       const host = path.join(work, 'course');
-      const { state } = await exportFolder(t, course.folder, host, signal);
+      const { state, leftOut } = await exportFolder(t, course.folder, host, signal, gitPathHit);
+      // The write-back replaces the folder with the host copy, which never holds a lab's .git: a sync would lose it.
+      if (leftOut.length) throw new LabError('REFUSED', `The course folder holds ${describeLeftOut(leftOut)}. ClassLab never copies a lab's own repository out of the lab (its settings could run programs on this computer), and a sync would lose it. Move it out of ${course.folder} (or delete it), then sync again.`);
       stage('fetching');
       const credentials = await this.opts.credentials.get(course.url);
       const { report, backupHostPath } = await syncCourse({
@@ -140,7 +146,7 @@ export class LabGit {
         workTree: host,
         url: course.url,
         branch: course.branch,
-        allowLocal: course.allowLocal,
+        allowLocal: this.trusted(course.url),
         ...(credentials ? { credentials } : {}),
         backupRoot: path.join(work, 'backup'),
         folderName: path.posix.basename(course.folder),
@@ -190,9 +196,9 @@ export class LabGit {
 
   async repoStatus(labId: string, folder: string): Promise<RepoStatus> {
     const rel = repoFolder(folder);
-    return this.onRepo(labId, rel, true, async (repo, meta) => {
+    return this.onRepo(labId, rel, true, async (repo, meta, leftOut) => {
       const status = await workspaceStatus(repo);
-      return { ...status, folder: rel, remoteUrl: meta.remoteUrl, hasCredentials: meta.remoteUrl ? await this.opts.credentials.has(meta.remoteUrl) : false };
+      return { ...status, folder: rel, remoteUrl: meta.remoteUrl, hasCredentials: meta.remoteUrl ? await this.opts.credentials.has(meta.remoteUrl) : false, skipped: leftOut };
     });
   }
 
@@ -204,7 +210,7 @@ export class LabGit {
 
   async push(labId: string, folder: string, remoteUrl: string): Promise<{ commit: string }> {
     const rel = repoFolder(folder);
-    const allowLocal = this.opts.profile(labId).course?.allowLocal ?? false;
+    const allowLocal = this.trusted(remoteUrl);
     return this.onRepo(labId, rel, false, async (repo, meta) => {
       const remote = parseRemoteUrl(remoteUrl, { allowLocal });
       // A token written into the address goes to the secret store; the address is kept without it.
@@ -217,19 +223,23 @@ export class LabGit {
   }
 
   /** Runs `fn` on a workspace folder's repository, with a host copy of the folder as its work tree (or an empty one). */
-  private onRepo<T>(labId: string, rel: string, copyOut: boolean, fn: (repo: WorkspaceRepoOptions, meta: RepoMeta) => Promise<T>): Promise<T> {
+  private onRepo<T>(labId: string, rel: string, copyOut: boolean, fn: (repo: WorkspaceRepoOptions, meta: RepoMeta, leftOut: LeftOut[]) => Promise<T>): Promise<T> {
     this.opts.profile(labId);
     return this.exclusive(labId, 'repo', async (signal) => {
       const t = copyOut ? this.opts.target(labId) : null;
       const support = await this.gitSupport();
       return this.withScratch(labId, async (work) => {
         const workTree = path.join(work, 'folder');
+        let leftOut: LeftOut[] = [];
         if (t) {
-          const { state } = await exportFolder(t, rel, workTree, signal);
-          if (state === 'missing') throw new LabError('NOT_FOUND', `There is no folder ${rel} in the workspace.`);
+          // Anything git would take as a repository stays in the lab: the copy git works on never holds one.
+          const exported = await exportFolder(t, rel, workTree, signal, gitPathHit);
+          if (exported.state === 'missing') throw new LabError('NOT_FOUND', `There is no folder ${rel} in the workspace.`);
+          leftOut = exported.leftOut;
+          if (leftOut.length) this.opts.log.warn('git: left out of the host copy', { lab: labId, folder: rel, paths: leftOut.map((l) => l.path) });
         } else await fs.mkdir(workTree);
         const meta = await this.readMeta(labId, rel);
-        return fn({ support, gitDir: this.repoGitDir(labId, rel), workTree, branch: REPO_BRANCH, signal }, meta);
+        return fn({ support, gitDir: this.repoGitDir(labId, rel), workTree, branch: REPO_BRANCH, signal }, meta, leftOut);
       });
     });
   }
@@ -240,6 +250,11 @@ export class LabGit {
   async close(): Promise<void> {
     this.abort.abort(new LabError('CANCELLED', 'ClassLab is closing.'));
     await Promise.allSettled([...this.inFlight]);
+  }
+
+  /** True when this machine trusts `url` as a local address (file://, a folder, http:// on this PC or its network). */
+  private trusted(url: string): boolean {
+    return isTrustedLocalAddress(url, this.opts.trust());
   }
 
   private courseOf(labId: string): CourseSettings {
@@ -345,6 +360,13 @@ function repoFolder(folder: string): string {
     if (err instanceof GitError) throw new LabError('PATH_INVALID', err.message);
     throw err;
   }
+}
+
+/** "proj/.git" or "3 items (proj/.git, …)", for a message. */
+function describeLeftOut(items: LeftOut[]): string {
+  const names = items.slice(0, 5).map((i) => i.path).join(', ');
+  const more = items.length > 5 ? `, and ${items.length - 5} more` : '';
+  return items.length === 1 ? `a git repository of its own (${names})` : `${items.length} git repositories of its own (${names}${more})`;
 }
 
 function sibling(folder: string, name: string): string {

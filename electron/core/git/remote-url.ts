@@ -5,14 +5,16 @@
 //
 // Decisions:
 // - https:// and ssh:// (and scp-like `user@host:path`) always; these encrypt what they carry.
-// - file:// and absolute local paths only with `allowLocal` (an instructor's own folder or a USB stick).
-// - http:// only with `allowLocal` AND a loopback host (a server on this PC, tests): on a network it
-//   would send a token in clear text.
+// - file:// and absolute local paths only with `allowLocal`, which the caller sets only when this machine
+//   trusts that very address (trust.localAddresses, `classlab trust local add`), never from a profile.
+// - http:// only with `allowLocal` AND a host that is an address on this PC or its private network
+//   (loopback, 10/8, 172.16/12, 192.168/16, fc00::/7): anywhere else it would send a token in clear text.
 // - git://, `<transport>::…` (ext::, fd::, …) and every other scheme are refused.
 // - Credentials written into an https URL are split out, so the caller can move them to the secret store
 //   and the URL that is saved, shown and logged carries none.
 import { normalizeWorkspacePath, UnsafePathError } from '../workspace/paths';
 import { GitError } from './errors';
+import { isGitName } from './git-names';
 
 export class RemoteUrlError extends GitError {
   constructor(
@@ -37,7 +39,7 @@ export interface RemoteUrl {
 }
 
 export interface RemoteUrlOptions {
-  /** Instructors may use local folders (file:// or an absolute path) and http:// on this PC. */
+  /** This machine trusts this address: local folders (file:// or an absolute path) and http:// on this PC or its private network. */
   allowLocal?: boolean;
 }
 
@@ -60,6 +62,21 @@ export function isLoopbackHost(host: string): boolean {
   const h = host.toLowerCase().replace(/^\[|\]$/g, '');
   return h === 'localhost' || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h);
 }
+
+/** True for IP literals on this PC or a private network (not names: a name may resolve anywhere). */
+export function isPrivateNetworkHost(host: string): boolean {
+  const h = host.toLowerCase().replace(/^\[|\]$/g, '');
+  if (isLoopbackHost(h)) return true;
+  const v4 = /^(\d{1,3})\.(\d{1,3})\.\d{1,3}\.\d{1,3}$/.exec(h);
+  if (v4) {
+    const a = Number(v4[1]);
+    const b = Number(v4[2]);
+    return a === 10 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168);
+  }
+  return /^f[cd][0-9a-f]{2}:/.test(h);
+}
+
+const NOT_TRUSTED = 'it is a local address, and this computer does not trust it: the computer\'s owner can allow it with "classlab trust local add ADDRESS"';
 
 function checkHost(input: string, host: string): void {
   if (host === '') refuse(input, 'it names no server');
@@ -110,9 +127,8 @@ export function parseRemoteUrl(input: string, opts: RemoteUrlOptions = {}): Remo
   switch (scheme) {
     case 'https':
     case 'http': {
-      if (scheme === 'http' && !(opts.allowLocal && isLoopbackHost(url.hostname))) {
-        refuse(input, 'http:// sends passwords in clear text; use https://');
-      }
+      if (scheme === 'http' && !isPrivateNetworkHost(url.hostname)) refuse(input, 'http:// sends passwords in clear text; use https://');
+      if (scheme === 'http' && !opts.allowLocal) refuse(input, NOT_TRUSTED);
       checkHost(input, url.hostname);
       checkRepoPath(input, url.pathname);
       const username = url.username === '' ? undefined : decode(input, url.username);
@@ -133,21 +149,21 @@ export function parseRemoteUrl(input: string, opts: RemoteUrlOptions = {}): Remo
       return { url: input, kind: 'ssh' };
     }
     case 'file': {
-      if (!opts.allowLocal) refuse(input, 'local folders are for instructors only');
+      if (!opts.allowLocal) refuse(input, NOT_TRUSTED);
       if (url.hostname !== '' && url.hostname !== 'localhost') refuse(input, 'a file:// address names a folder on this PC only');
       if (url.search !== '' || url.username !== '' || url.password !== '') refuse(input, 'a file:// address has no user, password or "?" part');
       checkRepoPath(input, url.pathname);
       return { url: input, kind: 'file' };
     }
     default:
-      return refuse(input, `${scheme}:// is not allowed (only https://, ssh:// and, for instructors, local folders)`);
+      return refuse(input, `${scheme}:// is not allowed (only https://, ssh:// and local addresses this computer trusts)`);
   }
 }
 
 function parseSchemeless(input: string, opts: RemoteUrlOptions): RemoteUrl {
   // An absolute local path: /srv/course.git, or C:\courses\x on Windows.
   if (input.startsWith('/') || /^[A-Za-z]:[\\/]/.test(input) || input.startsWith('\\\\')) {
-    if (!opts.allowLocal) refuse(input, 'local folders are for instructors only');
+    if (!opts.allowLocal) refuse(input, NOT_TRUSTED);
     return { url: input, kind: 'file' };
   }
   const scp = SCP_LIKE.exec(input);
@@ -227,5 +243,6 @@ export function checkTargetFolder(folder: string): string {
     throw err;
   }
   if (normalized.split('/').some((part) => part.startsWith('-'))) throw new GitNameError(folder, 'a folder name cannot start with "-"', 'folder');
+  if (normalized.split('/').some(isGitName)) throw new GitNameError(folder, 'it is (or lies inside) a folder git reads as ".git"; ClassLab never uses a repository made inside a lab', 'folder');
   return normalized;
 }

@@ -8,6 +8,7 @@ import { GitError } from './errors';
 import { initRepo, revParse, updateRef } from './git-objects';
 import { runGit, type GitCredentials, type GitRunOptions, type GitSupport } from './git-runner';
 import { checkBranchName, credentialFreeUrl } from './remote-url';
+import { keepRepoConfig } from './repo-config';
 import { recoverRepo, withRepoLock } from './repo-guard';
 
 export interface WorkspaceRepoOptions {
@@ -69,8 +70,8 @@ async function withRepo<T>(opts: WorkspaceRepoOptions, fn: (g: GitRunOptions, br
     await initRepo(g, opts.gitDir, branch);
     const recovered = await recoverRepo(opts.gitDir);
     if (recovered.headName) await runGit(g, ['symbolic-ref', 'HEAD', recovered.headName]);
-    // A bare git dir with a work tree: git must not treat it as bare.
-    await runGit({ ...g, workTree: undefined }, ['config', 'core.bare', 'false']);
+    // Only plain core keys in our config (no driver, include or worktree), and not bare: it has a work tree.
+    await keepRepoConfig(g, opts.gitDir, false);
     await runGit(g, ['symbolic-ref', 'HEAD', `refs/heads/${branch}`]);
     if (recovered.operations.length) await resetIndex(g);
     return fn(g, branch);
@@ -113,7 +114,7 @@ export async function workspaceStatus(opts: WorkspaceRepoOptions, fetchFrom?: Wo
           if (!(err instanceof GitError && err.code === 'GIT_BRANCH_MISSING')) throw err;
         }
       }
-      const changed = parsePorcelain(await runGit(g, ['status', '--porcelain=v1', '-z', '--untracked-files=all', '--no-renames']));
+      const changed = parsePorcelain(await runGit(g, ['status', '--porcelain=v1', '-z', '--untracked-files=all', '--no-renames', '--ignore-submodules=all']));
       const head = await revParse(g, 'HEAD');
       const remote = await revParse(g, remoteRef(branch));
       let ahead = 0;
@@ -145,11 +146,24 @@ export async function commitWorkspace(opts: WorkspaceRepoOptions, message: strin
   checkAuthor(author);
   return withRepo(opts, async (g) => {
     await runGit(g, ['add', '-A', '--', '.']);
-    const staged = (await runGit(g, ['diff', '--cached', '--name-only', '-z', '--no-renames'])).split('\0').filter((p) => p !== '');
+    await refuseGitlinks(g);
+    const staged = (await runGit(g, ['diff', '--cached', '--name-only', '-z', '--no-renames', '--no-textconv', '--no-ext-diff', '--ignore-submodules=none'])).split('\0').filter((p) => p !== '');
     if (staged.length === 0) return { commit: null, files: 0 };
     await runGit({ ...g, author }, ['commit', '-q', '--no-verify', '--no-gpg-sign', '-m', message]);
     return { commit: await revParse(g, 'HEAD'), files: staged.length };
   });
+}
+
+/**
+ * A gitlink (a submodule entry) in the index means git took a folder of the work tree as a repository,
+ * which the copy out of the lab never lets through (git-names.ts): refuse rather than commit one.
+ */
+async function refuseGitlinks(g: GitRunOptions): Promise<void> {
+  const links = (await runGit(g, ['ls-files', '-s', '-z'])).split('\0').filter((r) => r.startsWith('160000 '));
+  if (links.length) {
+    await resetIndex(g);
+    throw new GitError('BAD_REQUEST', `ClassLab does not commit a repository inside the folder (${links.map((r) => r.slice(r.indexOf('\t') + 1)).join(', ')}).`);
+  }
 }
 
 /** Pushes the branch to the remote. A remote with commits this folder lacks refuses it (GIT_PUSH_REJECTED). */

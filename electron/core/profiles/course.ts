@@ -3,10 +3,13 @@
 // git would run as a program, a branch that reads as an option or a folder outside the workspace is
 // reported by field when the catalog loads, never at sync time.
 //
-// Local course folders (file:// or an absolute path, and http:// on this PC) only when the profile says
-// `allowLocal: true`: that is an instructor's decision written into the profile, for a course kept on
-// this PC or a USB stick (and for tests). A profile from a lab pack that names a local folder without it
-// is refused, so a pack cannot quietly copy a folder of the student's PC into the lab.
+// A local course address (file://, an absolute path, http:// on this PC or its network) is checked here
+// for its shape only; whether ClassLab may reach it is this machine's decision, read at sync time
+// (`trust.localAddresses`, `classlab trust local add ADDRESS`), never the profile's: otherwise a profile
+// from a pack could copy any folder of the student's PC into the lab. The old `allowLocal: true` is
+// refused by name with that pointer (like `runtime: runc`), rather than silently ignored: the instructor
+// who wrote it learns at once, at catalog load, what to do instead, instead of meeting a refused sync
+// later. `allowLocal: false` grants nothing and is accepted, so old profiles that spelled it still load.
 import { z } from 'zod';
 import { checkBranchName, checkTargetFolder, parseRemoteUrl } from '../git/remote-url';
 
@@ -25,18 +28,22 @@ function checked<T>(value: string, ctx: z.RefinementCtx, field: string, check: (
 
 export const CourseSettings = z
   .object({
-    /** https://, ssh:// or user@host:path; a local folder only with allowLocal. Never with a user name or token. */
+    /** https://, ssh:// or user@host:path; a local folder only where this machine trusts it. Never with a user name or token. */
     url: z.string().min(1).max(2048),
     branch: z.string().min(1).max(255).default('main'),
     /** The folder in the workspace the course is copied into, e.g. "course". */
     folder: z.string().min(1).max(1024).default('course'),
     /** Bring the instructor's new commits in each time the lab opens (in the background). */
     syncOnOpen: z.boolean().default(false),
-    /** The instructor allows a local course folder (file://, an absolute path, http:// on this PC). */
-    allowLocal: z.boolean().default(false),
+    /** No longer a profile's to grant (see above): only `false` is accepted. */
+    allowLocal: z.boolean().optional(),
   })
-  .transform((c, ctx) => {
-    const remote = checked(c.url, ctx, 'url', (u) => parseRemoteUrl(u, { allowLocal: c.allowLocal }));
+  .transform(({ allowLocal, ...c }, ctx) => {
+    if (allowLocal === true) {
+      ctx.addIssue({ code: 'custom', path: ['allowLocal'], message: 'a profile cannot allow local addresses: only this computer may (classlab trust local add ADDRESS); remove allowLocal' });
+    }
+    // The shape only: whether a local address may be reached is this machine's trust, checked at sync time.
+    const remote = checked(c.url, ctx, 'url', (u) => parseRemoteUrl(u, { allowLocal: true }));
     if (remote !== z.NEVER && (remote.token !== undefined || remote.username !== undefined)) {
       ctx.addIssue({ code: 'custom', path: ['url'], message: 'a course URL must not hold a user name or token: each user enters a token in ClassLab, where it is kept in the secret store' });
     }

@@ -145,6 +145,12 @@ export interface ReadTarOptions {
   /** Also require names the host can hold. */
   host?: HostPlatform;
   signal?: AbortSignal;
+  /**
+   * Entries the caller wants left out (checked by the guard all the same): given an accepted entry's path
+   * and whether it is a folder, the part of the path to leave out (with everything below it) and why.
+   * Each part left out is listed once in the summary's `skipped`.
+   */
+  omit?: (path: string, isFolder: boolean) => { path: string; reason: string } | null;
 }
 
 /**
@@ -169,10 +175,16 @@ export async function readTar(
     extract.destroy(new Error('The transfer was cancelled.'));
   };
   opts.signal?.addEventListener('abort', onAbort, { once: true });
+  const omitted = new Set<string>();
   try {
     for await (const entry of extract) {
       const decision = guard.check(entry.header as HeaderLike);
-      if (decision.kind === 'file') {
+      const left = decision.kind === 'skipped' || !opts.omit ? null : opts.omit(decision.path, decision.kind === 'directory');
+      if (left) {
+        entry.resume();
+        if (!omitted.has(left.path)) summary.skipped.push(left);
+        omitted.add(left.path);
+      } else if (decision.kind === 'file') {
         const counted = Readable.from(
           (async function* () {
             let seen = 0;

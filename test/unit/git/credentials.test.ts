@@ -23,8 +23,8 @@ describe('git credentials', () => {
     const creds = new GitCredentialStore(async () => store);
     expect(await creds.get('https://git.example.org/me/work.git')).toBeUndefined();
     await creds.set('https://git.example.org/me/work.git', ' me ', ' tok-123 ');
-    expect(await creds.get('https://git.example.org/me/work.git')).toEqual({ username: 'me', token: 'tok-123' });
-    expect(await creds.get('https://someone:other@git.example.org/me/work.git')).toEqual({ username: 'me', token: 'tok-123' });
+    expect(await creds.get('https://git.example.org/me/work.git')).toEqual({ username: 'me', token: 'tok-123', origin: 'https://git.example.org' });
+    expect(await creds.get('https://someone:other@git.example.org/me/work.git')).toEqual({ username: 'me', token: 'tok-123', origin: 'https://git.example.org' });
     expect(await creds.has('https://git.example.org/me/other.git')).toBe(false);
     // The secret's name never holds the token.
     expect([...store.map.keys()].join()).not.toContain('tok-123');
@@ -36,7 +36,7 @@ describe('git credentials', () => {
     const store = new MemoryStore();
     const creds = new GitCredentialStore(async () => store);
     await creds.set('https://git.example.org/x.git', '', 'tok');
-    expect(await creds.get('https://git.example.org/x.git')).toEqual({ token: 'tok' });
+    expect(await creds.get('https://git.example.org/x.git')).toEqual({ token: 'tok', origin: 'https://git.example.org' });
   });
 
   it('refuses tokens for ssh, refused addresses and control characters', async () => {

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { classifyGitFailure } from '../../../electron/core/git/errors';
 import { parseCatFileBatch, parseLsTree } from '../../../electron/core/git/git-objects';
-import { ASKPASS_TOKEN_VAR, gitConfigArgs, gitEnv, scrubGitText, type GitSupport } from '../../../electron/core/git/git-runner';
+import { ASKPASS_PASS_PROMPT_VAR, ASKPASS_TOKEN_VAR, ASKPASS_USER_PROMPT_VAR, credentialOrigin, gitConfigArgs, gitEnv, scrubGitText, type GitSupport } from '../../../electron/core/git/git-runner';
 import { parsePorcelain } from '../../../electron/core/git/workspace-repo';
 
 describe('git failures in plain words', () => {
@@ -55,7 +55,7 @@ describe('git output parsers', () => {
 });
 
 describe('the git runner environment', () => {
-  const support: GitSupport = { dir: '/data/git', askpass: '/data/git/askpass.sh', home: '/data/git/home', emptyConfig: '/data/git/empty.gitconfig' };
+  const support: GitSupport = { dir: '/data/git', askpass: '/data/git/askpass.sh', home: '/data/git/home', emptyConfig: '/data/git/empty.gitconfig', emptyHooks: '/data/git/no-hooks' };
 
   it('keeps nothing of the caller but PATH-like basics, and no global or system config', () => {
     const env = gitEnv({ support, gitDir: '/data/c.git' }, { PATH: '/usr/bin', HOME: '/home/u', GIT_DIR: '/evil', EDITOR: 'vim', GIT_SSH_COMMAND: 'evil', SECRET: 'x' });
@@ -68,27 +68,49 @@ describe('the git runner environment', () => {
       GIT_TERMINAL_PROMPT: '0',
       GIT_ASKPASS: '/data/git/askpass.sh',
       GIT_CEILING_DIRECTORIES: '/data/git',
+      GIT_ATTR_NOSYSTEM: '1',
     });
     expect(env.EDITOR).toBeUndefined();
     expect(env.SECRET).toBeUndefined();
     expect(env.GIT_SSH_COMMAND).toMatch(/BatchMode=yes/);
     expect(env.GIT_WORK_TREE).toBeUndefined();
+    expect(gitEnv({ support, gitDir: '/data/c.git', workTree: '/data/tmp/w' }).GIT_CEILING_DIRECTORIES).toBe('/data/git:/data/tmp/w');
   });
 
-  it('puts the token only in the environment variable the askpass script reads', () => {
-    const env = gitEnv({ support, credentials: { token: 'tok' } });
+  it('puts the token only in the environment variable the askpass script reads, with the prompts of its own host', () => {
+    const env = gitEnv({ support, credentials: { token: 'tok', origin: 'https://git.example.org:8443' } });
     expect(env[ASKPASS_TOKEN_VAR]).toBe('tok');
     expect(Object.entries(env).filter(([, v]) => v.includes('tok')).map(([k]) => k)).toEqual([ASKPASS_TOKEN_VAR]);
+    expect(env[ASKPASS_USER_PROMPT_VAR]).toBe("Username for 'https://git.example.org:8443': ");
+    expect(env[ASKPASS_PASS_PROMPT_VAR]).toBe("Password for 'https://git@git.example.org:8443': ");
+    expect(credentialOrigin('https://Git.Example.org:443/a/b.git')).toBe('https://git.example.org');
   });
 
-  it('turns hooks and foreign protocols off; file and http only for instructors', () => {
-    const args = gitConfigArgs(false);
-    expect(args).toEqual(expect.arrayContaining(['core.hooksPath=/dev/null', 'protocol.allow=never', 'protocol.ext.allow=never', 'protocol.file.allow=never', 'protocol.http.allow=never', 'core.symlinks=false']));
-    expect(gitConfigArgs(true)).toEqual(expect.arrayContaining(['protocol.file.allow=always', 'protocol.http.allow=always', 'protocol.ext.allow=never']));
+  it('turns hooks, drivers, helpers, submodules, redirects and foreign protocols off; file and http only for trusted local addresses', () => {
+    const args = gitConfigArgs(false, support);
+    expect(args).toEqual(
+      expect.arrayContaining([
+        'core.hooksPath=/data/git/no-hooks',
+        'core.fsmonitor=false',
+        'core.gitProxy=none',
+        'diff.external=',
+        'core.attributesFile=',
+        'credential.helper=',
+        'submodule.recurse=false',
+        'diff.ignoreSubmodules=all',
+        'http.followRedirects=false',
+        'protocol.allow=never',
+        'protocol.ext.allow=never',
+        'protocol.file.allow=never',
+        'protocol.http.allow=never',
+        'core.symlinks=false',
+      ]),
+    );
+    expect(gitConfigArgs(true, support)).toEqual(expect.arrayContaining(['protocol.file.allow=always', 'protocol.http.allow=always', 'protocol.ext.allow=never']));
   });
 
   it('scrubs user info and the token from git text', () => {
-    expect(scrubGitText("fatal: unable to access 'https://ada:tok123@host/x.git/': nope", { token: 'tok123' })).toBe("fatal: unable to access 'https://host/x.git/': nope");
-    expect(scrubGitText('remote said tok123', { token: 'tok123' })).toBe('remote said ***');
+    expect(scrubGitText("fatal: unable to access 'https://ada:tok123@host/x.git/': nope", { token: 'tok123', origin: 'https://host' })).toBe("fatal: unable to access 'https://host/x.git/': nope");
+    expect(scrubGitText('remote said tok123', { token: 'tok123', origin: 'https://host' })).toBe('remote said ***');
   });
 });

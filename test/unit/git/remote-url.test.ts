@@ -30,9 +30,11 @@ describe('remote URLs', () => {
     ['http://github.com/org/repo.git', 'clear text'],
     ['git://github.com/org/repo.git', 'not allowed'],
     ['ftp://example.org/repo.git', 'not allowed'],
-    ['file:///srv/course.git', 'instructors only'],
-    ['/srv/course.git', 'instructors only'],
-    ['C:\\courses\\week1', 'instructors only'],
+    ['file:///srv/course.git', 'classlab trust local add'],
+    ['/srv/course.git', 'classlab trust local add'],
+    ['C:\\courses\\week1', 'classlab trust local add'],
+    ['http://127.0.0.1:8080/course.git', 'classlab trust local add'],
+    ['http://192.168.1.10/course.git', 'classlab trust local add'],
     ['https://github.com/', 'no repository'],
     ['https://github.com/org/repo#frag', '"#"'],
     ['ssh://user:pw@host/repo', 'ssh uses keys'],
@@ -53,12 +55,15 @@ describe('remote URLs', () => {
     expect((err as RemoteUrlError).reason).toContain(reason);
   });
 
-  it('allows local folders and loopback http for instructors only', () => {
+  it('allows local folders and http on this PC or its private network only where this machine trusts them', () => {
     expect(parseRemoteUrl('file:///srv/course.git', { allowLocal: true })).toEqual({ url: 'file:///srv/course.git', kind: 'file' });
     expect(parseRemoteUrl('/srv/course.git', { allowLocal: true }).kind).toBe('file');
     expect(parseRemoteUrl('http://127.0.0.1:8080/course.git', { allowLocal: true }).kind).toBe('http');
     expect(parseRemoteUrl('http://localhost/course.git', { allowLocal: true }).kind).toBe('http');
-    expect(() => parseRemoteUrl('http://192.168.1.10/course.git', { allowLocal: true })).toThrow(/clear text/);
+    expect(parseRemoteUrl('http://192.168.1.10/course.git', { allowLocal: true }).kind).toBe('http');
+    expect(parseRemoteUrl('http://[fd00::5]/course.git', { allowLocal: true }).kind).toBe('http');
+    expect(() => parseRemoteUrl('http://8.8.8.8/course.git', { allowLocal: true })).toThrow(/clear text/);
+    expect(() => parseRemoteUrl('http://git.school.lan/course.git', { allowLocal: true })).toThrow(/clear text/);
     expect(() => parseRemoteUrl('file://otherhost/srv/x.git', { allowLocal: true })).toThrow(/this PC only/);
     expect(() => parseRemoteUrl('ext::sh -c x', { allowLocal: true })).toThrow(RemoteUrlError);
   });

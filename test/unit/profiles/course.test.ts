@@ -18,7 +18,7 @@ describe('profile course', () => {
   it('takes an https course with defaults', () => {
     const r = withCourse({ url: 'https://git.example.org/teach/intro.git' });
     expect(r.success).toBe(true);
-    expect(r.success && r.data.course).toEqual({ url: 'https://git.example.org/teach/intro.git', branch: 'main', folder: 'course', syncOnOpen: false, allowLocal: false });
+    expect(r.success && r.data.course).toEqual({ url: 'https://git.example.org/teach/intro.git', branch: 'main', folder: 'course', syncOnOpen: false });
   });
 
   it('normalizes the folder and keeps ssh forms', () => {
@@ -32,12 +32,14 @@ describe('profile course', () => {
     }
   });
 
-  it('allows a local course folder only when the profile says so', () => {
-    expect(problems({ url: 'file:///srv/course.git' }).join('\n')).toMatch(/course\.url: .*instructors only/);
-    expect(problems({ url: '/srv/course.git' }).join('\n')).toMatch(/course\.url: .*instructors only/);
-    expect(problems({ url: 'file:///srv/course.git', allowLocal: true })).toEqual([]);
-    expect(problems({ url: 'http://127.0.0.1:8080/c.git', allowLocal: true })).toEqual([]);
-    expect(problems({ url: 'http://example.org/c.git', allowLocal: true }).join('\n')).toMatch(/clear text/);
+  it('takes a local course address by its shape; reaching it is the machine trust\'s decision, never the profile\'s', () => {
+    expect(problems({ url: 'file:///srv/course.git' })).toEqual([]);
+    expect(problems({ url: '/srv/course.git' })).toEqual([]);
+    expect(problems({ url: 'http://127.0.0.1:8080/c.git' })).toEqual([]);
+    expect(problems({ url: 'http://example.org/c.git' }).join('\n')).toMatch(/clear text/);
+    expect(problems({ url: 'file:///srv/course.git', allowLocal: true })).toEqual([expect.stringMatching(/^course\.allowLocal: a profile cannot allow local addresses: only this computer may \(classlab trust local add ADDRESS\)/)]);
+    const old = withCourse({ url: 'https://example.org/c.git', allowLocal: false });
+    expect(old.success && old.data.course && 'allowLocal' in old.data.course).toBe(false);
   });
 
   it('refuses a token written into the URL (it belongs in the secret store)', () => {

@@ -96,6 +96,7 @@ export function RepoSection({ labId, ready, initialFolder }: Props) {
           )}
         </div>
       )}
+      {status && status.skipped.length > 0 && <SkippedNotice skipped={status.skipped} />}
       <label htmlFor={`${ids}-message`}>Commit message</label>
       <textarea id={`${ids}-message`} className="text-field" rows={2} value={message} onChange={(e) => setMessage(e.target.value)} />
       <div className="git-actions">
@@ -136,5 +137,26 @@ export function RepoSection({ labId, ready, initialFolder }: Props) {
         />
       )}
     </section>
+  );
+}
+
+/** What the copy out of the lab left out (repositories made inside the lab), and why: said once, then each item. */
+function SkippedNotice({ skipped }: { skipped: RepoStatus['skipped'] }) {
+  const ids = useId();
+  return (
+    <div className="git-skipped" role="note" aria-labelledby={`${ids}-title`}>
+      <p id={`${ids}-title`} className="git-skipped-title">
+        Skipped {skipped.length === 1 ? '1 item' : `${skipped.length} items`}: git repositories made inside the lab
+      </p>
+      <p>ClassLab never reads a repository made inside a lab, because its settings could run programs on this computer. {skipped.length === 1 ? 'It is' : 'They are'} not committed or pushed, and stay in the lab as they are.</p>
+      <ul className="git-skipped-list">
+        {skipped.slice(0, 20).map((s) => (
+          <li key={s.path}>
+            <code>{s.path}</code> — {s.reason}
+          </li>
+        ))}
+        {skipped.length > 20 && <li>and {skipped.length - 20} more</li>}
+      </ul>
+    </div>
   );
 }
