@@ -276,7 +276,6 @@ export class LabContainers {
    */
   async ensureVolumes(): Promise<DiskState> {
     const docker = this.docker();
-    const [uid, gid] = this.profile.server.user.split(':');
     const disk = await this.disk.ensure();
     await this.ensureRunVolume(docker);
     return disk;

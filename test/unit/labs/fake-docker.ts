@@ -52,7 +52,10 @@ export class FakeContainers implements LabDocker {
   }
   async stop(): Promise<void> {
     this.calls.push('stop');
-    if (this.lab !== 'absent') ((this.lab = 'exited'), (this.exitCode = 0));
+    if (this.lab !== 'absent') {
+      this.lab = 'exited';
+      this.exitCode = 0;
+    }
     if (this.gate !== 'absent') this.gate = 'exited';
   }
   async removeContainers(): Promise<void> {
