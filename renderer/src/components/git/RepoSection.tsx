@@ -85,7 +85,8 @@ export function RepoSection({ labId, ready, initialFolder }: Props) {
             {status.remoteKnown ? `${status.ahead} commit${status.ahead === 1 ? '' : 's'} not pushed yet.` : status.lastCommit ? `${status.ahead} commit${status.ahead === 1 ? '' : 's'}, never pushed.` : 'No commit yet.'}
           </p>
           {status.changed.length > 0 && (
-            <ul className="git-changes">
+            // It scrolls when long: focusable, so the keyboard can scroll it too.
+            <ul className="git-changes" tabIndex={0} aria-label="Changed files">
               {status.changed.slice(0, 50).map((c) => (
                 <li key={c.path}>
                   <span className={`git-change git-change-${c.change}`}>{CHANGE[c.change]}</span> {c.path}
