@@ -4,13 +4,12 @@
 import type Docker from 'dockerode';
 import { randomBytes } from 'node:crypto';
 import { pipeline, type Readable } from 'node:stream';
-import { finished } from 'node:stream/promises';
 import type { ClashChoice, DiskUsage, FileEntry, FolderListing, TrashEntry, UploadRequest, UploadResult } from '../../api/contract';
 import { LabError } from '../../api/errors';
 import type { LabContainers } from '../labs/containers';
 import type { Profile } from '../profiles/schema';
 import type { Logger } from '../log';
-import { DEFAULT_TAR_LIMITS, HostileArchiveError, packTar, readTar, TarGuard } from '../workspace/tar';
+import { DEFAULT_TAR_LIMITS, HostileArchiveError, packTar, TarGuard } from '../workspace/tar';
 import { containerPathIn, normalizeWorkspacePath, UnsafePathError, workspaceParts, type HostPlatform } from '../workspace/paths';
 import { CLASSLAB_DIR, execAs, nulFields, runWorkspaceOp, WORKSPACE_SCRIPT, type ScriptTarget } from './workspace-script';
 import { WorkspaceAgent } from './workspace-agent';
