@@ -87,8 +87,9 @@ function stoppedSafely(err: unknown): boolean {
   const code = (err as { code?: string }).code;
   if (code === 'REFUSED' || code === 'PATH_INVALID' || code === 'NOT_FOUND' || code === 'BUSY' || code === 'EXISTS') return true;
   if ((err as Error).name === 'HostileArchiveError') return true;
-  // tar, as the lab user, was denied (a link to /etc or a root-only folder) or found a path gone.
-  return /could not be unpacked|tar in the lab failed/.test((err as Error).message ?? '');
+  // tar, as the lab user, was denied (a link to /etc or a root-only folder) or found a path gone;
+  // The move into place, as the lab user, met a swapped staging folder the same way.
+  return /could not be unpacked|tar in the lab failed|Could not put .* in place|file operation "commit" failed/.test((err as Error).message ?? '');
 }
 
 async function bytesOf(stream: Readable): Promise<Buffer> {
