@@ -6,6 +6,7 @@ import type { Profile } from '../profiles/schema';
 import { collectDiskOrphans, detachNamespaceDisks } from '../sandbox/disk';
 import { diskAttacks } from './attacks/disk';
 import { fileAttacks } from './attacks/files';
+import { transferRaceAttacks } from './attacks/transfer-race';
 import { gitHostAttacks } from './attacks/git-host';
 import { kernelAttacks } from './attacks/kernel';
 import { kernelSurfaceAttacks } from './attacks/kernel-surface';
@@ -29,6 +30,7 @@ export const BUILTIN_ATTACKS: AuditAttack[] = [
   ...kernelSurfaceAttacks,
   ...networkAttacks,
   ...fileAttacks,
+  ...transferRaceAttacks,
   ...profileAttacks,
   ...gitHostAttacks,
   ...urlImportAttacks,

@@ -2,7 +2,9 @@
 // One place for it: the core's checks, the sandbox helpers and the tests all use these.
 import type Docker from 'dockerode';
 import { PassThrough, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream';
 import { finished } from 'node:stream/promises';
+import { Coalesce } from './archive';
 
 /** Docker's multiplexed stream format (8-byte frame headers) to text; plain text passes through. */
 export function demuxText(buf: Buffer): string {
@@ -175,10 +177,14 @@ export async function execWriting(
   const onAbort = () => cutOff(new Error('The transfer was cancelled.'));
   opts.signal?.addEventListener('abort', onAbort, { once: true });
   try {
-    input.pipe(socket, { end: false });
-    // finished() also sees an input that was destroyed before we got here (a refusal can come first).
+    // Written in pieces of about 1 MiB: each write to the exec's connection costs a syscall and a frame
+    // in the engine, and an upload's reader hands out 16–64 KiB chunks (engine/archive.ts measured it).
+    const big = new Coalesce();
+    // pipeline() also sees an input that was destroyed before we got here (a refusal can come first).
+    pipeline(input, big, () => undefined);
+    big.pipe(socket, { end: false });
     try {
-      await finished(input);
+      await finished(big);
       socket.end();
     } catch (err) {
       cutOff(err as Error);

@@ -14,7 +14,8 @@ import { containerPathIn, normalizeWorkspacePath, UnsafePathError, workspacePart
 import { CLASSLAB_DIR, execAs, nulFields, runWorkspaceOp, WORKSPACE_SCRIPT, type ScriptTarget } from './workspace-script';
 import { WorkspaceAgent } from './workspace-agent';
 import { TarFileBody, UploadTarGate } from './tar-blocks';
-import { Coalesce, getArchive, putArchive } from '../engine/archive';
+import { Coalesce } from '../engine/archive';
+import { succeededTar, tarFromLab, untarAsLabUser } from '../workspace/transfer';
 import { zipFromTar } from './zip';
 import { formatBytes } from '../../api/units';
 import { parseStatfs } from '../sandbox/disk';
@@ -176,12 +177,13 @@ export class LabFiles {
   }
 
   /**
-   * Receives the tar of a planned upload. The engine unpacks it (Docker's archive API: as fast as
-   * `docker cp`) into a fresh staging folder on the workspace's own disk, behind a gate (UploadTarGate) that
-   * checks every entry against the hardened reader's rules and the plan before its bytes pass, and stamps
-   * every header with the lab user as owner. Only a clean finish is moved in place, by the lab user (a
-   * rename). Anything else (a refused entry, a cancel, a full disk) removes the staging folder: nothing
-   * half-written is ever left under a final name.
+   * Receives the tar of a planned upload. `tar -x`, run as the lab user in the lab (or its files helper),
+   * unpacks it into a fresh staging folder on the workspace's own disk, behind a gate (UploadTarGate) that
+   * checks every entry against the hardened reader's rules and the plan before its bytes pass. The engine
+   * never walks the path: a link swapped in under the staging folder only leads tar where the student
+   * could write anyway. Only a clean finish is moved in place, by the lab user (a rename). Anything else
+   * (a refused entry, a cancel, a full disk) removes the staging folder: nothing half-written is ever left
+   * under a final name.
    */
   async upload(upload: PlannedUpload, choice: ClashChoice, body: Readable, signal: AbortSignal): Promise<UploadResult> {
     return this.withTarget(async (target) => {
@@ -214,10 +216,10 @@ export class LabFiles {
       body.pipe(gate);
       try {
         const staging = containerPathIn(target.profile.server.workspace, `${CLASSLAB_DIR}/incoming/${id}`);
-        const unpacked = await putArchive(target.docker, target.container, staging, gate, { noOverwriteDirNonDir: true }).then(
-            () => null,
-            (err: Error) => err,
-          );
+        const unpacked = await untarAsLabUser(target.docker, target.container, target.profile, staging, gate).then(
+          ({ code, stderr }) => (code === 0 ? null : new Error(stderr.trim().split('\n').pop() || `tar exited with ${code}`)),
+          (err: Error) => err,
+        );
         if (failure) throw failure;
         if (unpacked) throw unpackError(unpacked);
         const out = nulFields(await runWorkspaceOp(target, 'commit', [id, upload.dir, choice, trashId(), ...upload.topNames]));
@@ -267,29 +269,21 @@ export class LabFiles {
   }
 
   /**
-   * Streams a file or (as a zip) a folder out of the lab, from the engine's archive of it. The archive is
-   * hostile input, read through the hardened reader (no links, no devices, no `..`); the engine's own
-   * account of what it archived must match what the lab user saw a moment before (a folder swapped for a
-   * link in between is refused).
+   * Streams a file or (as a zip) a folder out of the lab: `tar -c` run as the lab user in the lab (or its
+   * files helper), so the engine never walks the path and a link swapped in meanwhile reads only what the
+   * student can read. The tar is hostile input, read through the hardened reader (no links followed, no
+   * devices, no `..`); a single file must come out as exactly the regular file described a moment before.
    */
   async download(described: { path: string; kind: 'file' | 'zip'; size: number | null }, signal: AbortSignal, host: HostPlatform = process.platform as HostPlatform): Promise<Download> {
     const { path: p, kind } = described;
     const name = p.split('/').pop()!;
     return this.withTarget(async (target) => {
-      const full = containerPathIn(target.profile.server.workspace, p);
-      const archive = await getArchive(target.docker, target.container, full);
+      const archive = succeededTar(await tarFromLab(target.docker, target.container, target.profile, p));
       signal.addEventListener('abort', () => archive.destroy(), { once: true });
-      const header = archive.headers?.['x-docker-container-path-stat'];
-      const seen = pathStat(typeof header === 'string' ? header : undefined);
-      const same = seen && !seen.linkTarget && (kind === 'zip' ? seen.isDir : !seen.isDir && seen.size === described.size);
-      if (!same) {
-        archive.destroy();
-        throw new LabError('REFUSED', `"${p}" changed while the download was being prepared (it is not what it was a moment ago). Try again.`);
-      }
       if (kind === 'zip') return { fileName: `${name}.zip`, kind, size: null, stream: zipFromTar(archive, { host, signal, log: this.log }) };
-      // One file: its bytes, straight out of the archive, in big pieces (fewer writes to the client).
+      // One file: its bytes, straight out of the tar, in big pieces (fewer writes to the client).
       const out = new Coalesce();
-      // pipeline: a failure anywhere (a refused archive, the engine gone) ends the download with it.
+      // pipeline: a failure anywhere (a refused tar, tar failing in the lab, the engine gone) ends the download with it.
       pipeline(archive, new TarFileBody(name, described.size ?? 0), out, (err) => {
         if (err && !signal.aborted) this.log.warn('download ended early', { lab: this.profile.id, error: err.message });
       });
@@ -392,19 +386,6 @@ function unpackError(err: Error): LabError {
     return new LabError('DISK_FULL', 'The workspace became full during the upload; nothing was kept. Delete files you do not need (and empty the trash), then try again.');
   }
   return new LabError('INTERNAL', `The upload could not be unpacked in the lab: ${err.message}`);
-}
-
-/** Docker's X-Docker-Container-Path-Stat header: what the engine archived (Go's FileMode bits). */
-export function pathStat(header: string | undefined): { size: number; isDir: boolean; linkTarget: string } | null {
-  if (!header) return null;
-  try {
-    const stat = JSON.parse(Buffer.from(header, 'base64').toString('utf8')) as { size?: number; mode?: number; linkTarget?: string };
-    const mode = stat.mode ?? 0;
-    // Go's os.ModeDir is 1<<31; os.ModeSymlink 1<<27.
-    return { size: stat.size ?? -1, isDir: mode >= 2 ** 31, linkTarget: stat.linkTarget || (Math.floor(mode / 2 ** 27) % 2 === 1 ? '?' : '') };
-  } catch {
-    return null;
-  }
 }
 
 function asTransferError(err: unknown): Error {

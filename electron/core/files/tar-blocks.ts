@@ -1,18 +1,22 @@
 // Tars read block by block, without unpacking anything and without copying file data (it passes as
 // slices of the incoming chunks, so reading costs almost nothing):
-// - UploadTarGate, the gate every upload passes on its way to the engine (Docker's archive API unpacks
-//   it and gives every file the owner and mode its header names). Each entry is shown to `check` (name,
+// - UploadTarGate, the gate every upload passes on its way into the lab (`tar -x` run as the lab user
+//   unpacks it: files/lab-files.ts). Each entry is shown to `check` (name,
 //   type, size, link target) before its bytes go on; `check` refuses by throwing (the hardened reader's
 //   rules, the upload's plan), which ends the stream with that error. Each header is rewritten, so what
 //   lands belongs to the lab user with plain permissions (0644, 0755 where executable or a folder): no
 //   root-owned files, no setuid bits. Owner records in pax headers, which would override that, are refused.
-// - TarFileBody, the bytes of the one file in an archive the engine made of a single file.
+//   The gate and the unpacking tar must agree on every entry's name, so anything two readers may read
+//   differently is refused: pax keys beyond path/linkpath/size/times, global headers, two extension
+//   headers for one entry, header formats other than POSIX ustar, GNU and v7.
+// - TarFileBody, the bytes of the one file in a tar the lab made of a single file.
 import { Transform, type TransformCallback } from 'node:stream';
 import { HostileArchiveError } from '../workspace/tar';
 
 const BLOCK = 512;
 const MAX_EXTENSION_BYTES = 64 * 1024;
 const OWNER_KEYS = new Set(['uid', 'gid', 'uname', 'gname']);
+const PAX_UPLOAD_KEYS = new Set(['path', 'linkpath', 'size', 'mtime', 'atime', 'ctime', 'comment', 'charset', 'hdrcharset']);
 const TYPES: Record<string, string> = { '0': 'file', '\0': 'file', '7': 'contiguous-file', '1': 'link', '2': 'symlink', '3': 'character-device', '4': 'block-device', '5': 'directory', '6': 'fifo' };
 
 /** An entry as a header (and the pax or GNU long-name records before it) describes it. */
@@ -38,6 +42,8 @@ abstract class TarBlockWalker extends Transform {
   /** Everything after this is dropped. */
   protected ended = false;
   private next: { name?: string; linkname?: string; size?: number } = {};
+  /** The extension records seen for the coming entry ('pax', 'L', 'K'). */
+  private readonly extensions = new Set<string>();
 
   protected abstract header(h: Buffer): void;
   protected abstract incomplete(): Error;
@@ -108,8 +114,22 @@ abstract class TarBlockWalker extends Transform {
       chunks: [],
       got: 0,
       done: (record, padded) => {
-        if (type === 'x' || type === 'g') {
+        // Readers differ here (Go ignores global records and keeps the last pax header, GNU tar applies
+        // global records; which of a GNU long name and a pax path wins differs too): one extension of one
+        // kind per entry, so this walker and the unpacking tar always agree on the name.
+        if (type === 'g') {
+          this.globalRecord();
+          done(padded);
+          return;
+        }
+        const kind = type === 'x' ? 'pax' : type;
+        if (this.extensions.has(kind) || (kind === 'pax' ? this.extensions.has('L') || this.extensions.has('K') : this.extensions.has('pax'))) {
+          throw new HostileArchiveError(readName(h), 'more than one extended header for one entry');
+        }
+        this.extensions.add(kind);
+        if (type === 'x') {
           for (const [key, value] of paxRecords(record)) {
+            this.paxKey(key);
             if (OWNER_KEYS.has(key)) this.ownerRecord(key);
             if (key === 'size') this.next.size = Number(value);
             if (key === 'path') this.next.name = value;
@@ -122,6 +142,12 @@ abstract class TarBlockWalker extends Transform {
     };
     if (size === 0) this.finishCollecting();
   }
+
+  /** A pax global header ('g'): ignored by this walker unless told otherwise (the upload gate refuses it). */
+  protected globalRecord(): void {}
+
+  /** Every key of a pax header, before it is used. */
+  protected paxKey(_key: string): void {}
 
   /** A pax record naming an owner: refused by default. */
   protected ownerRecord(key: string): void {
@@ -139,6 +165,7 @@ abstract class TarBlockWalker extends Transform {
       linkname: this.next.linkname ?? (cString(h.subarray(157, 257)) || null),
     };
     this.next = {};
+    this.extensions.clear();
     return entry;
   }
 
@@ -194,6 +221,19 @@ export class UploadTarGate extends TarBlockWalker {
 
   protected incomplete(): Error {
     return new HostileArchiveError('(end)', 'the upload ended in the middle of a file');
+  }
+
+  protected override globalRecord(): void {
+    throw new HostileArchiveError('(global header)', 'a pax global header; uploads do not carry one');
+  }
+
+  /**
+   * Only the pax keys that say what an entry is. Everything else is refused: extended attributes
+   * (SCHILY.xattr.*, which the engine would set as root: file capabilities, security labels), GNU sparse
+   * maps (GNU.sparse.*, which also rename the entry) and any other vendor's keys.
+   */
+  protected override paxKey(key: string): void {
+    if (!PAX_UPLOAD_KEYS.has(key) && !OWNER_KEYS.has(key)) throw new HostileArchiveError(key, 'a pax record an upload does not need (only path, linkpath, size and times are accepted)');
   }
 }
 
@@ -276,8 +316,15 @@ function cString(field: Buffer): string {
 /** The ustar name: prefix + '/' + name when the header is ustar and has a prefix. */
 function ustarName(h: Buffer): string {
   const name = cString(h.subarray(0, 100));
-  const ustar = h.subarray(257, 262).toString('latin1') === 'ustar';
-  const prefix = ustar ? cString(h.subarray(345, 500)) : '';
+  const magic = h.subarray(257, 265).toString('latin1');
+  // As GNU tar and Go read it: the prefix field is a name's first part only in POSIX ustar (GNU keeps times there);
+  // a format it reads otherwise (star's shorter prefix, an unknown magic) is refused.
+  const posix = magic === 'ustar\u000000';
+  const gnu = magic === 'ustar  \u0000';
+  const v7 = h.subarray(257, 265).every((b) => b === 0);
+  if (!posix && !gnu && !v7) throw new HostileArchiveError(name, 'a tar header of an unknown format');
+  if (posix && h.subarray(508, 512).toString('latin1') === 'tar\u0000') throw new HostileArchiveError(name, "a tar header of star's format");
+  const prefix = posix ? cString(h.subarray(345, 500)) : '';
   return prefix ? `${prefix}/${name}` : name;
 }
 

@@ -2,8 +2,8 @@
 // code runs: it is hostile input. The reader refuses `..` and absolute names, links that point outside,
 // anything reached through a link, device files, duplicate names and sizes over the caps; links that stay
 // inside are skipped (never made on the host). The writer makes entries owned by the lab user (uid/gid
-// 1000 unless told) and always finalizes, even when a source fails (an unfinished pack makes Docker's
-// putArchive hang).
+// 1000 unless told) and always finalizes, even when a source fails (an unfinished pack leaves the
+// unpacking tar waiting for more).
 import { constants as fsc, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';

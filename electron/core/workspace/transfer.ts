@@ -1,15 +1,11 @@
-// Tar streams between the desktop and a lab made AS THE LAB USER inside the lab: `tar` runs in the
-// container under the lab's uid through Docker exec. The sandbox check (attack 11) uses these to play a
-// student who hands ClassLab a hostile archive.
-//
-// The Files feature moves its bulk bytes through Docker's archive API instead (files/lab-files.ts): the
-// engine is much faster at it (exec's stdin and stdout are 1.5–2.5× slower than `docker cp` here), and
-// it runs as root, which is why that path keeps to what root cannot abuse there: uploads go into a fresh
-// staging folder with every header stamped with the lab user as owner and plain modes, moved in place by
-// the lab user after a check that no link was swapped in; downloads are refused when the engine's account
-// of what it archived differs from what the lab user saw, and are read by the hardened reader.
+// Tar streams between the desktop and a lab, made AS THE LAB USER inside the lab: `tar` runs in the
+// container (the lab, or its files helper) under the lab's uid through Docker exec. Every transfer of
+// the Files panel, the folder sync and the sandbox check goes this way: the engine itself (root) never
+// walks a path the student can write, so a link swapped in mid-transfer reaches only what the student
+// could reach with their own rights anyway (docs/design-notes.md, "Transfers: the engine never walks a
+// lab's path as root"). What comes back is hostile input all the same: read it with readTar/TarFileBody.
 import type Docker from 'dockerode';
-import type { Readable } from 'node:stream';
+import { pipeline, Transform, type Readable, type TransformCallback } from 'node:stream';
 import type { Profile } from '../profiles/schema';
 import { execReading, execWriting, type ExecOutput } from '../engine/exec';
 import { containerPathIn, normalizeWorkspacePath } from './paths';
@@ -32,6 +28,29 @@ export async function tarFromLab(docker: Docker, container: string, profile: Pro
   });
 }
 
+/**
+ * The tar's bytes, ending in an error instead of a clean end when tar did not succeed (a file it could
+ * not read, a path gone meanwhile): a download never ends looking complete when it is not. Destroying
+ * the result ends the tar in the lab too.
+ */
+export function succeededTar(out: TarOut): Readable {
+  const check = new Transform({
+    readableHighWaterMark: 1 << 20,
+    writableHighWaterMark: 1 << 20,
+    transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback) {
+      done(null, chunk);
+    },
+    flush(done: TransformCallback) {
+      out.done.then(
+        ({ code, stderr }) => done(code === 0 ? null : new Error(`tar in the lab failed (exit ${code}): ${stderr.trim().split('\n').pop() ?? ''}`)),
+        (err: Error) => done(err),
+      );
+    },
+  });
+  pipeline(out.stream, check, () => undefined);
+  return check;
+}
+
 /** GNU tar's options for unpacking as the lab user: no foreign owners or modes, no folder replaced by a file. */
 export const TAR_EXTRACT_OPTIONS = ['--extract', '--file=-', '--no-same-owner', '--no-same-permissions', '--no-overwrite-dir', '--warning=no-timestamp'];
 
@@ -49,5 +68,10 @@ export async function tarIntoLab(
   signal?: AbortSignal,
 ): Promise<{ code: number | null; stderr: string }> {
   const dir = relDir === '' || relDir === '.' ? profile.server.workspace : containerPathIn(profile.server.workspace, normalizeWorkspacePath(relDir));
-  return execWriting(docker, container, ['tar', ...TAR_EXTRACT_OPTIONS, '-C', dir], tarStream, { user: profile.server.user, workingDir: profile.server.workspace, signal });
+  return untarAsLabUser(docker, container, profile, dir, tarStream, signal);
+}
+
+/** Unpacks a tar into `dir` (a path in the container) as the lab user. */
+export function untarAsLabUser(docker: Docker, container: string, profile: Profile, dir: string, tarStream: Readable, signal?: AbortSignal): Promise<{ code: number | null; stderr: string }> {
+  return execWriting(docker, container, ['tar', ...TAR_EXTRACT_OPTIONS, '-C', dir], tarStream, { user: profile.server.user, workingDir: profile.server.workspace, ...(signal ? { signal } : {}) });
 }

@@ -155,3 +155,71 @@ describe('TarFileBody', () => {
     await expect(body(Buffer.alloc(0), 'a', 5)).rejects.toThrow(/ended before the whole file/);
   });
 });
+
+describe('UploadTarGate agrees with the engine (Go) on every name, and passes no extra metadata', () => {
+  /** One raw 512-byte header, with its checksum. */
+  function rawHeader(name: string, type: string, size: number, magic: 'posix' | 'gnu' = 'posix', prefix = ''): Buffer {
+    const h = Buffer.alloc(512);
+    h.write(name, 0, 100, 'utf8');
+    h.write('0000644\0', 100, 'latin1');
+    h.write('0001750\0', 108, 'latin1');
+    h.write('0001750\0', 116, 'latin1');
+    h.write(`${size.toString(8).padStart(11, '0')}\0`, 124, 'latin1');
+    h.write('00000000000\0', 136, 'latin1');
+    h.write(type, 156, 'latin1');
+    if (magic === 'posix') {
+      h.write('ustar\u000000', 257, 'latin1');
+      h.write(prefix, 345, 155, 'utf8');
+    } else {
+      h.write('ustar  \u0000', 257, 'latin1');
+      h.write(prefix, 345, 12, 'latin1');
+    }
+    let sum = 0;
+    for (let i = 0; i < 512; i++) sum += i >= 148 && i < 156 ? 0x20 : h[i]!;
+    h.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 'latin1');
+    return h;
+  }
+  const pad = (b: Buffer) => Buffer.concat([b, Buffer.alloc((512 - (b.length % 512)) % 512)]);
+  const pax = (records: Record<string, string>, type = 'x') => {
+    const body = Buffer.from(
+      Object.entries(records)
+        .map(([k, v]) => {
+          const line = ` ${k}=${v}\n`;
+          let n = line.length + 1;
+          while (`${n}${line}`.length !== n) n += 1;
+          return `${n}${line}`;
+        })
+        .join(''),
+    );
+    return Buffer.concat([rawHeader('PaxHeaders/x', type, body.length), pad(body)]);
+  };
+  const end = Buffer.alloc(1024);
+  const names = async (bytes: Buffer) => {
+    const seen: string[] = [];
+    await stamp(bytes, 333, (e) => seen.push(e.name));
+    return seen;
+  };
+
+  it('refuses extended attributes, sparse maps and other vendor keys in pax headers', async () => {
+    const file = Buffer.concat([rawHeader('a.txt', '0', 2), pad(Buffer.from('hi'))]);
+    await expect(names(Buffer.concat([pax({ 'SCHILY.xattr.security.capability': 'x' }), file, end]))).rejects.toThrow(/pax record an upload does not need/);
+    await expect(names(Buffer.concat([pax({ 'GNU.sparse.name': '../../etc/x' }), file, end]))).rejects.toThrow(/pax record an upload does not need/);
+    expect(await names(Buffer.concat([pax({ path: 'long/name.txt', mtime: '1700000000.5' }), file, end]))).toEqual(['long/name.txt']);
+  });
+
+  it('refuses a pax global header, two pax headers for one entry, and a GNU long name with a pax path', async () => {
+    const file = Buffer.concat([rawHeader('a.txt', '0', 2), pad(Buffer.from('hi'))]);
+    await expect(names(Buffer.concat([pax({ path: 'ok.txt' }, 'g'), file, end]))).rejects.toThrow(/global header/);
+    await expect(names(Buffer.concat([pax({ path: 'ok.txt' }), pax({ size: '2' }), file, end]))).rejects.toThrow(/more than one extended header/);
+    const longName = Buffer.from('evil.txt\0');
+    const gnuLong = Buffer.concat([rawHeader('././@LongLink', 'L', longName.length, 'gnu'), pad(longName)]);
+    await expect(names(Buffer.concat([gnuLong, pax({ path: 'ok.txt' }), file, end]))).rejects.toThrow(/more than one extended header/);
+  });
+
+  it('reads the prefix field only in POSIX headers, as Go does (GNU keeps times there)', async () => {
+    const posix = Buffer.concat([rawHeader('b.txt', '0', 0, 'posix', 'dir'), end]);
+    expect(await names(posix)).toEqual(['dir/b.txt']);
+    const gnu = Buffer.concat([rawHeader('b.txt', '0', 0, 'gnu', 'dir'), end]);
+    expect(await names(gnu)).toEqual(['b.txt']);
+  });
+});
