@@ -41,7 +41,10 @@ async function main(): Promise<void> {
   const { stdout: engine } = await run('docker', ['version', '--format', '{{.Server.Version}}']).catch(() => ({ stdout: 'unknown' }));
   mkdirSync(path.join(REPO, 'bench'), { recursive: true });
   const out = path.join(REPO, 'bench', 'results.json');
-  writeFileSync(out, `${JSON.stringify({ date: new Date().toISOString(), engine: engine.trim(), node: process.version, cpus: os.cpus().length, figures: results }, null, 2)}\n`);
+  writeFileSync(
+    out,
+    `${JSON.stringify({ date: new Date().toISOString(), engine: engine.trim(), node: process.version, cpus: os.cpus().length, figures: results }, null, 2)}\n`,
+  );
   process.stdout.write(`wrote ${path.relative(process.cwd(), out)}\n`);
 }
 

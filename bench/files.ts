@@ -56,14 +56,20 @@ export async function fileFigures(): Promise<Figure[]> {
         await clean();
         // docker cp writes as root, which the lab user cannot delete: its copies get names of their own.
         const [big, many] = who === 'classlab' ? ['big.bin', 'many'] : [`big-cp-${i}.bin`, `many-cp-${i}`];
-        const up = await timed(() => (who === 'classlab' ? upload(api, bridge.port, data.big) : run('docker', ['cp', data.big.file, `${container}:${WS}/${big}`])));
+        const up = await timed(() =>
+          who === 'classlab' ? upload(api, bridge.port, data.big) : run('docker', ['cp', data.big.file, `${container}:${WS}/${big}`]),
+        );
         const out = path.join(tmp, `out-${who}-${i}.bin`);
         const down = await timed(() => (who === 'classlab' ? download(api, bridge.port, big, out) : run('docker', ['cp', `${container}:${WS}/${big}`, out])));
         if (statSync(out).size !== data.big.size) throw new Error(`${who} downloaded ${statSync(out).size} bytes, not ${data.big.size}`);
         rmSync(out, { force: true });
-        const upMany = await timed(() => (who === 'classlab' ? upload(api, bridge.port, data.many) : run('docker', ['cp', data.many.dir, `${container}:${WS}/${many}`])));
+        const upMany = await timed(() =>
+          who === 'classlab' ? upload(api, bridge.port, data.many) : run('docker', ['cp', data.many.dir, `${container}:${WS}/${many}`]),
+        );
         const outMany = path.join(tmp, `out-${who}-${i}${who === 'classlab' ? '.zip' : ''}`);
-        const downMany = await timed(() => (who === 'classlab' ? download(api, bridge.port, many, outMany) : run('docker', ['cp', `${container}:${WS}/${many}`, outMany])));
+        const downMany = await timed(() =>
+          who === 'classlab' ? download(api, bridge.port, many, outMany) : run('docker', ['cp', `${container}:${WS}/${many}`, outMany]),
+        );
         if (who === 'cp' && readdirSync(outMany).length !== 10) throw new Error('docker cp did not bring the folder back');
         rmSync(outMany, { recursive: true, force: true });
         const k = who === 'classlab' ? 0 : 1;
@@ -113,7 +119,12 @@ async function makeData(tmp: string): Promise<{ big: Upload & { file: string; si
     writeFileSync(path.join(dir, rel), randomBytes(bytes));
     entries.push({ path: `many/${rel}`, kind: 'file', size: bytes, open: () => createReadStream(path.join(dir, rel)) });
   }
-  const declare = (list: TarInput[]) => list.map((e) => ({ path: e.path, kind: e.kind === 'directory' ? ('folder' as const) : ('file' as const), size: e.kind === 'file' && 'size' in e ? e.size : 0 }));
+  const declare = (list: TarInput[]) =>
+    list.map((e) => ({
+      path: e.path,
+      kind: e.kind === 'directory' ? ('folder' as const) : ('file' as const),
+      size: e.kind === 'file' && 'size' in e ? e.size : 0,
+    }));
   const bigEntries: TarInput[] = [{ path: 'big.bin', kind: 'file', size, open: () => createReadStream(file) }];
   const tarOf = async (name: string, list: TarInput[]) => {
     const out = path.join(tmp, name);
@@ -140,7 +151,9 @@ async function upload(api: BridgeClient, port: number, data: Upload): Promise<vo
     await run(CURL, ['-sS', '--fail-with-body', '-T', data.tarFile, '-H', 'Content-Type: application/x-tar', '-H', `Origin: ${origin}`, `${origin}${target}`]);
     return;
   }
-  const res = await putTar(port, (plan.value as { path: string }).path, createReadStream(data.tarFile, { highWaterMark: 1 << 20 }), { length: statSync(data.tarFile).size });
+  const res = await putTar(port, (plan.value as { path: string }).path, createReadStream(data.tarFile, { highWaterMark: 1 << 20 }), {
+    length: statSync(data.tarFile).size,
+  });
   if (res.status !== 200) throw new Error(`upload failed: ${res.status} ${JSON.stringify(res.body)}`);
 }
 

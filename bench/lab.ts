@@ -48,5 +48,12 @@ export async function removeBenchVolumes(docker: Docker, namespace: string): Pro
   const gate = await benchGateImage(docker).catch(() => null);
   if (gate) await detachNamespaceDisks(docker, namespace, gate).catch(() => undefined);
   const { Volumes } = await docker.listVolumes({ filters: { label: [`classlab.instance=${namespace}`] } });
-  await Promise.all((Volumes ?? []).map((v) => docker.getVolume(v.Name).remove().catch(() => undefined)));
+  await Promise.all(
+    (Volumes ?? []).map((v) =>
+      docker
+        .getVolume(v.Name)
+        .remove()
+        .catch(() => undefined),
+    ),
+  );
 }

@@ -32,7 +32,19 @@ export async function openToReady(): Promise<Figure> {
   const cliGates = await docker.createNetwork(gateNetworkSpec(`${namespace}-cli`));
   // The same volumes as ClassLab's, made once (ClassLab reuses its own after the first open too).
   await run('docker', ['volume', 'create', names.workspaceVolume]);
-  await run('docker', ['volume', 'create', '--driver', 'local', '--opt', 'type=tmpfs', '--opt', 'device=tmpfs', '--opt', 'o=size=1m,uid=1000,gid=1000,mode=0700', names.runVolume]);
+  await run('docker', [
+    'volume',
+    'create',
+    '--driver',
+    'local',
+    '--opt',
+    'type=tmpfs',
+    '--opt',
+    'device=tmpfs',
+    '--opt',
+    'o=size=1m,uid=1000,gid=1000,mode=0700',
+    names.runVolume,
+  ]);
   const script = [
     'set -e',
     `docker run -d ${labArgs.map(shellQuote).join(' ')} >/dev/null`,
@@ -69,7 +81,10 @@ export async function openToReady(): Promise<Figure> {
     await run('docker', ['volume', 'rm', names.workspaceVolume, names.runVolume]).catch(() => undefined);
     await removeBenchVolumes(docker, namespace);
     await cliGates.remove().catch(() => undefined);
-    await docker.getNetwork(`${namespace}-gates`).remove().catch(() => undefined);
+    await docker
+      .getNetwork(`${namespace}-gates`)
+      .remove()
+      .catch(() => undefined);
   }
   return figure('open-to-ready', 'ms', ours, theirs, 'ratio <= 1.10');
 }
@@ -102,11 +117,10 @@ export function dockerRunArgs(spec: Docker.ContainerCreateOptions): string[] {
   }
   if (spec.StopTimeout) a.push('--stop-timeout', String(spec.StopTimeout));
   a.push(spec.Image!);
-  a.push(...(spec.Cmd as string[] | undefined ?? []));
+  a.push(...((spec.Cmd as string[] | undefined) ?? []));
   return a;
 }
 
 function shellQuote(s: string): string {
   return /^[A-Za-z0-9_\-./:=,@]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }
-

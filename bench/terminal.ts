@@ -56,7 +56,10 @@ export async function terminalFigures(): Promise<Figure[]> {
     const rawMs: number[] = [];
     for (let i = 0; i < KEYSTROKES; i++) {
       const key = String.fromCharCode(97 + (i % 26));
-      for (const [side, into] of [[ours, oursMs], [raw, rawMs]] as const) {
+      for (const [side, into] of [
+        [ours, oursMs],
+        [raw, rawMs],
+      ] as const) {
         const t = performance.now();
         const echoed = side.until((s) => s.includes(key));
         side.write(key);
@@ -82,7 +85,10 @@ export async function terminalFigures(): Promise<Figure[]> {
     const oursRate: number[] = [];
     const rawRate: number[] = [];
     for (let i = 0; i < RUNS; i++) {
-      for (const [side, into] of [[ours, oursRate], [raw, rawRate]] as const) {
+      for (const [side, into] of [
+        [ours, oursRate],
+        [raw, rawRate],
+      ] as const) {
         const t = performance.now();
         let total = 0;
         const done = side.until((s, bytes) => {

@@ -25,7 +25,15 @@ await Promise.all([
   esbuild({ ...node, format: 'esm', entryPoints: { cli: at('electron/cli.ts'), bench: at('bench/bench.ts') }, outdir: at('dist') }),
   esbuild({ ...node, format: 'esm', entryPoints: { main: at('electron/main.ts') }, outdir: at('dist/electron'), external: ['electron'] }),
   // A sandboxed preload may only require('electron'): bundle everything else into one CommonJS file.
-  esbuild({ ...node, packages: undefined, format: 'cjs', entryPoints: { preload: at('electron/preload.ts') }, outdir: at('dist/electron'), outExtension: { '.js': '.cjs' }, external: ['electron'] }),
+  esbuild({
+    ...node,
+    packages: undefined,
+    format: 'cjs',
+    entryPoints: { preload: at('electron/preload.ts') },
+    outdir: at('dist/electron'),
+    outExtension: { '.js': '.cjs' },
+    external: ['electron'],
+  }),
   viteBuild({ configFile: at('vite.config.ts'), logLevel: 'warn' }),
 ]);
 console.log('built dist/');

@@ -17,7 +17,12 @@ const quiet = { log: console.log, warn: console.warn, info: console.info };
 console.log = console.warn = console.info = () => {};
 let result;
 try {
-  result = await run({ input: path.resolve(process.argv[2] ?? path.join(root, 'electron')), electronVersionOverride: electronVersion, isRelative: true, isVerbose: false });
+  result = await run({
+    input: path.resolve(process.argv[2] ?? path.join(root, 'electron')),
+    electronVersionOverride: electronVersion,
+    isRelative: true,
+    isVerbose: false,
+  });
 } finally {
   Object.assign(console, quiet);
 }

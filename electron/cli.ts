@@ -87,7 +87,8 @@ export function parseArgs(argv: string[]): Parsed | string {
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === '--json') out.json = true;
-    else if (a === '--wait') continue; // open always waits; accepted for scripts that say so
+    else if (a === '--wait')
+      continue; // open always waits; accepted for scripts that say so
     else if (a === '--port') {
       const v = argv[++i];
       if (!v || !/^\d{1,5}$/.test(v) || Number(v) > 65535) return '--port takes a number from 0 to 65535';
@@ -138,7 +139,9 @@ async function main(argv: string[]): Promise<number> {
   try {
     if (parsed.command === 'serve') {
       const bridge = await startBridge({ core, staticDir: path.resolve(here, 'renderer'), port: parsed.port ?? settings.get().bridgePort, log });
-      process.stdout.write(`ClassLab is ready at ${bridge.url}\nOpen that address in your browser. Press Ctrl+C to stop ClassLab (running labs keep running).\n`);
+      process.stdout.write(
+        `ClassLab is ready at ${bridge.url}\nOpen that address in your browser. Press Ctrl+C to stop ClassLab (running labs keep running).\n`,
+      );
       await new Promise<void>((resolve) => {
         process.once('SIGINT', resolve);
         process.once('SIGTERM', resolve);
@@ -183,10 +186,13 @@ async function act(core: ClassLabCore, command: string, lab: string, json: boole
   try {
     const s = core.service;
     const view =
-      command === 'build' ? await s['images:prepare'](lab)
-      : command === 'open' ? await s['labs:open'](lab)
-      : command === 'stop' ? await s['labs:stop'](lab)
-      : await s['labs:reset'](lab);
+      command === 'build'
+        ? await s['images:prepare'](lab)
+        : command === 'open'
+          ? await s['labs:open'](lab)
+          : command === 'stop'
+            ? await s['labs:stop'](lab)
+            : await s['labs:reset'](lab);
     if (json) process.stdout.write(`${JSON.stringify(publicLab(view), null, 2)}\n`);
     else if (command === 'open') process.stdout.write(`${view.title} is ready: ${view.notebookUrl}\n`);
     else process.stdout.write(`${view.title}: ${view.phase}\n`);
@@ -202,12 +208,19 @@ async function audit(core: ClassLabCore, lab: string | null, json: boolean): Pro
   const off = core.subscribe('audit:progress', (p) => {
     if (json) return;
     if (p.stage === 'starting') process.stderr.write(`${p.labId}: starting a throw-away lab…\n`);
-    if (p.stage === 'result' && p.result) process.stdout.write(`${p.result.blocked ? 'blocked    ' : 'NOT BLOCKED'}  ${p.result.attack} — ${p.result.evidence}\n`);
+    if (p.stage === 'result' && p.result)
+      process.stdout.write(`${p.result.blocked ? 'blocked    ' : 'NOT BLOCKED'}  ${p.result.attack} — ${p.result.evidence}\n`);
   });
   try {
     const reports = await core.service['audit:run'](lab);
     if (json) {
-      process.stdout.write(`${JSON.stringify(reports.flatMap((r) => r.results.map((x) => ({ lab: r.labId, ...x }))), null, 2)}\n`);
+      process.stdout.write(
+        `${JSON.stringify(
+          reports.flatMap((r) => r.results.map((x) => ({ lab: r.labId, ...x }))),
+          null,
+          2,
+        )}\n`,
+      );
     }
     for (const r of reports) {
       if (r.problem) process.stderr.write(`${r.labId}: not checked: ${r.problem}\n`);
@@ -222,7 +235,17 @@ async function audit(core: ClassLabCore, lab: string | null, json: boolean): Pro
 
 /** What --json prints of a lab: the view without build log lines. */
 function publicLab(l: LabView) {
-  return { id: l.id, title: l.title, phase: l.phase, reason: l.reason, image: l.image, source: l.source, notebookUrl: l.notebookUrl, resources: l.resources, network: l.network };
+  return {
+    id: l.id,
+    title: l.title,
+    phase: l.phase,
+    reason: l.reason,
+    image: l.image,
+    source: l.source,
+    notebookUrl: l.notebookUrl,
+    resources: l.resources,
+    network: l.network,
+  };
 }
 
 function fail(err: unknown, json: boolean): number {
@@ -235,7 +258,9 @@ function fail(err: unknown, json: boolean): number {
 // Some waits (a fetch with AbortSignal.timeout, Docker's event stream) hold no reference that keeps Node
 // running: without this, a command could end mid-wait with Node's "unsettled top-level await" exit.
 const keepAlive = setInterval(() => undefined, 60_000);
-main(process.argv.slice(2)).finally(() => clearInterval(keepAlive)).then(
-  (code) => process.exit(code),
-  (err: unknown) => process.exit(fail(err, false)),
-);
+main(process.argv.slice(2))
+  .finally(() => clearInterval(keepAlive))
+  .then(
+    (code) => process.exit(code),
+    (err: unknown) => process.exit(fail(err, false)),
+  );

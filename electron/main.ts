@@ -61,7 +61,15 @@ function runShell(): void {
   // Every lab session's way out but its own origin: a listener that closes each connection (refusing-proxy.ts).
   const refusingProxy = startRefusingProxy();
   refusingProxy.catch((err: unknown) => log.error('the refusing proxy did not start: notebooks will not load', { error: String(err) }));
-  disposables.add(toDisposable(() => void refusingProxy.then((p) => p.close(), () => undefined)));
+  disposables.add(
+    toDisposable(
+      () =>
+        void refusingProxy.then(
+          (p) => p.close(),
+          () => undefined,
+        ),
+    ),
+  );
 
   const views = new NotebookViews({
     notebookUrl: (labId) => core?.notebookUrl(labId) ?? null,
@@ -115,9 +123,7 @@ function runShell(): void {
       },
       (err: unknown) => log.error('the ClassLab core did not start', { error: err instanceof Error ? err.message : String(err) }),
     );
-    disposables.add(
-      bindIpc({ ipc: ipcMain, core: coreStarting, isTrustedSender: (event) => windows.isTrustedSender(event), notebookFor, log }),
-    );
+    disposables.add(bindIpc({ ipc: ipcMain, core: coreStarting, isTrustedSender: (event) => windows.isTrustedSender(event), notebookFor, log }));
     windows.create();
   });
 

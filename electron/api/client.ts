@@ -1,17 +1,7 @@
 // Builds the LabApi object from a transport. Used twice with the same code: by the Electron preload over
 // IPC and by the browser over the bridge's WebSocket. Every reply and event is checked against the
 // contract before the UI sees it. The methods come from iterating the contract's table (by-area.ts).
-import {
-  ApiError,
-  events,
-  methods,
-  Reply,
-  type ErrorCode,
-  type EventName,
-  type EventPayload,
-  type LabApi,
-  type MethodName,
-} from './contract';
+import { ApiError, events, methods, Reply, type ErrorCode, type EventName, type EventPayload, type LabApi, type MethodName } from './contract';
 import { nestByArea } from './by-area';
 
 export interface Transport {
@@ -43,7 +33,11 @@ export function createApiClient(transport: Transport, transferBase = ''): LabApi
       // Exactly the tuple's arguments, as a hand-written `(id) => call(...)` took: a stray extra one (an
       // event object, say) never crosses the boundary.
       const arity = methods[channel].args.def.items.length;
-      return (...args) => call(channel, Array.from({ length: arity }, (_, i) => args[i]));
+      return (...args) =>
+        call(
+          channel,
+          Array.from({ length: arity }, (_, i) => args[i]),
+        );
     },
     {
       transferBase,
@@ -65,7 +59,9 @@ export function createApiClient(transport: Transport, transferBase = ''): LabApi
  * sends plain data to keep the code).
  */
 export function apiErrorOf(err: unknown): ApiError {
-  const parsed = ApiError.safeParse(err && typeof err === 'object' ? { code: (err as { code?: unknown }).code, message: (err as { message?: unknown }).message } : null);
+  const parsed = ApiError.safeParse(
+    err && typeof err === 'object' ? { code: (err as { code?: unknown }).code, message: (err as { message?: unknown }).message } : null,
+  );
   if (parsed.success) return parsed.data;
   return { code: 'INTERNAL', message: err instanceof Error ? err.message : 'Something went wrong.' };
 }

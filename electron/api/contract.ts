@@ -3,9 +3,7 @@
 // so the browser build is the real UI. Only zod and types here: the renderer and the preload import it.
 import { z } from 'zod';
 
-export const LAB_ID = z
-  .string()
-  .regex(/^[a-z][a-z0-9-]{0,39}$/, 'a lab id is 1–40 lower-case letters, digits or dashes, starting with a letter');
+export const LAB_ID = z.string().regex(/^[a-z][a-z0-9-]{0,39}$/, 'a lab id is 1–40 lower-case letters, digits or dashes, starting with a letter');
 
 export const ERROR_CODES = [
   'ENGINE_DOWN',
@@ -134,10 +132,7 @@ export const Rect = z.object({
 export type Rect = z.infer<typeof Rect>;
 
 /** Where a lab's notebook is drawn: in Electron a native view owned by the main process; in a browser a frame. */
-export const NotebookPlacement = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('view') }),
-  z.object({ kind: z.literal('frame'), url: z.string() }),
-]);
+export const NotebookPlacement = z.discriminatedUnion('kind', [z.object({ kind: z.literal('view') }), z.object({ kind: z.literal('frame'), url: z.string() })]);
 export type NotebookPlacement = z.infer<typeof NotebookPlacement>;
 
 /** A terminal into a lab: a shell in the lab's container, over Docker exec with a TTY. */
@@ -185,7 +180,6 @@ export const AuditProgress = z.object({
   result: AttackResult.nullable(),
 });
 export type AuditProgress = z.infer<typeof AuditProgress>;
-
 
 /** The lab's workspace, as a file browser sees it. Paths are relative to the workspace root, '' is the root. */
 export const WORKSPACE_PATH = z.string().max(4096);
@@ -338,9 +332,7 @@ export type CourseSyncResult = z.infer<typeof CourseSyncResult>;
 export const CourseStatus = z.object({
   labId: LAB_ID,
   /** The profile's course, or null when the lab has none. The URL never holds credentials. */
-  course: z
-    .object({ url: z.string(), branch: z.string(), folder: WORKSPACE_PATH, syncOnOpen: z.boolean(), hasCredentials: z.boolean() })
-    .nullable(),
+  course: z.object({ url: z.string(), branch: z.string(), folder: WORKSPACE_PATH, syncOnOpen: z.boolean(), hasCredentials: z.boolean() }).nullable(),
   /** A sync running now (also one started in the background when the lab opened). */
   syncing: z.boolean(),
   lastSync: CourseSyncResult.nullable(),
@@ -473,10 +465,7 @@ export type LabService = {
 };
 
 /** The result envelope both transports carry, so errors keep their code across IPC and WebSocket. */
-export const Reply = z.union([
-  z.object({ ok: z.literal(true), value: z.unknown() }),
-  z.object({ ok: z.literal(false), error: ApiError }),
-]);
+export const Reply = z.union([z.object({ ok: z.literal(true), value: z.unknown() }), z.object({ ok: z.literal(false), error: ApiError })]);
 export type Reply = z.infer<typeof Reply>;
 
 /** The area of a channel: `labs` for `labs:open`. */

@@ -134,7 +134,11 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) =>
-      reject(err.code === 'EADDRINUSE' ? new LabError('PORT_BUSY', `Port ${opts.port} on 127.0.0.1 is in use. Pick another with --port, or 0 for any free port.`) : err),
+      reject(
+        err.code === 'EADDRINUSE'
+          ? new LabError('PORT_BUSY', `Port ${opts.port} on 127.0.0.1 is in use. Pick another with --port, or 0 for any free port.`)
+          : err,
+      ),
     );
     server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
   });
@@ -182,7 +186,11 @@ export function bridgeService(core: ClassLabCore): LabService {
 async function serveTransfer(core: ClassLabCore, req: http.IncomingMessage, res: http.ServerResponse, port: number): Promise<void> {
   const base = { 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'no-referrer', 'Content-Security-Policy': "default-src 'none'; sandbox" };
   const writeUpload = req.method !== 'GET' && req.method !== 'HEAD';
-  if (!allowedHost(req.headers.host, port) || (writeUpload && !allowedOrigin(req.headers.origin, port)) || (req.headers.origin && !allowedOrigin(req.headers.origin, port))) {
+  if (
+    !allowedHost(req.headers.host, port) ||
+    (writeUpload && !allowedOrigin(req.headers.origin, port)) ||
+    (req.headers.origin && !allowedOrigin(req.headers.origin, port))
+  ) {
     req.resume();
     res.writeHead(403, base).end('Forbidden');
     return;

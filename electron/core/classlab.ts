@@ -145,7 +145,9 @@ class Core implements ClassLabCore {
     });
 
     let secrets: Promise<SecretStore> | null = opts.secrets ? Promise.resolve(opts.secrets) : null;
-    const credentials = new GitCredentialStore(() => (secrets ??= EncryptedFileSecretStore.open(path.join(opts.dataDir, 'secrets.bin'), path.join(opts.dataDir, 'secrets.key'))));
+    const credentials = new GitCredentialStore(
+      () => (secrets ??= EncryptedFileSecretStore.open(path.join(opts.dataDir, 'secrets.bin'), path.join(opts.dataDir, 'secrets.key'))),
+    );
     this.git = new LabGit({
       dataDir: opts.dataDir,
       credentials,

@@ -2,7 +2,11 @@
 import os from 'node:os';
 import path from 'node:path';
 
-export function defaultDataDir(env: Record<string, string | undefined> = process.env, platform: NodeJS.Platform = process.platform, home = os.homedir()): string {
+export function defaultDataDir(
+  env: Record<string, string | undefined> = process.env,
+  platform: NodeJS.Platform = process.platform,
+  home = os.homedir(),
+): string {
   if (env.CLASSLAB_HOME) return path.resolve(env.CLASSLAB_HOME);
   if (platform === 'win32') return path.join(env.APPDATA ?? path.join(home, 'AppData', 'Roaming'), 'ClassLab');
   if (platform === 'darwin') return path.join(home, 'Library', 'Application Support', 'ClassLab');

@@ -71,12 +71,7 @@ export class AppWindows {
   /** Only the app page, in its main frame, in one of our windows, may call the API. */
   isTrustedSender(event: InvokeEventLike): boolean {
     const frame = event.senderFrame;
-    return (
-      this.contentsIds.has(event.sender.id) &&
-      frame !== null &&
-      frame.parent === null &&
-      isAppPage(frame.url, this.deps.paths.appPageUrl)
-    );
+    return this.contentsIds.has(event.sender.id) && frame !== null && frame.parent === null && isAppPage(frame.url, this.deps.paths.appPageUrl);
   }
 
   /** The existing window, restored and focused (a second launch of ClassLab lands here). */

@@ -14,7 +14,7 @@ export const APP_CSP = [
   "img-src 'self' data:",
   "font-src 'self' data:",
   // Uploads (XHR PUT) to ClassLab's own transfer scheme (transfer-protocol.ts), nothing else.
-  "connect-src classlab-files:",
+  'connect-src classlab-files:',
   "frame-src 'none'",
   "object-src 'none'",
   "worker-src 'none'",

@@ -19,7 +19,10 @@ export function isDownloadAllowed(url: string, notebookOrigin: string | null): b
 /** A file name for the save dialog that cannot point outside the folder it is joined to. */
 export function safeDownloadName(name: string): string {
   const base = name.split(/[\\/]/).pop() ?? '';
-  // eslint-disable-next-line no-control-regex -- control characters are what this replaces
-  const cleaned = base.replace(/[\u0000-\u001f<>:"|?*]/g, '_').replace(/^\.+/, '').trim();
+  const cleaned = base
+    // eslint-disable-next-line no-control-regex -- control characters are what this replaces
+    .replace(/[\u0000-\u001f<>:"|?*]/g, '_')
+    .replace(/^\.+/, '')
+    .trim();
   return cleaned.length > 0 ? cleaned.slice(0, 200) : 'download';
 }

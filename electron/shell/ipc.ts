@@ -42,7 +42,6 @@ export interface IpcDeps {
   log: Logger;
 }
 
-
 const UNTRUSTED: Reply = { ok: false, error: { code: 'UNAUTHORIZED', message: 'this page may not use ClassLab' } };
 
 function isEventName(value: unknown): value is EventName {

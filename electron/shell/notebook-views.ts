@@ -152,7 +152,10 @@ export class NotebookViews {
         return contents.loadURL(url);
       })
       .catch((err: unknown) => {
-        this.deps.log.warn('the notebook page did not load', { lab: labId, error: err instanceof Error ? err.message.split(url).join('<notebook>') : 'unknown' });
+        this.deps.log.warn('the notebook page did not load', {
+          lab: labId,
+          error: err instanceof Error ? err.message.split(url).join('<notebook>') : 'unknown',
+        });
       });
   }
 

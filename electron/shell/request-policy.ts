@@ -57,7 +57,10 @@ export const LAB_WEBRTC_POLICY = 'disable_non_proxied_udp' as const;
  * With WebRTC limited to proxied connections (LAB_WEBRTC_POLICY), a peer connection can reach nothing
  * either. There is no "direct://" fallback: a proxy that fails fails the request.
  */
-export function labProxyConfig(labOrigin: string, refusingProxy: { host: string; port: number }): {
+export function labProxyConfig(
+  labOrigin: string,
+  refusingProxy: { host: string; port: number },
+): {
   mode: 'fixed_servers';
   proxyRules: string;
   proxyBypassRules: string;

@@ -59,13 +59,7 @@ export function App() {
   );
 
   const launcher = (catalog: Catalog) => (
-    <Launcher
-      catalog={catalog}
-      actions={actions}
-      onOpen={openLab}
-      onSandboxCheck={() => setSandboxOpen(true)}
-      sandboxRunning={sandbox.running}
-    />
+    <Launcher catalog={catalog} actions={actions} onOpen={openLab} onSandboxCheck={() => setSandboxOpen(true)} sandboxRunning={sandbox.running} />
   );
 
   let screen;

@@ -22,4 +22,3 @@ export const PHASE_TONE: Record<LabPhase, PhaseTone> = {
   stopping: 'busy',
   error: 'bad',
 };
-

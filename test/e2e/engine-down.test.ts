@@ -39,7 +39,14 @@ describe('Docker engine down, then back, in the browser', () => {
   it('shows what to do while Docker is down and returns to the launcher by itself', async () => {
     await page.goto(serve!.url);
     await page.getByRole('heading', { name: 'Docker is not running' }).waitFor({ timeout: 30_000 });
-    await expect.poll(() => page.getByText(/Start the Docker engine/).first().isVisible()).toBe(true);
+    await expect
+      .poll(() =>
+        page
+          .getByText(/Start the Docker engine/)
+          .first()
+          .isVisible(),
+      )
+      .toBe(true);
     await expect.poll(() => page.getByText(/Checking again in \d+ ?s/).isVisible(), { timeout: 10_000 }).toBe(true);
     await page.screenshot({ path: path.join(artifacts, 'engine-down.png') });
     await expectAccessible(page, 'engine-down');

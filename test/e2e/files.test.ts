@@ -34,7 +34,10 @@ const sha256 = (b: Buffer): string => createHash('sha256').update(b).digest('hex
 
 const panel = (): Locator => page.getByRole('complementary', { name: 'Files' });
 const grid = (): Locator => panel().getByRole('grid');
-const row = (name: string): Locator => grid().getByRole('row').filter({ has: page.getByText(name, { exact: true }) });
+const row = (name: string): Locator =>
+  grid()
+    .getByRole('row')
+    .filter({ has: page.getByText(name, { exact: true }) });
 const selectedActions = (): Locator => panel().getByRole('toolbar', { name: 'Selected item' });
 
 interface DropFile {
@@ -297,7 +300,9 @@ describe('the Files panel in a browser, through the bridge', () => {
     expect(await row('slow.bin').count()).toBe(0);
     // The server saw the client go and removed its staging folder.
     await expect
-      .poll(async () => (await execIn(container, ['sh', '-c', 'ls -A /home/student/work/.classlab/incoming; ls /home/student/work'], 'student')).out, { timeout: 30_000 })
+      .poll(async () => (await execIn(container, ['sh', '-c', 'ls -A /home/student/work/.classlab/incoming; ls /home/student/work'], 'student')).out, {
+        timeout: 30_000,
+      })
       .not.toMatch(/slow\.bin|^[0-9a-f]{16}$/m);
   });
 

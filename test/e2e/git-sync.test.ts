@@ -100,7 +100,14 @@ describe('course sync in a browser, through the bridge', () => {
     expect(await labFile('course/lesson.py')).toContain('z = 30  # my change');
     // The student changes the notebook too (as saving it in Jupyter would).
     await execIn(container, ['sh', '-c', `printf '%s' '${notebook('print("mine")').trim()}' > /home/student/work/course/exercise.ipynb`], '1000:1000');
-    remote.publish({ 'lesson.py': lines('# Lesson 1, revised', 'x = 1', 'y = 2', 'z = 3', 'print(x + y + z)'), 'exercise.ipynb': notebook('print("instructor")'), 'lesson2.py': 'print("two")\n' }, 'second');
+    remote.publish(
+      {
+        'lesson.py': lines('# Lesson 1, revised', 'x = 1', 'y = 2', 'z = 3', 'print(x + y + z)'),
+        'exercise.ipynb': notebook('print("instructor")'),
+        'lesson2.py': 'print("two")\n',
+      },
+      'second',
+    );
     await shot('02-student-edit');
     await page.getByRole('tab', { name: 'Notebook' }).click();
   });
@@ -111,7 +118,9 @@ describe('course sync in a browser, through the bridge', () => {
     const text = (await gitPanel().getByLabel('Last sync').textContent()) ?? '';
     expect(text).toMatch(/New from your instructor \(1 file\): lesson2\.py/);
     expect(text).toMatch(/combined in lesson\.py; where you both changed the same lines, yours were kept/);
-    expect(text).toMatch(/You and your instructor both changed exercise\.ipynb: yours stays as it is, your instructor's version is in exercise \(instructor\)\.ipynb/);
+    expect(text).toMatch(
+      /You and your instructor both changed exercise\.ipynb: yours stays as it is, your instructor's version is in exercise \(instructor\)\.ipynb/,
+    );
     const lesson = await labFile('course/lesson.py');
     expect(lesson).toContain('# Lesson 1, revised');
     expect(lesson).toContain('z = 30  # my change');
@@ -119,13 +128,18 @@ describe('course sync in a browser, through the bridge', () => {
     expect(await labFile('course/lesson2.py')).toBe('print("two")');
     expect(await labFile('course/exercise.ipynb')).toContain('mine');
     expect(JSON.parse(await labFile('course/exercise (instructor).ipynb')).cells[0].source).toBe('print("instructor")');
-    await gitPanel().getByText(/Every file \(\d+\) in course/).click();
+    await gitPanel()
+      .getByText(/Every file \(\d+\) in course/)
+      .click();
     await gitPanel().getByText('Combined (your lines kept where you both changed them) (1)').waitFor();
     await shot('03-synced');
   });
 
   step('a snapshot taken before the sync restores as a new folder beside the course', async () => {
-    const restore = gitPanel().getByRole('list', { name: 'Snapshots' }).getByRole('button', { name: /^Restore the snapshot from / }).first();
+    const restore = gitPanel()
+      .getByRole('list', { name: 'Snapshots' })
+      .getByRole('button', { name: /^Restore the snapshot from / })
+      .first();
     await restore.click();
     const done = gitPanel().getByRole('status').filter({ hasText: 'The snapshot is restored as' });
     await done.waitFor({ timeout: 60_000 });
@@ -145,14 +159,18 @@ describe('course sync in a browser, through the bridge', () => {
     const section = gitPanel().getByRole('region', { name: 'Push a folder to your own repository' });
     await section.getByLabel('Folder in your workspace').fill('course');
     await section.getByRole('button', { name: 'Check' }).click();
-    await expect.poll(() => section.getByRole('status', { name: 'Folder status' }).textContent()).toMatch(/\d+ files changed since the last commit\. No commit yet\./);
+    await expect
+      .poll(() => section.getByRole('status', { name: 'Folder status' }).textContent())
+      .toMatch(/\d+ files changed since the last commit\. No commit yet\./);
     await section.getByLabel('Commit message').fill('My work on lesson 1');
     await section.getByRole('button', { name: 'Commit' }).click();
     await section.getByText(/^Committed \d+ files\.$/).waitFor();
     await section.getByLabel('Remote address').fill(mine);
     await section.getByRole('button', { name: 'Push' }).click();
     await section.getByText(`Pushed to ${mine}.`).waitFor();
-    await expect.poll(() => section.getByRole('status', { name: 'Folder status' }).textContent()).toMatch(/No changes since the last commit\. 0 commits not pushed yet\./);
+    await expect
+      .poll(() => section.getByRole('status', { name: 'Folder status' }).textContent())
+      .toMatch(/No changes since the last commit\. 0 commits not pushed yet\./);
     expect(git(path.join(root, 'mine.git'), ['show', 'main:lesson.py'])).toContain('z = 30  # my change');
     expect(git(path.join(root, 'mine.git'), ['log', '-1', '--format=%s', 'main']).trim()).toBe('My work on lesson 1');
     await section.scrollIntoViewIfNeeded();
@@ -173,7 +191,9 @@ describe('course sync in a browser, through the bridge', () => {
     expect(await notice.textContent()).toMatch(/never reads a repository made inside a lab, because its settings could run programs on this computer/);
     expect(await notice.textContent()).toContain(`${HOSTILE_GIT_FOLDER}/filter-clean/.git — a git repository made inside the lab`);
     expect(await notice.textContent()).toContain(`${HOSTILE_GIT_FOLDER}/gitdir/.git — a .git file, which points git at another repository`);
-    expect(await notice.textContent()).toContain(`${HOSTILE_GIT_FOLDER}/case-.GIT/.GIT — a git repository made inside the lab ("${'.GIT'}" is read as ".git" on Windows or macOS)`);
+    expect(await notice.textContent()).toContain(
+      `${HOSTILE_GIT_FOLDER}/case-.GIT/.GIT — a git repository made inside the lab ("${'.GIT'}" is read as ".git" on Windows or macOS)`,
+    );
     expect(readdirSync(marker)).toEqual([]);
     await section.getByLabel('Commit message').fill('Everything in the folder');
     await section.getByRole('button', { name: 'Commit' }).click();

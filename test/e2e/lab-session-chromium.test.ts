@@ -60,11 +60,15 @@ afterAll(async () => {
 async function visit(args: string[]): Promise<{ own?: string; candidates?: string; reached: typeof reached }> {
   reached.tcp = 0;
   reached.udp = 0;
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', ...args] });
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', ...args],
+  });
   try {
     const page = await browser.newPage();
     await page.goto(`${labOrigin}/`);
-    const body = (): { own?: string; candidates?: string } => (globalThis as unknown as { document: { body: { dataset: { own?: string; candidates?: string } } } }).document.body.dataset;
+    const body = (): { own?: string; candidates?: string } =>
+      (globalThis as unknown as { document: { body: { dataset: { own?: string; candidates?: string } } } }).document.body.dataset;
     await page.waitForFunction(`document.body.dataset.own && document.body.dataset.candidates`, undefined, { timeout: 30_000 });
     // ICE gathering, STUN retries and the TURN attempt get time (a TURN server that never answers keeps
     // gathering open, so no end-of-candidates is awaited).
@@ -86,7 +90,11 @@ describe("a lab session's network settings, in Chromium's network stack", () => 
 
   it("with them only the lab's own origin answers: no TCP, no UDP, no ICE candidate reaches anything", async () => {
     const config = labProxyConfig(labOrigin, proxy);
-    const r = await visit([`--proxy-server=${config.proxyRules}`, `--proxy-bypass-list=${config.proxyBypassRules}`, `--webrtc-ip-handling-policy=${LAB_WEBRTC_POLICY}`]);
+    const r = await visit([
+      `--proxy-server=${config.proxyRules}`,
+      `--proxy-bypass-list=${config.proxyBypassRules}`,
+      `--webrtc-ip-handling-policy=${LAB_WEBRTC_POLICY}`,
+    ]);
     expect(r.own).toBe('own origin');
     expect(r.reached).toEqual({ tcp: 0, udp: 0 });
     expect(r.candidates).toBe('none');

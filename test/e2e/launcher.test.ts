@@ -46,7 +46,13 @@ describe('the launcher in a browser, through the bridge', () => {
     await page.goto(uiUrl);
     await expect.poll(() => page.getByRole('heading', { name: 'Labs', level: 1 }).isVisible(), { timeout: 30_000 }).toBe(true);
     await labCard().waitFor();
-    await expect.poll(() => labCard().getByRole('heading', { name: /Python/ }).isVisible()).toBe(true);
+    await expect
+      .poll(() =>
+        labCard()
+          .getByRole('heading', { name: /Python/ })
+          .isVisible(),
+      )
+      .toBe(true);
     // The token was read from the #fragment and removed, so a copied address does not carry it.
     expect(page.url()).not.toContain('token');
     await shot('01-launcher');

@@ -20,9 +20,10 @@ const e2e = e2eRun({
   shotPrefix: 'page-',
   lab: 'python',
   popupBlocker: true,
-  onPage: (p) => p.on('console', (m) => {
-    if (/Content Security Policy/i.test(m.text())) cspMessages.push(m.text());
-  }),
+  onPage: (p) =>
+    p.on('console', (m) => {
+      if (/Content Security Policy/i.test(m.text())) cspMessages.push(m.text());
+    }),
 });
 const { shot, step } = e2e;
 let page: Page;
@@ -107,11 +108,9 @@ attempt('popup without input', () => setTimeout(() => window.open(L + '/popup'),
 attempt('elements', () => element.append(${JSON.stringify(html)}));
 element.prepend('<div>classlab-attacks-sent: ' + tried.join(', ') + '</div>');
 setTimeout(() => element.append('<div id="classlab-violations">' + violations.join(' ') + '</div>'), 7000);`;
-  return [
-    'from IPython.display import HTML, Javascript, display',
-    `display(HTML(${JSON.stringify(html)}))`,
-    `display(Javascript(${JSON.stringify(js)}))`,
-  ].join('\n');
+  return ['from IPython.display import HTML, Javascript, display', `display(HTML(${JSON.stringify(html)}))`, `display(Javascript(${JSON.stringify(js)}))`].join(
+    '\n',
+  );
 }
 
 describe('a notebook output cannot reach what the lab cannot (browser, through the bridge)', () => {
@@ -124,9 +123,14 @@ describe('a notebook output cannot reach what the lab cannot (browser, through t
       // ClassLab's custom.js makes New open the notebook in this frame; on a busy machine it can arrive after
       // the button, and a click before it opens a new tab instead. A student waits for the page too.
       const tree = await notebookFrame();
-      await tree.waitForFunction(() => (globalThis as unknown as { Jupyter?: { _target?: string } }).Jupyter?._target === '_self', undefined, { timeout: 60_000 });
+      await tree.waitForFunction(() => (globalThis as unknown as { Jupyter?: { _target?: string } }).Jupyter?._target === '_self', undefined, {
+        timeout: 60_000,
+      });
       await nb.getByRole('button', { name: 'New' }).click();
-      const inFrame = page.waitForEvent('framenavigated', { timeout: 90_000, predicate: (f) => f !== page.mainFrame() && /\/notebooks\/.+\.ipynb/.test(f.url()) });
+      const inFrame = page.waitForEvent('framenavigated', {
+        timeout: 90_000,
+        predicate: (f) => f !== page.mainFrame() && /\/notebooks\/.+\.ipynb/.test(f.url()),
+      });
       await nb.getByRole('menuitem').filter({ hasText: 'Python 3 (ipykernel)' }).click();
       await inFrame;
       await nb.locator('#kernel_indicator_icon.kernel_idle_icon').waitFor({ timeout: 90_000 });
@@ -145,7 +149,8 @@ describe('a notebook output cannot reach what the lab cannot (browser, through t
     // polling too) counts as a user gesture, so the popup attempt waits until this one has expired and the
     // test leaves the frame alone meanwhile (see the design notes on what a browser allows after a click).
     await frame.evaluate((code) => {
-      const nb = (globalThis as unknown as { Jupyter: { notebook: { get_cell(i: number): { set_text(t: string): void }; execute_cells(i: number[]): void } } }).Jupyter.notebook;
+      const nb = (globalThis as unknown as { Jupyter: { notebook: { get_cell(i: number): { set_text(t: string): void }; execute_cells(i: number[]): void } } })
+        .Jupyter.notebook;
       nb.get_cell(0).set_text(code);
       nb.execute_cells([0]);
     }, attackCell(port));
@@ -159,11 +164,24 @@ describe('a notebook output cannot reach what the lab cannot (browser, through t
     await violations.waitFor({ state: 'attached', timeout: 30_000 });
     await shot('02-attacks-refused');
     const directives = new Set(((await violations.textContent()) ?? '').split(/\s+/).filter(Boolean));
-    console.log(`tried: ${await sent.textContent()}\nCSP refused by directive: ${[...directives].sort().join(', ')}\nlistener: ${JSON.stringify(seen)}, empty TCP connections: ${emptyConnections}`);
+    console.log(
+      `tried: ${await sent.textContent()}\nCSP refused by directive: ${[...directives].sort().join(', ')}\nlistener: ${JSON.stringify(seen)}, empty TCP connections: ${emptyConnections}`,
+    );
     expect(seen).toEqual({ bytes: 0, requests: [] });
     // The browser refused them for the gate's policy, each kind by its own directive (prefetch by
     // default-src; a worker from another origin is refused before any policy, as a SecurityError).
-    for (const d of ['connect-src', 'script-src-elem', 'img-src', 'style-src-elem', 'font-src', 'frame-src', 'form-action', 'media-src', 'object-src', 'default-src']) {
+    for (const d of [
+      'connect-src',
+      'script-src-elem',
+      'img-src',
+      'style-src-elem',
+      'font-src',
+      'frame-src',
+      'form-action',
+      'media-src',
+      'object-src',
+      'default-src',
+    ]) {
       expect(directives, `a ${d} violation`).toContain(d);
     }
   });
@@ -171,7 +189,8 @@ describe('a notebook output cannot reach what the lab cannot (browser, through t
   step('the notebook still works: print(6*7) prints 42, and math renders', async () => {
     const frame = await notebookFrame();
     await frame.evaluate(() => {
-      const nb = (globalThis as unknown as { Jupyter: { notebook: { insert_cell_below(type: string, index: number): unknown; select(i: number): void } } }).Jupyter.notebook;
+      const nb = (globalThis as unknown as { Jupyter: { notebook: { insert_cell_below(type: string, index: number): unknown; select(i: number): void } } })
+        .Jupyter.notebook;
       nb.insert_cell_below('code', 0);
       nb.select(1);
     });
@@ -183,7 +202,9 @@ describe('a notebook output cannot reach what the lab cannot (browser, through t
     await expect.poll(() => second.locator('.output_area .output_text').textContent(), { timeout: 60_000 }).toContain('42');
     // A Markdown cell with math: MathJax (served by the lab) typesets it under the policy.
     await frame.evaluate(() => {
-      const nb = (globalThis as unknown as { Jupyter: { notebook: { insert_cell_below(type: string, index: number): { set_text(t: string): void; render(): void } } } }).Jupyter.notebook;
+      const nb = (
+        globalThis as unknown as { Jupyter: { notebook: { insert_cell_below(type: string, index: number): { set_text(t: string): void; render(): void } } } }
+      ).Jupyter.notebook;
       const cell = nb.insert_cell_below('markdown', 1);
       cell.set_text('Euler: $e^{i\\pi} + 1 = 0$');
       cell.render();

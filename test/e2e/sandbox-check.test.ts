@@ -190,7 +190,9 @@ describe('the sandbox check in a browser, through the bridge', () => {
     // The audit works in namespaces derived from this run's; the python lab itself was never opened, so
     // nothing at all may carry this run's namespace: no container, network or volume.
     const mine = (name: string) => name.replace(/^\//, '').startsWith(namespace);
-    const containers = (await docker.listContainers({ all: true })).filter((c) => c.Names.some(mine) || (c.Labels['classlab.instance'] ?? '').startsWith(namespace));
+    const containers = (await docker.listContainers({ all: true })).filter(
+      (c) => c.Names.some(mine) || (c.Labels['classlab.instance'] ?? '').startsWith(namespace),
+    );
     expect(containers.map((c) => `${c.Names.join(',')} ${c.State}`)).toEqual([]);
     const networks = (await docker.listNetworks()).filter((n) => mine(n.Name) || (n.Labels?.['classlab.instance'] ?? '').startsWith(namespace));
     expect(networks.map((n) => n.Name)).toEqual([]);

@@ -30,9 +30,11 @@ function loadPreload(source: string): Loaded {
   const ipcOn: Array<{ channel: string; listener: Fn }> = [];
   const required: string[] = [];
   const replies = new Map<string, unknown>();
-  const refuse = (name: string): Fn => () => {
-    throw new Error(`the preload called ipcRenderer.${name}`);
-  };
+  const refuse =
+    (name: string): Fn =>
+    () => {
+      throw new Error(`the preload called ipcRenderer.${name}`);
+    };
   const ipcRenderer: Record<string, Fn> = {
     invoke: (channel, ...args) => {
       invokes.push([channel, ...args]);
@@ -124,7 +126,10 @@ describe('the built preload', () => {
       // files.transferBase is data, not a method: where uploads and downloads go (ClassLab's own scheme).
       const functions = Object.keys(exposedArea).filter((k) => typeof exposedArea[k] === 'function');
       expect(functions.sort(), area).toEqual(methods.sort());
-      expect(Object.keys(exposedArea).filter((k) => typeof exposedArea[k] !== 'function'), area).toEqual(area === 'files' ? ['transferBase'] : []);
+      expect(
+        Object.keys(exposedArea).filter((k) => typeof exposedArea[k] !== 'function'),
+        area,
+      ).toEqual(area === 'files' ? ['transferBase'] : []);
       for (const method of methods) expect(typeof exposedArea[method], `${area}.${method}`).toBe('function');
     }
     expect(typeof api.on).toBe('function');

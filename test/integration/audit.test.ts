@@ -25,7 +25,16 @@ beforeAll(async () => {
   const policy = testPolicy();
   const { profiles } = await loadCatalog(path.join(REPO, 'images'), policy);
   const profile = profiles.find((p) => p.id === 'python')!;
-  results = await runAudit({ docker: () => docker, profile, namespace: ns, log: memoryLogger(), diskMiB: 64, policy, gateImage: trustedGateImage, onProgress: (r) => progress.push(r) });
+  results = await runAudit({
+    docker: () => docker,
+    profile,
+    namespace: ns,
+    log: memoryLogger(),
+    diskMiB: 64,
+    policy,
+    gateImage: trustedGateImage,
+    onProgress: (r) => progress.push(r),
+  });
   for (const r of results) console.log(`${r.blocked ? 'BLOCKED    ' : 'NOT BLOCKED'} ${r.attack}: ${r.evidence}`);
 }, 900_000);
 

@@ -54,12 +54,27 @@ afterAll(async () => {
 describe('a student swaps links into the paths of transfers, thousands of times', () => {
   it('never makes the engine write outside the workspace or read the root-only secret', async () => {
     const svc = core.service;
-    const root = await execIn(names.container, ['sh', '-c', `mkdir -p /tmp/rootonly && chmod 700 /tmp/rootonly && printf '%s' '${secret}' > /tmp/rootonly/data.txt && chmod 600 /tmp/rootonly/data.txt && touch /tmp/race-start && ls -A /etc / /tmp/rootonly | md5sum`], '0:0');
+    const root = await execIn(
+      names.container,
+      [
+        'sh',
+        '-c',
+        `mkdir -p /tmp/rootonly && chmod 700 /tmp/rootonly && printf '%s' '${secret}' > /tmp/rootonly/data.txt && chmod 600 /tmp/rootonly/data.txt && touch /tmp/race-start && ls -A /etc / /tmp/rootonly | md5sum`,
+      ],
+      '0:0',
+    );
     expect(root.code).toBe(0);
-    const mine = await execIn(names.container, ['sh', '-c', `mkdir -p ${WS}/dl && printf '%s' '${'d'.repeat(DATA_SIZE)}' > ${WS}/dl/data.txt && cat /tmp/rootonly/data.txt 2>&1; true`], USER);
+    const mine = await execIn(
+      names.container,
+      ['sh', '-c', `mkdir -p ${WS}/dl && printf '%s' '${'d'.repeat(DATA_SIZE)}' > ${WS}/dl/data.txt && cat /tmp/rootonly/data.txt 2>&1; true`],
+      USER,
+    );
     expect(mine.out).toMatch(/Permission denied/);
     // The swapper, as the student, in the background (killed after SECONDS + 60 at the latest).
-    await docker.getContainer(names.container).exec({ Cmd: ['timeout', '-s', 'KILL', String(SECONDS + 60), 'python3', '-c', SWAPPER, WS], User: USER }).then((e) => e.start({ Detach: true }));
+    await docker
+      .getContainer(names.container)
+      .exec({ Cmd: ['timeout', '-s', 'KILL', String(SECONDS + 60), 'python3', '-c', SWAPPER, WS], User: USER })
+      .then((e) => e.start({ Detach: true }));
     let before = 0;
     for (let i = 0; i < 50 && before === 0; i++) {
       await new Promise((r) => setTimeout(r, 200));
@@ -86,7 +101,8 @@ describe('a student swaps links into the paths of transfers, thousands of times'
         if (res.status === 200) {
           ups.ok += 1;
           kept.push(...((res.body as { written?: string[] }).written ?? []));
-        } else if (res.status === 422 || res.status === 400 || res.status === 404 || res.status === 409 || STUDENT_RIGHTS.test(JSON.stringify(res.body))) ups.refused += 1;
+        } else if (res.status === 422 || res.status === 400 || res.status === 404 || res.status === 409 || STUDENT_RIGHTS.test(JSON.stringify(res.body)))
+          ups.refused += 1;
         else ups.other.push(`${res.status} ${JSON.stringify(res.body).slice(0, 200)}`);
       }
     })();
@@ -133,7 +149,11 @@ describe('a student swaps links into the paths of transfers, thousands of times'
     // anywhere outside but as the student, and / and /etc and the root-only folder hold what they held.
     const notStudent = await execIn(
       names.container,
-      ['sh', '-c', `find / \\( -path /proc -o -path /sys -o -path /dev -o -path ${WS} \\) -prune -o \\( -newer /tmp/race-start -o -name 'race-${tag}-*' \\) ! -uid 1000 ! -type d -print 2>/dev/null`],
+      [
+        'sh',
+        '-c',
+        `find / \\( -path /proc -o -path /sys -o -path /dev -o -path ${WS} \\) -prune -o \\( -newer /tmp/race-start -o -name 'race-${tag}-*' \\) ! -uid 1000 ! -type d -print 2>/dev/null`,
+      ],
       '0:0',
     );
     expect(notStudent.out.trim()).toBe('');
@@ -153,7 +173,16 @@ describe('the Sandbox check', () => {
     const policy = testPolicy();
     const { profiles } = await loadCatalog(path.join(REPO, 'images'), policy);
     const profile = profiles.find((p) => p.id === 'python')!;
-    const results = await runAudit({ docker: () => docker, profile, namespace: `${ns}x`, log: memoryLogger(), diskMiB: 64, policy, gateImage: trustedGateImage, only: ['transfer-link-swap'] });
+    const results = await runAudit({
+      docker: () => docker,
+      profile,
+      namespace: `${ns}x`,
+      log: memoryLogger(),
+      diskMiB: 64,
+      policy,
+      gateImage: trustedGateImage,
+      only: ['transfer-link-swap'],
+    });
     for (const r of results) console.log(`${r.blocked ? 'BLOCKED    ' : 'NOT BLOCKED'} ${r.attack}: ${r.evidence}`);
     expect(results.map((r) => r.attack.split('.')[0])).toEqual(['18']);
     expect(results[0]!.blocked, results[0]!.evidence).toBe(true);

@@ -30,12 +30,15 @@ const canary = path.join(tmp, 'canary.txt');
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 const svc = () => core.service;
 
-
 /** Plans and sends an upload of `entries` into `dir` as the UI does; returns the PUT's answer. */
 async function upload(dir: string, entries: TarInput[], clash = 'keep-both') {
   const plan = await svc()['files:uploadPlan']('python', {
     dir,
-    entries: entries.map((e) => ({ path: e.path, kind: e.kind === 'directory' ? ('folder' as const) : ('file' as const), size: e.kind === 'file' ? ('data' in e ? Buffer.byteLength(e.data) : e.size) : 0 })),
+    entries: entries.map((e) => ({
+      path: e.path,
+      kind: e.kind === 'directory' ? ('folder' as const) : ('file' as const),
+      size: e.kind === 'file' ? ('data' in e ? Buffer.byteLength(e.data) : e.size) : 0,
+    })),
   });
   const res = await putTar(bridge.port, plan.path, packTar(entries), { clash });
   return { plan, res };
@@ -143,7 +146,14 @@ describe('files of a running lab', () => {
     const { link, res: got } = await download('many', zip);
     expect(link).toMatchObject({ kind: 'zip', fileName: 'many.zip' });
     expect(got.status).toBe(200);
-    const listed = execFileSync('python3', ['-c', 'import zipfile,hashlib,sys\nz=zipfile.ZipFile(sys.argv[1])\nfor n in z.namelist():\n  print(hashlib.sha256(z.read(n)).hexdigest(), n) if not n.endswith("/") else None', zip]).toString().trim().split('\n');
+    const listed = execFileSync('python3', [
+      '-c',
+      'import zipfile,hashlib,sys\nz=zipfile.ZipFile(sys.argv[1])\nfor n in z.namelist():\n  print(hashlib.sha256(z.read(n)).hexdigest(), n) if not n.endswith("/") else None',
+      zip,
+    ])
+      .toString()
+      .trim()
+      .split('\n');
     expect(listed.length).toBe(1000);
     for (const line of listed) expect(sums.get(line.slice(65))).toBe(line.slice(0, 64));
   });
@@ -151,7 +161,10 @@ describe('files of a running lab', () => {
   it('handles odd names: spaces, unicode, a leading dash, a 255-byte name', async () => {
     const long = `${'ä'.repeat(120)}.txt`.slice(0, 127) + '.md'; // 2-byte letters: about 250 bytes
     const odd = ['with space.txt', 'ünïcødé — 漢字.txt', '-rf', '--help.txt', long];
-    const { res } = await upload('', odd.map((n) => ({ path: n, kind: 'file' as const, data: `content of ${n}` })));
+    const { res } = await upload(
+      '',
+      odd.map((n) => ({ path: n, kind: 'file' as const, data: `content of ${n}` })),
+    );
     expect(res.status).toBe(200);
     const listing = await svc()['files:list']('python', '');
     for (const n of odd) expect(listing.entries.map((e) => e.name)).toContain(n);
@@ -164,7 +177,12 @@ describe('files of a running lab', () => {
     // A name made in the lab that no computer's file system should get (a newline) is refused up front,
     // with the reason, for the file and for a folder that holds it.
     await execIn(names.container, ['sh', '-c', `mkdir -p '${WS}/odd dir' && printf x > '${WS}/odd dir/new\nline.txt'`], USER);
-    const refusal = await svc()['files:downloadLink']('python', 'odd dir').then(() => '', (err: unknown) => apiErrorOf(err).message);
+    const refusal = await svc()
+      ['files:downloadLink']('python', 'odd dir')
+      .then(
+        () => '',
+        (err: unknown) => apiErrorOf(err).message,
+      );
     expect(refusal).toMatch(/cannot hold this name: "odd dir\/new\nline.txt" \(a control character\)/);
     await execIn(names.container, ['rm', '-rf', `${WS}/odd dir`], USER);
     await svc()['files:move']('python', '-rf', 'renamed -rf');
@@ -175,7 +193,11 @@ describe('files of a running lab', () => {
   });
 
   it('refuses every path that leaves the workspace, and never follows a link made in the lab', async () => {
-    await execIn(names.container, ['sh', '-c', `cd ${WS} && ln -s / root-link && ln -s /etc/passwd passwd-link && mkdir -p real && ln -s ../real inside-link`], USER);
+    await execIn(
+      names.container,
+      ['sh', '-c', `cd ${WS} && ln -s / root-link && ln -s /etc/passwd passwd-link && mkdir -p real && ln -s ../real inside-link`],
+      USER,
+    );
     const before = readFileSync(canary, 'utf8');
     const refusals = await Promise.all([
       codeOf(svc()['files:list']('python', '../')),
@@ -194,8 +216,20 @@ describe('files of a running lab', () => {
       codeOf(svc()['files:trash']('python', ['.classlab'])),
     ]);
     expect(refusals).toEqual([
-      'PATH_INVALID', 'PATH_INVALID', 'PATH_INVALID', 'PATH_INVALID', 'PATH_INVALID', 'PATH_INVALID', 'PATH_INVALID',
-      'PATH_INVALID', 'REFUSED', 'PATH_INVALID', 'PATH_INVALID', 'PATH_INVALID', 'PATH_INVALID', 'PATH_INVALID',
+      'PATH_INVALID',
+      'PATH_INVALID',
+      'PATH_INVALID',
+      'PATH_INVALID',
+      'PATH_INVALID',
+      'PATH_INVALID',
+      'PATH_INVALID',
+      'PATH_INVALID',
+      'REFUSED',
+      'PATH_INVALID',
+      'PATH_INVALID',
+      'PATH_INVALID',
+      'PATH_INVALID',
+      'PATH_INVALID',
     ]);
     // The links themselves are listed as links (not followed), and can be deleted.
     const listing = await svc()['files:list']('python', '');
@@ -219,7 +253,14 @@ describe('files of a running lab', () => {
     const liar = await putTar(bridge.port, plan2.path, packTar([{ path: 'small.txt', kind: 'file', data: randomBytes(5000) }]));
     expect((liar.body as { code: string }).code).toBe('REFUSED');
     const plan3 = await svc()['files:uploadPlan']('python', { dir: '', entries: [{ path: 'a.txt', kind: 'file', size: 1 }] });
-    const extra = await putTar(bridge.port, plan3.path, packTar([{ path: 'a.txt', kind: 'file', data: 'a' }, { path: 'b.txt', kind: 'file', data: 'b' }]));
+    const extra = await putTar(
+      bridge.port,
+      plan3.path,
+      packTar([
+        { path: 'a.txt', kind: 'file', data: 'a' },
+        { path: 'b.txt', kind: 'file', data: 'b' },
+      ]),
+    );
     expect((extra.body as { code: string }).code).toBe('REFUSED');
     const names_ = (await svc()['files:list']('python', '')).entries.map((e) => e.name);
     for (const n of ['ok.txt', 'evil', 'small.txt', 'a.txt', 'b.txt']) expect(names_).not.toContain(n);
@@ -270,7 +311,9 @@ describe('files of a running lab', () => {
         }
       })(),
     );
-    const put = putTar(bridge.port, plan.path, packTar([{ path: 'cancelled.bin', kind: 'file', size, open: () => slow }]), { signal: abort.signal }).catch((e: Error) => e);
+    const put = putTar(bridge.port, plan.path, packTar([{ path: 'cancelled.bin', kind: 'file', size, open: () => slow }]), { signal: abort.signal }).catch(
+      (e: Error) => e,
+    );
     expect(await put).toBeInstanceOf(Error);
     // The server notices the client is gone and cleans up.
     for (let i = 0; i < 50 && (await incomingLeft()) !== ''; i++) await new Promise((r) => setTimeout(r, 200));
@@ -311,7 +354,12 @@ describe('files of a running lab', () => {
   });
 
   it('opens a notebook from a URL: fetched, size-capped, checked to be a notebook; a local address only when this machine trusts it', async () => {
-    const nb = JSON.stringify({ cells: [{ cell_type: 'code', source: 'print(6*7)', metadata: {}, outputs: [], execution_count: null }], metadata: {}, nbformat: 4, nbformat_minor: 5 });
+    const nb = JSON.stringify({
+      cells: [{ cell_type: 'code', source: 'print(6*7)', metadata: {}, outputs: [], execution_count: null }],
+      metadata: {},
+      nbformat: 4,
+      nbformat_minor: 5,
+    });
     const server = http.createServer((req, res) => {
       if (req.url === '/course/intro.ipynb') res.end(nb);
       else if (req.url === '/redirect') res.writeHead(302, { Location: '/course/intro.ipynb' }).end();
@@ -341,7 +389,11 @@ describe('files of a running lab', () => {
   it('runs file operations through one agent shell in the lab, as the lab user', async () => {
     await svc()['files:list']('python', '');
     // The owners of the processes whose command line names the agent (the grep itself is not one).
-    const ps = await execIn(names.container, ['sh', '-c', 'for f in $(grep -l -a classlab-agent /proc/[0-9]*/cmdline 2>/dev/null); do stat -c %u "${f%/cmdline}" 2>/dev/null; done'], USER);
+    const ps = await execIn(
+      names.container,
+      ['sh', '-c', 'for f in $(grep -l -a classlab-agent /proc/[0-9]*/cmdline 2>/dev/null); do stat -c %u "${f%/cmdline}" 2>/dev/null; done'],
+      USER,
+    );
     const owners = ps.out.split('\n').filter(Boolean);
     expect(owners.length).toBeGreaterThanOrEqual(1);
     expect(new Set(owners)).toEqual(new Set(['1000']));

@@ -94,7 +94,11 @@ describe("the gate in front of Jupyter's answers", () => {
       expect({ headers, status: a.status, body: a.body.slice(0, 30) }).toEqual({ headers, status: 403, body: "ClassLab's gate refused this r" });
     }
     // A preflight from elsewhere gets no CORS answer either.
-    const preflight = await probeGate(port, { method: 'OPTIONS', path: '/api/contents', headers: { Origin: 'http://localhost.evil.example', 'Access-Control-Request-Method': 'PUT' } });
+    const preflight = await probeGate(port, {
+      method: 'OPTIONS',
+      path: '/api/contents',
+      headers: { Origin: 'http://localhost.evil.example', 'Access-Control-Request-Method': 'PUT' },
+    });
     expect(preflight.status).toBe(403);
     expect(headerValues(preflight, 'access-control-allow-origin')).toEqual([]);
   });
@@ -105,10 +109,17 @@ describe("the gate in front of Jupyter's answers", () => {
       headers: { Cookie: cookie, 'X-XSRFToken': xsrf, ...own(), 'Sec-Fetch-Site': 'same-origin', 'Sec-Fetch-Mode': 'cors', 'Sec-Fetch-Dest': 'empty' },
     });
     expect(api.status).toBe(200);
-    const framed = await probeGate(port, { path: '/tree', headers: { Cookie: cookie, 'Sec-Fetch-Site': 'same-site', 'Sec-Fetch-Mode': 'navigate', 'Sec-Fetch-Dest': 'iframe' } });
+    const framed = await probeGate(port, {
+      path: '/tree',
+      headers: { Cookie: cookie, 'Sec-Fetch-Site': 'same-site', 'Sec-Fetch-Mode': 'navigate', 'Sec-Fetch-Dest': 'iframe' },
+    });
     expect(framed.status).toBe(200);
 
-    const kernel = await fetch(`http://127.0.0.1:${port}/api/kernels`, { method: 'POST', headers: { Authorization: `token ${token}`, 'Content-Type': 'application/json' }, body: '{}' });
+    const kernel = await fetch(`http://127.0.0.1:${port}/api/kernels`, {
+      method: 'POST',
+      headers: { Authorization: `token ${token}`, 'Content-Type': 'application/json' },
+      body: '{}',
+    });
     expect(kernel.status).toBe(201);
     const { id } = (await kernel.json()) as { id: string };
     const channels = `/api/kernels/${id}/channels?token=${token}`;
@@ -132,7 +143,10 @@ describe("the gate in front of Jupyter's answers", () => {
     expect(put.status).toBeLessThan(300);
     const noReferer = await probeGate(port, { path: '/files/gate-check.txt', headers: { Cookie: cookie } });
     expect(noReferer.status).toBe(403);
-    const sameOrigin = await probeGate(port, { path: '/files/gate-check.txt', headers: { Cookie: cookie, Referer: `http://127.0.0.1:${port}/notebooks/x.ipynb` } });
+    const sameOrigin = await probeGate(port, {
+      path: '/files/gate-check.txt',
+      headers: { Cookie: cookie, Referer: `http://127.0.0.1:${port}/notebooks/x.ipynb` },
+    });
     expect(sameOrigin.status).toBe(200);
     expect(sameOrigin.body).toBe('hello');
   });
@@ -181,7 +195,16 @@ describe('Sandbox check, lines 16 and 17, against a real throw-away lab', () => 
   beforeAll(async () => {
     const { profiles } = await loadCatalog(path.join(REPO, 'images'), testPolicy());
     const profile = profiles.find((p) => p.id === 'python')!;
-    results = await runAudit({ docker: () => docker, profile, namespace: ns, log: memoryLogger(), diskMiB: 32, only: ['page-egress', 'origin-check'], policy: testPolicy(), gateImage: trustedGateImage });
+    results = await runAudit({
+      docker: () => docker,
+      profile,
+      namespace: ns,
+      log: memoryLogger(),
+      diskMiB: 32,
+      only: ['page-egress', 'origin-check'],
+      policy: testPolicy(),
+      gateImage: trustedGateImage,
+    });
     for (const r of results) console.log(`${r.blocked ? 'BLOCKED    ' : 'NOT BLOCKED'} ${r.attack}: ${r.evidence}`);
   }, 600_000);
 

@@ -177,7 +177,7 @@ describe('course sync (real git)', () => {
     expect(readFileSync(path.join(work, 'b.txt'), 'utf8')).toBe('my notes\n');
   });
 
-  it('a binary file both changed: yours kept, the instructor\'s beside', async () => {
+  it("a binary file both changed: yours kept, the instructor's beside", async () => {
     remote.publish({ 'img.bin': Buffer.from([0, 1, 2, 3]) });
     await syncCourse(opts);
     writeFileSync(path.join(work, 'img.bin'), Buffer.from([0, 9, 9]));
@@ -239,7 +239,8 @@ describe('course sync (real git)', () => {
 
   it('recovers stale locks and half-finished operations left by a crash', async () => {
     await syncCourse(opts);
-    for (const f of ['index.lock', 'HEAD.lock', 'config.lock', 'packed-refs.lock', 'MERGE_HEAD', 'CHERRY_PICK_HEAD', 'classlab.lock']) writeFileSync(path.join(opts.gitDir, f), '');
+    for (const f of ['index.lock', 'HEAD.lock', 'config.lock', 'packed-refs.lock', 'MERGE_HEAD', 'CHERRY_PICK_HEAD', 'classlab.lock'])
+      writeFileSync(path.join(opts.gitDir, f), '');
     mkdirSync(path.join(opts.gitDir, 'refs', 'classlab'), { recursive: true });
     writeFileSync(path.join(opts.gitDir, 'refs', 'classlab', 'upstream.lock'), '');
     mkdirSync(path.join(opts.gitDir, 'rebase-merge'));
@@ -249,7 +250,8 @@ describe('course sync (real git)', () => {
     remote.publish({ 'b.txt': 'after crash\n' });
     const { report } = await syncCourse(opts);
     expect(report.updated).toEqual(['b.txt']);
-    for (const f of ['index.lock', 'HEAD.lock', 'MERGE_HEAD', 'rebase-merge', 'classlab.lock', 'refs/classlab/upstream.lock']) expect(existsSync(path.join(opts.gitDir, f)), f).toBe(false);
+    for (const f of ['index.lock', 'HEAD.lock', 'MERGE_HEAD', 'rebase-merge', 'classlab.lock', 'refs/classlab/upstream.lock'])
+      expect(existsSync(path.join(opts.gitDir, f)), f).toBe(false);
   });
 
   it('refuses a second sync of the same folder at the same time', async () => {

@@ -82,7 +82,17 @@ describe('git credentials (real http-backend with Basic auth)', () => {
     writeFileSync(path.join(work, 'mine.txt'), 'mine\n');
     const logFile = path.join(root, 'data', 'classlab.log');
     const logger = fileLogger(logFile);
-    const base = { support, gitDir: path.join(root, 'data', 'course.git'), workTree: work, url: server.url('remote.git'), branch: 'main', allowLocal: true, backupRoot: path.join(root, 'lab'), folderName: 'course', logger };
+    const base = {
+      support,
+      gitDir: path.join(root, 'data', 'course.git'),
+      workTree: work,
+      url: server.url('remote.git'),
+      branch: 'main',
+      allowLocal: true,
+      backupRoot: path.join(root, 'lab'),
+      folderName: 'course',
+      logger,
+    };
 
     const wrong = saved(`${TOKEN}-wrong`);
     const err = await syncCourse({ ...base, credentials: wrong }).catch((e: unknown) => e);
@@ -136,7 +146,9 @@ describe('git credentials (real http-backend with Basic auth)', () => {
     expect(gitSeen).toBeGreaterThan(0);
     expect(leaks).toEqual([]);
     expect(git(root, ['--git-dir', path.join(root, 'r', 'ws.git'), 'rev-parse', 'refs/heads/main']).trim()).toBe(commit);
-    expect(git(root, ['--git-dir', path.join(root, 'r', 'ws.git'), 'log', '-1', '--format=%an <%ae> %s']).trim()).toBe('Ada Student <ada@example.org> First version');
+    expect(git(root, ['--git-dir', path.join(root, 'r', 'ws.git'), 'log', '-1', '--format=%an <%ae> %s']).trim()).toBe(
+      'Ada Student <ada@example.org> First version',
+    );
 
     writeFileSync(path.join(work, 'notes.md'), 'more notes\n');
     const after = await workspaceStatus(opts, remote);
@@ -175,7 +187,9 @@ describe('git credentials (real http-backend with Basic auth)', () => {
     try {
       // Control: plain git told to follow redirects does reach the other server.
       // (Asynchronously: the servers answer from this very process.) It asks for credentials there and has none.
-      await promisify(execFile)('git', ['-c', 'http.followRedirects=true', 'ls-remote', url], { env: { PATH: process.env.PATH, HOME: root, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null', GIT_TERMINAL_PROMPT: '0' } }).catch(() => undefined);
+      await promisify(execFile)('git', ['-c', 'http.followRedirects=true', 'ls-remote', url], {
+        env: { PATH: process.env.PATH, HOME: root, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null', GIT_TERMINAL_PROMPT: '0' },
+      }).catch(() => undefined);
       expect(elsewhere.requests.length).toBeGreaterThan(0);
       elsewhere.requests.length = 0;
       seen.length = 0;

@@ -38,12 +38,16 @@ const progress: GitProgress[] = [];
 const svc = () => core.service;
 const sh = (script: string) => execIn(names.container, ['sh', '-c', script], USER);
 const markers = () => readdirSync(marker).sort();
-const fingerprint = async (rel: string) => (await sh(`cd ${WS}/${rel} && find . -exec sh -c 'for f; do if [ -f "$f" ]; then sha256sum "$f"; else echo "dir $f"; fi; done' _ {} + | sort`)).out;
+const fingerprint = async (rel: string) =>
+  (await sh(`cd ${WS}/${rel} && find . -exec sh -c 'for f; do if [ -f "$f" ]; then sha256sum "$f"; else echo "dir $f"; fi; done' _ {} + | sort`)).out;
 
 /** Plain git with a clean environment of the test's own, as a naive host tool would run it. */
 function naiveGit(env: Record<string, string>, args: string[]): void {
   try {
-    execFileSync('git', args, { env: { PATH: process.env.PATH ?? '', HOME: os.tmpdir(), GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null', ...env }, stdio: 'ignore' });
+    execFileSync('git', args, {
+      env: { PATH: process.env.PATH ?? '', HOME: os.tmpdir(), GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null', ...env },
+      stdio: 'ignore',
+    });
   } catch {
     // A failing filter may make git fail: the marker is what counts.
   }
@@ -116,7 +120,9 @@ describe('git on the host runs nothing a lab wrote', () => {
     expect(byPath.get(`${HOSTILE_GIT_FOLDER}/gitdir/.git`)).toBe('a .git file, which points git at another repository');
     expect(byPath.get(`${HOSTILE_GIT_FOLDER}/case-.GIT/.GIT`)).toMatch(/"\.GIT" is read as "\.git" on Windows or macOS/);
     // The files of the nested repositories are ordinary files of the folder.
-    expect(status.changed.map((c) => c.path)).toEqual(expect.arrayContaining(['filter-clean/a.txt', 'gitdir/a.txt', '.gitmodules', '.gitattributes', 'hook/my-hooks/pre-commit']));
+    expect(status.changed.map((c) => c.path)).toEqual(
+      expect.arrayContaining(['filter-clean/a.txt', 'gitdir/a.txt', '.gitmodules', '.gitattributes', 'hook/my-hooks/pre-commit']),
+    );
     expect(status.changed.some((c) => /(^|\/)\.git(\/|$)/i.test(c.path))).toBe(false);
 
     const committed = await svc()['git:commit']('python', HOSTILE_GIT_FOLDER, 'everything', null);
@@ -130,31 +136,51 @@ describe('git on the host runs nothing a lab wrote', () => {
 
     // What ClassLab committed: plain files only, no gitlink, and its own config holds no driver.
     const repos = path.join(dataDir, 'git', 'python', 'repos');
-    const gitDir = path.join(repos, readdirSync(repos).find((n) => n.endsWith('.git'))!);
-    const tree = execFileSync('git', ['--git-dir', gitDir, 'ls-tree', '-r', 'HEAD'], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '', GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null' } });
+    const gitDir = path.join(
+      repos,
+      readdirSync(repos).find((n) => n.endsWith('.git'))!,
+    );
+    const tree = execFileSync('git', ['--git-dir', gitDir, 'ls-tree', '-r', 'HEAD'], {
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH ?? '', GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null' },
+    });
     expect(tree).not.toMatch(/^160000 /m);
     expect(tree).toMatch(/\tfilter-clean\/a\.txt$/m);
     expect(tree).not.toMatch(/\t(.*\/)?\.git(\/|$)/im);
     expect(readFileSync(path.join(gitDir, 'config'), 'utf8')).not.toMatch(/filter|diff|merge|include|hooks|fsmonitor|worktree/i);
     // The lab's own repositories are as the student left them.
-    expect((await sh(`test -d ${WS}/${HOSTILE_GIT_FOLDER}/filter-clean/.git && cat ${WS}/${HOSTILE_GIT_FOLDER}/gitdir/.git`)).out).toBe('gitdir: ../hidden.git');
+    expect((await sh(`test -d ${WS}/${HOSTILE_GIT_FOLDER}/filter-clean/.git && cat ${WS}/${HOSTILE_GIT_FOLDER}/gitdir/.git`)).out).toBe(
+      'gitdir: ../hidden.git',
+    );
   });
 
   it('a local course address works only once this machine trusts it', async () => {
     // The first open tried to copy the course in, in the background, and was refused.
     await expect.poll(() => progress.find((p) => p.stage === 'failed' || p.stage === 'done')?.stage, { timeout: 60_000 }).toBe('failed');
-    const err = await svc()['git:sync']('python').catch((e: unknown) => apiErrorOf(e));
-    expect(err).toMatchObject({ code: 'GIT_URL_REFUSED', message: expect.stringMatching(/local address, and this computer does not trust it.*classlab trust local add/) });
+    const err = await svc()
+      ['git:sync']('python')
+      .catch((e: unknown) => apiErrorOf(e));
+    expect(err).toMatchObject({
+      code: 'GIT_URL_REFUSED',
+      message: expect.stringMatching(/local address, and this computer does not trust it.*classlab trust local add/),
+    });
     settings.update({ trust: { ...settings.get().trust, localAddresses: [remote.url] } });
     expect((await svc()['git:sync']('python')).report.outcome).toBe('cloned');
   });
 
   it('course sync refuses a course folder holding a repository of the lab’s, and changes nothing', async () => {
-    await sh(`cd ${WS}/course && git -c init.defaultBranch=main init -q notes && git -C notes config filter.evil.clean 'touch ${marker}/course; cat' && echo '* filter=evil' > notes/.gitattributes && echo n > notes/n.txt`);
+    await sh(
+      `cd ${WS}/course && git -c init.defaultBranch=main init -q notes && git -C notes config filter.evil.clean 'touch ${marker}/course; cat' && echo '* filter=evil' > notes/.gitattributes && echo n > notes/n.txt`,
+    );
     remote.publish({ 'lesson.py': 'print(2)\n' }, 'second');
     const before = await fingerprint('course');
-    const err = await svc()['git:sync']('python').catch((e: unknown) => apiErrorOf(e));
-    expect(err).toMatchObject({ code: 'REFUSED', message: expect.stringMatching(/holds a git repository of its own \(course\/notes\/\.git\).*Move it out of course/) });
+    const err = await svc()
+      ['git:sync']('python')
+      .catch((e: unknown) => apiErrorOf(e));
+    expect(err).toMatchObject({
+      code: 'REFUSED',
+      message: expect.stringMatching(/holds a git repository of its own \(course\/notes\/\.git\).*Move it out of course/),
+    });
     expect(await fingerprint('course')).toBe(before);
     expect(markers()).toEqual([]);
     await sh(`rm -rf ${WS}/course/notes`);

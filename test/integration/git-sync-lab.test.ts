@@ -37,11 +37,13 @@ const cat = async (rel: string) => (await execIn(names.container, ['cat', `${WS}
 /** Every entry of a workspace folder with its size and content hash, to see that nothing changed. */
 const fingerprint = async (rel: string) => (await sh(`cd ${WS}/${rel} && find . -type f -exec sha256sum {} + | sort`)).out;
 
-
 beforeAll(async () => {
   root = tempRoot('gitlab');
   remote = initRemote(path.join(root, 'course'));
-  remote.publish({ 'lesson.py': lines('# lesson 1', 'a = 1', 'b = 2', 'c = 3', 'd = 4', 'e = 5'), 'nb.ipynb': notebook('print(1)'), 'docs/README.md': 'read me\n' }, 'first');
+  remote.publish(
+    { 'lesson.py': lines('# lesson 1', 'a = 1', 'b = 2', 'c = 3', 'd = 4', 'e = 5'), 'nb.ipynb': notebook('print(1)'), 'docs/README.md': 'read me\n' },
+    'first',
+  );
   const projects = path.join(root, 'http');
   mkdirSync(projects);
   git(projects, ['init', '-q', '--bare', '--initial-branch=main', 'mine.git']);
@@ -94,9 +96,18 @@ describe('git sync of a lab', () => {
   it('brings the instructor’s change in and keeps the student’s edits; a notebook both changed stays valid', async () => {
     // The student edits in the lab: the last line of lesson.py, the notebook, and a file of their own.
     expect((await sh(`cd ${WS}/course && sed -i 's/^e = 5$/e = 50  # mine/' lesson.py && printf 'notes\\n' > mine.txt`)).code).toBe(0);
-    expect((await sh(`cd ${WS}/course && python3 -c "import json;n=json.load(open('nb.ipynb'));n['cells'][0]['source']='print(\\"student\\")';json.dump(n,open('nb.ipynb','w'))"`)).code).toBe(0);
+    expect(
+      (
+        await sh(
+          `cd ${WS}/course && python3 -c "import json;n=json.load(open('nb.ipynb'));n['cells'][0]['source']='print(\\"student\\")';json.dump(n,open('nb.ipynb','w'))"`,
+        )
+      ).code,
+    ).toBe(0);
     // The instructor changes the first line, the notebook, and adds a file.
-    remote.publish({ 'lesson.py': lines('# lesson 1 (updated)', 'a = 1', 'b = 2', 'c = 3', 'd = 4', 'e = 5'), 'nb.ipynb': notebook('print(2)'), 'extra.md': 'new\n' }, 'second');
+    remote.publish(
+      { 'lesson.py': lines('# lesson 1 (updated)', 'a = 1', 'b = 2', 'c = 3', 'd = 4', 'e = 5'), 'nb.ipynb': notebook('print(2)'), 'extra.md': 'new\n' },
+      'second',
+    );
 
     const result = await svc()['git:sync']('python');
     expect(result.report.outcome).toBe('synced');
@@ -156,7 +167,9 @@ describe('git sync of a lab', () => {
     // The workspace root made read-only by the student: the old folder cannot be moved aside.
     expect((await sh(`chmod a-w ${WS}`)).code).toBe(0);
     try {
-      const err = await svc()['git:sync']('python').catch((e: unknown) => apiErrorOf(e));
+      const err = await svc()
+        ['git:sync']('python')
+        .catch((e: unknown) => apiErrorOf(e));
       expect(err).toMatchObject({ message: expect.stringMatching(/Could not move the old course aside; nothing was changed/) });
     } finally {
       await sh(`chmod u+w ${WS}`);
@@ -165,13 +178,17 @@ describe('git sync of a lab', () => {
     // Had the git dir kept the new commit, this sync would take the old first line for the student's edit.
     const result = await svc()['git:sync']('python');
     expect(result.report.merged).toEqual(['lesson.py']);
-    expect(await cat('course/lesson.py')).toBe(lines('# lesson 1 (updated again)', 'a = 1', 'b = 2', 'c = 3', 'd = 40  # mine too', 'e = 50  # mine').trimEnd());
+    expect(await cat('course/lesson.py')).toBe(
+      lines('# lesson 1 (updated again)', 'a = 1', 'b = 2', 'c = 3', 'd = 40  # mine too', 'e = 50  # mine').trimEnd(),
+    );
   });
 
   it('refuses a course folder holding a link, and changes nothing', async () => {
     await sh(`ln -s /etc/passwd ${WS}/course/link`);
     const before = await fingerprint('course');
-    const err = await svc()['git:sync']('python').catch((e: unknown) => apiErrorOf(e));
+    const err = await svc()
+      ['git:sync']('python')
+      .catch((e: unknown) => apiErrorOf(e));
     expect(err).toMatchObject({ code: 'REFUSED', message: expect.stringMatching(/course\/link is a link/) });
     expect(await fingerprint('course')).toBe(before);
     await sh(`rm ${WS}/course/link`);

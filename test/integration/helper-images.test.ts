@@ -61,7 +61,10 @@ afterAll(async () => {
   expect(await tagTarget()).toBe(originalId);
   await removeNamespace(ns);
   // Only the decoy's own tag: the decoy is never tagged as the gate any more (checked just above).
-  await docker.getImage(decoyTag).remove().catch(() => undefined);
+  await docker
+    .getImage(decoyTag)
+    .remove()
+    .catch(() => undefined);
 });
 
 describe("ClassLab's helper image", () => {
@@ -71,7 +74,13 @@ describe("ClassLab's helper image", () => {
     const trusted = await helpers.gateId();
     const info = (await docker.info()) as { ID: string };
     expect(JSON.parse(readFileSync(path.join(dataDir, HELPER_RECORD_FILE), 'utf8')).engines[info.ID][GATE_IMAGE]).toBe(trusted);
-    const profile = Profile.parse({ id: 'by-id', title: 'Gate by ID', image: 'classlab/python:2', resources: { memoryMiB: 256, diskMiB: 32 }, server: { command: ['sleep', 'infinity'] } });
+    const profile = Profile.parse({
+      id: 'by-id',
+      title: 'Gate by ID',
+      image: 'classlab/python:2',
+      resources: { memoryMiB: 256, diskMiB: 32 },
+      server: { command: ['sleep', 'infinity'] },
+    });
     const lab = new LabContainers(() => docker, profile, ns, { gateImage: () => helpers.gateId(), policy: testPolicy() });
     const since = Math.floor(Date.now() / 1000) - 1;
     try {

@@ -15,7 +15,19 @@ import { LabContainers } from '../../electron/core/labs/containers';
 import { labNames } from '../../electron/core/labs/naming';
 import { loadCatalog } from '../../electron/core/profiles/catalog';
 import { Profile } from '../../electron/core/profiles/schema';
-import { docker, execIn, memoryLogger, removeNamespace, testCatalog, testCore, testLabDeps, testPolicy, testSettings, trustedGateImage, uniqueNamespace } from '../support/docker';
+import {
+  docker,
+  execIn,
+  memoryLogger,
+  removeNamespace,
+  testCatalog,
+  testCore,
+  testLabDeps,
+  testPolicy,
+  testSettings,
+  trustedGateImage,
+  uniqueNamespace,
+} from '../support/docker';
 
 const ns = uniqueNamespace('clhostile');
 const PY = { image: 'classlab/python:2', build: { context: 'python' }, resources: { memoryMiB: 1024, diskMiB: 32 } };
@@ -35,8 +47,23 @@ beforeAll(async () => {
   root = mkdtempSync(path.join(os.tmpdir(), 'classlab-hostile-'));
   shared = path.join(root, 'shared');
   dataDir = path.join(root, 'data');
-  for (const d of [path.join(shared, 'intro'), path.join(shared, 'swap'), path.join(shared, 'swap-stopped'), path.join(shared, 'api', 'deep', 'nested'), dataDir]) mkdirSync(d, { recursive: true });
-  for (const d of [root, shared, path.join(shared, 'intro'), path.join(shared, 'api'), path.join(shared, 'api', 'deep'), path.join(shared, 'api', 'deep', 'nested')]) chmodSync(d, 0o755);
+  for (const d of [
+    path.join(shared, 'intro'),
+    path.join(shared, 'swap'),
+    path.join(shared, 'swap-stopped'),
+    path.join(shared, 'api', 'deep', 'nested'),
+    dataDir,
+  ])
+    mkdirSync(d, { recursive: true });
+  for (const d of [
+    root,
+    shared,
+    path.join(shared, 'intro'),
+    path.join(shared, 'api'),
+    path.join(shared, 'api', 'deep'),
+    path.join(shared, 'api', 'deep', 'nested'),
+  ])
+    chmodSync(d, 0o755);
   writeFileSync(path.join(shared, 'intro', 'lesson.py'), 'print("lesson one")\n');
   chmodSync(path.join(shared, 'intro', 'lesson.py'), 0o644);
   symlinkSync(path.join(shared, 'intro'), path.join(shared, 'current'));
@@ -106,7 +133,10 @@ describe('a hostile catalog on the real engine', () => {
     const source = path.join(shared, 'swap');
     renameSync(source, `${source}.old`);
     symlinkSync(dataDir, source);
-    await expect(core.service['labs:open']('swap')).rejects.toMatchObject({ code: 'START_FAILED', message: expect.stringMatching(/cannot be mounted into a lab: .*data folder/) });
+    await expect(core.service['labs:open']('swap')).rejects.toMatchObject({
+      code: 'START_FAILED',
+      message: expect.stringMatching(/cannot be mounted into a lab: .*data folder/),
+    });
     // Refused before the lab container was made.
     await expect(docker.getContainer(labNames(ns, 'swap').container).inspect()).rejects.toMatchObject({ statusCode: 404 });
   });
@@ -117,7 +147,10 @@ describe('a hostile catalog on the real engine', () => {
     const source = path.join(shared, 'swap-stopped');
     renameSync(source, `${source}.old`);
     symlinkSync(os.homedir(), source);
-    await expect(core.service['labs:open']('swap-stopped')).rejects.toMatchObject({ code: 'START_FAILED', message: expect.stringContaining('cannot be mounted into a lab') });
+    await expect(core.service['labs:open']('swap-stopped')).rejects.toMatchObject({
+      code: 'START_FAILED',
+      message: expect.stringContaining('cannot be mounted into a lab'),
+    });
     const info = await docker.getContainer(labNames(ns, 'swap-stopped').container).inspect();
     expect(info.State.Running).toBe(false);
     // Docker keeps the path it was given, not the folder: at a start it would bind whatever the path leads
@@ -129,12 +162,21 @@ describe('a hostile catalog on the real engine', () => {
 
 describe('the lab user has no group but its own', () => {
   const image = `${ns}/groups:1`;
-  const profile = Profile.parse({ id: 'groups', title: 'Groups', image, resources: { memoryMiB: 256, diskMiB: 32 }, server: { command: ['sleep', 'infinity'], user: '1000:1000' } });
+  const profile = Profile.parse({
+    id: 'groups',
+    title: 'Groups',
+    image,
+    resources: { memoryMiB: 256, diskMiB: 32 },
+    server: { command: ['sleep', 'infinity'], user: '1000:1000' },
+  });
   const lab = new LabContainers(() => docker, profile, ns, testLabDeps());
 
   afterAll(async () => {
     await lab.removeEverything().catch(() => undefined);
-    await docker.getImage(image).remove({ force: true }).catch(() => undefined);
+    await docker
+      .getImage(image)
+      .remove({ force: true })
+      .catch(() => undefined);
   });
 
   it('even where the image puts the student in group 999 (a docker group)', async () => {
@@ -160,14 +202,24 @@ describe('the Sandbox check', () => {
     // A fake Docker API (never the real socket): /_ping and /version as the engine answers them.
     fakeDocker = http.createServer((req, res) => {
       if (req.url === '/_ping') res.writeHead(200, { 'Api-Version': '1.41', 'Content-Type': 'text/plain' }).end('OK');
-      else if (req.url === '/version') res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ ApiVersion: '1.41', Version: '20.10.24' }));
+      else if (req.url === '/version')
+        res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ ApiVersion: '1.41', Version: '20.10.24' }));
       else res.writeHead(404).end();
     });
     await new Promise<void>((resolve) => fakeDocker!.listen(sock, resolve));
     chmodSync(sock, 0o666);
     const policy = testPolicy({ mountFolders: [shared] }, dataDir);
     const unsafe = (await loadCatalog(testCatalog([mountLab('unsafe', path.join(shared, 'api'))]), policy)).profiles[0]!;
-    const results = await runAudit({ docker: () => docker, profile: unsafe, namespace: ns, log: memoryLogger(), diskMiB: 32, only: ['docker-socket'], policy, gateImage: trustedGateImage });
+    const results = await runAudit({
+      docker: () => docker,
+      profile: unsafe,
+      namespace: ns,
+      log: memoryLogger(),
+      diskMiB: 32,
+      only: ['docker-socket'],
+      policy,
+      gateImage: trustedGateImage,
+    });
     for (const l of lines(results)) console.log(l);
     expect(results).toHaveLength(1);
     expect(results[0]).toMatchObject({ blocked: false, evidence: expect.stringContaining(`${COURSE_TARGET}/deep/nested/docker.sock ANSWERS THE DOCKER API`) });
@@ -176,12 +228,24 @@ describe('the Sandbox check', () => {
   it('passes the socket line and every hostile-profile line for a lab with an approved course folder', async () => {
     const policy = testPolicy({ mountFolders: [shared] }, dataDir);
     const profile = (await loadCatalog(catalogDir, policy)).profiles.find((p) => p.id === 'course')!;
-    const results = await runAudit({ docker: () => docker, profile, namespace: ns, log: memoryLogger(), diskMiB: 32, only: ['docker-socket', 'hostile-profile'], policy, gateImage: trustedGateImage });
+    const results = await runAudit({
+      docker: () => docker,
+      profile,
+      namespace: ns,
+      log: memoryLogger(),
+      diskMiB: 32,
+      only: ['docker-socket', 'hostile-profile'],
+      policy,
+      gateImage: trustedGateImage,
+    });
     for (const l of lines(results)) console.log(l);
     expect(results.map((r) => r.attack.split(' ')[0])).toEqual(['8.', '14.', '14.', '14.', '14.', '14.']);
     expect(results.filter((r) => !r.blocked).map((r) => `${r.attack}: ${r.evidence}`)).toEqual([]);
     expect(results[0]!.evidence).toContain(`${COURSE_TARGET}`);
-    const hostile = results.slice(1).map((r) => r.evidence).join(' | ');
+    const hostile = results
+      .slice(1)
+      .map((r) => r.evidence)
+      .join(' | ');
     for (const field of ['mounts.0.source', 'mounts.0.target', 'server.user', 'runtime', 'image']) expect(hostile).toContain(`refused at ${field}`);
     expect(results.at(-1)!.evidence).toMatch(/Refused at start, no container made: .*data folder/);
   }, 600_000);

@@ -10,11 +10,11 @@ let core: Awaited<ReturnType<typeof testCore>>;
 
 beforeAll(async () => {
   catalogDir = testCatalog([
-        { id: 'python', title: 'Python', image: 'classlab/python:2', build: { context: 'python' } },
-        // Nothing listens on port 9 of loopback: the pull fails fast and offline.
-        { id: 'remote', title: 'Remote image', image: '127.0.0.1:9/nobody/nothing:1' },
-        { id: 'broken', title: 'Broken', image: 'classlab/python:2', resources: { memoryMiB: 'lots' } },
-      ]);
+    { id: 'python', title: 'Python', image: 'classlab/python:2', build: { context: 'python' } },
+    // Nothing listens on port 9 of loopback: the pull fails fast and offline.
+    { id: 'remote', title: 'Remote image', image: '127.0.0.1:9/nobody/nothing:1' },
+    { id: 'broken', title: 'Broken', image: 'classlab/python:2', resources: { memoryMiB: 'lots' } },
+  ]);
   core = await testCore(ns, { catalogDir });
 });
 afterAll(async () => {
@@ -35,7 +35,10 @@ describe('lab images', () => {
   });
 
   it('a pull that cannot reach its registry fails with a clear error and leaves the lab in error', async () => {
-    await expect(core.service['images:prepare']('remote')).rejects.toMatchObject({ code: 'PULL_FAILED', message: expect.stringContaining('127.0.0.1:9/nobody/nothing:1') });
+    await expect(core.service['images:prepare']('remote')).rejects.toMatchObject({
+      code: 'PULL_FAILED',
+      message: expect.stringContaining('127.0.0.1:9/nobody/nothing:1'),
+    });
     const { labs } = await core.service['labs:list']();
     expect(labs.find((l) => l.id === 'remote')).toMatchObject({ phase: 'error', reason: expect.stringContaining('pull') });
   });

@@ -56,18 +56,28 @@ describe('python lab on a real engine', () => {
 
   it('publishes its port on 127.0.0.1 only', async () => {
     const gate = await docker.getContainer(names.gate).inspect();
-    const bindings = Object.values(gate.NetworkSettings.Ports ?? {}).flat().filter(Boolean);
+    const bindings = Object.values(gate.NetworkSettings.Ports ?? {})
+      .flat()
+      .filter(Boolean);
     expect(bindings.length).toBeGreaterThan(0);
     for (const b of bindings) expect(b!.HostIp).toBe('127.0.0.1');
     const lab = await docker.getContainer(names.container).inspect();
     expect(Object.keys(lab.NetworkSettings.Ports ?? {})).toEqual([]);
     const port = Number(new URL(base).port);
-    const external = Object.values(os.networkInterfaces()).flat().find((i) => i && i.family === 'IPv4' && !i.internal);
+    const external = Object.values(os.networkInterfaces())
+      .flat()
+      .find((i) => i && i.family === 'IPv4' && !i.internal);
     if (external) {
       const reached = await new Promise<boolean>((resolve) => {
-        const s = net.connect({ host: external.address, port, timeout: 2000 }, () => { s.destroy(); resolve(true); });
+        const s = net.connect({ host: external.address, port, timeout: 2000 }, () => {
+          s.destroy();
+          resolve(true);
+        });
         s.on('error', () => resolve(false));
-        s.on('timeout', () => { s.destroy(); resolve(false); });
+        s.on('timeout', () => {
+          s.destroy();
+          resolve(false);
+        });
       });
       expect(reached, `port ${port} must not answer on ${external.address}`).toBe(false);
     }
@@ -91,7 +101,11 @@ describe('python lab on a real engine', () => {
     expect(status.out).toMatch(/CapBnd:\s+0000000000000000/);
     expect(status.out).toMatch(/NoNewPrivs:\s+1/);
     const ifaces = await execIn(names.container, ['cat', '/proc/net/dev']);
-    const devices = ifaces.out.split('\n').slice(2).map((l) => l.trim().split(':')[0]).filter(Boolean);
+    const devices = ifaces.out
+      .split('\n')
+      .slice(2)
+      .map((l) => l.trim().split(':')[0])
+      .filter(Boolean);
     expect(devices).toEqual(['lo']);
     const sock = await execIn(names.container, ['sh', '-c', 'ls -l /var/run/docker.sock /run/docker.sock 2>&1; true']);
     expect(sock.out).toMatch(/No such file/);
@@ -119,7 +133,7 @@ describe('python lab on a real engine', () => {
     const stopped = await core.service['labs:stop']('python');
     expect(stopped.phase).toBe('stopped');
     await openLab(core);
-    let got = await (await api('contents/hello.ipynb')).json() as { content: typeof notebook };
+    let got = (await (await api('contents/hello.ipynb')).json()) as { content: typeof notebook };
     expect(got.content.cells[0]?.source).toBe('print(6*7)');
 
     const oldId = (await docker.getContainer(names.container).inspect()).Id;
@@ -128,7 +142,7 @@ describe('python lab on a real engine', () => {
     expect(await containersOf(ns, 'python')).toHaveLength(0);
     await openLab(core);
     expect((await docker.getContainer(names.container).inspect()).Id).not.toBe(oldId);
-    got = await (await api('contents/hello.ipynb')).json() as { content: typeof notebook };
+    got = (await (await api('contents/hello.ipynb')).json()) as { content: typeof notebook };
     expect(got.content.cells[0]?.source).toBe('print(6*7)');
   });
 
@@ -137,9 +151,16 @@ describe('python lab on a real engine', () => {
     const download = await fetch(new URL('files/from-shell.txt', base), { headers: { Authorization: `token ${token}` } });
     expect(await download.text()).toBe('made in the lab\n');
 
-    const upload = await api('contents/from-desktop.txt', { method: 'PUT', body: JSON.stringify({ type: 'file', format: 'text', content: 'from the desktop' }) });
+    const upload = await api('contents/from-desktop.txt', {
+      method: 'PUT',
+      body: JSON.stringify({ type: 'file', format: 'text', content: 'from the desktop' }),
+    });
     expect(upload.status).toBeLessThan(300);
-    const edit = await execIn(names.container, ['sh', '-c', 'echo edited >> /home/student/work/from-desktop.txt && stat -c %u /home/student/work/from-desktop.txt']);
+    const edit = await execIn(names.container, [
+      'sh',
+      '-c',
+      'echo edited >> /home/student/work/from-desktop.txt && stat -c %u /home/student/work/from-desktop.txt',
+    ]);
     expect(edit).toEqual({ code: 0, out: '1000' });
   });
 

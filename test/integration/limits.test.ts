@@ -12,9 +12,9 @@ let core: Awaited<ReturnType<typeof testCore>>;
 
 beforeAll(async () => {
   catalogDir = testCatalog([
-        { id: 'python', title: 'Python', image: 'classlab/python:2', build: { context: 'python' } },
-        { id: 'small', title: 'Small', image: 'classlab/python:2', build: { context: 'python' }, resources: { memoryMiB: 512, diskMiB: 64 } },
-      ]);
+    { id: 'python', title: 'Python', image: 'classlab/python:2', build: { context: 'python' } },
+    { id: 'small', title: 'Small', image: 'classlab/python:2', build: { context: 'python' }, resources: { memoryMiB: 512, diskMiB: 64 } },
+  ]);
   core = await testCore(ns, { catalogDir });
   await ensureImages(core);
   await core.service['labs:open']('small');
@@ -58,7 +58,10 @@ describe('limits, in plain words', () => {
       signal: new AbortController().signal,
     });
     expect(answer.status).toBe(507);
-    expect(JSON.parse(answer.body as string)).toMatchObject({ code: 'DISK_FULL', message: expect.stringMatching(/became full during the upload; nothing was kept/) });
+    expect(JSON.parse(answer.body as string)).toMatchObject({
+      code: 'DISK_FULL',
+      message: expect.stringMatching(/became full during the upload; nothing was kept/),
+    });
     // No late.bin, and an empty staging area.
     const left = await execIn(names.container, ['sh', '-c', 'ls -A /home/student/work; echo ---; ls -A /home/student/work/.classlab/incoming'], '1000:1000');
     expect(left.out.split('\n').sort()).toEqual(['---', '.classlab', 'fill', 'lost+found']);

@@ -60,7 +60,12 @@ describe('a live catalog', () => {
   it('a file that is not valid JSON changes nothing and says why', async () => {
     writeFileSync(path.join(catalogDir, 'catalog.json'), '{"schema": 1, "labs": [');
     const change = await core.reloadCatalog();
-    expect(change).toMatchObject({ added: [], updated: [], removed: [], problems: [{ profile: 'catalog.json', field: '(file)', message: expect.stringContaining('not valid JSON') }] });
+    expect(change).toMatchObject({
+      added: [],
+      updated: [],
+      removed: [],
+      problems: [{ profile: 'catalog.json', field: '(file)', message: expect.stringContaining('not valid JSON') }],
+    });
     expect((await core.service['labs:list']()).labs.map((l) => l.id)).toEqual(['python', 'extra']);
     writeCatalog([python, extra]);
     expect((await core.reloadCatalog()).problems).toEqual([]);
@@ -77,7 +82,12 @@ describe('a live catalog', () => {
     expect(change.updated).toEqual([]);
     expect(change.waiting).toEqual([{ labId: 'extra', reason: expect.stringContaining('is running: it keeps its current profile until it is stopped') }]);
     const view = await listed('extra');
-    expect(view).toMatchObject({ phase: 'ready', title: 'Extra lab', resources: { memoryMiB: 1024 }, reason: expect.stringContaining('runs with the previous settings until it is stopped') });
+    expect(view).toMatchObject({
+      phase: 'ready',
+      title: 'Extra lab',
+      resources: { memoryMiB: 1024 },
+      reason: expect.stringContaining('runs with the previous settings until it is stopped'),
+    });
 
     // Untouched: the same container, still running, with its old limit.
     const after = await docker.getContainer(names.container).inspect();

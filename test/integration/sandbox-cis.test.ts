@@ -56,9 +56,21 @@ beforeAll(async () => {
   checked.set('network holder', holderName(w));
   checked.set('gate of the internet lab', w.gate);
   checked.set('files helper', await new LabContainers(() => docker, none, ns, testLabDeps()).ensureFilesHelper());
-  await startAsSleeper(diskHelperSpec('ensure', { profile: none, namespace: ns, disk: diskNames(n), image: await trustedGateImage() }), `${ns}-cis-disk-helper`);
+  await startAsSleeper(
+    diskHelperSpec('ensure', { profile: none, namespace: ns, disk: diskNames(n), image: await trustedGateImage() }),
+    `${ns}-cis-disk-helper`,
+  );
   checked.set('disk helper', `${ns}-cis-disk-helper`);
-  await startAsSleeper(firewallHelperSpec({ networkContainer: holderName(w), profile: web, namespace: ns, rules: firewallRules({ hostAddresses: [] }), image: await trustedGateImage() }), `${ns}-cis-firewall-helper`);
+  await startAsSleeper(
+    firewallHelperSpec({
+      networkContainer: holderName(w),
+      profile: web,
+      namespace: ns,
+      rules: firewallRules({ hostAddresses: [] }),
+      image: await trustedGateImage(),
+    }),
+    `${ns}-cis-firewall-helper`,
+  );
   checked.set('firewall helper', `${ns}-cis-firewall-helper`);
 }, 900_000);
 
@@ -85,12 +97,21 @@ describe('CIS Docker Benchmark, section 5, for every container ClassLab starts',
       (w) =>
         !(w.check === '5.2' && !apparmor) &&
         !(w.check === '5.4' && w.container === checked.get('firewall helper') && w.detail === 'capabilities added: NET_ADMIN') &&
-        !(w.check === '5.9' && (w.container === checked.get('gate') || w.container === checked.get('gate of the internet lab')) && /^port 127\.0\.0\.1:\d+ published$/.test(w.detail)),
+        !(
+          w.check === '5.9' &&
+          (w.container === checked.get('gate') || w.container === checked.get('gate of the internet lab')) &&
+          /^port 127\.0\.0\.1:\d+ published$/.test(w.detail)
+        ),
     );
     expect(unexpected).toEqual([]);
     // Each allowed exception is really there (so this test notices when one goes away), and nothing else.
     expect(all.filter((w) => w.check === '5.4').map((w) => w.container)).toEqual([checked.get('firewall helper')]);
-    expect(all.filter((w) => w.check === '5.9').map((w) => w.container).sort()).toEqual([checked.get('gate'), checked.get('gate of the internet lab')].sort());
+    expect(
+      all
+        .filter((w) => w.check === '5.9')
+        .map((w) => w.container)
+        .sort(),
+    ).toEqual([checked.get('gate'), checked.get('gate of the internet lab')].sort());
   });
 
   it("every health check passes when run as Docker runs it (the container's user, its exact command)", async () => {
@@ -141,7 +162,11 @@ describe('CIS Docker Benchmark, section 5, for every container ClassLab starts',
       console.log('CLASSLAB_DOCKER_BENCH is not set: the real Docker Bench was not run (CI cannot fetch it).');
       return;
     }
-    const out = execFileSync('bash', ['docker-bench-security.sh', '-c', process.env.CLASSLAB_DOCKER_BENCH_CHECKS ?? 'container_runtime', '-i', ns, '-l', `/tmp/${ns}-bench.log`], { cwd: bench, encoding: 'utf8', timeout: 600_000 });
+    const out = execFileSync(
+      'bash',
+      ['docker-bench-security.sh', '-c', process.env.CLASSLAB_DOCKER_BENCH_CHECKS ?? 'container_runtime', '-i', ns, '-l', `/tmp/${ns}-bench.log`],
+      { cwd: bench, encoding: 'utf8', timeout: 600_000 },
+    );
     console.log(out);
     expect(out).toMatch(/Section C - Score/);
   }, 600_000);

@@ -51,7 +51,11 @@ describe('workspace disk', () => {
   });
 
   it('stops a student filling it, and says so in plain words', async () => {
-    const r = await execIn(lab.names.container, ['sh', '-c', `dd if=/dev/zero of=${ws}/fill bs=1M count=200 2>&1 | head -n 1; stat -c %s ${ws}/fill`], '1000:1000');
+    const r = await execIn(
+      lab.names.container,
+      ['sh', '-c', `dd if=/dev/zero of=${ws}/fill bs=1M count=200 2>&1 | head -n 1; stat -c %s ${ws}/fill`],
+      '1000:1000',
+    );
     expect(r.out).toMatch(/No space left on device/);
     expect(Number(r.out.trim().split('\n').at(-1))).toBeLessThanOrEqual(64 * 1024 * 1024);
     const usage = await workspaceUsage(docker, lab.names.container, profile);

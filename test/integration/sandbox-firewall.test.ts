@@ -5,7 +5,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import net from 'node:net';
 import path from 'node:path';
-import { docker, execIn, memoryLogger, REPO, removeNamespace, testCore, testLabDeps, testPolicy, trustedGateImage, uniqueNamespace, testCatalog } from '../support/docker';
+import {
+  docker,
+  execIn,
+  memoryLogger,
+  REPO,
+  removeNamespace,
+  testCore,
+  testLabDeps,
+  testPolicy,
+  trustedGateImage,
+  uniqueNamespace,
+  testCatalog,
+} from '../support/docker';
 import { labNames } from '../../electron/core/labs/naming';
 import { demuxLogs } from '../../electron/core/engine/exec';
 import { loadCatalog } from '../../electron/core/profiles/catalog';
@@ -149,7 +161,13 @@ print('DNS', socket.gethostbyname('${holderName(names)}'))`,
         Entrypoint: ['/bin/sh', '-c'],
         Cmd: [`iptables-nft ${args} 2>&1; echo "exit=$?"`],
         Labels: { 'classlab.instance': ns },
-        HostConfig: { NetworkMode: `container:${names.container}`, CapDrop: ['ALL'], CapAdd: ['NET_ADMIN'], SecurityOpt: ['no-new-privileges:true'], ReadonlyRootfs: true },
+        HostConfig: {
+          NetworkMode: `container:${names.container}`,
+          CapDrop: ['ALL'],
+          CapAdd: ['NET_ADMIN'],
+          SecurityOpt: ['no-new-privileges:true'],
+          ReadonlyRootfs: true,
+        },
       });
       try {
         await c.start();
@@ -176,7 +194,9 @@ print('DNS', socket.gethostbyname('${holderName(names)}'))`,
   });
 
   it("is in place before the lab's first process: a lab whose own command probes the host at once is refused from the first try", async () => {
-    const lan = Object.values(os.networkInterfaces()).flat().find((i) => i && !i.internal && i.family === 'IPv4')?.address;
+    const lan = Object.values(os.networkInterfaces())
+      .flat()
+      .find((i) => i && !i.internal && i.family === 'IPv4')?.address;
     const targets = ['172.17.0.1', ...(lan ? [lan] : [])];
     // bash's /dev/tcp: no interpreter to load, so the first connect is made within milliseconds of the
     // container's start; 40 tries over about two seconds.
@@ -187,13 +207,24 @@ print('DNS', socket.gethostbyname('${holderName(names)}'))`,
     const first = new LabContainers(() => docker, probeProfile, ns, testLabDeps());
     // Control: the very same probe on the lab's network, without the holder and its firewall, reaches the host.
     await first.ensureVolumes();
-    await docker.createNetwork({ Name: first.names.network, Driver: 'bridge', Labels: { 'classlab.instance': ns }, Options: { 'com.docker.network.bridge.enable_icc': 'false' } });
+    await docker.createNetwork({
+      Name: first.names.network,
+      Driver: 'bridge',
+      Labels: { 'classlab.instance': ns },
+      Options: { 'com.docker.network.bridge.enable_icc': 'false' },
+    });
     const control = await docker.createContainer({
       Image: probeProfile.image,
       User: '1000:1000',
       Entrypoint: ['/bin/bash', '-c', script.replace('exec sleep infinity', 'exit 0')],
       Labels: { 'classlab.instance': ns },
-      HostConfig: { NetworkMode: first.names.network, CapDrop: ['ALL'], SecurityOpt: ['no-new-privileges:true'], ReadonlyRootfs: true, Tmpfs: { '/tmp': 'rw,size=1m' } },
+      HostConfig: {
+        NetworkMode: first.names.network,
+        CapDrop: ['ALL'],
+        SecurityOpt: ['no-new-privileges:true'],
+        ReadonlyRootfs: true,
+        Tmpfs: { '/tmp': 'rw,size=1m' },
+      },
     });
     try {
       await control.start();
@@ -206,7 +237,8 @@ print('DNS', socket.gethostbyname('${holderName(names)}'))`,
     try {
       await first.start();
       let logs: string[] = [];
-      for (const until = Date.now() + 90_000; Date.now() < until && !logs.includes('probe-done'); await new Promise((r) => setTimeout(r, 500))) logs = await first.logTail(200);
+      for (const until = Date.now() + 90_000; Date.now() < until && !logs.includes('probe-done'); await new Promise((r) => setTimeout(r, 500)))
+        logs = await first.logTail(200);
       expect(logs, logs.join('\n')).toContain('probe-done');
       const tries = logs.filter((l) => l.startsWith('try '));
       console.log(tries.slice(0, 4).join('\n'));
@@ -237,14 +269,26 @@ print('DNS', socket.gethostbyname('${holderName(names)}'))`,
 
   it('fails closed in plain words when the rules cannot be loaded, and leaves no helper behind', async () => {
     const profile = (await loadCatalog(catalogDir, testPolicy())).profiles.find((p) => p.id === LAB)!;
-    await expect(applyLabFirewall(docker, `${ns}-no-such-lab`, profile, ns, await trustedGateImage())).rejects.toMatchObject({ code: 'START_FAILED', message: expect.stringContaining('firewall') });
+    await expect(applyLabFirewall(docker, `${ns}-no-such-lab`, profile, ns, await trustedGateImage())).rejects.toMatchObject({
+      code: 'START_FAILED',
+      message: expect.stringContaining('firewall'),
+    });
     const leftovers = await docker.listContainers({ all: true, filters: { label: [`classlab.instance=${ns}`, 'classlab.role=firewall'] } });
     expect(leftovers).toEqual([]);
   });
 
   it('the audit of an internet profile blocks every network line', async () => {
     const profile = (await loadCatalog(catalogDir, testPolicy())).profiles.find((p) => p.id === LAB)!;
-    const results: AttackResult[] = await runAudit({ docker: () => docker, profile, namespace: ns, log: memoryLogger(), diskMiB: 32, only: ['network'], policy: testPolicy(), gateImage: trustedGateImage });
+    const results: AttackResult[] = await runAudit({
+      docker: () => docker,
+      profile,
+      namespace: ns,
+      log: memoryLogger(),
+      diskMiB: 32,
+      only: ['network'],
+      policy: testPolicy(),
+      gateImage: trustedGateImage,
+    });
     for (const r of results) console.log(`${r.blocked ? 'BLOCKED    ' : 'NOT BLOCKED'} ${r.attack}: ${r.evidence}`);
     expect(results.length).toBeGreaterThanOrEqual(2);
     expect(results.filter((r) => !r.blocked).map((r) => `${r.attack}: ${r.evidence}`)).toEqual([]);

@@ -128,7 +128,11 @@ describe('core dumps', () => {
     expect(limits.out).toMatch(/raise=1/);
     const crash = await execIn(
       names.container,
-      ['bash', '-c', 'cd ~/work && sh -c "kill -SEGV \\$\\$"; echo "segv=$?"; cd /tmp && python3 -c "import os; os.abort()"; echo "abort=$?"; sleep 1; find ~/work /tmp /var/tmp ~ /dev/shm -xdev -name "core*" -type f 2>/dev/null | sed "s/^/CORE /"'],
+      [
+        'bash',
+        '-c',
+        'cd ~/work && sh -c "kill -SEGV \\$\\$"; echo "segv=$?"; cd /tmp && python3 -c "import os; os.abort()"; echo "abort=$?"; sleep 1; find ~/work /tmp /var/tmp ~ /dev/shm -xdev -name "core*" -type f 2>/dev/null | sed "s/^/CORE /"',
+      ],
       '1000',
     );
     expect(crash.out).toContain('segv=139');
@@ -138,10 +142,14 @@ describe('core dumps', () => {
 
   it('control: the same crash where the limit is lifted does leave a core (this kernel writes them as "core" in the working folder)', async () => {
     const pattern = (await execIn(names.container, ['cat', '/proc/sys/kernel/core_pattern'], '1000')).out.trim();
-    const out = await withControl(['bash', '-c', 'cd /tmp && sh -c "kill -SEGV \\$\\$"; sleep 1; ls /tmp | sed "s/^/FILE /"'], { ulimitCore: true }, async (id) => {
-      await docker.getContainer(id).wait();
-      return logsOf(id);
-    });
+    const out = await withControl(
+      ['bash', '-c', 'cd /tmp && sh -c "kill -SEGV \\$\\$"; sleep 1; ls /tmp | sed "s/^/FILE /"'],
+      { ulimitCore: true },
+      async (id) => {
+        await docker.getContainer(id).wait();
+        return logsOf(id);
+      },
+    );
     if (pattern.startsWith('|')) {
       // A pipe handler on the host gets the core, not the container: nothing to see in /tmp either way.
       expect(out).not.toMatch(/FILE core/);
@@ -157,7 +165,15 @@ describe('noexec scratch folders', () => {
     const opts = (target: string) => mounts.find((l) => l.split(' ')[1] === target)?.split(' ')[3] ?? '';
     for (const t of ['/tmp', '/var/tmp', '/run', '/dev/shm', '/run/classlab']) expect(opts(t).split(','), t).toContain('noexec');
     for (const t of ['/home/student', '/home/student/work']) expect(opts(t).split(','), t).not.toContain('noexec');
-    const run = await execIn(names.container, ['bash', '-c', 'cp /bin/true /tmp/t && chmod +x /tmp/t && /tmp/t; echo "tmp=$?"; cp /bin/true ~/work/t && ~/work/t; echo "work=$?"; rm -f /tmp/t ~/work/t'], '1000');
+    const run = await execIn(
+      names.container,
+      [
+        'bash',
+        '-c',
+        'cp /bin/true /tmp/t && chmod +x /tmp/t && /tmp/t; echo "tmp=$?"; cp /bin/true ~/work/t && ~/work/t; echo "work=$?"; rm -f /tmp/t ~/work/t',
+      ],
+      '1000',
+    );
     expect(run.out).toContain('tmp=126');
     expect(run.out).toContain('work=0');
   });
@@ -188,7 +204,8 @@ describe('noexec scratch folders', () => {
       console.log(JSON.stringify({ ...outcome, states: outcome.states.slice(-5) }));
       expect(outcome.errors).toEqual([]);
       expect(outcome.finished).toBe(true);
-      for (const want of ['numpy 1.5', 'pandas 6', 'matplotlib True', 'multiprocessing 6', 'queue 7', 'ctypes 42 [1, 2, 3]']) expect(outcome.text).toContain(want);
+      for (const want of ['numpy 1.5', 'pandas 6', 'matplotlib True', 'multiprocessing 6', 'queue 7', 'ctypes 42 [1, 2, 3]'])
+        expect(outcome.text).toContain(want);
       expect(outcome.text).toContain("lookup 127.0.0.1 [(1, 'lo')]");
     } finally {
       await kernel.close();
@@ -200,12 +217,22 @@ describe('the Sandbox check lines', () => {
   it('reports the 32-bit socket call, core dumps, noexec and the system call line as blocked, with evidence', async () => {
     const { profiles } = await loadCatalog(path.join(REPO, 'images'), testPolicy());
     const profile = profiles.find((p) => p.id === 'python')!;
-    const results = await runAudit({ docker: () => docker, profile, namespace: ns, log: memoryLogger(), diskMiB: 32, only: ['kernel', 'foreign-abi', 'core-dumps', 'scratch-noexec'], policy: testPolicy(), gateImage: trustedGateImage });
+    const results = await runAudit({
+      docker: () => docker,
+      profile,
+      namespace: ns,
+      log: memoryLogger(),
+      diskMiB: 32,
+      only: ['kernel', 'foreign-abi', 'core-dumps', 'scratch-noexec'],
+      policy: testPolicy(),
+      gateImage: trustedGateImage,
+    });
     for (const r of results) console.log(`${r.blocked ? 'BLOCKED    ' : 'NOT BLOCKED'} ${r.attack}: ${r.evidence}`);
     const names = results.map((r) => r.attack);
     for (const line of ['8. 32-bit socket call', '8. Core dumps', '8. Scratch folders are noexec']) expect(names).toContain(line);
     expect(results.filter((r) => !r.blocked).map((r) => `${r.attack}: ${r.evidence}`)).toEqual([]);
     const syscalls = results.find((r) => r.attack.startsWith('8. mount'))!;
-    for (const family of ['netfilter netlink socket: DENIED (EPROTONOSUPPORT)', 'vsock socket: DENIED (EAFNOSUPPORT)', 'AF_ALG socket: DENIED (EAFNOSUPPORT)']) expect(syscalls.evidence).toContain(family);
+    for (const family of ['netfilter netlink socket: DENIED (EPROTONOSUPPORT)', 'vsock socket: DENIED (EAFNOSUPPORT)', 'AF_ALG socket: DENIED (EAFNOSUPPORT)'])
+      expect(syscalls.evidence).toContain(family);
   }, 600_000);
 });

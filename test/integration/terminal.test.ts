@@ -206,7 +206,13 @@ describe('terminals through the bridge', () => {
       await expect.poll(() => messages.some((m) => m.type === 'reply' && m.id === my)).toBe(true);
       return (messages.find((m) => m.type === 'reply' && m.id === my) as { reply: { ok: boolean; value?: unknown; error?: { code: string } } }).reply;
     };
-    const output = () => stripAnsi(messages.filter((m) => m.type === 'event' && m.event === 'terminal:data').map((m) => (m.payload as { data: string }).data).join(''));
+    const output = () =>
+      stripAnsi(
+        messages
+          .filter((m) => m.type === 'event' && m.event === 'terminal:data')
+          .map((m) => (m.payload as { data: string }).data)
+          .join(''),
+      );
     return { ws, invoke, output };
   }
 

@@ -19,7 +19,22 @@ export interface CisFacts {
 }
 
 /** The capabilities Docker gives by default: 5.4 accepts these in CapAdd. */
-const DEFAULT_CAPS = ['AUDIT_WRITE', 'CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'FSETID', 'KILL', 'MKNOD', 'NET_BIND_SERVICE', 'NET_RAW', 'SETFCAP', 'SETGID', 'SETPCAP', 'SETUID', 'SYS_CHROOT'];
+const DEFAULT_CAPS = [
+  'AUDIT_WRITE',
+  'CHOWN',
+  'DAC_OVERRIDE',
+  'FOWNER',
+  'FSETID',
+  'KILL',
+  'MKNOD',
+  'NET_BIND_SERVICE',
+  'NET_RAW',
+  'SETFCAP',
+  'SETGID',
+  'SETPCAP',
+  'SETUID',
+  'SYS_CHROOT',
+];
 const SENSITIVE_DIRS = ['/', '/boot', '/dev', '/etc', '/lib', '/proc', '/sys', '/usr'];
 
 interface MountInfo {
@@ -32,13 +47,20 @@ interface MountInfo {
 
 /** Host-level check 5.1: swarm mode is off. */
 export function cisSwarm(info: { Swarm?: { LocalNodeState?: string } }): CisWarning[] {
-  return info.Swarm?.LocalNodeState === 'inactive' ? [] : [{ check: '5.1', container: '(engine)', detail: `swarm mode is ${info.Swarm?.LocalNodeState ?? 'unknown'}` }];
+  return info.Swarm?.LocalNodeState === 'inactive'
+    ? []
+    : [{ check: '5.1', container: '(engine)', detail: `swarm mode is ${info.Swarm?.LocalNodeState ?? 'unknown'}` }];
 }
 
 /** Checks 5.2–5.32 for one container. */
 export function cisContainer(c: Docker.ContainerInspectInfo, facts: CisFacts): CisWarning[] {
   const name = c.Name.replace(/^\//, '');
-  const host = c.HostConfig as Omit<Docker.HostConfig, 'Devices'> & { CgroupParent?: string; UsernsMode?: string; UTSMode?: string; Devices?: unknown[] | null };
+  const host = c.HostConfig as Omit<Docker.HostConfig, 'Devices'> & {
+    CgroupParent?: string;
+    UsernsMode?: string;
+    UTSMode?: string;
+    Devices?: unknown[] | null;
+  };
   const out: CisWarning[] = [];
   const warn = (check: string, detail: string) => out.push({ check, container: name, detail });
   const securityOpt: string[] = host.SecurityOpt ?? [];

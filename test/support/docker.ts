@@ -34,7 +34,12 @@ export function memoryLogger(): Logger & { lines: string[] } {
 /** A settings store in memory; `trust` is this test machine's trust (nothing, unless given). */
 export function testSettings(trust: Partial<MachineTrust> = {}): SettingsStore {
   const store: Record<string, unknown> = { trust: MachineTrust.parse(trust) };
-  return createSettingsStore({ store, set: (k, v) => { store[k] = v; } });
+  return createSettingsStore({
+    store,
+    set: (k, v) => {
+      store[k] = v;
+    },
+  });
 }
 
 /** A test machine's host policy: the given trust, this computer's home folder and a data folder of its own. */
@@ -78,16 +83,37 @@ export async function removeNamespace(namespace: string): Promise<void> {
     return instance === namespace || instance.startsWith(`${namespace}-`);
   };
   const containers = (await docker.listContainers({ all: true })).filter((c) => ours(c.Labels));
-  await Promise.all(containers.map((c) => docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined)));
+  await Promise.all(
+    containers.map((c) =>
+      docker
+        .getContainer(c.Id)
+        .remove({ force: true })
+        .catch(() => undefined),
+    ),
+  );
   const { Volumes } = await docker.listVolumes();
   const volumes = (Volumes ?? []).filter((v) => ours(v.Labels ?? undefined));
   // Workspaces are loop-attached disk images: detach them before their volumes go.
   const namespaces = new Set([namespace, ...volumes.map((v) => v.Labels?.['classlab.instance'] ?? namespace)]);
   const helper = await trustedGateImage().catch(() => null);
   if (helper) for (const ns of namespaces) await detachNamespaceDisks(docker, ns, helper).catch(() => undefined);
-  await Promise.all(volumes.map((v) => docker.getVolume(v.Name).remove().catch(() => undefined)));
+  await Promise.all(
+    volumes.map((v) =>
+      docker
+        .getVolume(v.Name)
+        .remove()
+        .catch(() => undefined),
+    ),
+  );
   const networks = (await docker.listNetworks()).filter((n) => ours(n.Labels));
-  await Promise.all(networks.map((n) => docker.getNetwork(n.Id).remove().catch(() => undefined)));
+  await Promise.all(
+    networks.map((n) =>
+      docker
+        .getNetwork(n.Id)
+        .remove()
+        .catch(() => undefined),
+    ),
+  );
 }
 
 export async function containersOf(namespace: string, labId: string) {
@@ -98,7 +124,13 @@ export async function containersOf(namespace: string, labId: string) {
 export async function execIn(container: string, cmd: string[], user?: string): Promise<{ code: number; out: string }> {
   const { code, out } = await execCollect(docker, container, cmd, user ? { user } : {});
   // Lines without blank ones, as tests compare them.
-  return { code: code ?? -1, out: out.split(/\r?\n/).filter((l) => l.length > 0).join('\n') };
+  return {
+    code: code ?? -1,
+    out: out
+      .split(/\r?\n/)
+      .filter((l) => l.length > 0)
+      .join('\n'),
+  };
 }
 
 /** Builds the bundled images that a test needs when they are missing (CI builds them beforehand). */

@@ -13,7 +13,10 @@ export function engineDoor(socketPath: string) {
           const upstream = net.connect('/var/run/docker.sock');
           sockets.add(client).add(upstream);
           client.pipe(upstream).pipe(client);
-          const drop = () => { client.destroy(); upstream.destroy(); };
+          const drop = () => {
+            client.destroy();
+            upstream.destroy();
+          };
           client.on('error', drop).on('close', drop);
           upstream.on('error', drop).on('close', drop);
         });
@@ -29,4 +32,3 @@ export function engineDoor(socketPath: string) {
       }),
   };
 }
-

@@ -12,7 +12,16 @@ import { demuxLogs } from '../../electron/core/engine/exec';
 export const AUDIT_ARCH = { X86_64: 0xc000003e, I386: 0x40000003, AARCH64: 0xc00000b7 } as const;
 export const X32_SYSCALL_BIT = 0x40000000;
 
-export const SECCOMP_RET = { KILL_PROCESS: 0x80000000, KILL_THREAD: 0, TRAP: 0x00030000, ERRNO: 0x00050000, USER_NOTIF: 0x7fc00000, TRACE: 0x7ff00000, LOG: 0x7ffc0000, ALLOW: 0x7fff0000 } as const;
+export const SECCOMP_RET = {
+  KILL_PROCESS: 0x80000000,
+  KILL_THREAD: 0,
+  TRAP: 0x00030000,
+  ERRNO: 0x00050000,
+  USER_NOTIF: 0x7fc00000,
+  TRACE: 0x7ff00000,
+  LOG: 0x7ffc0000,
+  ALLOW: 0x7fff0000,
+} as const;
 
 const DUMP = String.raw`
 import ctypes, os, sys
@@ -44,7 +53,14 @@ export async function readSeccompFilters(docker: Docker, container: string, imag
     Cmd: [],
     Labels: labels,
     NetworkDisabled: true,
-    HostConfig: { PidMode: `container:${container}`, NetworkMode: 'none', CapDrop: ['ALL'], CapAdd: ['SYS_PTRACE', 'SYS_ADMIN'], SecurityOpt: ['seccomp=unconfined'], ReadonlyRootfs: true },
+    HostConfig: {
+      PidMode: `container:${container}`,
+      NetworkMode: 'none',
+      CapDrop: ['ALL'],
+      CapAdd: ['SYS_PTRACE', 'SYS_ADMIN'],
+      SecurityOpt: ['seccomp=unconfined'],
+      ReadonlyRootfs: true,
+    },
   });
   try {
     await probe.start();
@@ -106,23 +122,49 @@ export function runFilter(prog: Buffer, input: SeccompData): number {
     else if (cls === 0x04) {
       const src = code & 0x08 ? X : k;
       switch (code & 0xf0) {
-        case 0x00: A = (A + src) >>> 0; break;
-        case 0x10: A = (A - src) >>> 0; break;
-        case 0x20: A = Math.imul(A, src) >>> 0; break;
-        case 0x30: A = src === 0 ? 0 : Math.floor(A / src) >>> 0; break;
-        case 0x40: A = (A | src) >>> 0; break;
-        case 0x50: A = (A & src) >>> 0; break;
-        case 0x60: A = (A << src) >>> 0; break;
-        case 0x70: A = A >>> src; break;
-        case 0x80: A = -A >>> 0; break;
-        case 0x90: A = src === 0 ? 0 : (A % src) >>> 0; break;
-        case 0xa0: A = (A ^ src) >>> 0; break;
-        default: throw new Error(`BPF: unsupported ALU ${code.toString(16)}`);
+        case 0x00:
+          A = (A + src) >>> 0;
+          break;
+        case 0x10:
+          A = (A - src) >>> 0;
+          break;
+        case 0x20:
+          A = Math.imul(A, src) >>> 0;
+          break;
+        case 0x30:
+          A = src === 0 ? 0 : Math.floor(A / src) >>> 0;
+          break;
+        case 0x40:
+          A = (A | src) >>> 0;
+          break;
+        case 0x50:
+          A = (A & src) >>> 0;
+          break;
+        case 0x60:
+          A = (A << src) >>> 0;
+          break;
+        case 0x70:
+          A = A >>> src;
+          break;
+        case 0x80:
+          A = -A >>> 0;
+          break;
+        case 0x90:
+          A = src === 0 ? 0 : (A % src) >>> 0;
+          break;
+        case 0xa0:
+          A = (A ^ src) >>> 0;
+          break;
+        default:
+          throw new Error(`BPF: unsupported ALU ${code.toString(16)}`);
       }
     } else if (cls === 0x05) {
       const src = code & 0x08 ? X : k;
       const op = code & 0xf0;
-      if (op === 0x00) { pc += k; continue; }
+      if (op === 0x00) {
+        pc += k;
+        continue;
+      }
       const taken = op === 0x10 ? A === src : op === 0x20 ? A > src : op === 0x30 ? A >= src : op === 0x40 ? (A & src) !== 0 : null;
       if (taken === null) throw new Error(`BPF: unsupported jump ${code.toString(16)}`);
       pc += taken ? jt : jf;
@@ -154,7 +196,16 @@ export function evaluateFilters(filters: Buffer[], input: SeccompData): string {
   // Precedence (kernel/seccomp.c): KILL_PROCESS > KILL_THREAD > TRAP > ERRNO > USER_NOTIF > TRACE > LOG > ALLOW.
   const rank = (ret: number) => {
     const a = (ret & 0xffff0000) >>> 0;
-    const order: number[] = [SECCOMP_RET.KILL_PROCESS, SECCOMP_RET.KILL_THREAD, SECCOMP_RET.TRAP, SECCOMP_RET.ERRNO, SECCOMP_RET.USER_NOTIF, SECCOMP_RET.TRACE, SECCOMP_RET.LOG, SECCOMP_RET.ALLOW];
+    const order: number[] = [
+      SECCOMP_RET.KILL_PROCESS,
+      SECCOMP_RET.KILL_THREAD,
+      SECCOMP_RET.TRAP,
+      SECCOMP_RET.ERRNO,
+      SECCOMP_RET.USER_NOTIF,
+      SECCOMP_RET.TRACE,
+      SECCOMP_RET.LOG,
+      SECCOMP_RET.ALLOW,
+    ];
     const i = order.indexOf(a);
     return i < 0 ? 0 : i;
   };

@@ -21,7 +21,11 @@ export interface ServeProcess {
 export function startServe(env: NodeJS.ProcessEnv, cli = CLI): Promise<ServeProcess> {
   if (!existsSync(cli)) throw new Error('dist/cli.js is missing: run `npm run build` first');
   return new Promise((resolve, reject) => {
-    const child: ChildProcess = spawn(process.execPath, [cli, 'serve', '--port', '0'], { cwd: path.dirname(path.dirname(cli)), env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child: ChildProcess = spawn(process.execPath, [cli, 'serve', '--port', '0'], {
+      cwd: path.dirname(path.dirname(cli)),
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     const timer = setTimeout(() => reject(new Error(`classlab serve printed no address in 60 s:\n${output}`)), 60_000);
     const stop = async () => {

@@ -11,7 +11,12 @@ export interface PutResult {
 }
 
 /** `length`: send Content-Length (as a browser does for a Blob) instead of chunked encoding. */
-export function putTar(port: number, pathname: string, body: Readable, opts: { clash?: string; signal?: AbortSignal; origin?: string; length?: number } = {}): Promise<PutResult> {
+export function putTar(
+  port: number,
+  pathname: string,
+  body: Readable,
+  opts: { clash?: string; signal?: AbortSignal; origin?: string; length?: number } = {},
+): Promise<PutResult> {
   return new Promise((resolve, reject) => {
     const req = http.request(
       {

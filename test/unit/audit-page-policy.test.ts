@@ -15,10 +15,12 @@ describe('judging a page policy (Sandbox check, page egress)', () => {
 
   it('refuses no policy, two policies, and what a lab server sends for itself', () => {
     expect(judgePagePolicy([]).ok).toBe(false);
-    expect(judgePagePolicy([GATE_CSP, "default-src *"]).problems).toContain('2 Content-Security-Policy headers, not one');
+    expect(judgePagePolicy([GATE_CSP, 'default-src *']).problems).toContain('2 Content-Security-Policy headers, not one');
     expect(judgePagePolicy(["default-src * 'unsafe-inline'"]).ok).toBe(false);
     // Jupyter's own default: frames only, everything else open.
-    expect(judgePagePolicy(["frame-ancestors 'self'; report-uri /api/security/csp-report"]).problems).toContain('connect-src allows any origin (neither it nor default-src is set)');
+    expect(judgePagePolicy(["frame-ancestors 'self'; report-uri /api/security/csp-report"]).problems).toContain(
+      'connect-src allows any origin (neither it nor default-src is set)',
+    );
   });
 
   it('finds each way out: a host, a scheme, a wildcard, strict-dynamic, a loose fallback, forms, base, framing', () => {
@@ -41,8 +43,14 @@ describe('judging a page policy (Sandbox check, page egress)', () => {
 
 describe('judging cookies (Sandbox check, page egress)', () => {
   it('wants SameSite=Strict on every cookie and HttpOnly on all but _xsrf', () => {
-    expect(judgeLabCookies(['username-127-0-0-1-1234="2|1:0|…"; HttpOnly; Path=/; SameSite=Strict', '_xsrf=2|abc; Path=/; SameSite=Strict'])).toEqual({ ok: true, problems: [] });
-    expect(judgeLabCookies(['stolen=1; Path=/; SameSite=None']).problems).toEqual(['cookie stolen is not SameSite=Strict', 'cookie stolen is readable by scripts (no HttpOnly)']);
+    expect(judgeLabCookies(['username-127-0-0-1-1234="2|1:0|…"; HttpOnly; Path=/; SameSite=Strict', '_xsrf=2|abc; Path=/; SameSite=Strict'])).toEqual({
+      ok: true,
+      problems: [],
+    });
+    expect(judgeLabCookies(['stolen=1; Path=/; SameSite=None']).problems).toEqual([
+      'cookie stolen is not SameSite=Strict',
+      'cookie stolen is readable by scripts (no HttpOnly)',
+    ]);
     expect(judgeLabCookies(['other=2; HttpOnly; SameSite=Lax; SameSite=Strict']).ok).toBe(false);
     expect(judgeLabCookies([]).ok).toBe(true);
   });

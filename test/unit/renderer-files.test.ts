@@ -34,7 +34,13 @@ describe('upload items from a picker', () => {
 const entry = (name: string, kind: FileEntry['kind'], size: number, modifiedMs: number): FileEntry => ({ name, kind, size, modifiedMs, linkTarget: null });
 
 describe('sorting the list', () => {
-  const list = [entry('b.txt', 'file', 10, 3), entry('Zeta', 'folder', 0, 1), entry('a10.csv', 'file', 30, 2), entry('a2.csv', 'file', 20, 1), entry('alpha', 'folder', 5, 9)];
+  const list = [
+    entry('b.txt', 'file', 10, 3),
+    entry('Zeta', 'folder', 0, 1),
+    entry('a10.csv', 'file', 30, 2),
+    entry('a2.csv', 'file', 20, 1),
+    entry('alpha', 'folder', 5, 9),
+  ];
 
   it('keeps folders first and compares names naturally', () => {
     expect(sortEntries(list, { key: 'name', direction: 'ascending' }).map((e) => e.name)).toEqual(['alpha', 'Zeta', 'a2.csv', 'a10.csv', 'b.txt']);

@@ -53,7 +53,11 @@ describe('the upload tar built in the browser', () => {
     expect(h.subarray(263, 265).toString()).toBe('00');
     expect(h.subarray(100, 108).toString()).toBe('0000755\0');
     expect(String.fromCharCode(h[156]!)).toBe('5');
-    expect(h.subarray(136, 148).toString()).toBe(`${Math.floor(MTIME / 1000).toString(8).padStart(11, '0')}\0`);
+    expect(h.subarray(136, 148).toString()).toBe(
+      `${Math.floor(MTIME / 1000)
+        .toString(8)
+        .padStart(11, '0')}\0`,
+    );
     const sum = [...h].reduce((a, b, i) => a + (i >= 148 && i < 156 ? 32 : b), 0);
     expect(parseInt(h.subarray(148, 154).toString(), 8)).toBe(sum);
     // The second: the file with mode 0644 and its size in octal.

@@ -105,7 +105,12 @@ describe('sandbox policy: gate', () => {
     expect(gate.HostConfig?.PidsLimit).toBe(128);
   });
   it("hands the gate the profile's own socket name", () => {
-    const other = gateContainerSpec({ profile: { ...profile, server: { ...profile.server, socket: '/run/x/jupyter.sock' } }, names, namespace: 'classlab', image: trustedId });
+    const other = gateContainerSpec({
+      profile: { ...profile, server: { ...profile.server, socket: '/run/x/jupyter.sock' } },
+      names,
+      namespace: 'classlab',
+      image: trustedId,
+    });
     expect(other.Cmd).toEqual(['/usr/local/bin/classlab-gate', 'jupyter.sock']);
   });
   it("is on ClassLab's gates network, never Docker's default bridge, and that network has no way out", () => {

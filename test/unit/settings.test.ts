@@ -4,7 +4,14 @@ import { NO_TRUST } from '../../electron/core/trust/machine-trust';
 
 function memory(initial: Record<string, unknown>): KeyValueBacking {
   const store = { ...initial };
-  return { get store() { return store; }, set: (k, v) => { store[k] = v; } };
+  return {
+    get store() {
+      return store;
+    },
+    set: (k, v) => {
+      store[k] = v;
+    },
+  };
 }
 
 describe('settings', () => {

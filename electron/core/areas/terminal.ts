@@ -13,7 +13,11 @@ export function terminalHandlers(labs: Labs, terminals: Terminals, docker: () =>
       const { lab, containers } = labs.get(labId);
       const engine = docker();
       if (lab.view.phase !== 'ready') throw new LabError('NOT_READY', `${lab.profile.title} is not running: open it first, then open a terminal.`);
-      return terminals.start(engine, { labId, container: containers.names.container, user: lab.profile.server.user, workdir: lab.profile.server.workspace }, size);
+      return terminals.start(
+        engine,
+        { labId, container: containers.names.container, user: lab.profile.server.user, workdir: lab.profile.server.workspace },
+        size,
+      );
     },
     'terminal:write': async (id, data) => (terminals.get(id).write(data), null),
     'terminal:resize': async (id, size) => (await terminals.get(id).resize(size), null),

@@ -44,7 +44,9 @@ export function probeGate(port: number, req: GateRequest = {}): Promise<GateAnsw
           if (size < 64 * 1024) chunks.push(c);
           size += c.length;
         });
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, raw: pairs(res.rawHeaders), body: Buffer.concat(chunks).toString('utf8') }));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, raw: pairs(res.rawHeaders), body: Buffer.concat(chunks).toString('utf8') }),
+        );
         res.on('error', reject);
       },
     );

@@ -122,7 +122,14 @@ export class KernelClient {
       ws.on('close', onClose);
       ws.send(
         JSON.stringify({
-          header: { msg_id: msgId, username: 'classlab-audit', session: this.session, msg_type: 'execute_request', version: '5.3', date: new Date().toISOString() },
+          header: {
+            msg_id: msgId,
+            username: 'classlab-audit',
+            session: this.session,
+            msg_type: 'execute_request',
+            version: '5.3',
+            date: new Date().toISOString(),
+          },
           parent_header: {},
           metadata: {},
           content: { code, silent: false, store_history: false, user_expressions: {}, allow_stdin: false, stop_on_error: true },

@@ -93,15 +93,17 @@ export class AuditLab {
     const seconds = opts.timeoutSeconds ?? 30;
     if (process.env.CLASSLAB_AUDIT_DEBUG) process.stderr.write(`exec ${this.container}: ${cmd.join(' ').slice(0, 120)}\n`);
     const boxed = ['timeout', '-s', 'KILL', String(seconds), ...cmd];
-    const exec = await this.docker().getContainer(this.container).exec({
-      Cmd: opts.detach ? cmd : boxed,
-      User: opts.user ?? this.profile.server.user,
-      AttachStdout: !opts.detach,
-      AttachStderr: !opts.detach,
-      Tty: false,
-      WorkingDir: this.profile.server.workspace,
-      ...(opts.env ? { Env: opts.env } : {}),
-    });
+    const exec = await this.docker()
+      .getContainer(this.container)
+      .exec({
+        Cmd: opts.detach ? cmd : boxed,
+        User: opts.user ?? this.profile.server.user,
+        AttachStdout: !opts.detach,
+        AttachStderr: !opts.detach,
+        Tty: false,
+        WorkingDir: this.profile.server.workspace,
+        ...(opts.env ? { Env: opts.env } : {}),
+      });
     if (opts.detach) {
       // The engine answers at once; close the response so no socket outlives the call.
       const response = (await exec.start({ Detach: true })) as unknown as { destroy?: () => void; resume?: () => void } | undefined;
@@ -114,10 +116,13 @@ export class AuditLab {
     const chunks: Buffer[] = [];
     let size = 0;
     const timedOut = await new Promise<boolean>((resolve) => {
-      const timer = setTimeout(() => {
-        (stream as unknown as { destroy?: () => void }).destroy?.();
-        resolve(true);
-      }, (seconds + 15) * 1000);
+      const timer = setTimeout(
+        () => {
+          (stream as unknown as { destroy?: () => void }).destroy?.();
+          resolve(true);
+        },
+        (seconds + 15) * 1000,
+      );
       stream.on('data', (c: Buffer) => {
         if (size < max) {
           chunks.push(c);

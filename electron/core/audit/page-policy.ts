@@ -46,7 +46,8 @@ export interface PagePolicyVerdict {
 /** `policies`: every Content-Security-Policy header value of one response. */
 export function judgePagePolicy(policies: string[]): PagePolicyVerdict {
   const problems: string[] = [];
-  if (policies.length !== 1) problems.push(policies.length === 0 ? 'no Content-Security-Policy at all' : `${policies.length} Content-Security-Policy headers, not one`);
+  if (policies.length !== 1)
+    problems.push(policies.length === 0 ? 'no Content-Security-Policy at all' : `${policies.length} Content-Security-Policy headers, not one`);
   if (policies.length === 0) return { ok: false, problems };
   // Browsers enforce every policy they get; judge the first (the gate's, when it is there) on its own.
   const policy = parsePolicy(policies[0]!);
@@ -67,7 +68,8 @@ export function judgePagePolicy(policies: string[]): PagePolicyVerdict {
   }
   const ancestors = policy.get('frame-ancestors');
   if (!ancestors) problems.push('frame-ancestors is not set: any page may frame the lab');
-  else if (foreign(ancestors, (s) => ALLOWED_ANCESTORS.has(s)).length > 0) problems.push(`frame-ancestors allows ${foreign(ancestors, (s) => ALLOWED_ANCESTORS.has(s)).join(' ')}`);
+  else if (foreign(ancestors, (s) => ALLOWED_ANCESTORS.has(s)).length > 0)
+    problems.push(`frame-ancestors allows ${foreign(ancestors, (s) => ALLOWED_ANCESTORS.has(s)).join(' ')}`);
   return { ok: problems.length === 0, problems };
 }
 

@@ -107,7 +107,18 @@ export async function runAudit(opts: AuditOptions): Promise<AttackResult[]> {
     for (const gw of await bridgeGateways(docker, networks)) {
       if (!listeners.listening.some((l) => l.host === gw.ip)) await listeners.add(gw.ip, gw.label);
     }
-    const ctx: AuditContext = { docker, profile, lab, neighbour, listeners, hostPorts: opts.hostPorts ?? [], policy: opts.policy, gateImage: opts.gateImage, log, signal };
+    const ctx: AuditContext = {
+      docker,
+      profile,
+      lab,
+      neighbour,
+      listeners,
+      hostPorts: opts.hostPorts ?? [],
+      policy: opts.policy,
+      gateImage: opts.gateImage,
+      log,
+      signal,
+    };
     const attacks = [...BUILTIN_ATTACKS, ...(opts.extraAttacks ?? registeredAuditAttacks())].filter((a) => !opts.only || opts.only.includes(a.id));
     for (const attack of attacks) {
       signal.throwIfAborted();
@@ -131,19 +142,46 @@ export async function runAudit(opts: AuditOptions): Promise<AttackResult[]> {
 }
 
 /** Removes everything of an audit namespace: labs with their disks, then whatever still carries its label. */
-export async function removeAuditNamespace(docker: Docker, ns: string, labs: AuditLab[], log: AuditOptions['log'], gateImage: AuditOptions['gateImage']): Promise<void> {
+export async function removeAuditNamespace(
+  docker: Docker,
+  ns: string,
+  labs: AuditLab[],
+  log: AuditOptions['log'],
+  gateImage: AuditOptions['gateImage'],
+): Promise<void> {
   for (const l of labs) {
     await l.remove().catch((err: unknown) => log.warn('audit clean-up: lab', { error: (err as Error).message }));
   }
   const filter = { label: [`${LABEL.instance}=${ns}`] };
   const containers = await docker.listContainers({ all: true, filters: filter }).catch(() => []);
-  await Promise.all(containers.map((c) => docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined)));
+  await Promise.all(
+    containers.map((c) =>
+      docker
+        .getContainer(c.Id)
+        .remove({ force: true })
+        .catch(() => undefined),
+    ),
+  );
   // The disk helper needs the gate's trusted ID; without one there is no helper to run, and nothing to detach.
   const helperImage = await gateImage().catch(() => null);
   if (helperImage) await detachNamespaceDisks(docker, ns, helperImage).catch(() => undefined);
   const { Volumes } = await docker.listVolumes({ filters: filter }).catch(() => ({ Volumes: [] as Docker.VolumeInspectInfo[] }));
-  await Promise.all((Volumes ?? []).map((v) => docker.getVolume(v.Name).remove().catch(() => undefined)));
+  await Promise.all(
+    (Volumes ?? []).map((v) =>
+      docker
+        .getVolume(v.Name)
+        .remove()
+        .catch(() => undefined),
+    ),
+  );
   const networks = await docker.listNetworks({ filters: filter }).catch(() => []);
-  await Promise.all(networks.map((n) => docker.getNetwork(n.Id).remove().catch(() => undefined)));
+  await Promise.all(
+    networks.map((n) =>
+      docker
+        .getNetwork(n.Id)
+        .remove()
+        .catch(() => undefined),
+    ),
+  );
   if (helperImage) await collectDiskOrphans(docker, ns, helperImage).catch(() => undefined);
 }

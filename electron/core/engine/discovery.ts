@@ -4,8 +4,7 @@
 import path from 'node:path';
 
 export type EngineCandidate =
-  | { kind: 'socket'; socketPath: string; label: string }
-  | { kind: 'tcp'; protocol: 'http' | 'https'; host: string; port: number; label: string };
+  { kind: 'socket'; socketPath: string; label: string } | { kind: 'tcp'; protocol: 'http' | 'https'; host: string; port: number; label: string };
 
 export interface DiscoveryInput {
   platform: NodeJS.Platform;
@@ -52,7 +51,15 @@ export function engineCandidates({ platform, env, home }: DiscoveryInput): Engin
 export function parseDockerHost(value: string): EngineCandidate | null {
   const label = 'DOCKER_HOST';
   if (value.startsWith('unix://')) return { kind: 'socket', socketPath: value.slice('unix://'.length), label };
-  if (value.startsWith('npipe://')) return { kind: 'socket', socketPath: value.slice('npipe://'.length).replace(/\//g, '\\').replace(/^\\\\\\\\/, '\\\\'), label };
+  if (value.startsWith('npipe://'))
+    return {
+      kind: 'socket',
+      socketPath: value
+        .slice('npipe://'.length)
+        .replace(/\//g, '\\')
+        .replace(/^\\\\\\\\/, '\\\\'),
+      label,
+    };
   const tcp = /^(tcp|http|https):\/\/([^/:]+|\[[^\]]+\]):(\d{1,5})\/?$/.exec(value);
   if (tcp) {
     const port = Number(tcp[3]);

@@ -12,13 +12,12 @@ const DOWN_RETRY_MS = 3000;
 const UP_CHECK_MS = 15000;
 
 export function dockerFor(c: EngineCandidate): Docker {
-  return c.kind === 'socket'
-    ? new Docker({ socketPath: c.socketPath })
-    : new Docker({ protocol: c.protocol, host: c.host, port: c.port });
+  return c.kind === 'socket' ? new Docker({ socketPath: c.socketPath }) : new Docker({ protocol: c.protocol, host: c.host, port: c.port });
 }
 
 export function downHint(platform: NodeJS.Platform): string {
-  if (platform === 'darwin' || platform === 'win32') return 'Start Docker Desktop (or Podman Desktop) and wait until it says it is running. ClassLab reconnects by itself.';
+  if (platform === 'darwin' || platform === 'win32')
+    return 'Start Docker Desktop (or Podman Desktop) and wait until it says it is running. ClassLab reconnects by itself.';
   return 'Start the Docker engine (for example `sudo systemctl start docker`, or open Docker Desktop) and make sure your user may use it (the docker group). ClassLab reconnects by itself.';
 }
 

@@ -47,7 +47,13 @@ export type OmitRule = (relInFolder: string, isFolder: boolean) => LeftOut | nul
  * when the folder is not in the lab). Returns the folder's state as it was just before the copy, for
  * writeFolder's `replace`, and what `omit` left out (never written on the host).
  */
-export async function exportFolder(t: ScriptTarget, rel: string, hostDest: string, signal?: AbortSignal, omit?: OmitRule): Promise<{ state: string; leftOut: LeftOut[] }> {
+export async function exportFolder(
+  t: ScriptTarget,
+  rel: string,
+  hostDest: string,
+  signal?: AbortSignal,
+  omit?: OmitRule,
+): Promise<{ state: string; leftOut: LeftOut[] }> {
   const state = await folderState(t, rel);
   if (state === 'missing') {
     await fs.mkdir(hostDest);
@@ -71,7 +77,10 @@ export async function exportFolder(t: ScriptTarget, rel: string, hostDest: strin
     });
     const done = await tar.done;
     if (done.code !== 0) {
-      throw new LabError(done.code === 1 ? 'BUSY' : 'INTERNAL', `The folder ${rel} could not be copied out of the lab${done.code === 1 ? ': files changed while it was read. Try again' : ''} (${done.stderr.trim().split('\n').pop() ?? ''}).`);
+      throw new LabError(
+        done.code === 1 ? 'BUSY' : 'INTERNAL',
+        `The folder ${rel} could not be copied out of the lab${done.code === 1 ? ': files changed while it was read. Try again' : ''} (${done.stderr.trim().split('\n').pop() ?? ''}).`,
+      );
     }
     await fs.rename(path.join(out, top), hostDest);
     const parent = path.posix.dirname(rel);
@@ -107,7 +116,8 @@ export async function writeFolder(t: ScriptTarget, hostSrc: string, rel: string,
     const unpacked = await tarIntoLab(t.docker, t.container, t.profile, `.classlab/incoming/${id}`, body, signal);
     if (unpacked.code !== 0) {
       const why = unpacked.stderr.trim().split('\n').pop() ?? '';
-      if (/no space left|disk quota/i.test(unpacked.stderr)) throw new LabError('DISK_FULL', `The workspace is full; nothing was changed. Delete files you do not need (and empty the trash), then try again.`);
+      if (/no space left|disk quota/i.test(unpacked.stderr))
+        throw new LabError('DISK_FULL', `The workspace is full; nothing was changed. Delete files you do not need (and empty the trash), then try again.`);
       throw new LabError('INTERNAL', `The folder could not be written into the lab: ${why}`);
     }
     const name = await folderOp(t, 'place', [id, rel, mode === 'new' ? 'new' : mode.replace]);

@@ -190,7 +190,12 @@ export class LabFiles {
       const id = upload.stagingId;
       const [uid, gid] = target.profile.server.user.split(':').map(Number) as [number, number];
       const planned = new Map(upload.entries.map((e) => [e.path, e]));
-      const guard = new TarGuard({ ...DEFAULT_TAR_LIMITS, maxTotalBytes: upload.totalBytes, maxFileBytes: upload.totalBytes, maxEntries: upload.entries.length + 1 });
+      const guard = new TarGuard({
+        ...DEFAULT_TAR_LIMITS,
+        maxTotalBytes: upload.totalBytes,
+        maxFileBytes: upload.totalBytes,
+        maxEntries: upload.entries.length + 1,
+      });
       const gate = new UploadTarGate(uid, Number.isFinite(gid) ? gid : uid, (header) => {
         const entry = guard.check(header);
         if (entry.kind === 'skipped') {
@@ -225,7 +230,9 @@ export class LabFiles {
         const out = nulFields(await runWorkspaceOp(target, 'commit', [id, upload.dir, choice, trashId(), ...upload.topNames]));
         return { ...parseCommit(out), bytes: gate.summary.bytes, files: gate.summary.files };
       } catch (err) {
-        await runWorkspaceOp(target, 'discard', [id]).catch((e: Error) => this.log.warn('upload staging not removed', { lab: this.profile.id, error: e.message }));
+        await runWorkspaceOp(target, 'discard', [id]).catch((e: Error) =>
+          this.log.warn('upload staging not removed', { lab: this.profile.id, error: e.message }),
+        );
         throw asTransferError(err);
       } finally {
         signal.removeEventListener('abort', onAbort);
@@ -264,7 +271,11 @@ export class LabFiles {
         if (bad.length >= 3) break;
       }
     }
-    if (bad.length) throw new LabError('REFUSED', `This computer cannot hold ${bad.length === 1 ? 'this name' : 'these names'}: ${bad.join(', ')}. Rename ${bad.length === 1 ? 'it' : 'them'} in the lab, then download again.`);
+    if (bad.length)
+      throw new LabError(
+        'REFUSED',
+        `This computer cannot hold ${bad.length === 1 ? 'this name' : 'these names'}: ${bad.join(', ')}. Rename ${bad.length === 1 ? 'it' : 'them'} in the lab, then download again.`,
+      );
     return kind === 'file' ? { path: p, kind: 'file', size: Number(size) } : { path: p, kind: 'zip', size: null };
   }
 
@@ -274,7 +285,11 @@ export class LabFiles {
    * student can read. The tar is hostile input, read through the hardened reader (no links followed, no
    * devices, no `..`); a single file must come out as exactly the regular file described a moment before.
    */
-  async download(described: { path: string; kind: 'file' | 'zip'; size: number | null }, signal: AbortSignal, host: HostPlatform = process.platform as HostPlatform): Promise<Download> {
+  async download(
+    described: { path: string; kind: 'file' | 'zip'; size: number | null },
+    signal: AbortSignal,
+    host: HostPlatform = process.platform as HostPlatform,
+  ): Promise<Download> {
     const { path: p, kind } = described;
     const name = p.split('/').pop()!;
     return this.withTarget(async (target) => {
@@ -318,7 +333,8 @@ function folderPath(rel: string): string {
 /** A file or folder the user acts on: never the root, never inside ClassLab's own folder. */
 function itemPath(rel: string): string {
   const p = safe(rel);
-  if (p === CLASSLAB_DIR || p.startsWith(`${CLASSLAB_DIR}/`)) throw new LabError('PATH_INVALID', `"${CLASSLAB_DIR}" is ClassLab's own folder (the trash and unfinished uploads).`);
+  if (p === CLASSLAB_DIR || p.startsWith(`${CLASSLAB_DIR}/`))
+    throw new LabError('PATH_INVALID', `"${CLASSLAB_DIR}" is ClassLab's own folder (the trash and unfinished uploads).`);
   return p;
 }
 
@@ -337,13 +353,26 @@ export function parseListing(fields: string[], diskMiB: number): Omit<FolderList
   const entries: FileEntry[] = [];
   for (let i = 0; i + 4 < raw.length; i += 5) {
     const [type, size, mtime, name, link] = raw.slice(i, i + 5) as [string, string, string, string, string];
-    entries.push({ name, kind: KIND[type] ?? 'other', size: Number(size) || 0, modifiedMs: Math.round(Number(mtime) * 1000) || 0, linkTarget: type === 'l' ? link : null });
+    entries.push({
+      name,
+      kind: KIND[type] ?? 'other',
+      size: Number(size) || 0,
+      modifiedMs: Math.round(Number(mtime) * 1000) || 0,
+      linkTarget: type === 'l' ? link : null,
+    });
   }
   // du prints "bytes<TAB>path" per folder: a folder's size is everything in it.
   const sizes = new Map<string, number>();
   for (const line of fields.slice(du + 1, df < 0 ? undefined : df)) {
     const tab = line.indexOf('\t');
-    if (tab > 0) sizes.set(line.slice(tab + 1).split('/').pop() ?? '', Number(line.slice(0, tab)));
+    if (tab > 0)
+      sizes.set(
+        line
+          .slice(tab + 1)
+          .split('/')
+          .pop() ?? '',
+        Number(line.slice(0, tab)),
+      );
   }
   for (const e of entries) if (e.kind === 'folder' && sizes.has(e.name)) e.size = sizes.get(e.name)!;
   const usage = df >= 0 ? parseUsage(fields[df + 1] ?? '', diskMiB) : null;
@@ -363,14 +392,21 @@ export function parseTrash(fields: string[]): TrashEntry[] {
   for (let i = 0; i + 5 < fields.length; i += 6) {
     const [id, originalPath, deletedS, type, name, size] = fields.slice(i, i + 6) as [string, string, string, string, string, string];
     const stamp = Number(id.split('-')[0]);
-    out.push({ id, originalPath, name, kind: KIND[type] ?? 'other', size: Number(size) || 0, deletedAtMs: Number.isFinite(stamp) && stamp > 0 ? stamp : Number(deletedS) * 1000 });
+    out.push({
+      id,
+      originalPath,
+      name,
+      kind: KIND[type] ?? 'other',
+      size: Number(size) || 0,
+      deletedAtMs: Number.isFinite(stamp) && stamp > 0 ? stamp : Number(deletedS) * 1000,
+    });
   }
   return out.sort((a, b) => b.deletedAtMs - a.deletedAtMs);
 }
 
 export function parseCommit(fields: string[]): Omit<UploadResult, 'bytes' | 'files'> {
   const result: Omit<UploadResult, 'bytes' | 'files'> = { written: [], renamed: [], skipped: [], replaced: [] };
-  for (let i = 0; i < fields.length; ) {
+  for (let i = 0; i < fields.length;) {
     const what = fields[i++];
     const name = fields[i++] ?? '';
     if (what === 'written') result.written.push(name);
@@ -383,7 +419,10 @@ export function parseCommit(fields: string[]): Omit<UploadResult, 'bytes' | 'fil
 
 function unpackError(err: Error): LabError {
   if (/no space left|disk quota/i.test(err.message)) {
-    return new LabError('DISK_FULL', 'The workspace became full during the upload; nothing was kept. Delete files you do not need (and empty the trash), then try again.');
+    return new LabError(
+      'DISK_FULL',
+      'The workspace became full during the upload; nothing was kept. Delete files you do not need (and empty the trash), then try again.',
+    );
   }
   return new LabError('INTERNAL', `The upload could not be unpacked in the lab: ${err.message}`);
 }

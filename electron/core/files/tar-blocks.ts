@@ -17,7 +17,17 @@ const BLOCK = 512;
 const MAX_EXTENSION_BYTES = 64 * 1024;
 const OWNER_KEYS = new Set(['uid', 'gid', 'uname', 'gname']);
 const PAX_UPLOAD_KEYS = new Set(['path', 'linkpath', 'size', 'mtime', 'atime', 'ctime', 'comment', 'charset', 'hdrcharset']);
-const TYPES: Record<string, string> = { '0': 'file', '\0': 'file', '7': 'contiguous-file', '1': 'link', '2': 'symlink', '3': 'character-device', '4': 'block-device', '5': 'directory', '6': 'fifo' };
+const TYPES: Record<string, string> = {
+  '0': 'file',
+  '\0': 'file',
+  '7': 'contiguous-file',
+  '1': 'link',
+  '2': 'symlink',
+  '3': 'character-device',
+  '4': 'block-device',
+  '5': 'directory',
+  '6': 'fifo',
+};
 
 /** An entry as a header (and the pax or GNU long-name records before it) describes it. */
 export interface GateEntry {
@@ -75,7 +85,8 @@ abstract class TarBlockWalker extends Transform {
         if (this.pending.length === BLOCK) {
           const h = this.pending;
           this.pending = Buffer.alloc(0);
-          if (!h.every((b) => b === 0) && checksum(h) !== parseNumber(h.subarray(148, 156))) throw new HostileArchiveError(readName(h), 'a damaged header (checksum)');
+          if (!h.every((b) => b === 0) && checksum(h) !== parseNumber(h.subarray(148, 156)))
+            throw new HostileArchiveError(readName(h), 'a damaged header (checksum)');
           this.header(h);
         }
       }
@@ -233,7 +244,8 @@ export class UploadTarGate extends TarBlockWalker {
    * maps (GNU.sparse.*, which also rename the entry) and any other vendor's keys.
    */
   protected override paxKey(key: string): void {
-    if (!PAX_UPLOAD_KEYS.has(key) && !OWNER_KEYS.has(key)) throw new HostileArchiveError(key, 'a pax record an upload does not need (only path, linkpath, size and times are accepted)');
+    if (!PAX_UPLOAD_KEYS.has(key) && !OWNER_KEYS.has(key))
+      throw new HostileArchiveError(key, 'a pax record an upload does not need (only path, linkpath, size and times are accepted)');
   }
 }
 
@@ -259,7 +271,8 @@ export class TarFileBody extends TarBlockWalker {
     }
     const entry = this.entryOf(h);
     if (entry.type !== 'file' && entry.type !== 'contiguous-file') throw new HostileArchiveError(entry.name, 'not a regular file');
-    if (entry.name !== this.name || entry.size !== this.size) throw new HostileArchiveError(entry.name, `not the file that was asked for (${this.name}, ${this.size} bytes)`);
+    if (entry.name !== this.name || entry.size !== this.size)
+      throw new HostileArchiveError(entry.name, `not the file that was asked for (${this.name}, ${this.size} bytes)`);
     this.data(entry.size, true, () => (this.ended = true));
   }
 
@@ -294,7 +307,10 @@ function parseNumber(field: Buffer): number {
     for (let i = 1; i < field.length; i++) n = n * 256 + field[i]!;
     return n;
   }
-  const text = field.toString('latin1').replace(/[\0 ]+$/g, '').trim();
+  const text = field
+    .toString('latin1')
+    .replace(/[\0 ]+$/g, '')
+    .trim();
   return text ? Number.parseInt(text, 8) : 0;
 }
 

@@ -101,7 +101,8 @@ export class Transfers {
   private async receive(id: string, req: TransferRequest): Promise<TransferResponse> {
     if (req.method !== 'PUT' && req.method !== 'POST') throw new LabError('BAD_REQUEST', 'Send an upload with PUT.');
     const grant = this.uploads.get(id);
-    if (!grant || grant.expires < Date.now() || grant.started) throw new LabError('NOT_FOUND', 'This upload is no longer valid (it expired, was cancelled or was already sent). Start it again.');
+    if (!grant || grant.expires < Date.now() || grant.started)
+      throw new LabError('NOT_FOUND', 'This upload is no longer valid (it expired, was cancelled or was already sent). Start it again.');
     grant.started = true;
     const choice = ClashChoice.safeParse(req.search.get('clash') ?? 'keep-both');
     if (!choice.success) throw new LabError('BAD_REQUEST', 'clash must be replace, keep-both or skip');
@@ -121,7 +122,8 @@ export class Transfers {
     if (req.method !== 'GET' && req.method !== 'HEAD') throw new LabError('BAD_REQUEST', 'Fetch a download with GET.');
     const grant = this.downloads.get(id);
     this.downloads.delete(id);
-    if (!grant || grant.expires < Date.now()) throw new LabError('NOT_FOUND', 'This download link is no longer valid: links work once, for a minute. Click Download again.');
+    if (!grant || grant.expires < Date.now())
+      throw new LabError('NOT_FOUND', 'This download link is no longer valid: links work once, for a minute. Click Download again.');
     const download = await grant.files.download(grant.what, req.signal);
     const headers: Record<string, string> = {
       'Content-Type': download.kind === 'zip' ? 'application/zip' : 'application/octet-stream',

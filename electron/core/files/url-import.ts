@@ -32,7 +32,8 @@ export function notebookAddress(input: string): URL {
   } catch {
     throw new LabError('BAD_REQUEST', 'That is not a web address. Paste an address that starts with https:// (or http://).');
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new LabError('BAD_REQUEST', `Only http and https addresses can be opened (not ${url.protocol.replace(':', '')}).`);
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    throw new LabError('BAD_REQUEST', `Only http and https addresses can be opened (not ${url.protocol.replace(':', '')}).`);
   const blob = url.hostname === 'github.com' ? /^\/([^/]+)\/([^/]+)\/blob\/(.+)$/.exec(url.pathname) : null;
   if (blob) return new URL(`https://raw.githubusercontent.com/${blob[1]}/${blob[2]}/${blob[3]}`);
   return url;
@@ -91,7 +92,10 @@ export async function fetchNotebook(input: string, opts: FetchOptions = {}): Pro
     }
     if (res.statusCode! < 200 || res.statusCode! >= 300) {
       res.destroy();
-      throw new LabError('NOT_FOUND', `${url.host} answered ${res.statusCode} ${res.statusMessage ?? ''}: the notebook could not be fetched.`.replace(' :', ':'));
+      throw new LabError(
+        'NOT_FOUND',
+        `${url.host} answered ${res.statusCode} ${res.statusMessage ?? ''}: the notebook could not be fetched.`.replace(' :', ':'),
+      );
     }
     if (Number(res.headers['content-length'] ?? NaN) > max) {
       res.destroy();
@@ -121,7 +125,13 @@ export async function fetchNotebook(input: string, opts: FetchOptions = {}): Pro
  * address that was checked (a name that answers "public" to a check and "127.0.0.1" to the connect — DNS
  * rebinding — cannot slip between them). An IP literal never reaches a lookup: it is checked first.
  */
-function get(url: URL, redirected: boolean, trust: Pick<MachineTrust, 'localAddresses'>, signal: AbortSignal, timeout: AbortSignal): Promise<http.IncomingMessage> {
+function get(
+  url: URL,
+  redirected: boolean,
+  trust: Pick<MachineTrust, 'localAddresses'>,
+  signal: AbortSignal,
+  timeout: AbortSignal,
+): Promise<http.IncomingMessage> {
   const trusted = isTrustedLocalAddress(url.toString(), trust);
   const host = url.hostname.replace(/^\[|\]$/g, '');
   const refuse = (address: string, kind: string) => localAddressRefused(url, address, kind, redirected);
@@ -141,8 +151,16 @@ function get(url: URL, redirected: boolean, trust: Pick<MachineTrust, 'localAddr
   };
   return new Promise((resolve, reject) => {
     const client = url.protocol === 'https:' ? https : http;
-    const req = client.request(url, { method: 'GET', agent: false, lookup, signal, headers: { Accept: 'application/x-ipynb+json, application/json, */*' } }, resolve);
-    req.on('error', (err) => reject(err instanceof LabError ? err : (err as { cause?: unknown }).cause instanceof LabError ? (err as { cause: LabError }).cause : failed(url, err, timeout)));
+    const req = client.request(
+      url,
+      { method: 'GET', agent: false, lookup, signal, headers: { Accept: 'application/x-ipynb+json, application/json, */*' } },
+      resolve,
+    );
+    req.on('error', (err) =>
+      reject(
+        err instanceof LabError ? err : (err as { cause?: unknown }).cause instanceof LabError ? (err as { cause: LabError }).cause : failed(url, err, timeout),
+      ),
+    );
     req.end();
   });
 }

@@ -98,7 +98,13 @@ export class WorkspaceAgent {
   }
 
   private async start(): Promise<void> {
-    const { raw } = await attachExec(this.docker, this.container, ['sh', '-c', AGENT, 'classlab-agent', this.script], { user: this.user, workingDir: this.workingDir }, true);
+    const { raw } = await attachExec(
+      this.docker,
+      this.container,
+      ['sh', '-c', AGENT, 'classlab-agent', this.script],
+      { user: this.user, workingDir: this.workingDir },
+      true,
+    );
     this.input = raw as unknown as NodeJS.WritableStream;
     this.connection = raw as unknown as { destroy(): void };
     const out = new PassThrough();

@@ -240,7 +240,9 @@ export interface ScriptTarget {
 
 /** Runs one operation of the script; its own failures become LabErrors with its plain-words message. */
 export async function runWorkspaceOp(target: ScriptTarget, op: string, args: string[]): Promise<Buffer> {
-  const result = (await viaAgent(target, op, args)) ?? (await execCapture(target.docker, target.container, workspaceOpCommand(target.profile, op, args), execAs(target.profile)));
+  const result =
+    (await viaAgent(target, op, args)) ??
+    (await execCapture(target.docker, target.container, workspaceOpCommand(target.profile, op, args), execAs(target.profile)));
   if (result.code === 0) return result.stdout;
   throw workspaceOpError(op, result.code, result.stderr);
 }

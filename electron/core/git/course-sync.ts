@@ -239,12 +239,21 @@ function sameAsUpstream(work: WorkEntry | undefined, up: TreeEntry | undefined):
 /** Histories diverged: the whole old folder becomes a dated backup, and the folder a fresh copy. */
 async function freshCopy(opts: CourseSyncOptions, g: GitRunOptions, upstream: string, last: string | null, head: string | null): Promise<CourseSyncResult> {
   const up = await hostTree(opts, g, upstream);
-  const blobs = await readBlobs(g, [...up.values()].map((e) => e.oid));
+  const blobs = await readBlobs(
+    g,
+    [...up.values()].map((e) => e.oid),
+  );
   const draft = emptyDraft('fresh-copy', upstream, last);
   const when = opts.now ?? new Date();
   await fs.mkdir(opts.backupRoot, { recursive: true });
   let n = 1;
-  while (await fs.lstat(path.join(opts.backupRoot, backupFolderName(opts.folderName, when, n))).then(() => true, () => false)) n++;
+  while (
+    await fs.lstat(path.join(opts.backupRoot, backupFolderName(opts.folderName, when, n))).then(
+      () => true,
+      () => false,
+    )
+  )
+    n++;
   draft.backup = backupFolderName(opts.folderName, when, n);
   const backupHostPath = path.join(opts.backupRoot, draft.backup);
   // Keep what was committed locally reachable too, in case someone wants the commits themselves.

@@ -19,7 +19,9 @@ export class GitCredentialStore {
       const parsed = JSON.parse(raw) as { username?: unknown; token?: unknown };
       if (typeof parsed.token !== 'string' || parsed.token === '') return undefined;
       const origin = credentialOrigin(remote.url);
-      return typeof parsed.username === 'string' && parsed.username !== '' ? { username: parsed.username, token: parsed.token, origin } : { token: parsed.token, origin };
+      return typeof parsed.username === 'string' && parsed.username !== ''
+        ? { username: parsed.username, token: parsed.token, origin }
+        : { token: parsed.token, origin };
     } catch {
       return undefined;
     }
@@ -32,9 +34,11 @@ export class GitCredentialStore {
   /** Saves a token for a remote (https only: ssh uses keys, and a token would go in clear over http). */
   async set(url: string, username: string, token: string): Promise<void> {
     const remote = parseRemoteUrl(url, { allowLocal: true });
-    if (remote.kind !== 'https' && remote.kind !== 'http') throw new LabError('BAD_REQUEST', 'Only https:// addresses take a token; ssh uses your keys and local folders need none.');
+    if (remote.kind !== 'https' && remote.kind !== 'http')
+      throw new LabError('BAD_REQUEST', 'Only https:// addresses take a token; ssh uses your keys and local folders need none.');
     // eslint-disable-next-line no-control-regex
-    if (/[\u0000-\u001f\u007f]/.test(username + token)) throw new LabError('BAD_REQUEST', 'A user name or token cannot hold line breaks or control characters.');
+    if (/[\u0000-\u001f\u007f]/.test(username + token))
+      throw new LabError('BAD_REQUEST', 'A user name or token cannot hold line breaks or control characters.');
     await this.call((s) => s.set(keyOf(remote.url), JSON.stringify({ username: username.trim(), token: token.trim() })));
   }
 

@@ -9,7 +9,13 @@ const BATCH = 200;
 
 /** `git init --bare` at `gitDir` when it holds no repository yet; HEAD names `branch`. */
 export async function initRepo(opts: GitRunOptions, gitDir: string, branch: string): Promise<boolean> {
-  if (await revParse({ ...opts, gitDir }, 'HEAD', false).then(() => true, () => false)) return false;
+  if (
+    await revParse({ ...opts, gitDir }, 'HEAD', false).then(
+      () => true,
+      () => false,
+    )
+  )
+    return false;
   await runGit({ ...opts, gitDir: undefined, workTree: undefined }, ['init', '-q', '--bare', `--initial-branch=${branch}`, gitDir]);
   return true;
 }
@@ -28,7 +34,10 @@ export async function revParse(opts: GitRunOptions, ref: string, quiet = true): 
 /** True when `ancestor` is an ancestor of (or equal to) `descendant`. */
 export async function isAncestor(opts: GitRunOptions, ancestor: string, descendant: string): Promise<boolean> {
   // merge-base prints nothing (and fails) when the histories share no commit: a force-push of a new history.
-  const base = await runGit(opts, ['merge-base', ancestor, descendant]).then((o) => o.trim(), () => '');
+  const base = await runGit(opts, ['merge-base', ancestor, descendant]).then(
+    (o) => o.trim(),
+    () => '',
+  );
   return base === ancestor;
 }
 

@@ -137,7 +137,11 @@ export class LabGit {
       const host = path.join(work, 'course');
       const { state, leftOut } = await exportFolder(t, course.folder, host, signal, gitPathHit);
       // The write-back replaces the folder with the host copy, which never holds a lab's .git: a sync would lose it.
-      if (leftOut.length) throw new LabError('REFUSED', `The course folder holds ${describeLeftOut(leftOut)}. ClassLab never copies a lab's own repository out of the lab (its settings could run programs on this computer), and a sync would lose it. Move it out of ${course.folder} (or delete it), then sync again.`);
+      if (leftOut.length)
+        throw new LabError(
+          'REFUSED',
+          `The course folder holds ${describeLeftOut(leftOut)}. ClassLab never copies a lab's own repository out of the lab (its settings could run programs on this computer), and a sync would lose it. Move it out of ${course.folder} (or delete it), then sync again.`,
+        );
       stage('fetching');
       const credentials = await this.opts.credentials.get(course.url);
       const { report, backupHostPath } = await syncCourse({
@@ -164,7 +168,8 @@ export class LabGit {
         } catch (err) {
           // The lab's folder is as it was: so must the git dir be, or the next sync takes the old files for the student's edits.
           await undoCourseSync({ support, gitDir: dirs.courseGit }, report.previousCommit);
-          if (backupPath) await removeFolder(t, backupPath).catch((e: Error) => this.opts.log.warn('git: backup folder not removed', { lab: labId, error: e.message }));
+          if (backupPath)
+            await removeFolder(t, backupPath).catch((e: Error) => this.opts.log.warn('git: backup folder not removed', { lab: labId, error: e.message }));
           throw err;
         }
       }
@@ -198,7 +203,13 @@ export class LabGit {
     const rel = repoFolder(folder);
     return this.onRepo(labId, rel, true, async (repo, meta, leftOut) => {
       const status = await workspaceStatus(repo);
-      return { ...status, folder: rel, remoteUrl: meta.remoteUrl, hasCredentials: meta.remoteUrl ? await this.opts.credentials.has(meta.remoteUrl) : false, skipped: leftOut };
+      return {
+        ...status,
+        folder: rel,
+        remoteUrl: meta.remoteUrl,
+        hasCredentials: meta.remoteUrl ? await this.opts.credentials.has(meta.remoteUrl) : false,
+        skipped: leftOut,
+      };
     });
   }
 
@@ -223,7 +234,12 @@ export class LabGit {
   }
 
   /** Runs `fn` on a workspace folder's repository, with a host copy of the folder as its work tree (or an empty one). */
-  private onRepo<T>(labId: string, rel: string, copyOut: boolean, fn: (repo: WorkspaceRepoOptions, meta: RepoMeta, leftOut: LeftOut[]) => Promise<T>): Promise<T> {
+  private onRepo<T>(
+    labId: string,
+    rel: string,
+    copyOut: boolean,
+    fn: (repo: WorkspaceRepoOptions, meta: RepoMeta, leftOut: LeftOut[]) => Promise<T>,
+  ): Promise<T> {
     this.opts.profile(labId);
     return this.exclusive(labId, 'repo', async (signal) => {
       const t = copyOut ? this.opts.target(labId) : null;
@@ -265,7 +281,13 @@ export class LabGit {
 
   private exclusive<T>(labId: string, what: string, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
     const current = this.running.get(labId);
-    if (current) return Promise.reject(new LabError('BUSY', current === 'sync' ? 'The course is being synced; wait until that is done.' : 'Another git operation on this lab is running; wait until it is done.'));
+    if (current)
+      return Promise.reject(
+        new LabError(
+          'BUSY',
+          current === 'sync' ? 'The course is being synced; wait until that is done.' : 'Another git operation on this lab is running; wait until it is done.',
+        ),
+      );
     this.running.set(labId, what);
     const promise = fn(this.abort.signal)
       .catch((err: unknown) => {
@@ -364,7 +386,10 @@ function repoFolder(folder: string): string {
 
 /** "proj/.git" or "3 items (proj/.git, …)", for a message. */
 function describeLeftOut(items: LeftOut[]): string {
-  const names = items.slice(0, 5).map((i) => i.path).join(', ');
+  const names = items
+    .slice(0, 5)
+    .map((i) => i.path)
+    .join(', ');
   const more = items.length > 5 ? `, and ${items.length - 5} more` : '';
   return items.length === 1 ? `a git repository of its own (${names})` : `${items.length} git repositories of its own (${names}${more})`;
 }

@@ -243,6 +243,7 @@ export function checkTargetFolder(folder: string): string {
     throw err;
   }
   if (normalized.split('/').some((part) => part.startsWith('-'))) throw new GitNameError(folder, 'a folder name cannot start with "-"', 'folder');
-  if (normalized.split('/').some(isGitName)) throw new GitNameError(folder, 'it is (or lies inside) a folder git reads as ".git"; ClassLab never uses a repository made inside a lab', 'folder');
+  if (normalized.split('/').some(isGitName))
+    throw new GitNameError(folder, 'it is (or lies inside) a folder git reads as ".git"; ClassLab never uses a repository made inside a lab', 'folder');
   return normalized;
 }

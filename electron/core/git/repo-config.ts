@@ -52,12 +52,18 @@ export function cleanConfig(list: string, bare: boolean): { text: string; droppe
 export async function keepRepoConfig(g: GitRunOptions, gitDir: string, bare: boolean): Promise<string[]> {
   const file = path.join(gitDir, 'config');
   const current = await fs.readFile(file, 'utf8').catch(() => '');
-  const list = current === '' ? '' : await runGit({ ...g, gitDir: undefined, workTree: undefined }, ['config', '--file', file, '--no-includes', '--list', '-z']);
+  const list =
+    current === '' ? '' : await runGit({ ...g, gitDir: undefined, workTree: undefined }, ['config', '--file', file, '--no-includes', '--list', '-z']);
   const { text, dropped } = cleanConfig(list, bare);
   if (text !== current) await writeFileAtomic(file, Buffer.from(text), 0o644);
   for (const stray of STRAY) {
     const p = path.join(gitDir, stray);
-    if (await fs.lstat(p).then(() => true, () => false)) {
+    if (
+      await fs.lstat(p).then(
+        () => true,
+        () => false,
+      )
+    ) {
       await fs.rm(p, { recursive: true, force: true });
       dropped.push(stray);
     }

@@ -19,7 +19,11 @@ const ID = /^(\d{8}T\d{9}Z)(?:-([a-z0-9-]{1,40}))?$/;
 /** The id for a snapshot taken at `when` with `label`. Pure. */
 export function snapshotId(when: Date, label = ''): string {
   const stamp = when.toISOString().replace(/[-:.]/g, '');
-  const clean = label.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40);
+  const clean = label
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 40);
   return clean === '' ? stamp : `${stamp}-${clean}`;
 }
 
@@ -54,7 +58,12 @@ export async function takeSnapshot(folder: string, snapshotsDir: string, opts: {
   let when = opts.now ?? new Date();
   let id = snapshotId(when, opts.label);
   // Two snapshots in the same millisecond: the later one moves on by a millisecond.
-  while (await fs.lstat(path.join(snapshotsDir, `${id}.tar`)).then(() => true, () => false)) {
+  while (
+    await fs.lstat(path.join(snapshotsDir, `${id}.tar`)).then(
+      () => true,
+      () => false,
+    )
+  ) {
     when = new Date(when.getTime() + 1);
     id = snapshotId(when, opts.label);
   }

@@ -135,19 +135,23 @@ export async function workspaceStatus(opts: WorkspaceRepoOptions, fetchFrom?: Wo
 function checkAuthor(author: Author): void {
   // eslint-disable-next-line no-control-regex
   const bad = /[<>\u0000-\u001f\u007f]/;
-  if (!author.name.trim() || bad.test(author.name) || author.name.length > 200) throw new GitError('BAD_REQUEST', 'The author name is empty or holds < > or control characters.');
+  if (!author.name.trim() || bad.test(author.name) || author.name.length > 200)
+    throw new GitError('BAD_REQUEST', 'The author name is empty or holds < > or control characters.');
   if (!/^[^\s<>@]+@[^\s<>@]+$/.test(author.email) || author.email.length > 200) throw new GitError('BAD_REQUEST', 'The author e-mail address is not valid.');
 }
 
 /** Commits every change in the folder. Returns the new commit, or null when nothing changed. */
 export async function commitWorkspace(opts: WorkspaceRepoOptions, message: string, author: Author): Promise<{ commit: string | null; files: number }> {
   // eslint-disable-next-line no-control-regex
-  if (!message.trim() || message.length > 10_000 || /\u0000/.test(message)) throw new GitError('BAD_REQUEST', 'A commit needs a message (up to 10,000 characters).');
+  if (!message.trim() || message.length > 10_000 || /\u0000/.test(message))
+    throw new GitError('BAD_REQUEST', 'A commit needs a message (up to 10,000 characters).');
   checkAuthor(author);
   return withRepo(opts, async (g) => {
     await runGit(g, ['add', '-A', '--', '.']);
     await refuseGitlinks(g);
-    const staged = (await runGit(g, ['diff', '--cached', '--name-only', '-z', '--no-renames', '--no-textconv', '--no-ext-diff', '--ignore-submodules=none'])).split('\0').filter((p) => p !== '');
+    const staged = (await runGit(g, ['diff', '--cached', '--name-only', '-z', '--no-renames', '--no-textconv', '--no-ext-diff', '--ignore-submodules=none']))
+      .split('\0')
+      .filter((p) => p !== '');
     if (staged.length === 0) return { commit: null, files: 0 };
     await runGit({ ...g, author }, ['commit', '-q', '--no-verify', '--no-gpg-sign', '-m', message]);
     return { commit: await revParse(g, 'HEAD'), files: staged.length };
@@ -162,7 +166,10 @@ async function refuseGitlinks(g: GitRunOptions): Promise<void> {
   const links = (await runGit(g, ['ls-files', '-s', '-z'])).split('\0').filter((r) => r.startsWith('160000 '));
   if (links.length) {
     await resetIndex(g);
-    throw new GitError('BAD_REQUEST', `ClassLab does not commit a repository inside the folder (${links.map((r) => r.slice(r.indexOf('\t') + 1)).join(', ')}).`);
+    throw new GitError(
+      'BAD_REQUEST',
+      `ClassLab does not commit a repository inside the folder (${links.map((r) => r.slice(r.indexOf('\t') + 1)).join(', ')}).`,
+    );
   }
 }
 

@@ -67,7 +67,10 @@ export class HelperImages {
     const known = await this.recorded(docker);
     if (known) return known;
     if (!(await imagePresent(docker, this.tag))) {
-      throw new LabError('IMAGE_MISSING', `ClassLab's gate image (${this.tag}) is not on this computer. Install the lab's image first (classlab build LAB), which builds it too.`);
+      throw new LabError(
+        'IMAGE_MISSING',
+        `ClassLab's gate image (${this.tag}) is not on this computer. Install the lab's image first (classlab build LAB), which builds it too.`,
+      );
     }
     return this.build({ onProgress: () => undefined });
   }
@@ -86,7 +89,8 @@ export class HelperImages {
 
   private async buildAndRecord(docker: Docker, engine: string, job: ImageJob): Promise<string> {
     const id = await buildImage(docker, path.join(this.imagesDir, GATE_CONTEXT), this.tag, job);
-    if (!id || !IMAGE_ID.safeParse(id).success) throw new LabError('BUILD_FAILED', `Building ${this.tag} reported no image ID, so ClassLab cannot run it safely.`);
+    if (!id || !IMAGE_ID.safeParse(id).success)
+      throw new LabError('BUILD_FAILED', `Building ${this.tag} reported no image ID, so ClassLab cannot run it safely.`);
     const record = await this.read();
     record.engines[engine] = { ...record.engines[engine], [this.tag]: id };
     await this.write(record);

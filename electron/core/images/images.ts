@@ -51,12 +51,19 @@ export async function buildImage(docker: Docker, contextDir: string, tag: string
   }
   let built: string | null = null;
   let shortId: string | null = null;
-  await follow(docker, stream, tracker, job, (msg) => new LabError('BUILD_FAILED', `Building ${tag} failed: ${msg}`), (msg) => {
-    const aux = msg.aux as { ID?: unknown } | undefined;
-    if (typeof aux?.ID === 'string' && /^sha256:[a-f0-9]{64}$/.test(aux.ID)) built = aux.ID;
-    const line = typeof msg.stream === 'string' ? /Successfully built ([a-f0-9]{12,64})/.exec(msg.stream) : null;
-    if (line?.[1]) shortId = line[1];
-  });
+  await follow(
+    docker,
+    stream,
+    tracker,
+    job,
+    (msg) => new LabError('BUILD_FAILED', `Building ${tag} failed: ${msg}`),
+    (msg) => {
+      const aux = msg.aux as { ID?: unknown } | undefined;
+      if (typeof aux?.ID === 'string' && /^sha256:[a-f0-9]{64}$/.test(aux.ID)) built = aux.ID;
+      const line = typeof msg.stream === 'string' ? /Successfully built ([a-f0-9]{12,64})/.exec(msg.stream) : null;
+      if (line?.[1]) shortId = line[1];
+    },
+  );
   // Older engines say only "Successfully built <short id>": that is this build's image too.
   if (!built && shortId) built = await imageId(docker, shortId);
   return built;
@@ -69,7 +76,10 @@ export async function pullImage(docker: Docker, ref: string, job: ImageJob): Pro
   try {
     stream = await docker.pull(ref);
   } catch (err) {
-    throw new LabError('PULL_FAILED', `Could not pull ${ref}: ${(err as Error).message}. Check the internet connection, or import a lab pack from your instructor.`);
+    throw new LabError(
+      'PULL_FAILED',
+      `Could not pull ${ref}: ${(err as Error).message}. Check the internet connection, or import a lab pack from your instructor.`,
+    );
   }
   await follow(docker, stream, tracker, job, (msg) => new LabError('PULL_FAILED', `Pulling ${ref} failed: ${msg}`));
 }

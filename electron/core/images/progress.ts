@@ -133,7 +133,6 @@ export class PullProgress extends ProgressTracker {
   }
 }
 
-
 // eslint-disable-next-line no-control-regex
 const ANSI = /\u001b\[[0-9;?]*[ -/]*[@-~]|\u001b\][^\u0007]*\u0007/g;
 export function stripAnsi(s: string): string {

@@ -67,9 +67,9 @@ export class LabContainers {
     };
     const outdated = Boolean(
       lab &&
-        (!madeFrom(lab.Config.Labels, this.profile) ||
-          (currentImage !== null && lab.Image !== currentImage) ||
-          (gate && !madeFrom(gate.Config.Labels, this.profile))),
+      (!madeFrom(lab.Config.Labels, this.profile) ||
+        (currentImage !== null && lab.Image !== currentImage) ||
+        (gate && !madeFrom(gate.Config.Labels, this.profile))),
     );
     return { observation, port: gatePort(gate), token: tokenOf(lab), outdated };
   }
@@ -121,7 +121,14 @@ export class LabContainers {
       // The mounts are checked right before the container is made, and it gets the real paths just checked.
       await withDisk(async () =>
         docker.createContainer(
-          labContainerSpec({ profile: this.profile, names: this.names, namespace: this.namespace, token: fresh, security, hostMounts: await checkedMounts(this.profile, this.deps.policy) }),
+          labContainerSpec({
+            profile: this.profile,
+            names: this.names,
+            namespace: this.namespace,
+            token: fresh,
+            security,
+            hostMounts: await checkedMounts(this.profile, this.deps.policy),
+          }),
         ),
       );
       lab = await inspectOrNull(docker, this.names.container);
@@ -136,7 +143,9 @@ export class LabContainers {
           await applyLabFirewall(docker, holderName(this.names), this.profile, this.namespace, await this.deps.gateImage());
         } catch (err) {
           await stopContainer(docker, holderName(this.names), 0).catch(() => undefined);
-          throw err instanceof LabError ? err : new LabError('START_FAILED', `The lab's firewall could not be set up, so the lab was not started: ${(err as Error).message}`);
+          throw err instanceof LabError
+            ? err
+            : new LabError('START_FAILED', `The lab's firewall could not be set up, so the lab was not started: ${(err as Error).message}`);
         }
       }
       await withDisk(() => startContainer(docker, this.names.container));
@@ -244,7 +253,9 @@ export class LabContainers {
 
   async logTail(lines = 30): Promise<string[]> {
     try {
-      const buf = (await this.docker().getContainer(this.names.container).logs({ stdout: true, stderr: true, tail: lines, follow: false })) as unknown as Buffer;
+      const buf = (await this.docker()
+        .getContainer(this.names.container)
+        .logs({ stdout: true, stderr: true, tail: lines, follow: false })) as unknown as Buffer;
       return demuxLogs(buf).slice(-lines);
     } catch {
       return [];
@@ -352,7 +363,11 @@ async function ensureGateNetwork(docker: Docker, namespace: string): Promise<voi
     }
     const all = await networksNamed(docker, name);
     for (const twin of all.sort((a, b) => a.Created.localeCompare(b.Created)).slice(1)) {
-      if (Object.keys(twin.Containers ?? {}).length === 0) await docker.getNetwork(twin.Id).remove().catch(() => undefined);
+      if (Object.keys(twin.Containers ?? {}).length === 0)
+        await docker
+          .getNetwork(twin.Id)
+          .remove()
+          .catch(() => undefined);
     }
   })().finally(() => pending!.delete(namespace));
   pending.set(namespace, work);
@@ -367,7 +382,10 @@ async function networksNamed(docker: Docker, name: string): Promise<Docker.Netwo
 
 /** True when the container binds exactly these host folders (by real path) at these targets. */
 function sameBinds(info: Inspect, mounts: readonly CheckedMount[]): boolean {
-  const binds = (info.Mounts ?? []).filter((m) => m.Type === 'bind').map((m) => `${m.Source}\0${m.Destination}`).sort();
+  const binds = (info.Mounts ?? [])
+    .filter((m) => m.Type === 'bind')
+    .map((m) => `${m.Source}\0${m.Destination}`)
+    .sort();
   const want = mounts.map((m) => `${m.source}\0${m.target}`).sort();
   return binds.length === want.length && binds.every((b, i) => b === want[i]);
 }
@@ -388,7 +406,10 @@ async function volumeExists(docker: Docker, name: string): Promise<boolean> {
   }
 }
 
-async function ensureVolume(docker: Docker, spec: { Name: string; Labels: Record<string, string>; Driver?: string; DriverOpts?: Record<string, string> }): Promise<void> {
+async function ensureVolume(
+  docker: Docker,
+  spec: { Name: string; Labels: Record<string, string>; Driver?: string; DriverOpts?: Record<string, string> },
+): Promise<void> {
   try {
     await docker.getVolume(spec.Name).inspect();
   } catch (err) {
@@ -432,4 +453,3 @@ function gatePort(info: Inspect | null): number | null {
   const binding = info.NetworkSettings.Ports?.[GATE_PORT]?.find((b) => b.HostIp === '127.0.0.1');
   return binding ? Number(binding.HostPort) : null;
 }
-

@@ -201,7 +201,11 @@ export class Lab {
     if (this.op) return Promise.reject(this.busy());
     if (!allowedActions(this.viewNow.phase)[action]) {
       // The view may be older than Docker (the CLI built the image, another ClassLab started the lab).
-      if (recheck) return this.refresh().then(() => this.act(action, begin, false), (err: unknown) => Promise.reject(this.world.asLabError(err, 'lab check failed', { lab: this.id })));
+      if (recheck)
+        return this.refresh().then(
+          () => this.act(action, begin, false),
+          (err: unknown) => Promise.reject(this.world.asLabError(err, 'lab check failed', { lab: this.id })),
+        );
       return Promise.reject(this.refusal(action));
     }
     return begin();

@@ -18,7 +18,12 @@ export async function limitNotice(docker: Docker, container: string, profile: Pr
 /** Processes in the lab's cgroup (v2, then v1), or null when that cannot be read. */
 async function processCount(docker: Docker, container: string, user: string): Promise<number | null> {
   try {
-    const { out } = await execCollect(docker, container, ['/bin/sh', '-c', 'cat /sys/fs/cgroup/pids.current 2>/dev/null || cat /sys/fs/cgroup/pids/pids.current'], { user, stderr: false });
+    const { out } = await execCollect(
+      docker,
+      container,
+      ['/bin/sh', '-c', 'cat /sys/fs/cgroup/pids.current 2>/dev/null || cat /sys/fs/cgroup/pids/pids.current'],
+      { user, stderr: false },
+    );
     const n = Number(out.trim());
     return Number.isFinite(n) && n > 0 ? n : null;
   } catch {

@@ -103,7 +103,8 @@ export class Reconciler {
     if (lab.operation || this.closed) return;
     try {
       const view = await lab.refresh();
-      if (view.phase === 'ready') lab.setNotice((await limitNotice(this.opts.engine.docker(), entry.containers.names.container, lab.profile)) ?? lab.outOfMemoryNotice);
+      if (view.phase === 'ready')
+        lab.setNotice((await limitNotice(this.opts.engine.docker(), entry.containers.names.container, lab.profile)) ?? lab.outOfMemoryNotice);
       // Running without an answering notebook yet: adopt it by waiting for the notebook.
       if (view.phase === 'starting' && !lab.operation) void lab.adopt().catch(() => undefined);
     } catch (err) {

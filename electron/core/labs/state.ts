@@ -35,9 +35,16 @@ export function derivePhase(o: Observation, notebookAnswered: boolean): Derived 
   if (o.lab === 'dead') return { phase: 'error', reason: 'Docker reports the lab container as dead. Reset the lab (your workspace is kept).' };
   if (o.lab === 'absent' && !o.imagePresent) return { phase: 'image-missing', reason: 'The lab image is not on this computer yet.' };
   if (o.lab === 'exited') {
-    if (o.oomKilled) return { phase: 'error', reason: `The lab ran out of memory (${formatMiB(o.memoryMiB)}) and was stopped. Open it again; save often and use less data at once.` };
+    if (o.oomKilled)
+      return {
+        phase: 'error',
+        reason: `The lab ran out of memory (${formatMiB(o.memoryMiB)}) and was stopped. Open it again; save often and use less data at once.`,
+      };
     if (o.exitCode !== null && !isCleanStop(o.exitCode)) {
-      return { phase: 'error', reason: `The lab stopped unexpectedly (exit code ${o.exitCode}). Open it again; if it keeps failing, reset the lab (your workspace is kept).` };
+      return {
+        phase: 'error',
+        reason: `The lab stopped unexpectedly (exit code ${o.exitCode}). Open it again; if it keeps failing, reset the lab (your workspace is kept).`,
+      };
     }
   }
   if (!o.imagePresent) return { phase: 'image-missing', reason: 'The lab image is not on this computer yet.' };

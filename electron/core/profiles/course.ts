@@ -40,12 +40,20 @@ export const CourseSettings = z
   })
   .transform(({ allowLocal, ...c }, ctx) => {
     if (allowLocal === true) {
-      ctx.addIssue({ code: 'custom', path: ['allowLocal'], message: 'a profile cannot allow local addresses: only this computer may (classlab trust local add ADDRESS); remove allowLocal' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['allowLocal'],
+        message: 'a profile cannot allow local addresses: only this computer may (classlab trust local add ADDRESS); remove allowLocal',
+      });
     }
     // The shape only: whether a local address may be reached is this machine's trust, checked at sync time.
     const remote = checked(c.url, ctx, 'url', (u) => parseRemoteUrl(u, { allowLocal: true }));
     if (remote !== z.NEVER && (remote.token !== undefined || remote.username !== undefined)) {
-      ctx.addIssue({ code: 'custom', path: ['url'], message: 'a course URL must not hold a user name or token: each user enters a token in ClassLab, where it is kept in the secret store' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['url'],
+        message: 'a course URL must not hold a user name or token: each user enters a token in ClassLab, where it is kept in the secret store',
+      });
     }
     const branch = checked(c.branch, ctx, 'branch', checkBranchName);
     const folder = checked(c.folder, ctx, 'folder', checkTargetFolder);

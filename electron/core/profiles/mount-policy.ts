@@ -49,7 +49,10 @@ export async function checkMountSource(source: string, policy: HostPolicy): Prom
   if (!host.ok) return host;
   if ((await approvedFolders(policy)).some((folder) => inside(host.realPath, folder))) return host;
   const leads = host.realPath !== path.resolve(source) ? ` (it leads to ${host.realPath})` : '';
-  return { ok: false, reason: `it is not inside a folder this computer shares with labs${leads}; an instructor on this computer can share one with \`classlab trust mount add FOLDER\`` };
+  return {
+    ok: false,
+    reason: `it is not inside a folder this computer shares with labs${leads}; an instructor on this computer can share one with \`classlab trust mount add FOLDER\``,
+  };
 }
 
 /** Load time: each mount this machine does not allow, as a problem by profile and field. */
@@ -57,7 +60,8 @@ export async function mountProblems(profile: Profile, policy: HostPolicy): Promi
   const problems: ProfileProblem[] = [];
   for (const [index, mount] of profile.mounts.entries()) {
     const check = await checkMountSource(mount.source, policy);
-    if (!check.ok) problems.push({ profile: profile.id, field: `mounts.${index}.source`, message: `${mount.source} cannot be mounted into a lab: ${check.reason}` });
+    if (!check.ok)
+      problems.push({ profile: profile.id, field: `mounts.${index}.source`, message: `${mount.source} cannot be mounted into a lab: ${check.reason}` });
   }
   return problems;
 }

@@ -29,14 +29,24 @@ const MAX_ID = 2147483647;
  */
 export const LabUser = z
   .string()
-  .regex(/^\d{1,10}:\d{1,10}$/, 'uid:gid of an unprivileged user as numbers, such as 1000:1000 (a user name would let Docker add the groups the image gives it)')
+  .regex(
+    /^\d{1,10}:\d{1,10}$/,
+    'uid:gid of an unprivileged user as numbers, such as 1000:1000 (a user name would let Docker add the groups the image gives it)',
+  )
   .superRefine((user, ctx) => {
     if (!/^\d+:\d+$/.test(user)) return; // the pattern above already said why
     const [uid, gid] = user.split(':').map(Number) as [number, number];
-    if (uid < 1000) ctx.addIssue({ code: 'custom', message: `uid ${uid} is root or a system account: the lab user must be an ordinary user (uid 1000 or more), such as 1000:1000` });
+    if (uid < 1000)
+      ctx.addIssue({
+        code: 'custom',
+        message: `uid ${uid} is root or a system account: the lab user must be an ordinary user (uid 1000 or more), such as 1000:1000`,
+      });
     else if (uid > MAX_ID || gid > MAX_ID) ctx.addIssue({ code: 'custom', message: `uid and gid must be at most ${MAX_ID}` });
     else if (gid !== uid && gid !== USERS_GID) {
-      ctx.addIssue({ code: 'custom', message: `group ${gid} is not the lab user's own: use gid = uid (${uid}:${uid}) or ${USERS_GID} ("users"); any other group, such as 0 or the docker group, could open the host's files or its Docker engine` });
+      ctx.addIssue({
+        code: 'custom',
+        message: `group ${gid} is not the lab user's own: use gid = uid (${uid}:${uid}) or ${USERS_GID} ("users"); any other group, such as 0 or the docker group, could open the host's files or its Docker engine`,
+      });
     }
   });
 
@@ -50,10 +60,13 @@ export const Mount = z.object({
   /** Only course folders for now: read-only material beside the workspace. */
   kind: z.literal('course'),
   /** An absolute folder on the host (the instructor's copy of the course). */
-  source: z.string().min(1).refine((p) => p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p), 'an absolute host path'),
+  source: z
+    .string()
+    .min(1)
+    .refine((p) => p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p), 'an absolute host path'),
   target: CONTAINER_PATH.refine(
     (p) => p !== '/' && !['/proc', '/sys', '/dev'].some((top) => p === top || p.startsWith(`${top}/`)),
-    'a folder of the lab, not / or the kernel\'s /proc, /sys or /dev',
+    "a folder of the lab, not / or the kernel's /proc, /sys or /dev",
   ),
   readOnly: z.literal(true, { message: 'course folders are always mounted read-only' }).default(true),
 });
@@ -71,9 +84,7 @@ export const Profile = z.object({
       if (reserved) ctx.addIssue({ code: 'custom', message: reserved });
     }),
   /** A bundled Dockerfile folder, relative to the catalog. Without it, the image is pulled. */
-  build: z
-    .object({ context: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'a folder name beside catalog.json') })
-    .optional(),
+  build: z.object({ context: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'a folder name beside catalog.json') }).optional(),
   server: z
     .object({
       /** The notebook server command; it must listen on `socket`. Default: the image's own command. */

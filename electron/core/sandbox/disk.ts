@@ -304,7 +304,12 @@ export class WorkspaceDisk {
     if (existing && existing.Labels?.[DISK_LABEL] !== 'loop') {
       // A workspace made before disk limits: keep using it as it is (never swap a student's files for an
       // empty disk); deleting and recreating the workspace gives it a limit.
-      return { kind: 'none', sizeMiB: null, device: null, reason: 'This workspace was made before ClassLab limited workspace sizes; it has no size limit until it is deleted and made again.' };
+      return {
+        kind: 'none',
+        sizeMiB: null,
+        device: null,
+        reason: 'This workspace was made before ClassLab limited workspace sizes; it has no size limit until it is deleted and made again.',
+      };
     }
     await ensurePlainVolume(docker, this.disk.diskVolume, diskLabels(this.namespace, this.profile, 'disk'));
     let lines: string[];
@@ -317,9 +322,17 @@ export class WorkspaceDisk {
       }
       // A first start on an engine that cannot attach loop devices (rootless engines, some VMs): the lab
       // still opens, on a plain volume, and the sandbox check says that the limit is missing.
-      await docker.getVolume(this.disk.diskVolume).remove().catch(() => undefined);
+      await docker
+        .getVolume(this.disk.diskVolume)
+        .remove()
+        .catch(() => undefined);
       await ensurePlainVolume(docker, this.disk.workspaceVolume, { ...diskLabels(this.namespace, this.profile, 'workspace'), [DISK_LABEL]: 'none' });
-      return { kind: 'none', sizeMiB: null, device: null, reason: `This Docker engine cannot attach a size-limited workspace disk (${(err as Error).message}); the workspace has no size limit.` };
+      return {
+        kind: 'none',
+        sizeMiB: null,
+        device: null,
+        reason: `This Docker engine cannot attach a size-limited workspace disk (${(err as Error).message}); the workspace has no size limit.`,
+      };
     }
     const out = parseHelperOutput(lines);
     if (!out.device) throw new LabError('START_FAILED', `The workspace disk helper gave no device: ${lines.join(' | ')}`);

@@ -45,7 +45,11 @@ export function parseEngineSecurity(info: InfoLike): EngineSecurity {
  * that lab skip it (trust.skipGvisorLabs: the machine's decision, never the profile's). A profile that
  * insists on gVisor where there is none is an error the user can act on, never a silent downgrade.
  */
-export function chooseRuntime(profile: Pick<Profile, 'id' | 'runtime' | 'title'>, engine: EngineSecurity, trust: Pick<MachineTrust, 'skipGvisorLabs'>): LabRuntime {
+export function chooseRuntime(
+  profile: Pick<Profile, 'id' | 'runtime' | 'title'>,
+  engine: EngineSecurity,
+  trust: Pick<MachineTrust, 'skipGvisorLabs'>,
+): LabRuntime {
   const hasRunsc = engine.runtimes.includes('runsc');
   if (profile.runtime === 'runsc' && !hasRunsc) {
     throw new LabError(

@@ -32,8 +32,14 @@ export function explainEvent(event: EventLike, profile: ProfileLimits, container
   if (action !== 'oom') return null;
   const limit = formatMiB(profile.resources.memoryMiB);
   return containerStillRunning
-    ? { limit: 'memory', message: `Your lab ran out of memory (${limit}) and the kernel was restarted. The program that used the most memory was ended; your files are safe.` }
-    : { limit: 'memory', message: `Your lab ran out of memory (${limit}) and was stopped. Open it again; work with smaller data or close notebooks you do not need.` };
+    ? {
+        limit: 'memory',
+        message: `Your lab ran out of memory (${limit}) and the kernel was restarted. The program that used the most memory was ended; your files are safe.`,
+      }
+    : {
+        limit: 'memory',
+        message: `Your lab ran out of memory (${limit}) and was stopped. Open it again; work with smaller data or close notebooks you do not need.`,
+      };
 }
 
 /** Process count at (or next to) the pids limit. */
@@ -65,7 +71,10 @@ export function explainNoSpace(containerPath: string, profile: ProfileLimits, di
   const p = path.posix.normalize(containerPath);
   const within = (dir: string) => p === dir || p.startsWith(`${dir.replace(/\/$/, '')}/`);
   if (within(profile.server.workspace)) {
-    return { limit: 'disk', message: `Workspace full (${formatMiB(diskMiB ?? profile.resources.diskMiB)}): new files cannot be saved. Delete files you do not need, then save again.` };
+    return {
+      limit: 'disk',
+      message: `Workspace full (${formatMiB(diskMiB ?? profile.resources.diskMiB)}): new files cannot be saved. Delete files you do not need, then save again.`,
+    };
   }
   const sizes = scratchSizesMiB(profile.resources.memoryMiB);
   const home = path.posix.dirname(profile.server.workspace);
@@ -80,8 +89,14 @@ export function explainNoSpace(containerPath: string, profile: ProfileLimits, di
   ];
   for (const [dir, mib, label] of places) {
     if (within(dir)) {
-      return { limit: 'scratch', message: `${label} is full (${formatMiB(mib)}). It is scratch space, emptied when the lab is reset; keep files in the workspace (${profile.server.workspace}).` };
+      return {
+        limit: 'scratch',
+        message: `${label} is full (${formatMiB(mib)}). It is scratch space, emptied when the lab is reset; keep files in the workspace (${profile.server.workspace}).`,
+      };
     }
   }
-  return { limit: 'scratch', message: `${p} is read-only or full: the lab can only write to its workspace (${profile.server.workspace}) and to scratch space such as /tmp.` };
+  return {
+    limit: 'scratch',
+    message: `${p} is read-only or full: the lab can only write to its workspace (${profile.server.workspace}) and to scratch space such as /tmp.`,
+  };
 }

@@ -67,20 +67,15 @@ export function firewallRules({ hostAddresses }: FirewallInput): FirewallRules {
   // made in the lab's own OUTPUT chain reaches a blocking connect() while it holds its socket, so the
   // kernel keeps it as a soft error and the connect fails only after the SYN's first retransmit (1 s);
   // a reset is queued and read at once ("Connection refused" in milliseconds).
-  const reject = (dest: string, icmp: string) => [`OUTPUT -d ${dest} -p tcp -j REJECT --reject-with tcp-reset`, `OUTPUT -d ${dest} -j REJECT --reject-with ${icmp}`];
+  const reject = (dest: string, icmp: string) => [
+    `OUTPUT -d ${dest} -p tcp -j REJECT --reject-with tcp-reset`,
+    `OUTPUT -d ${dest} -j REJECT --reject-with ${icmp}`,
+  ];
   const v4 = (dest: string) => reject(dest, 'icmp-port-unreachable');
   const v6 = (dest: string) => reject(dest, 'icmp6-port-unreachable');
   return {
-    v4: [
-      ...allow,
-      ...v4Hosts.filter((a) => !BLOCKED_V4.some((r) => inV4Range(a, r))).flatMap((a) => v4(`${a}/32`)),
-      ...BLOCKED_V4.flatMap(v4),
-    ],
-    v6: [
-      ...allow,
-      ...v6Hosts.filter((a) => a !== '::1' && !/^(f[cd]|fe[89ab]|ff)/.test(a)).flatMap((a) => v6(`${a}/128`)),
-      ...BLOCKED_V6.flatMap(v6),
-    ],
+    v4: [...allow, ...v4Hosts.filter((a) => !BLOCKED_V4.some((r) => inV4Range(a, r))).flatMap((a) => v4(`${a}/32`)), ...BLOCKED_V4.flatMap(v4)],
+    v6: [...allow, ...v6Hosts.filter((a) => a !== '::1' && !/^(f[cd]|fe[89ab]|ff)/.test(a)).flatMap((a) => v6(`${a}/128`)), ...BLOCKED_V6.flatMap(v6)],
   };
 }
 
@@ -115,7 +110,13 @@ export function firewallHelperName(namespace: string, profile: Profile): string 
  * network holder), read-only, one fixed script. `image` is the gate image's trusted ID
  * (images/helper-images.ts), never its tag.
  */
-export function firewallHelperSpec(opts: { networkContainer: string; profile: Profile; namespace: string; rules: FirewallRules; image: string }): Docker.ContainerCreateOptions {
+export function firewallHelperSpec(opts: {
+  networkContainer: string;
+  profile: Profile;
+  namespace: string;
+  rules: FirewallRules;
+  image: string;
+}): Docker.ContainerCreateOptions {
   return {
     name: firewallHelperName(opts.namespace, opts.profile),
     Image: opts.image,
@@ -170,7 +171,14 @@ export async function hostAddresses(docker: Docker, networkName: string, namespa
  * removes the helper afterwards. Throws a LabError('START_FAILED') in plain words when the rules are not
  * in place; the caller must then not start the lab.
  */
-export async function applyLabFirewall(docker: Docker, networkContainer: string, profile: Profile, namespace: string, image: string, timeoutMs = 30_000): Promise<void> {
+export async function applyLabFirewall(
+  docker: Docker,
+  networkContainer: string,
+  profile: Profile,
+  namespace: string,
+  image: string,
+  timeoutMs = 30_000,
+): Promise<void> {
   const rules = firewallRules({ hostAddresses: await hostAddresses(docker, labNames(namespace, profile.id).network, namespace) });
   const name = firewallHelperName(namespace, profile);
   await removeQuietly(docker, name);
@@ -225,7 +233,6 @@ async function logsOf(container: Docker.Container): Promise<string> {
   }
 }
 
-
 async function removeQuietly(docker: Docker, name: string): Promise<void> {
   try {
     await docker.getContainer(name).remove({ force: true });
@@ -246,7 +253,7 @@ export function inV4Range(ip: string, cidr: string): boolean {
   const [base = '', bitsText = '32'] = cidr.split('/');
   const bits = Number(bitsText);
   const mask = bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
-  return ((toInt(ip) & mask) >>> 0) === ((toInt(base) & mask) >>> 0);
+  return (toInt(ip) & mask) >>> 0 === (toInt(base) & mask) >>> 0;
 }
 
 function firstAddress(subnet: string | undefined): string | null {

@@ -77,7 +77,14 @@ export function labTmpfs(profile: Profile): Record<string, string> {
  * The lab container. Host folders come only as `hostMounts`, the real paths mount-policy.ts checked just
  * before (never the profile's own strings).
  */
-export function labContainerSpec({ profile, names, namespace, token, security, hostMounts }: LabSpecInput & { hostMounts: readonly CheckedMount[] }): Docker.ContainerCreateOptions {
+export function labContainerSpec({
+  profile,
+  names,
+  namespace,
+  token,
+  security,
+  hostMounts,
+}: LabSpecInput & { hostMounts: readonly CheckedMount[] }): Docker.ContainerCreateOptions {
   const memory = profile.resources.memoryMiB * MiB;
   const securityOpt = ['no-new-privileges:true'];
   // ClassLab's own, stricter allowlist where the engine supports seccomp (see seccomp.ts). gVisor filters

@@ -14,11 +14,7 @@ import { execDetached } from '../engine/exec';
 /** The shell announces its pid (its session id) in an OSC sequence nobody displays; close uses it. */
 // eslint-disable-next-line no-control-regex -- an OSC sequence is ESC ] … BEL
 const PID_MARK = /\u001b\]697;classlab-pid=(\d+)\u0007/;
-const SHELL = [
-  '/bin/sh',
-  '-c',
-  'printf "\\033]697;classlab-pid=%s\\007" "$$"; if command -v bash >/dev/null 2>&1; then exec bash -l; else exec sh -l; fi',
-];
+const SHELL = ['/bin/sh', '-c', 'printf "\\033]697;classlab-pid=%s\\007" "$$"; if command -v bash >/dev/null 2>&1; then exec bash -l; else exec sh -l; fi'];
 /** Ends every process of the shell's session: HUP first (editors save, shells clean up), KILL after. */
 const KILL_SESSION = [
   '/bin/sh',

@@ -36,7 +36,8 @@ export function forbiddenHostPath(realPath: string, ctx: HostFolderContext): str
   const home = path.resolve(ctx.home);
   const data = path.resolve(ctx.dataDir);
   if (p === home) return 'a home folder (it holds keys and tokens)';
-  if (path.dirname(p) === '/home' || path.dirname(p) === '/Users' || p === '/root' || p === '/home' || p === '/Users') return 'a home folder (it holds keys and tokens)';
+  if (path.dirname(p) === '/home' || path.dirname(p) === '/Users' || p === '/root' || p === '/home' || p === '/Users')
+    return 'a home folder (it holds keys and tokens)';
   if (p === data || p.startsWith(`${data}/`) || data.startsWith(`${p}/`)) return "ClassLab's own data folder (its secrets and settings)";
   // ~/.ssh, ~/.config, ~/.docker, ~/.gnupg, ~/.aws …: a hidden folder of the home folder holds keys.
   if (p.startsWith(`${home}/`) && p.slice(home.length + 1).startsWith('.')) return 'a hidden folder of a home folder (keys and settings live there)';

@@ -289,7 +289,9 @@ export function packTar(entries: Iterable<TarInput> | AsyncIterable<TarInput>, o
   const madeDirs = new Set<string>();
   const base = { uid, gid, uname: '', gname: '' };
   const dir = (p: string, mode = 0o755, mtime = new Date()) =>
-    new Promise<void>((resolve, reject) => pack.entry({ ...base, name: `${p}/`, type: 'directory', mode: sanitizeMode(mode, 'directory'), mtime }, (err) => (err ? reject(err) : resolve())));
+    new Promise<void>((resolve, reject) =>
+      pack.entry({ ...base, name: `${p}/`, type: 'directory', mode: sanitizeMode(mode, 'directory'), mtime }, (err) => (err ? reject(err) : resolve())),
+    );
 
   void (async () => {
     try {
@@ -314,7 +316,9 @@ export function packTar(entries: Iterable<TarInput> | AsyncIterable<TarInput>, o
         const mode = sanitizeMode(input.mode ?? 0o644, 'file');
         if ('data' in input) {
           const data = typeof input.data === 'string' ? Buffer.from(input.data) : input.data;
-          await new Promise<void>((resolve, reject) => pack.entry({ ...base, name, type: 'file', size: data.length, mode, mtime }, data, (err) => (err ? reject(err) : resolve())));
+          await new Promise<void>((resolve, reject) =>
+            pack.entry({ ...base, name, type: 'file', size: data.length, mode, mtime }, data, (err) => (err ? reject(err) : resolve())),
+          );
         } else {
           const body = await input.open();
           await new Promise<void>((resolve, reject) => {

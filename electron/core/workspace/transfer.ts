@@ -72,6 +72,17 @@ export async function tarIntoLab(
 }
 
 /** Unpacks a tar into `dir` (a path in the container) as the lab user. */
-export function untarAsLabUser(docker: Docker, container: string, profile: Profile, dir: string, tarStream: Readable, signal?: AbortSignal): Promise<{ code: number | null; stderr: string }> {
-  return execWriting(docker, container, ['tar', ...TAR_EXTRACT_OPTIONS, '-C', dir], tarStream, { user: profile.server.user, workingDir: profile.server.workspace, ...(signal ? { signal } : {}) });
+export function untarAsLabUser(
+  docker: Docker,
+  container: string,
+  profile: Profile,
+  dir: string,
+  tarStream: Readable,
+  signal?: AbortSignal,
+): Promise<{ code: number | null; stderr: string }> {
+  return execWriting(docker, container, ['tar', ...TAR_EXTRACT_OPTIONS, '-C', dir], tarStream, {
+    user: profile.server.user,
+    workingDir: profile.server.workspace,
+    ...(signal ? { signal } : {}),
+  });
 }

@@ -48,24 +48,24 @@ export function LabCard({ lab, busy, onPrepare, onOpen, onStop, onReset }: Props
       {lab.phase === 'error' && <LogDisclosure lines={lab.logTail} summary="Last log lines" />}
       <Resources lab={lab} />
       {hasActions && (
-      <footer className="card-actions">
-        {canPrepare && (
-          <button type="button" className="button button-primary" disabled={busy !== null} onClick={onPrepare}>
-            {lab.source === 'pull' ? 'Pull image' : 'Build image'}
-          </button>
-        )}
-        {allowed.open && (
-          <button type="button" className="button button-primary" disabled={busy !== null && busy !== 'open'} onClick={onOpen}>
-            Open
-          </button>
-        )}
-        {allowed.stop && (
-          <button type="button" className="button" disabled={busy !== null && busy !== 'open'} onClick={onStop}>
-            Stop
-          </button>
-        )}
-        {allowed.reset && <ResetButton lab={lab} disabled={busy !== null} onReset={onReset} />}
-      </footer>
+        <footer className="card-actions">
+          {canPrepare && (
+            <button type="button" className="button button-primary" disabled={busy !== null} onClick={onPrepare}>
+              {lab.source === 'pull' ? 'Pull image' : 'Build image'}
+            </button>
+          )}
+          {allowed.open && (
+            <button type="button" className="button button-primary" disabled={busy !== null && busy !== 'open'} onClick={onOpen}>
+              Open
+            </button>
+          )}
+          {allowed.stop && (
+            <button type="button" className="button" disabled={busy !== null && busy !== 'open'} onClick={onStop}>
+              Stop
+            </button>
+          )}
+          {allowed.reset && <ResetButton lab={lab} disabled={busy !== null} onReset={onReset} />}
+        </footer>
       )}
     </article>
   );

@@ -61,7 +61,11 @@ function LabCheckStatus({ lab, attacks, notBlocked }: { lab: LabCheck; attacks: 
     );
   }
   const text =
-    lab.stage === 'waiting' ? 'Waiting for its turn.' : lab.stage === 'starting' ? 'Starting a throw-away lab…' : `${plural(attacks, 'attack', 'attacks')} checked…`;
+    lab.stage === 'waiting'
+      ? 'Waiting for its turn.'
+      : lab.stage === 'starting'
+        ? 'Starting a throw-away lab…'
+        : `${plural(attacks, 'attack', 'attacks')} checked…`;
   return (
     <p className="check-progress" role="status">
       {lab.stage !== 'waiting' && <span className="spinner" aria-hidden="true" />}

@@ -68,7 +68,11 @@ export function LabTabs<K extends string | number>({ items, active, onActivate, 
                 className="tab-button"
                 onClick={() => onActivate(item.key)}
               >
-                {item.closeLabel && <span className="tab-icon" aria-hidden="true">›_</span>}
+                {item.closeLabel && (
+                  <span className="tab-icon" aria-hidden="true">
+                    ›_
+                  </span>
+                )}
                 {item.label}
               </button>
               {item.closeLabel && (
@@ -94,7 +98,12 @@ export function LabTabs<K extends string | number>({ items, active, onActivate, 
       </button>
       <div className="toolbar-spacer" />
       {onSearch && (
-        <button type="button" className="button button-ghost button-small" title={`Search the terminal (${shortcutLabel('search', isMacPlatform())})`} onClick={onSearch}>
+        <button
+          type="button"
+          className="button button-ghost button-small"
+          title={`Search the terminal (${shortcutLabel('search', isMacPlatform())})`}
+          onClick={onSearch}
+        >
           Search
         </button>
       )}

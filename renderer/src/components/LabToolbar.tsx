@@ -24,7 +24,9 @@ export function LabToolbar({ lab, busy, onBack, onStop, onReset, files, git }: P
       <button type="button" className="button button-ghost" onClick={onBack} aria-label="Back to labs">
         <span aria-hidden="true">←</span> Labs
       </button>
-      <h1 className="toolbar-title" ref={heading} tabIndex={-1}>{lab.title}</h1>
+      <h1 className="toolbar-title" ref={heading} tabIndex={-1}>
+        {lab.title}
+      </h1>
       <div aria-live="polite">
         <PhaseBadge phase={lab.phase} />
       </div>
@@ -51,7 +53,14 @@ export function LabToolbar({ lab, busy, onBack, onStop, onReset, files, git }: P
  */
 function PanelToggle({ panel, label, title }: { panel: { open: boolean; controls: string; onToggle(): void }; label: string; title: string }) {
   return (
-    <button type="button" className={`button${panel.open ? ' button-pressed' : ''}`} aria-pressed={panel.open} aria-controls={panel.open ? panel.controls : undefined} title={title} onClick={panel.onToggle}>
+    <button
+      type="button"
+      className={`button${panel.open ? ' button-pressed' : ''}`}
+      aria-pressed={panel.open}
+      aria-controls={panel.open ? panel.controls : undefined}
+      title={title}
+      onClick={panel.onToggle}
+    >
       {label}
     </button>
   );

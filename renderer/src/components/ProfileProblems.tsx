@@ -5,9 +5,7 @@ export function ProfileProblems({ problems }: { problems: ProfileProblem[] }) {
   if (problems.length === 0) return null;
   return (
     <section className="notice" role="note" aria-labelledby="profile-problems-title">
-      <h2 id="profile-problems-title">
-        {problems.length === 1 ? 'A lab profile could not be loaded' : `${problems.length} lab profiles could not be loaded`}
-      </h2>
+      <h2 id="profile-problems-title">{problems.length === 1 ? 'A lab profile could not be loaded' : `${problems.length} lab profiles could not be loaded`}</h2>
       <ul>
         {problems.map((p, i) => (
           <li key={`${p.profile}-${p.field}-${i}`}>

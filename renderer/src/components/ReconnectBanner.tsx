@@ -13,9 +13,7 @@ export function ReconnectBanner({ state }: Props) {
   const seconds = Math.max(0, Math.ceil((state.retryAt - now) / 1000));
   return (
     <div className="banner banner-warn" role="status">
-      <span>
-        Lost the connection to ClassLab. {seconds > 0 ? `Reconnecting in ${seconds}s…` : 'Reconnecting…'}
-      </span>
+      <span>Lost the connection to ClassLab. {seconds > 0 ? `Reconnecting in ${seconds}s…` : 'Reconnecting…'}</span>
       <button type="button" className="button button-small" onClick={() => monitor.retryNow()}>
         Retry now
       </button>

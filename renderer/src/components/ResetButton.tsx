@@ -27,10 +27,7 @@ export function ResetButton({ lab, disabled, onReset }: Props) {
           onReset();
         }}
       >
-        <p>
-          The lab's container is recreated from its image: running programs stop, and anything installed or changed
-          outside the workspace is removed.
-        </p>
+        <p>The lab's container is recreated from its image: running programs stop, and anything installed or changed outside the workspace is removed.</p>
         <p>
           <strong>The workspace and its files are kept.</strong>
         </p>

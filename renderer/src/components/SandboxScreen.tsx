@@ -32,9 +32,8 @@ export function SandboxScreen({ check, labs, onBack }: Props) {
       <main className="sandbox-content" aria-label="Sandbox check">
         <section className="check-intro">
           <p>
-            ClassLab starts a throw-away copy of each lab and attacks it the way a student could: fork and memory bombs,
-            filling the disk, reaching the network, this computer and other labs, escaping through links and system
-            calls. Your labs and files are not touched. This takes a few minutes.
+            ClassLab starts a throw-away copy of each lab and attacks it the way a student could: fork and memory bombs, filling the disk, reaching the network,
+            this computer and other labs, escaping through links and system calls. Your labs and files are not touched. This takes a few minutes.
           </p>
           <button type="button" className="button button-primary" disabled={check.running || labs.length === 0} onClick={() => check.run(labs)}>
             {check.running ? 'Checking…' : done ? 'Run the check again' : 'Run the check'}

@@ -19,7 +19,8 @@ export function TerminalSearch({ focusToken, results, onFind, onClose }: Props) 
   }, [focusToken]);
 
   let status = '';
-  if (text && results) status = results.count === 0 ? 'No matches' : results.index >= 0 ? `${results.index + 1} of ${results.count}` : `${results.count} matches`;
+  if (text && results)
+    status = results.count === 0 ? 'No matches' : results.index >= 0 ? `${results.index + 1} of ${results.count}` : `${results.count} matches`;
 
   return (
     <div className="terminal-search" role="search">
@@ -48,10 +49,24 @@ export function TerminalSearch({ focusToken, results, onFind, onClose }: Props) 
       <span className="terminal-search-status" aria-live="polite">
         {status}
       </span>
-      <button type="button" className="icon-button icon-button-small" aria-label="Previous match" title="Previous match (Shift+Enter)" disabled={!text} onClick={() => onFind(text, 'previous')}>
+      <button
+        type="button"
+        className="icon-button icon-button-small"
+        aria-label="Previous match"
+        title="Previous match (Shift+Enter)"
+        disabled={!text}
+        onClick={() => onFind(text, 'previous')}
+      >
         <span aria-hidden="true">↑</span>
       </button>
-      <button type="button" className="icon-button icon-button-small" aria-label="Next match" title="Next match (Enter)" disabled={!text} onClick={() => onFind(text, 'next')}>
+      <button
+        type="button"
+        className="icon-button icon-button-small"
+        aria-label="Next match"
+        title="Next match (Enter)"
+        disabled={!text}
+        onClick={() => onFind(text, 'next')}
+      >
         <span aria-hidden="true">↓</span>
       </button>
       <button type="button" className="icon-button icon-button-small" aria-label="Close search" title="Close search (Escape)" onClick={onClose}>

@@ -2,8 +2,7 @@
 // readEntries), folders before their contents.
 import { ItemList, type UploadItem } from './uploadItems';
 
-const readBatch = (reader: FileSystemDirectoryReader): Promise<FileSystemEntry[]> =>
-  new Promise((resolve, reject) => reader.readEntries(resolve, reject));
+const readBatch = (reader: FileSystemDirectoryReader): Promise<FileSystemEntry[]> => new Promise((resolve, reject) => reader.readEntries(resolve, reject));
 
 const fileOf = (entry: FileSystemFileEntry): Promise<File> => new Promise((resolve, reject) => entry.file(resolve, reject));
 

@@ -46,6 +46,10 @@ export function folderPathProblem(path: string): string | null {
   return null;
 }
 
-export const normalizeFolderPath = (path: string): string => path.split('/').filter((p) => p !== '').join('/');
+export const normalizeFolderPath = (path: string): string =>
+  path
+    .split('/')
+    .filter((p) => p !== '')
+    .join('/');
 
 export const isNotebook = (name: string): boolean => name.toLowerCase().endsWith('.ipynb');

@@ -32,7 +32,11 @@ const MAX_OCTAL_11 = 0o77777777777;
 
 function octal(value: number, width: number): string {
   // width - 1 digits and a NUL, as GNU tar writes them.
-  return Math.floor(value).toString(8).padStart(width - 1, '0') + '\0';
+  return (
+    Math.floor(value)
+      .toString(8)
+      .padStart(width - 1, '0') + '\0'
+  );
 }
 
 function put(header: Uint8Array, offset: number, width: number, text: string): void {

@@ -21,13 +21,7 @@ export function useLabActions(update: (lab: LabView) => void, onError: (err: unk
       setBusy((b) => ({ ...b, [id]: action }));
       try {
         const call =
-          action === 'prepare'
-            ? api.images.prepare(id)
-            : action === 'open'
-              ? api.labs.open(id)
-              : action === 'stop'
-                ? api.labs.stop(id)
-                : api.labs.reset(id);
+          action === 'prepare' ? api.images.prepare(id) : action === 'open' ? api.labs.open(id) : action === 'stop' ? api.labs.stop(id) : api.labs.reset(id);
         const lab = await call;
         update(lab);
         return lab;

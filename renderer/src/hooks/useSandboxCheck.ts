@@ -24,15 +24,18 @@ export function useSandboxCheck(onError: (err: unknown) => void): SandboxCheck {
       if (running.current) return;
       running.current = true;
       setState(started(labs, Date.now()));
-      api.audit.run(null).then(
-        (reports) => setState((s) => finished(s, reports, Date.now())),
-        (err: unknown) => {
-          setState((s) => failed(s, Date.now()));
-          onError(err);
-        },
-      ).finally(() => {
-        running.current = false;
-      });
+      api.audit
+        .run(null)
+        .then(
+          (reports) => setState((s) => finished(s, reports, Date.now())),
+          (err: unknown) => {
+            setState((s) => failed(s, Date.now()));
+            onError(err);
+          },
+        )
+        .finally(() => {
+          running.current = false;
+        });
     },
     [api, onError],
   );

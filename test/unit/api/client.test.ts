@@ -32,7 +32,10 @@ function shapeOf(api: LabApi): Map<string, string[]> {
   const shape = new Map<string, string[]>();
   for (const [key, value] of Object.entries(api)) {
     if (key === 'on') continue;
-    shape.set(key, Object.keys(value as object).filter((k) => typeof (value as Record<string, unknown>)[k] === 'function'));
+    shape.set(
+      key,
+      Object.keys(value as object).filter((k) => typeof (value as Record<string, unknown>)[k] === 'function'),
+    );
   }
   return shape;
 }
@@ -61,7 +64,9 @@ describe('the LabApi derived from the methods table', () => {
 
   it('checks every reply against the method’s result schema', async () => {
     const lab = labView({ phase: 'starting' });
-    const api = createApiClient(recordingTransport((channel) => (channel === 'labs:open' ? { ok: true, value: lab } : { ok: true, value: { nonsense: 1 } })).transport);
+    const api = createApiClient(
+      recordingTransport((channel) => (channel === 'labs:open' ? { ok: true, value: lab } : { ok: true, value: { nonsense: 1 } })).transport,
+    );
     await expect(api.labs.open('python')).resolves.toEqual(lab);
     await expect(api.labs.list()).rejects.toMatchObject({ code: 'INTERNAL', message: 'reply on labs:list does not match the contract' });
     const refused = createApiClient(recordingTransport(() => ({ ok: false, error: { code: 'BUSY', message: 'The lab is starting.' } })).transport);

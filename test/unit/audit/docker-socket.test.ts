@@ -5,7 +5,11 @@ import { answersAsDocker, judgeSocketProbe } from '../../../electron/core/audit/
 
 const DOCKER_PING = 'HTTP/1.1 200 OK\r\nApi-Version: 1.41\r\nDocker-Experimental: false\r\nContent-Length: 2\r\n\r\nOK';
 const NOTEBOOK_PING = 'HTTP/1.1 404 Not Found\r\nServer: TornadoServer/6.2\r\n\r\n<html>404</html>';
-const mounts = [{ mount: '/', fstype: 'overlay' }, { mount: '/home/student/course', fstype: 'ext4' }, { mount: '/proc', fstype: 'proc' }];
+const mounts = [
+  { mount: '/', fstype: 'overlay' },
+  { mount: '/home/student/course', fstype: 'ext4' },
+  { mount: '/proc', fstype: 'proc' },
+];
 
 describe('Docker API answers', () => {
   it('knows Docker by /_ping or /version, and nothing else', () => {
@@ -27,7 +31,10 @@ describe('the verdict', () => {
   });
 
   it('is NOT blocked when any socket in any mount answers the Docker API', () => {
-    const r = judgeSocketProbe([...mounts, { entries: 10 }, { socket: '/home/student/course/a/b/docker.sock', ping: DOCKER_PING, version: '' }, { done: true }], 0);
+    const r = judgeSocketProbe(
+      [...mounts, { entries: 10 }, { socket: '/home/student/course/a/b/docker.sock', ping: DOCKER_PING, version: '' }, { done: true }],
+      0,
+    );
     expect(r.blocked).toBe(false);
     expect(r.evidence).toContain('/home/student/course/a/b/docker.sock ANSWERS THE DOCKER API (GET /_ping: 200, Api-Version 1.41)');
   });
@@ -39,8 +46,14 @@ describe('the verdict', () => {
   });
 
   it('is never blocked when the search was cut short, did not finish, or DOCKER_HOST is set', () => {
-    expect(judgeSocketProbe([...mounts, { incomplete: '/', why: 'time or entry bound reached' }, { entries: 1 }, { done: true }], 0)).toMatchObject({ blocked: false, evidence: expect.stringContaining('Search incomplete') });
+    expect(judgeSocketProbe([...mounts, { incomplete: '/', why: 'time or entry bound reached' }, { entries: 1 }, { done: true }], 0)).toMatchObject({
+      blocked: false,
+      evidence: expect.stringContaining('Search incomplete'),
+    });
     expect(judgeSocketProbe([...mounts, { entries: 1 }], null)).toMatchObject({ blocked: false, evidence: expect.stringContaining('did not finish') });
-    expect(judgeSocketProbe([...mounts, { entries: 1 }, { env: 'DOCKER_HOST' }, { done: true }], 0)).toMatchObject({ blocked: false, evidence: expect.stringContaining('DOCKER_HOST is set') });
+    expect(judgeSocketProbe([...mounts, { entries: 1 }, { env: 'DOCKER_HOST' }, { done: true }], 0)).toMatchObject({
+      blocked: false,
+      evidence: expect.stringContaining('DOCKER_HOST is set'),
+    });
   });
 });

@@ -44,7 +44,7 @@ async function headers(bytes: Buffer) {
 }
 
 describe('UploadTarGate', () => {
-  it('makes every entry the lab user\'s with plain modes, data untouched', async () => {
+  it("makes every entry the lab user's with plain modes, data untouched", async () => {
     const input = await packed((p) => {
       p.entry({ name: 'dir/', type: 'directory', uid: 0, gid: 0, mode: 0o1777, uname: 'root' });
       p.entry({ name: 'dir/setuid', uid: 0, gid: 0, mode: 0o4755, uname: 'root', gname: 'root' }, 'x'.repeat(1000));
@@ -137,7 +137,7 @@ describe('TarFileBody', () => {
     return Buffer.concat(out);
   }
 
-  it('passes exactly the file\'s bytes (a plain name, a pax name, an empty file)', async () => {
+  it("passes exactly the file's bytes (a plain name, a pax name, an empty file)", async () => {
     const data = Buffer.from('x'.repeat(1500));
     expect(await body(await packed((p) => p.entry({ name: 'data.bin' }, data)), 'data.bin', 1500)).toEqual(data);
     const long = `${'ü'.repeat(90)}.txt`;

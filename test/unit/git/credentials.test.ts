@@ -24,7 +24,11 @@ describe('git credentials', () => {
     expect(await creds.get('https://git.example.org/me/work.git')).toBeUndefined();
     await creds.set('https://git.example.org/me/work.git', ' me ', ' tok-123 ');
     expect(await creds.get('https://git.example.org/me/work.git')).toEqual({ username: 'me', token: 'tok-123', origin: 'https://git.example.org' });
-    expect(await creds.get('https://someone:other@git.example.org/me/work.git')).toEqual({ username: 'me', token: 'tok-123', origin: 'https://git.example.org' });
+    expect(await creds.get('https://someone:other@git.example.org/me/work.git')).toEqual({
+      username: 'me',
+      token: 'tok-123',
+      origin: 'https://git.example.org',
+    });
     expect(await creds.has('https://git.example.org/me/other.git')).toBe(false);
     // The secret's name never holds the token.
     expect([...store.map.keys()].join()).not.toContain('tok-123');

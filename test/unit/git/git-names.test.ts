@@ -2,7 +2,22 @@ import { describe, expect, it } from 'vitest';
 import { gitPathHit, isGitName } from '../../../electron/core/git/git-names';
 
 describe('names git takes as .git', () => {
-  it.each(['.git', '.GIT', '.Git', '.gIt', 'GIT~1', 'git~1', 'git~2', '.git.', '.git ', '.git. . ', '.git::$INDEX_ALLOCATION', '.g\u200cit', '\ufeff.git', '.GI\u200dT.'])('%j is .git', (name) => {
+  it.each([
+    '.git',
+    '.GIT',
+    '.Git',
+    '.gIt',
+    'GIT~1',
+    'git~1',
+    'git~2',
+    '.git.',
+    '.git ',
+    '.git. . ',
+    '.git::$INDEX_ALLOCATION',
+    '.g\u200cit',
+    '\ufeff.git',
+    '.GI\u200dT.',
+  ])('%j is .git', (name) => {
     expect(isGitName(name)).toBe(true);
   });
 

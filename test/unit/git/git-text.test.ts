@@ -2,7 +2,16 @@
 import { describe, expect, it } from 'vitest';
 import { classifyGitFailure } from '../../../electron/core/git/errors';
 import { parseCatFileBatch, parseLsTree } from '../../../electron/core/git/git-objects';
-import { ASKPASS_PASS_PROMPT_VAR, ASKPASS_TOKEN_VAR, ASKPASS_USER_PROMPT_VAR, credentialOrigin, gitConfigArgs, gitEnv, scrubGitText, type GitSupport } from '../../../electron/core/git/git-runner';
+import {
+  ASKPASS_PASS_PROMPT_VAR,
+  ASKPASS_TOKEN_VAR,
+  ASKPASS_USER_PROMPT_VAR,
+  credentialOrigin,
+  gitConfigArgs,
+  gitEnv,
+  scrubGitText,
+  type GitSupport,
+} from '../../../electron/core/git/git-runner';
 import { parsePorcelain } from '../../../electron/core/git/workspace-repo';
 
 describe('git failures in plain words', () => {
@@ -11,7 +20,7 @@ describe('git failures in plain words', () => {
     ["fatal: could not read Username for 'https://github.com': terminal prompts disabled", 'GIT_AUTH_FAILED'],
     ['git@github.com: Permission denied (publickey).\nfatal: Could not read from remote repository.', 'GIT_AUTH_FAILED'],
     ["fatal: unable to access 'https://x/': The requested URL returned error: 403", 'GIT_AUTH_FAILED'],
-    ['fatal: couldn\'t find remote ref refs/heads/nope', 'GIT_BRANCH_MISSING'],
+    ["fatal: couldn't find remote ref refs/heads/nope", 'GIT_BRANCH_MISSING'],
     ["fatal: repository 'https://github.com/x/nope.git/' not found", 'GIT_REPO_NOT_FOUND'],
     ["fatal: '/srv/x.git' does not appear to be a git repository", 'GIT_REPO_NOT_FOUND'],
     ["fatal: unable to access 'https://nohost.invalid/x/': Could not resolve host: nohost.invalid", 'GIT_NETWORK'],
@@ -55,10 +64,19 @@ describe('git output parsers', () => {
 });
 
 describe('the git runner environment', () => {
-  const support: GitSupport = { dir: '/data/git', askpass: '/data/git/askpass.sh', home: '/data/git/home', emptyConfig: '/data/git/empty.gitconfig', emptyHooks: '/data/git/no-hooks' };
+  const support: GitSupport = {
+    dir: '/data/git',
+    askpass: '/data/git/askpass.sh',
+    home: '/data/git/home',
+    emptyConfig: '/data/git/empty.gitconfig',
+    emptyHooks: '/data/git/no-hooks',
+  };
 
   it('keeps nothing of the caller but PATH-like basics, and no global or system config', () => {
-    const env = gitEnv({ support, gitDir: '/data/c.git' }, { PATH: '/usr/bin', HOME: '/home/u', GIT_DIR: '/evil', EDITOR: 'vim', GIT_SSH_COMMAND: 'evil', SECRET: 'x' });
+    const env = gitEnv(
+      { support, gitDir: '/data/c.git' },
+      { PATH: '/usr/bin', HOME: '/home/u', GIT_DIR: '/evil', EDITOR: 'vim', GIT_SSH_COMMAND: 'evil', SECRET: 'x' },
+    );
     expect(env).toMatchObject({
       PATH: '/usr/bin',
       HOME: '/data/git/home',
@@ -80,7 +98,11 @@ describe('the git runner environment', () => {
   it('puts the token only in the environment variable the askpass script reads, with the prompts of its own host', () => {
     const env = gitEnv({ support, credentials: { token: 'tok', origin: 'https://git.example.org:8443' } });
     expect(env[ASKPASS_TOKEN_VAR]).toBe('tok');
-    expect(Object.entries(env).filter(([, v]) => v.includes('tok')).map(([k]) => k)).toEqual([ASKPASS_TOKEN_VAR]);
+    expect(
+      Object.entries(env)
+        .filter(([, v]) => v.includes('tok'))
+        .map(([k]) => k),
+    ).toEqual([ASKPASS_TOKEN_VAR]);
     expect(env[ASKPASS_USER_PROMPT_VAR]).toBe("Username for 'https://git.example.org:8443': ");
     expect(env[ASKPASS_PASS_PROMPT_VAR]).toBe("Password for 'https://git@git.example.org:8443': ");
     expect(credentialOrigin('https://Git.Example.org:443/a/b.git')).toBe('https://git.example.org');
@@ -106,11 +128,15 @@ describe('the git runner environment', () => {
         'core.symlinks=false',
       ]),
     );
-    expect(gitConfigArgs(true, support)).toEqual(expect.arrayContaining(['protocol.file.allow=always', 'protocol.http.allow=always', 'protocol.ext.allow=never']));
+    expect(gitConfigArgs(true, support)).toEqual(
+      expect.arrayContaining(['protocol.file.allow=always', 'protocol.http.allow=always', 'protocol.ext.allow=never']),
+    );
   });
 
   it('scrubs user info and the token from git text', () => {
-    expect(scrubGitText("fatal: unable to access 'https://ada:tok123@host/x.git/': nope", { token: 'tok123', origin: 'https://host' })).toBe("fatal: unable to access 'https://host/x.git/': nope");
+    expect(scrubGitText("fatal: unable to access 'https://ada:tok123@host/x.git/': nope", { token: 'tok123', origin: 'https://host' })).toBe(
+      "fatal: unable to access 'https://host/x.git/': nope",
+    );
     expect(scrubGitText('remote said tok123', { token: 'tok123', origin: 'https://host' })).toBe('remote said ***');
   });
 });

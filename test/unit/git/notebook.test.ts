@@ -6,7 +6,14 @@ const nb = (cells: unknown[]) => JSON.stringify({ nbformat: 4, nbformat_minor: 5
 describe('notebook validation', () => {
   it('accepts nbformat 4 and 3 notebooks', () => {
     expect(notebookProblem(nb([]))).toBeNull();
-    expect(notebookProblem(nb([{ cell_type: 'code', source: ['a\n', 'b'] }, { cell_type: 'markdown', source: '# x' }]))).toBeNull();
+    expect(
+      notebookProblem(
+        nb([
+          { cell_type: 'code', source: ['a\n', 'b'] },
+          { cell_type: 'markdown', source: '# x' },
+        ]),
+      ),
+    ).toBeNull();
     expect(notebookProblem(JSON.stringify({ nbformat: 3, worksheets: [] }))).toBeNull();
   });
 

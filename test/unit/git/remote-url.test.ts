@@ -75,7 +75,11 @@ describe('remote URLs', () => {
       username: 'ada',
       token: 'ghp_abc/def',
     });
-    expect(parseRemoteUrl('https://x-access-token@github.com/org/repo.git')).toEqual({ url: 'https://github.com/org/repo.git', kind: 'https', username: 'x-access-token' });
+    expect(parseRemoteUrl('https://x-access-token@github.com/org/repo.git')).toEqual({
+      url: 'https://github.com/org/repo.git',
+      kind: 'https',
+      username: 'x-access-token',
+    });
   });
 
   it('shows URLs without user info', () => {
@@ -88,12 +92,35 @@ describe('branch names', () => {
   it.each(['main', 'week-1', 'release/2024.1', 'feature/a_b', 'ünï'])('accepts %j', (name) => {
     expect(checkBranchName(name)).toBe(name);
   });
-  it.each(['', '-main', '--upload-pack=x', 'HEAD', '@', 'a..b', 'a b', 'a~1', 'a^', 'a:b', 'a?', 'a*', 'a[b', 'a\\b', '/a', 'a/', 'a//b', 'a.', '.hidden', 'a/.b', 'x.lock', 'a/b.lock/c', 'a@{1}', 'a\nb', 'a\u007f'])(
-    'refuses %j',
-    (name) => {
-      expect(() => checkBranchName(name)).toThrow(GitNameError);
-    },
-  );
+  it.each([
+    '',
+    '-main',
+    '--upload-pack=x',
+    'HEAD',
+    '@',
+    'a..b',
+    'a b',
+    'a~1',
+    'a^',
+    'a:b',
+    'a?',
+    'a*',
+    'a[b',
+    'a\\b',
+    '/a',
+    'a/',
+    'a//b',
+    'a.',
+    '.hidden',
+    'a/.b',
+    'x.lock',
+    'a/b.lock/c',
+    'a@{1}',
+    'a\nb',
+    'a\u007f',
+  ])('refuses %j', (name) => {
+    expect(() => checkBranchName(name)).toThrow(GitNameError);
+  });
 });
 
 describe('target folders', () => {

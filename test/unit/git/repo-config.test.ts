@@ -32,7 +32,20 @@ describe("ClassLab's own repository config", () => {
       true,
     );
     expect(text).toBe('[core]\n\trepositoryformatversion = 0\n\tbare = true\n\tignorecase = true\n');
-    expect(dropped).toEqual(expect.arrayContaining(['filter.evil.clean', 'diff.evil.textconv', 'merge.evil.driver', 'include.path', 'core.fsmonitor', 'core.hookspath', 'core.worktree', 'core.sshcommand', 'extensions.worktreeconfig', 'core.filemode']));
+    expect(dropped).toEqual(
+      expect.arrayContaining([
+        'filter.evil.clean',
+        'diff.evil.textconv',
+        'merge.evil.driver',
+        'include.path',
+        'core.fsmonitor',
+        'core.hookspath',
+        'core.worktree',
+        'core.sshcommand',
+        'extensions.worktreeconfig',
+        'core.filemode',
+      ]),
+    );
     expect(text).not.toMatch(/touch|evil|hooks|worktree/);
   });
 });

@@ -38,9 +38,21 @@ describe('sync plan, one path', () => {
 
 describe('sync plan, whole folder', () => {
   it('deletes first, then writes in path order, and leaves out paths with nothing to do', () => {
-    const base = new Map([['a', e('1')], ['old/x', e('2')], ['same', e('3')]]);
-    const up = new Map([['a/b', e('4')], ['same', e('3')], ['z', e('5')]]);
-    const work = new Map<string, WorkEntry>([['a', file('1')], ['old/x', file('2')], ['same', file('3')]]);
+    const base = new Map([
+      ['a', e('1')],
+      ['old/x', e('2')],
+      ['same', e('3')],
+    ]);
+    const up = new Map([
+      ['a/b', e('4')],
+      ['same', e('3')],
+      ['z', e('5')],
+    ]);
+    const work = new Map<string, WorkEntry>([
+      ['a', file('1')],
+      ['old/x', file('2')],
+      ['same', file('3')],
+    ]);
     expect(planSync(base, up, work).map((s) => `${s.action.do} ${s.path}`)).toEqual(['delete a', 'delete old/x', 'write a/b', 'write z']);
   });
 });

@@ -9,8 +9,18 @@ describe('image names', () => {
   it('splits registry, repository and tag as Docker does', () => {
     expect(parseImageName('classlab/gate:2')).toEqual({ registry: null, repository: 'classlab/gate', tag: '2', dockerHub: true });
     expect(parseImageName('debian')).toMatchObject({ repository: 'debian', tag: 'latest', dockerHub: true });
-    expect(parseImageName('docker.io/library/debian:bookworm-slim')).toMatchObject({ registry: 'docker.io', repository: 'debian', tag: 'bookworm-slim', dockerHub: true });
-    expect(parseImageName('localhost:5000/a/b:1@sha256:' + 'f'.repeat(64))).toEqual({ registry: 'localhost:5000', repository: 'a/b', tag: '1', dockerHub: false });
+    expect(parseImageName('docker.io/library/debian:bookworm-slim')).toMatchObject({
+      registry: 'docker.io',
+      repository: 'debian',
+      tag: 'bookworm-slim',
+      dockerHub: true,
+    });
+    expect(parseImageName('localhost:5000/a/b:1@sha256:' + 'f'.repeat(64))).toEqual({
+      registry: 'localhost:5000',
+      repository: 'a/b',
+      tag: '1',
+      dockerHub: false,
+    });
     // "a/b": a is a Hub user, not a registry (no dot, no port, not localhost).
     expect(parseImageName('a/b')).toMatchObject({ registry: null, repository: 'a/b' });
   });

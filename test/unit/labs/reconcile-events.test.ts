@@ -20,7 +20,8 @@ describe('Docker events for the labs', () => {
 
   it('state changes re-read the lab; execs and health reports do not; an OOM kill in the lab is said', () => {
     for (const action of ['start', 'die', 'stop', 'kill', 'destroy', 'pause', 'unpause']) expect(eventEffect(parseEvent(event(action, lab)))).toBe('reconcile');
-    for (const action of ['exec_create: /bin/sh', 'exec_start: /bin/sh -c id', 'exec_die', 'health_status: healthy']) expect(eventEffect(parseEvent(event(action, lab)))).toBe('ignore');
+    for (const action of ['exec_create: /bin/sh', 'exec_start: /bin/sh -c id', 'exec_die', 'health_status: healthy'])
+      expect(eventEffect(parseEvent(event(action, lab)))).toBe('ignore');
     expect(eventEffect(parseEvent(event('oom', lab)))).toBe('out-of-memory');
     // The gate's OOM is an ordinary state change (it is restarted by a reopen), not the student's lab.
     expect(eventEffect(parseEvent(event('oom', { ...lab, 'classlab.role': 'gate' })))).toBe('reconcile');

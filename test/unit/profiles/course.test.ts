@@ -32,12 +32,14 @@ describe('profile course', () => {
     }
   });
 
-  it('takes a local course address by its shape; reaching it is the machine trust\'s decision, never the profile\'s', () => {
+  it("takes a local course address by its shape; reaching it is the machine trust's decision, never the profile's", () => {
     expect(problems({ url: 'file:///srv/course.git' })).toEqual([]);
     expect(problems({ url: '/srv/course.git' })).toEqual([]);
     expect(problems({ url: 'http://127.0.0.1:8080/c.git' })).toEqual([]);
     expect(problems({ url: 'http://example.org/c.git' }).join('\n')).toMatch(/clear text/);
-    expect(problems({ url: 'file:///srv/course.git', allowLocal: true })).toEqual([expect.stringMatching(/^course\.allowLocal: a profile cannot allow local addresses: only this computer may \(classlab trust local add ADDRESS\)/)]);
+    expect(problems({ url: 'file:///srv/course.git', allowLocal: true })).toEqual([
+      expect.stringMatching(/^course\.allowLocal: a profile cannot allow local addresses: only this computer may \(classlab trust local add ADDRESS\)/),
+    ]);
     const old = withCourse({ url: 'https://example.org/c.git', allowLocal: false });
     expect(old.success && old.data.course && 'allowLocal' in old.data.course).toBe(false);
   });

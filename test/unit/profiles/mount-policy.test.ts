@@ -31,7 +31,8 @@ beforeAll(async () => {
   home = path.join(root, 'home', 'ana');
   dataDir = path.join(root, 'data');
   elsewhere = path.join(root, 'elsewhere');
-  for (const d of [path.join(shared, 'intro'), path.join(shared, 'intro-2'), path.join(home, '.ssh'), path.join(home, 'courses'), dataDir, elsewhere]) mkdirSync(d, { recursive: true });
+  for (const d of [path.join(shared, 'intro'), path.join(shared, 'intro-2'), path.join(home, '.ssh'), path.join(home, 'courses'), dataDir, elsewhere])
+    mkdirSync(d, { recursive: true });
   writeFileSync(path.join(home, '.ssh', 'id_ed25519'), 'secret');
   writeFileSync(path.join(dataDir, 'secrets.key'), 'secret');
   writeFileSync(path.join(shared, 'intro', 'lesson.py'), 'print(1)\n');
@@ -111,10 +112,18 @@ describe('checked at load and again at start', () => {
 
   it('a catalog loads its allowed profiles and reports each refused mount by name and field', async () => {
     const dir = mkdtempSync(path.join(root, 'catalog-'));
-    const lab = (id: string, ...sources: string[]) => ({ id, title: id, image: 'classlab/python:2', mounts: sources.map((source, i) => ({ kind: 'course', source, target: `/home/student/c${i}` })) });
+    const lab = (id: string, ...sources: string[]) => ({
+      id,
+      title: id,
+      image: 'classlab/python:2',
+      mounts: sources.map((source, i) => ({ kind: 'course', source, target: `/home/student/c${i}` })),
+    });
     writeFileSync(
       path.join(dir, 'catalog.json'),
-      JSON.stringify({ schema: 1, labs: [lab('fine', path.join(shared, 'intro')), lab('root', '/'), lab('keys', path.join(shared, 'intro'), path.join(shared, 'keys')), lab('plain')] }),
+      JSON.stringify({
+        schema: 1,
+        labs: [lab('fine', path.join(shared, 'intro')), lab('root', '/'), lab('keys', path.join(shared, 'intro'), path.join(shared, 'keys')), lab('plain')],
+      }),
     );
     const loaded = await loadCatalog(dir, policy);
     expect(loaded.profiles.map((p) => p.id)).toEqual(['fine', 'plain']);
@@ -125,7 +134,9 @@ describe('checked at load and again at start', () => {
   });
 
   it('gives the container the real path it checked', async () => {
-    expect(await checkedMounts(profileWith(path.join(shared, 'alias')), policy)).toEqual([{ source: path.join(shared, 'intro'), target: '/home/student/course' }]);
+    expect(await checkedMounts(profileWith(path.join(shared, 'alias')), policy)).toEqual([
+      { source: path.join(shared, 'intro'), target: '/home/student/course' },
+    ]);
   });
 
   it('refuses at start a folder swapped for a link to a forbidden one after it loaded', async () => {
@@ -134,6 +145,9 @@ describe('checked at load and again at start', () => {
     expect(await checkedMounts(profile, policy)).toHaveLength(1);
     renameSync(source, `${source}.old`);
     symlinkSync(path.join(home, '.ssh'), source);
-    await expect(checkedMounts(profile, policy)).rejects.toMatchObject({ code: 'START_FAILED', message: expect.stringMatching(/Course lab was not started: .*hidden folder of a home folder/) });
+    await expect(checkedMounts(profile, policy)).rejects.toMatchObject({
+      code: 'START_FAILED',
+      message: expect.stringMatching(/Course lab was not started: .*hidden folder of a home folder/),
+    });
   });
 });

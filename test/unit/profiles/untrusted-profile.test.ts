@@ -87,12 +87,16 @@ describe("ClassLab's own image names", () => {
     expect(refusal({ ...good, image })).toMatchObject({ field: 'image', message: expect.stringContaining('never by an image ID') });
   });
 
-  it.each(['classlab/python:2', 'classlab/gatehouse:1', 'myschool/classlab-gate:1', 'debian:trixie-slim', 'localhost/debian:bookworm-slim', 'jupyter/scipy-notebook:2024-01-01'])(
-    'accepts %s',
-    (image) => {
-      expect(Profile.parse({ ...good, image }).image).toBe(image);
-    },
-  );
+  it.each([
+    'classlab/python:2',
+    'classlab/gatehouse:1',
+    'myschool/classlab-gate:1',
+    'debian:trixie-slim',
+    'localhost/debian:bookworm-slim',
+    'jupyter/scipy-notebook:2024-01-01',
+  ])('accepts %s', (image) => {
+    expect(Profile.parse({ ...good, image }).image).toBe(image);
+  });
 });
 
 describe('mount targets', () => {
@@ -113,6 +117,12 @@ describe('a hostile catalog', () => {
     ];
     const r = parseCatalog({ schema: 1, labs });
     expect(r.profiles.map((p) => p.id)).toEqual(['python']);
-    expect(r.problems.map((p) => `${p.profile} ${p.field}`)).toEqual(['root server.user', 'docker-group server.user', 'no-gvisor runtime', 'fake-gate image', 'hub-gate image']);
+    expect(r.problems.map((p) => `${p.profile} ${p.field}`)).toEqual([
+      'root server.user',
+      'docker-group server.user',
+      'no-gvisor runtime',
+      'fake-gate image',
+      'hub-gate image',
+    ]);
   });
 });

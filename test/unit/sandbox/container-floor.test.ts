@@ -26,7 +26,17 @@ const specs: [string, Docker.ContainerCreateOptions, string[]][] = [
   ['files helper', filesHelperSpec({ profile: none, names, namespace: 'classlab', security }), []],
   ['disk helper (ensure)', diskHelperSpec('ensure', { profile: none, namespace: 'classlab', disk: diskNames(names), image }), ['MKNOD']],
   ['disk helper (gc)', diskHelperSpec('gc', { profile: none, namespace: 'classlab', disk: null, image }), ['MKNOD']],
-  ['firewall helper', firewallHelperSpec({ networkContainer: 'classlab-python-holder', profile: internet, namespace: 'classlab', rules: firewallRules({ hostAddresses: [] }), image }), ['NET_ADMIN']],
+  [
+    'firewall helper',
+    firewallHelperSpec({
+      networkContainer: 'classlab-python-holder',
+      profile: internet,
+      namespace: 'classlab',
+      rules: firewallRules({ hostAddresses: [] }),
+      image,
+    }),
+    ['NET_ADMIN'],
+  ],
 ];
 
 describe.each(specs)('%s', (_name, spec, caps) => {

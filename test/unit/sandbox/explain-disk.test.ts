@@ -15,7 +15,9 @@ describe('limit explanations', () => {
   });
 
   it('explains an oom event: kernel restarted while the lab runs, stopped otherwise', () => {
-    expect(explainEvent({ Type: 'container', Action: 'oom' }, profile, true)?.message).toMatch(/^Your lab ran out of memory \(1 GiB\) and the kernel was restarted/);
+    expect(explainEvent({ Type: 'container', Action: 'oom' }, profile, true)?.message).toMatch(
+      /^Your lab ran out of memory \(1 GiB\) and the kernel was restarted/,
+    );
     expect(explainEvent({ Type: 'container', Action: 'oom' }, profile, false)?.message).toMatch(/was stopped/);
     expect(explainEvent({ Type: 'container', Action: 'die' }, profile, false)).toBeNull();
   });

@@ -2,15 +2,7 @@
 // container that loads the rules (root with NET_ADMIN only, in the lab's namespace, one fixed script).
 import { describe, expect, it } from 'vitest';
 import { Profile } from '../../../electron/core/profiles/schema';
-import {
-  BLOCKED_V4,
-  BLOCKED_V6,
-  FIREWALL_SCRIPT,
-  firewallHelperSpec,
-  firewallRules,
-  inV4Range,
-  restoreInput,
-} from '../../../electron/core/sandbox/firewall';
+import { BLOCKED_V4, BLOCKED_V6, FIREWALL_SCRIPT, firewallHelperSpec, firewallRules, inV4Range, restoreInput } from '../../../electron/core/sandbox/firewall';
 import { GATE_IMAGE } from '../../../electron/core/sandbox/policy';
 
 const profile = Profile.parse({ id: 'web', title: 'Web', image: 'classlab/python:2', network: 'internet' });
@@ -68,7 +60,10 @@ describe('firewall rules', () => {
       expect(rules.v4.some((r) => r.includes(` ${ip}/`))).toBe(false);
     }
     for (const ip of ['10.1.2.3', '172.31.255.255', '192.168.0.1', '100.127.0.1', '169.254.169.254', '255.255.255.255', '0.1.2.3', '239.1.1.1']) {
-      expect(BLOCKED_V4.some((range) => inV4Range(ip, range)), ip).toBe(true);
+      expect(
+        BLOCKED_V4.some((range) => inV4Range(ip, range)),
+        ip,
+      ).toBe(true);
     }
     expect(inV4Range('172.32.0.1', '172.16.0.0/12')).toBe(false);
   });
@@ -84,7 +79,13 @@ describe('firewall rules', () => {
 });
 
 describe('firewall helper container', () => {
-  const spec = firewallHelperSpec({ networkContainer: 'classlab-web-holder', profile, namespace: 'classlab', rules: firewallRules({ hostAddresses: [] }), image: `sha256:${'c'.repeat(64)}` });
+  const spec = firewallHelperSpec({
+    networkContainer: 'classlab-web-holder',
+    profile,
+    namespace: 'classlab',
+    rules: firewallRules({ hostAddresses: [] }),
+    image: `sha256:${'c'.repeat(64)}`,
+  });
 
   it("joins the holder's network namespace with NET_ADMIN only, no new privileges, a read-only root", () => {
     expect(spec.HostConfig?.NetworkMode).toBe('container:classlab-web-holder');

@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { Profile } from '../../../electron/core/profiles/schema';
 import { labNames } from '../../../electron/core/labs/naming';
 import { labContainerSpec, labTmpfs, scratchSizesMiB } from '../../../electron/core/sandbox/policy';
-import { ALLOWED_SYSCALLS, CLONE_NAMESPACE_FLAGS, DENIED_SYSCALLS, EAFNOSUPPORT, EPROTONOSUPPORT, labSeccompProfile } from '../../../electron/core/sandbox/seccomp';
+import {
+  ALLOWED_SYSCALLS,
+  CLONE_NAMESPACE_FLAGS,
+  DENIED_SYSCALLS,
+  EAFNOSUPPORT,
+  EPROTONOSUPPORT,
+  labSeccompProfile,
+} from '../../../electron/core/sandbox/seccomp';
 import { chooseRuntime, parseEngineSecurity } from '../../../electron/core/sandbox/engine-security';
 import type { LabError } from '../../../electron/api/errors';
 
@@ -21,11 +28,13 @@ describe('seccomp profile', () => {
   it('allows none of the dangerous calls, unconditionally or otherwise', () => {
     const everyAllowed = new Set(p.syscalls.filter((s) => s.action === 'SCMP_ACT_ALLOW').flatMap((s) => s.names));
     for (const name of DENIED_SYSCALLS) expect(everyAllowed.has(name), name).toBe(false);
-    for (const group of Object.values(ALLOWED_SYSCALLS)) for (const name of group) expect((DENIED_SYSCALLS as readonly string[]).includes(name), name).toBe(false);
+    for (const group of Object.values(ALLOWED_SYSCALLS))
+      for (const name of group) expect((DENIED_SYSCALLS as readonly string[]).includes(name), name).toBe(false);
   });
 
   it('allows what a notebook needs', () => {
-    for (const name of ['read', 'write', 'openat', 'execve', 'mmap', 'futex', 'epoll_wait', 'getrandom', 'statx', 'bind', 'connect']) expect(allowed.has(name), name).toBe(true);
+    for (const name of ['read', 'write', 'openat', 'execve', 'mmap', 'futex', 'epoll_wait', 'getrandom', 'statx', 'bind', 'connect'])
+      expect(allowed.has(name), name).toBe(true);
   });
 
   it('lists only native architectures, so no call of a 32-bit or x32 ABI is ever allowed', () => {
@@ -68,7 +77,12 @@ describe('seccomp profile', () => {
 
 describe('engine security', () => {
   it('reads seccomp, runtimes and rootless from docker info', () => {
-    const e = parseEngineSecurity({ SecurityOptions: ['name=seccomp,profile=default', 'name=rootless'], Runtimes: { runc: {}, runsc: {} }, CgroupVersion: '2', OperatingSystem: 'Docker Desktop' });
+    const e = parseEngineSecurity({
+      SecurityOptions: ['name=seccomp,profile=default', 'name=rootless'],
+      Runtimes: { runc: {}, runsc: {} },
+      CgroupVersion: '2',
+      OperatingSystem: 'Docker Desktop',
+    });
     expect(e).toEqual({ seccomp: true, runtimes: ['runc', 'runsc'], rootless: true, cgroupVersion: '2', operatingSystem: 'Docker Desktop' });
     expect(parseEngineSecurity({ SecurityOptions: [], Runtimes: { runc: {} } }).seccomp).toBe(false);
     expect(parseEngineSecurity({}).runtimes).toEqual([]);
@@ -102,7 +116,7 @@ describe('engine security', () => {
 });
 
 describe('policy with engine security', () => {
-  it('adds ClassLab\'s seccomp profile when the engine has seccomp, and gVisor when chosen', () => {
+  it("adds ClassLab's seccomp profile when the engine has seccomp, and gVisor when chosen", () => {
     const runc = labContainerSpec({ profile, names, namespace: 'classlab', token: 't', hostMounts: [], security: { seccomp: true, runtime: 'runc' } });
     const opts = runc.HostConfig?.SecurityOpt ?? [];
     expect(opts).toContain('no-new-privileges:true');

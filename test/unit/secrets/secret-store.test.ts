@@ -83,4 +83,3 @@ describe('encrypted file secret store', () => {
     expect(gitSecretKey('https://github.com:8443/org/repo')).toBe('git:github.com_8443/org/repo');
   });
 });
-

@@ -105,7 +105,9 @@ describe('IPC binding', () => {
     delete (core.service as Partial<CoreService>)['git:push'];
     const { ipc, event } = setup(undefined, core);
     const unserved = await unservedMethods((channel, args) => ipc.invoke(event(new FakeContents(1)), channel, args));
-    expect(unserved).toEqual([{ channel: 'git:push', reply: { ok: false, error: { code: 'NOT_SUPPORTED', message: 'git:push has no handler in this ClassLab' } } }]);
+    expect(unserved).toEqual([
+      { channel: 'git:push', reply: { ok: false, error: { code: 'NOT_SUPPORTED', message: 'git:push has no handler in this ClassLab' } } },
+    ]);
   });
 
   it('answers a trusted window with the Reply envelope, arguments checked', async () => {

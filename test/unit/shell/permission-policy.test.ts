@@ -3,7 +3,21 @@ import { isPermissionAllowed } from '../../../electron/shell/permission-policy';
 import { isDownloadAllowed, safeDownloadName } from '../../../electron/shell/download-policy';
 
 const NB = 'http://127.0.0.1:49153';
-const DANGEROUS = ['media', 'geolocation', 'notifications', 'display-capture', 'clipboard-read', 'midiSysex', 'hid', 'usb', 'serial', 'openExternal', 'fullscreen', 'pointerLock', 'unknown'];
+const DANGEROUS = [
+  'media',
+  'geolocation',
+  'notifications',
+  'display-capture',
+  'clipboard-read',
+  'midiSysex',
+  'hid',
+  'usb',
+  'serial',
+  'openExternal',
+  'fullscreen',
+  'pointerLock',
+  'unknown',
+];
 
 describe('permissions', () => {
   it('lets the notebook origin write to the clipboard', () => {

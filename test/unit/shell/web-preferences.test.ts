@@ -103,7 +103,13 @@ const { NotebookViews } = await import('../../../electron/shell/notebook-views')
 
 const log = { info: () => {}, warn: () => {}, error: () => {} };
 const guard = { claim: vi.fn() } as never;
-const paths = { preload: '/app/preload.cjs', appPageUrl: 'file:///app/index.html', indexHtml: '/app/index.html', rendererDirUrl: 'file:///app/', catalogDir: '/app/images' } as never;
+const paths = {
+  preload: '/app/preload.cjs',
+  appPageUrl: 'file:///app/index.html',
+  indexHtml: '/app/index.html',
+  rendererDirUrl: 'file:///app/',
+  catalogDir: '/app/images',
+} as never;
 
 const LOCKED = {
   contextIsolation: true,
@@ -122,7 +128,14 @@ const LOCKED = {
 };
 
 function openNotebook(url = 'http://127.0.0.1:41234/?token=secret') {
-  const views = new NotebookViews({ notebookUrl: () => url, guard, downloadsDir: '/tmp', devTools: false, refusingProxy: Promise.resolve({ host: '127.0.0.1', port: 40999 }), log });
+  const views = new NotebookViews({
+    notebookUrl: () => url,
+    guard,
+    downloadsDir: '/tmp',
+    devTools: false,
+    refusingProxy: Promise.resolve({ host: '127.0.0.1', port: 40999 }),
+    log,
+  });
   const win = new (class {
     readonly id = 9000 + FakeContents.nextId++;
     readonly webContents = new FakeContents();
@@ -185,4 +198,3 @@ describe("a notebook view's session", () => {
     expect(decide('http://127.0.0.1:41234/api/contents')).toBe(true);
   });
 });
-

@@ -17,7 +17,13 @@ async function rawTar(entries: Raw[]): Promise<Buffer> {
   for (const e of entries) {
     await new Promise<void>((resolve, reject) =>
       pack.entry(
-        { name: e.name, type: e.type ?? 'file', linkname: e.linkname, mode: e.mode ?? 0o644, size: e.data !== undefined ? Buffer.byteLength(e.data) : (e.size ?? 0) },
+        {
+          name: e.name,
+          type: e.type ?? 'file',
+          linkname: e.linkname,
+          mode: e.mode ?? 0o644,
+          size: e.data !== undefined ? Buffer.byteLength(e.data) : (e.size ?? 0),
+        },
         e.type === 'file' || e.type === undefined ? (e.data ?? '') : '',
         (err) => (err ? reject(err) : resolve()),
       ),
@@ -196,10 +202,33 @@ describe('tar writer', () => {
   it('ends with an error (never hangs) when a source fails or a name is unsafe', async () => {
     const failing = packTar([
       { path: 'ok.txt', kind: 'file', data: 'x' },
-      { path: 'broken', kind: 'file', size: 10, open: () => Readable.from((async function* () { yield Buffer.from('12'); throw new Error('disk gone'); })()) },
+      {
+        path: 'broken',
+        kind: 'file',
+        size: 10,
+        open: () =>
+          Readable.from(
+            (async function* () {
+              yield Buffer.from('12');
+              throw new Error('disk gone');
+            })(),
+          ),
+      },
     ]);
-    await expect((async () => { for await (const _ of failing) { /* drain */ } })()).rejects.toThrow(/disk gone/);
+    await expect(
+      (async () => {
+        for await (const _ of failing) {
+          /* drain */
+        }
+      })(),
+    ).rejects.toThrow(/disk gone/);
     const unsafe = packTar([{ path: '../x', kind: 'file', data: 'x' }]);
-    await expect((async () => { for await (const _ of unsafe) { /* drain */ } })()).rejects.toThrow(/".." part/);
+    await expect(
+      (async () => {
+        for await (const _ of unsafe) {
+          /* drain */
+        }
+      })(),
+    ).rejects.toThrow(/".." part/);
   });
 });

@@ -25,7 +25,10 @@ async function hostFree(): Promise<{ where: string; free: number } | null> {
 
 /** dd into a file until it stops; returns what dd said and how much landed. */
 async function fill(lab: AuditLab, file: string, maxMiB: number, seconds = 120): Promise<{ bytes: number; message: string; code: number | null }> {
-  const r = await lab.sh(`dd if=/dev/zero of="$1" bs=1M count=${maxMiB} 2>&1 | grep -v records; stat -c '%s' "$1" 2>/dev/null; rm -f "$1"`.replace(/\$1/g, file), { timeoutSeconds: seconds });
+  const r = await lab.sh(
+    `dd if=/dev/zero of="$1" bs=1M count=${maxMiB} 2>&1 | grep -v records; stat -c '%s' "$1" 2>/dev/null; rm -f "$1"`.replace(/\$1/g, file),
+    { timeoutSeconds: seconds },
+  );
   const lines = r.out.trim().split('\n');
   const bytes = Number(lines.at(-1));
   const message = lines.find((l) => /No space|Permission denied|Read-only|cannot/i.test(l)) ?? lines[0] ?? '';
@@ -52,7 +55,9 @@ async function workspaceFill(ctx: AuditContext): Promise<AttackResult> {
     blocked: stopped && hostOk,
     evidence:
       `dd stopped at ${(r.bytes / MiB).toFixed(1)} MiB of a ${formatMiB(disk.sizeMiB)} workspace disk (ext4 on ${disk.device ?? 'a loop device'}): "${r.message}". ` +
-      (before && after ? `Free space at ${before.where} on this computer: ${(before.free / MiB).toFixed(0)} MiB before, ${(after.free / MiB).toFixed(0)} MiB after (the file was deleted again). ` : '') +
+      (before && after
+        ? `Free space at ${before.where} on this computer: ${(before.free / MiB).toFixed(0)} MiB before, ${(after.free / MiB).toFixed(0)} MiB after (the file was deleted again). `
+        : '') +
       `ClassLab says: "${explanation.message}"`,
   };
 }
@@ -76,11 +81,15 @@ async function scratchFill(ctx: AuditContext): Promise<AttackResult[]> {
     results.push({
       attack: `4. Disk fill (${dir})`,
       blocked: stopped,
-      evidence: `dd stopped at ${(r.bytes / MiB).toFixed(1)} MiB (cap ${mib} MiB, in memory, emptied at reset): "${r.message}". ${stopped ? `ClassLab says: "${explainNoSpace(`${dir}/x`, profile).message}"` : ''}`.trim(),
+      evidence:
+        `dd stopped at ${(r.bytes / MiB).toFixed(1)} MiB (cap ${mib} MiB, in memory, emptied at reset): "${r.message}". ${stopped ? `ClassLab says: "${explainNoSpace(`${dir}/x`, profile).message}"` : ''}`.trim(),
     });
   }
   // Everything else is read-only: the image's files, /run, and the root itself.
-  const ro = await lab.sh('for p in /usr/local/classlab-audit /etc/classlab-audit /run/classlab-audit /classlab-audit /var/classlab-audit; do if touch "$p" 2>/dev/null; then echo "WROTE $p"; rm -f "$p"; else echo "refused $p: $(touch "$p" 2>&1 | sed "s/.*: //")"; fi; done', { timeoutSeconds: 20 });
+  const ro = await lab.sh(
+    'for p in /usr/local/classlab-audit /etc/classlab-audit /run/classlab-audit /classlab-audit /var/classlab-audit; do if touch "$p" 2>/dev/null; then echo "WROTE $p"; rm -f "$p"; else echo "refused $p: $(touch "$p" 2>&1 | sed "s/.*: //")"; fi; done',
+    { timeoutSeconds: 20 },
+  );
   results.push({
     attack: '4. Disk fill (image files, /run, the root)',
     blocked: !ro.out.includes('WROTE') && ro.code === 0,
@@ -98,9 +107,10 @@ async function scratchFill(ctx: AuditContext): Promise<AttackResult[]> {
   results.push({
     attack: '4. Disk fill (any other writable place)',
     blocked: mounts.code === 0 && writable.length > 0 && unexpected.length === 0,
-    evidence: unexpected.length === 0
-      ? `The lab user can write only to: ${writable.join(', ')} (all size-capped above; /dev/mqueue is capped by the kernel's per-user message-queue limit).`
-      : `Unexpected writable places: ${unexpected.join('; ')}`,
+    evidence:
+      unexpected.length === 0
+        ? `The lab user can write only to: ${writable.join(', ')} (all size-capped above; /dev/mqueue is capped by the kernel's per-user message-queue limit).`
+        : `Unexpected writable places: ${unexpected.join('; ')}`,
   });
   return results;
 }
@@ -122,7 +132,7 @@ async function logFill(ctx: AuditContext): Promise<AttackResult> {
   return {
     attack,
     blocked,
-    evidence: `${wrote.out.includes('written') ? 'Wrote 30 MB to the lab\'s output' : `Writing to the lab's output: ${wrote.out.slice(0, 200)}`}; Docker keeps ${(kept / MiB).toFixed(2)} MiB of log (cap ${maxSize} × ${maxFile} files, ${cfg?.Type}).`,
+    evidence: `${wrote.out.includes('written') ? "Wrote 30 MB to the lab's output" : `Writing to the lab's output: ${wrote.out.slice(0, 200)}`}; Docker keeps ${(kept / MiB).toFixed(2)} MiB of log (cap ${maxSize} × ${maxFile} files, ${cfg?.Type}).`,
   };
 }
 
@@ -151,7 +161,10 @@ async function leftovers(ctx: AuditContext): Promise<AttackResult> {
   await new Promise((r) => setTimeout(r, 1500));
   const before = await lab.sh(`ps -eo args | grep -c '[${marker[0]}]${marker.slice(1)}-'`, { timeoutSeconds: 10 });
   await lab.reset(signal);
-  const files = await lab.sh(`for d in ${places.join(' ')}; do [ -e "$d/${marker}" ] && echo "LEFT $d"; done; cat "${profile.server.workspace}/${marker}.keep"; rm -f "${profile.server.workspace}/${marker}.keep"`, { timeoutSeconds: 20 });
+  const files = await lab.sh(
+    `for d in ${places.join(' ')}; do [ -e "$d/${marker}" ] && echo "LEFT $d"; done; cat "${profile.server.workspace}/${marker}.keep"; rm -f "${profile.server.workspace}/${marker}.keep"`,
+    { timeoutSeconds: 20 },
+  );
   const procs = await lab.sh(`ps -eo args | grep '[${marker[0]}]${marker.slice(1)}-' || true`, { timeoutSeconds: 10 });
   const planted = Number(plant.out.trim().split('\n').at(-1));
   const left = files.out.split('\n').filter((l) => l.startsWith('LEFT'));

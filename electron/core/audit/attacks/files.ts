@@ -12,7 +12,10 @@ import type { AuditLab } from '../lab';
 import type { AttackResult, AuditAttack, AuditContext } from '../types';
 
 /** Downloads `rel` from the lab through the hardened path and reads it; reports what came out. */
-async function download(lab: AuditLab, rel: string): Promise<{ refused: string | null; files: Record<string, string>; skipped: string[]; tarExit: number | null; tarErr: string }> {
+async function download(
+  lab: AuditLab,
+  rel: string,
+): Promise<{ refused: string | null; files: Record<string, string>; skipped: string[]; tarExit: number | null; tarErr: string }> {
   const out = await tarFromLab(lab.dockerClient(), lab.container, lab.profile, rel);
   const files: Record<string, string> = {};
   let refused: string | null = null;
@@ -64,7 +67,14 @@ async function linkEscapes(ctx: AuditContext): Promise<AttackResult[]> {
 
   // A link swapped during a transfer: the student flips a name between a folder and a link to /etc
   // while ClassLab downloads it again and again.
-  await lab.exec(['sh', '-c', `cd "${ws}" && mkdir -p swap-src && echo harmless > swap-src/a.txt && end=$(( $(date +%s) + 12 )); while [ $(date +%s) -lt $end ]; do ln -sfn /etc swap-tmp && mv -T swap-tmp swap; rm -f swap; cp -r swap-src swap 2>/dev/null; rm -rf swap; done # classlab-swap`], { detach: true });
+  await lab.exec(
+    [
+      'sh',
+      '-c',
+      `cd "${ws}" && mkdir -p swap-src && echo harmless > swap-src/a.txt && end=$(( $(date +%s) + 12 )); while [ $(date +%s) -lt $end ]; do ln -sfn /etc swap-tmp && mv -T swap-tmp swap; rm -f swap; cp -r swap-src swap 2>/dev/null; rm -rf swap; done # classlab-swap`,
+    ],
+    { detach: true },
+  );
   let leaks = 0;
   let refusals = 0;
   let clean = 0;
@@ -102,7 +112,11 @@ async function rawTar(entries: Raw[]): Promise<Buffer> {
   const pack = tar.pack();
   for (const e of entries) {
     await new Promise<void>((resolve, reject) =>
-      pack.entry({ name: e.name, type: e.type ?? 'file', linkname: e.linkname, mode: 0o644, size: e.data ? Buffer.byteLength(e.data) : 0 }, e.data ?? '', (err) => (err ? reject(err) : resolve())),
+      pack.entry(
+        { name: e.name, type: e.type ?? 'file', linkname: e.linkname, mode: 0o644, size: e.data ? Buffer.byteLength(e.data) : 0 },
+        e.data ?? '',
+        (err) => (err ? reject(err) : resolve()),
+      ),
     );
   }
   pack.finalize();
@@ -164,7 +178,8 @@ for name, entries in cases.items():
         evidence: `${outcome}; nothing written outside the download folder${escaped.length ? ` — BUT found ${escaped.join(', ')}` : ''}; the partial download was removed: ${existsSync(dest) ? 'no' : 'yes'}.`,
       });
     }
-    if (archives.length === 0) results.push({ attack: '11. Hostile tars from the lab', blocked: false, evidence: `Could not make them in the lab: ${made.out.slice(0, 300)}` });
+    if (archives.length === 0)
+      results.push({ attack: '11. Hostile tars from the lab', blocked: false, evidence: `Could not make them in the lab: ${made.out.slice(0, 300)}` });
     // And one the lab could never make through ClassLab: a symlink followed by a file through it, inside.
     const inside = await rawTar([
       { name: 'd/', type: 'directory' },
@@ -178,7 +193,11 @@ for name, entries in cases.items():
     } catch (err) {
       insideOutcome = (err as Error).message;
     }
-    results.push({ attack: '11. Hostile tar: a file through a link that points inside', blocked: insideOutcome.includes('behind the link'), evidence: insideOutcome });
+    results.push({
+      attack: '11. Hostile tar: a file through a link that points inside',
+      blocked: insideOutcome.includes('behind the link'),
+      evidence: insideOutcome,
+    });
   } finally {
     await fs.rm(root, { recursive: true, force: true });
   }
@@ -199,7 +218,9 @@ async function otherWorkspaces(ctx: AuditContext): Promise<AttackResult[]> {
       { timeoutSeconds: 120 },
     );
     const hits = search.out.split('\n').filter((l) => l.startsWith('/') && !l.startsWith('/proc'));
-    const mounts = await lab.sh(`awk '{ for (i = 7; i <= NF; i++) if ($i == "-") { print $5, $4, $(i + 1), $(i + 2); break } }' /proc/self/mountinfo`, { timeoutSeconds: 10 });
+    const mounts = await lab.sh(`awk '{ for (i = 7; i <= NF; i++) if ($i == "-") { print $5, $4, $(i + 1), $(i + 2); break } }' /proc/self/mountinfo`, {
+      timeoutSeconds: 10,
+    });
     const bindRoots = mounts.out
       .split('\n')
       .filter(Boolean)
@@ -213,7 +234,15 @@ async function otherWorkspaces(ctx: AuditContext): Promise<AttackResult[]> {
       {
         attack: "12. Reading another lab's workspace",
         blocked: search.out.includes('done') && hits.length === 0,
-        evidence: `Searched every mounted place in the lab (${search.out.split('\n').find((l) => l.startsWith('searched:'))?.slice(10).trim().split(/\s+/).join(', ') ?? '?'}) and /home, /mnt, /media, /srv, /opt, /root for a canary written into another lab's workspace${hits.length ? `: FOUND in ${hits.join(', ')}` : ': not found'}; ${search.out.split('\n').find((l) => l.startsWith('home:')) ?? ''}.`,
+        evidence: `Searched every mounted place in the lab (${
+          search.out
+            .split('\n')
+            .find((l) => l.startsWith('searched:'))
+            ?.slice(10)
+            .trim()
+            .split(/\s+/)
+            .join(', ') ?? '?'
+        }) and /home, /mnt, /media, /srv, /opt, /root for a canary written into another lab's workspace${hits.length ? `: FOUND in ${hits.join(', ')}` : ': not found'}; ${search.out.split('\n').find((l) => l.startsWith('home:')) ?? ''}.`,
       },
       {
         attack: "12. Reading this computer's home or files",

@@ -113,7 +113,20 @@ ls ${q(marker)} 2>/dev/null | sort | tr '\\n' ' '`;
 }
 
 /** The names the copy out of the lab must leave out (relative to the planted folder). */
-export const EXPECTED_LEFT_OUT = ['.git', 'filter-clean/.git', 'textconv/.git', 'fsmonitor/.git', 'hook/.git', 'ssh/.git', 'include/.git', 'gitdir/.git', 'case-.GIT/.GIT', 'case-.Git/.Git', 'case-GIT~1/GIT~1', 'case-.git./.git.'];
+export const EXPECTED_LEFT_OUT = [
+  '.git',
+  'filter-clean/.git',
+  'textconv/.git',
+  'fsmonitor/.git',
+  'hook/.git',
+  'ssh/.git',
+  'include/.git',
+  'gitdir/.git',
+  'case-.GIT/.GIT',
+  'case-.Git/.Git',
+  'case-GIT~1/GIT~1',
+  'case-.git./.git.',
+];
 
 async function gitOnThisComputer(ctx: AuditContext): Promise<AttackResult[]> {
   const { lab, profile } = ctx;
@@ -123,7 +136,8 @@ async function gitOnThisComputer(ctx: AuditContext): Promise<AttackResult[]> {
   const data = mkdtempSync(path.join(os.tmpdir(), 'classlab-git-audit-data-'));
   try {
     const planted = await lab.sh(hostileGitScript(ws, HOSTILE_GIT_FOLDER, marker), { timeoutSeconds: 120 });
-    if (planted.code !== 0 || !planted.out.includes('planted')) return [{ attack, blocked: false, evidence: `The variants could not be planted: ${planted.out.trim().slice(-300)}` }];
+    if (planted.code !== 0 || !planted.out.includes('planted'))
+      return [{ attack, blocked: false, evidence: `The variants could not be planted: ${planted.out.trim().slice(-300)}` }];
     const live = (await lab.sh(controlScript(ws, HOSTILE_GIT_FOLDER, marker), { timeoutSeconds: 120 })).out.trim();
     await lab.sh(`rm -rf ${q(marker)} /tmp/classlab-audit-git-ctl.git`, { timeoutSeconds: 20 });
 

@@ -72,18 +72,31 @@ export interface AbiProbeOutcome {
  * family rule is not asked for; only that no foreign ABI hands out a socket.
  */
 export function judgeForeignAbi(out: string, opts: { gvisor?: boolean } = {}): AbiProbeOutcome {
-  const lines = out.split('\n').map((l) => l.trim()).filter((l) => l.includes(': '));
+  const lines = out
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l.includes(': '));
   const machine = /^machine: (\S+)/m.exec(out)?.[1] ?? '?';
   const result = (label: string) => lines.find((l) => l.startsWith(`${label}: `))?.slice(label.length + 2) ?? null;
   const native = result('64-bit socket(netfilter netlink)');
   const foreign = lines.filter((l) => !l.startsWith('machine:') && !l.startsWith('64-bit') && !l.startsWith('32-bit getpid'));
   const gotSocket = lines.filter((l) => l.includes('SOCKET (fd'));
   const explain = (r: string | null) =>
-    r === null ? 'not tried' : r.startsWith('KILLED SIGSYS') ? 'refused by seccomp (the process was stopped with SIGSYS)' : r.startsWith('NO-ENTRY') ? `cannot be entered on this machine (${r.slice(9)})` : r.startsWith('REFUSED') ? `refused (${r.slice(8)})` : r;
-  const parts = lines.filter((l) => !l.startsWith('machine:')).map((l) => {
-    const [label, ...rest] = l.split(': ');
-    return `${label}: ${explain(rest.join(': '))}`;
-  });
+    r === null
+      ? 'not tried'
+      : r.startsWith('KILLED SIGSYS')
+        ? 'refused by seccomp (the process was stopped with SIGSYS)'
+        : r.startsWith('NO-ENTRY')
+          ? `cannot be entered on this machine (${r.slice(9)})`
+          : r.startsWith('REFUSED')
+            ? `refused (${r.slice(8)})`
+            : r;
+  const parts = lines
+    .filter((l) => !l.startsWith('machine:'))
+    .map((l) => {
+      const [label, ...rest] = l.split(': ');
+      return `${label}: ${explain(rest.join(': '))}`;
+    });
   if (machine !== 'x86_64' && machine !== 'amd64') {
     return {
       blocked: false,
@@ -95,7 +108,9 @@ export function judgeForeignAbi(out: string, opts: { gvisor?: boolean } = {}): A
   // hold natively (the control: without it the foreign attempts prove nothing).
   const blocked = gotSocket.length === 0 && foreign.length === 3 && (opts.gvisor === true || native === 'REFUSED EPROTONOSUPPORT');
   const notes = [
-    x32?.startsWith('REFUSED ENOSYS') && !opts.gvisor ? 'The x32 call passed the system call filter and was refused by the kernel only because it has no x32 ABI.' : '',
+    x32?.startsWith('REFUSED ENOSYS') && !opts.gvisor
+      ? 'The x32 call passed the system call filter and was refused by the kernel only because it has no x32 ABI.'
+      : '',
     opts.gvisor ? 'The lab runs under gVisor: its system calls never reach the host kernel.' : '',
   ].filter(Boolean);
   return { blocked, evidence: `${parts.join('; ')}.${notes.length ? ` ${notes.join(' ')}` : ''}` };
@@ -103,7 +118,8 @@ export function judgeForeignAbi(out: string, opts: { gvisor?: boolean } = {}): A
 
 async function foreignAbi(ctx: AuditContext): Promise<AttackResult[]> {
   const r = await ctx.lab.exec(['python3', '-c', FOREIGN_ABI_PROBE, FOREIGN_ABI_PROBE], { timeoutSeconds: 90 });
-  if (r.code !== 0) return [{ attack: '8. 32-bit socket call', blocked: false, evidence: `The probe did not run: exit ${r.code ?? 'none'}. ${r.out.slice(-300)}` }];
+  if (r.code !== 0)
+    return [{ attack: '8. 32-bit socket call', blocked: false, evidence: `The probe did not run: exit ${r.code ?? 'none'}. ${r.out.slice(-300)}` }];
   const gvisor = (await ctx.lab.inspect())?.HostConfig.Runtime === 'runsc';
   return [{ attack: '8. 32-bit socket call', ...judgeForeignAbi(r.out, { gvisor }) }];
 }

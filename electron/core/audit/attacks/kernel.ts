@@ -93,8 +93,4 @@ async function setuid(ctx: AuditContext): Promise<AttackResult[]> {
   ];
 }
 
-export const kernelAttacks: AuditAttack[] = [
-  { id: 'kernel', number: 8, run: kernelInterfaces },
-  dockerSocketAttack,
-  { id: 'setuid', number: 9, run: setuid },
-];
+export const kernelAttacks: AuditAttack[] = [{ id: 'kernel', number: 8, run: kernelInterfaces }, dockerSocketAttack, { id: 'setuid', number: 9, run: setuid }];

@@ -44,7 +44,10 @@ async function network(ctx: AuditContext): Promise<AttackResult[]> {
   const results: AttackResult[] = [];
 
   if (profile.network === 'none') {
-    const ifs = await lab.sh('ls /sys/class/net; echo ---; tail -n +2 /proc/net/route; echo ---; tail -n +2 /proc/net/ipv6_route 2>/dev/null | grep -v " lo$" || true', { timeoutSeconds: 10 });
+    const ifs = await lab.sh(
+      'ls /sys/class/net; echo ---; tail -n +2 /proc/net/route; echo ---; tail -n +2 /proc/net/ipv6_route 2>/dev/null | grep -v " lo$" || true',
+      { timeoutSeconds: 10 },
+    );
     const [ifaces = '', routes = '', routes6 = ''] = ifs.out.split('---').map((s) => s.trim());
     const names = ifaces.split(/\s+/).filter(Boolean);
     results.push({
@@ -85,7 +88,8 @@ async function network(ctx: AuditContext): Promise<AttackResult[]> {
   }
   // The neighbour's listener must answer inside the neighbour itself, or "unreachable" proves nothing.
   const neighbourSelf = neighbourIp ? await neighbour.exec(['python3', '-c', PROBE, `${neighbourIp}:8000`], { timeoutSeconds: 15 }) : null;
-  if (neighbourSelf && !neighbourSelf.out.includes('REACHED')) controls.push(`the other lab's listener did not answer even inside that lab (${neighbourSelf.out.trim()})`);
+  if (neighbourSelf && !neighbourSelf.out.includes('REACHED'))
+    controls.push(`the other lab's listener did not answer even inside that lab (${neighbourSelf.out.trim()})`);
   const probe = await lab.exec(['python3', '-c', PROBE, ...targets.map((t) => t.target)], { timeoutSeconds: 60 });
   const lines = probe.out.split('\n').filter(Boolean);
   const describe = (l: string) => {
@@ -97,14 +101,28 @@ async function network(ctx: AuditContext): Promise<AttackResult[]> {
   const unavailable = listeners.unavailable.map((u) => `${u.host} (${u.label}): not an address of this computer (${u.reason}), not probed`);
   results.push({
     attack: "7. Network: this computer's ports and ClassLab's ports",
-    blocked: probe.code === 0 && hostTargets.length > 0 && !hostTargets.some((l) => l.includes('REACHED')) && controls.filter((c) => !c.includes('other lab')).length === 0,
+    blocked:
+      probe.code === 0 &&
+      hostTargets.length > 0 &&
+      !hostTargets.some((l) => l.includes('REACHED')) &&
+      controls.filter((c) => !c.includes('other lab')).length === 0,
     evidence: [...hostTargets.map(describe), ...unavailable, ...controls].join('; ') || probe.out.slice(0, 300),
   });
   const neighbourGate = lines.find((l) => l.startsWith(`127.0.0.1:${neighbour.port} `)) ?? '';
   results.push({
     attack: '7. Network: other labs',
-    blocked: probe.code === 0 && labTargets.length > 0 && !labTargets.some((l) => l.includes('REACHED')) && neighbourGate !== '' && !neighbourGate.includes('REACHED') && !controls.some((c) => c.includes('other lab')),
-    evidence: [...labTargets.map(describe), neighbourGate ? describe(neighbourGate) : "another lab's gate: not probed", ...controls.filter((c) => c.includes('other lab'))].join('; '),
+    blocked:
+      probe.code === 0 &&
+      labTargets.length > 0 &&
+      !labTargets.some((l) => l.includes('REACHED')) &&
+      neighbourGate !== '' &&
+      !neighbourGate.includes('REACHED') &&
+      !controls.some((c) => c.includes('other lab')),
+    evidence: [
+      ...labTargets.map(describe),
+      neighbourGate ? describe(neighbourGate) : "another lab's gate: not probed",
+      ...controls.filter((c) => c.includes('other lab')),
+    ].join('; '),
   });
   return results;
 }

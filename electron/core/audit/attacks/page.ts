@@ -77,15 +77,22 @@ async function withAttackerServer<T>(ctx: AuditContext, fn: () => Promise<T>): P
     if (up.code !== 0) throw new Error(`the attacker's server did not start in the lab (${up.out.trim() || 'no output'})`);
     return await fn();
   } finally {
-    await lab.sh(`[ -s ${PID_FILE} ] && kill -TERM "$(cat ${PID_FILE})"; for i in $(seq 1 50); do [ -e ${JSON.stringify(`${sock}.${MARK}`)} ] || exit 0; sleep 0.1; done; exit 1`, { timeoutSeconds: 10 });
-    if (!(await notebookAnswers(lab.base, lab.token, 5000))) ctx.log.warn('audit: the notebook did not answer after the page attacks', { socket: path.posix.basename(sock) });
+    await lab.sh(
+      `[ -s ${PID_FILE} ] && kill -TERM "$(cat ${PID_FILE})"; for i in $(seq 1 50); do [ -e ${JSON.stringify(`${sock}.${MARK}`)} ] || exit 0; sleep 0.1; done; exit 1`,
+      { timeoutSeconds: 10 },
+    );
+    if (!(await notebookAnswers(lab.base, lab.token, 5000)))
+      ctx.log.warn('audit: the notebook did not answer after the page attacks', { socket: path.posix.basename(sock) });
   }
 }
 
 /** The requests the student's server saw, one "METHOD path" per line. */
 async function seenByLab(ctx: AuditContext): Promise<string[]> {
   const r = await ctx.lab.sh(`cat ${SEEN_FILE} 2>/dev/null || true`, { timeoutSeconds: 10 });
-  return r.out.split('\n').map((l) => l.trim()).filter(Boolean);
+  return r.out
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
 }
 
 const CORS_OR_REPORTING = ['access-control-allow-origin', 'access-control-allow-credentials', 'access-control-allow-private-network', 'report-to', 'link'];
@@ -103,7 +110,9 @@ async function pageEgress(ctx: AuditContext): Promise<AttackResult[]> {
     const inconclusive = `The student's server did not answer through the gate (HTTP ${plain.status}, ${own.status}), so nothing could be judged.`;
 
     const policy = judgePagePolicy(headerValues(plain, 'content-security-policy'));
-    const leaked = [plain, own].flatMap((a) => CORS_OR_REPORTING.filter((h) => headerValues(a, h).length > 0).map((h) => `${h}: ${headerValues(a, h).join(', ')}`));
+    const leaked = [plain, own].flatMap((a) =>
+      CORS_OR_REPORTING.filter((h) => headerValues(a, h).length > 0).map((h) => `${h}: ${headerValues(a, h).join(', ')}`),
+    );
     const cookies = judgeLabCookies(headerValues(plain, 'set-cookie'));
     return [
       {
@@ -146,10 +155,19 @@ async function originCheck(ctx: AuditContext): Promise<AttackResult[]> {
       { label: 'Origin null', path: '/origin/null', headers: { Origin: 'null' } },
       { label: `Origin of another lab (port ${other})`, path: '/origin/other-port', headers: { Origin: `http://127.0.0.1:${other}` } },
       { label: 'Origin localhost for 127.0.0.1', path: '/origin/localhost', headers: { Origin: `http://localhost:${port}` } },
-      { label: 'a CORS preflight from http://localhost.evil.example', path: '/origin/preflight', method: 'OPTIONS', headers: { Origin: 'http://localhost.evil.example', 'Access-Control-Request-Method': 'PUT' } },
+      {
+        label: 'a CORS preflight from http://localhost.evil.example',
+        path: '/origin/preflight',
+        method: 'OPTIONS',
+        headers: { Origin: 'http://localhost.evil.example', 'Access-Control-Request-Method': 'PUT' },
+      },
       { label: 'Host evil.example (DNS rebinding)', path: '/origin/rebinding', headers: { Host: 'evil.example' } },
       { label: `Host evil.example:${port}`, path: '/origin/rebinding-port', headers: { Host: `evil.example:${port}` } },
-      { label: 'an image another page asked for', path: '/origin/no-cors', headers: { 'Sec-Fetch-Site': 'same-site', 'Sec-Fetch-Mode': 'no-cors', 'Sec-Fetch-Dest': 'image' } },
+      {
+        label: 'an image another page asked for',
+        path: '/origin/no-cors',
+        headers: { 'Sec-Fetch-Site': 'same-site', 'Sec-Fetch-Mode': 'no-cors', 'Sec-Fetch-Dest': 'image' },
+      },
     ];
     const ws: { label: string; path: string; headers: Record<string, string> }[] = [
       { label: 'WebSocket from http://localhost.evil.example', path: '/origin/ws-prefix', headers: { Origin: 'http://localhost.evil.example' } },
@@ -167,7 +185,10 @@ async function originCheck(ctx: AuditContext): Promise<AttackResult[]> {
       answers.push({ label: r.label, path: r.path, status: a.status, byGate: a.body.startsWith("ClassLab's gate refused") });
     }
     // The control: the lab's own page is still let through (else "refused" would mean nothing).
-    const control = await probeGate(port, { path: '/origin/own', headers: { Origin: `http://127.0.0.1:${port}`, 'Sec-Fetch-Site': 'same-origin', 'Sec-Fetch-Mode': 'cors', 'Sec-Fetch-Dest': 'empty' } });
+    const control = await probeGate(port, {
+      path: '/origin/own',
+      headers: { Origin: `http://127.0.0.1:${port}`, 'Sec-Fetch-Site': 'same-origin', 'Sec-Fetch-Mode': 'cors', 'Sec-Fetch-Dest': 'empty' },
+    });
     const seen = await seenByLab(ctx);
     const results: AttackResult[] = [];
     for (const [kind, list] of [

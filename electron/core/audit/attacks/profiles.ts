@@ -64,7 +64,12 @@ function hostileLabs(base: Record<string, unknown>, f: { shared: string; unappro
     tries,
     entry: { ...base, id, title: id, mounts: [{ kind: 'course', source, target }] },
   });
-  const field = (id: string, name: string, tries: string, patch: Record<string, unknown>): HostileLab => ({ id, field: name, tries, entry: { ...base, id, title: id, ...patch } });
+  const field = (id: string, name: string, tries: string, patch: Record<string, unknown>): HostileLab => ({
+    id,
+    field: name,
+    tries,
+    entry: { ...base, id, title: id, ...patch },
+  });
   return [
     mount('mount-root', '/', 'mount /'),
     mount('mount-home', home, `mount the home folder ${home}`),
@@ -89,7 +94,7 @@ function hostileLabs(base: Record<string, unknown>, f: { shared: string; unappro
     field('image-gate', 'image', `build over ${GATE_IMAGE}`, { image: GATE_IMAGE, build: { context: 'gate' } }),
     field('image-hub-gate', 'image', 'pull docker.io/classlab/gate:latest', { image: 'docker.io/classlab/gate:latest', build: undefined }),
     field('image-local-gate', 'image', 'pull localhost/classlab/gate:2', { image: 'localhost/classlab/gate:2', build: undefined }),
-    field('image-helper-base', 'image', 'build over debian:bookworm-slim (the helpers\' base)', { image: 'debian:bookworm-slim', build: { context: 'gate' } }),
+    field('image-helper-base', 'image', "build over debian:bookworm-slim (the helpers' base)", { image: 'debian:bookworm-slim', build: { context: 'gate' } }),
   ];
 }
 
@@ -102,7 +107,16 @@ function judge(attack: string, labs: HostileLab[], loaded: LoadedCatalog, contro
     const accepted = loaded.profiles.some((p) => p.id === lab.id);
     if (!problem || accepted) {
       allRefused = false;
-      lines.push(`${lab.tries}: ACCEPTED${accepted ? '' : ` (refused, but not at ${lab.field}: ${loaded.problems.filter((p) => p.profile === lab.id).map((p) => `${p.field} ${p.message}`).join('; ')})`}`);
+      lines.push(
+        `${lab.tries}: ACCEPTED${
+          accepted
+            ? ''
+            : ` (refused, but not at ${lab.field}: ${loaded.problems
+                .filter((p) => p.profile === lab.id)
+                .map((p) => `${p.field} ${p.message}`)
+                .join('; ')})`
+        }`,
+      );
     } else {
       lines.push(`${lab.tries}: refused at ${problem.field}: ${problem.message}`);
     }
@@ -121,7 +135,12 @@ async function hostileProfile(ctx: AuditContext): Promise<AttackResult[]> {
   let started: LabContainers | null = null;
   try {
     const labs = hostileLabs(base, f, policy, await dockerGroup());
-    const control = { ...base, id: controlId, title: 'Control: an approved course folder', mounts: [{ kind: 'course', source: path.join(f.shared, 'course'), target: '/home/student/course' }] };
+    const control = {
+      ...base,
+      id: controlId,
+      title: 'Control: an approved course folder',
+      mounts: [{ kind: 'course', source: path.join(f.shared, 'course'), target: '/home/student/course' }],
+    };
     const catalogDir = path.join(f.root, 'catalog');
     await mkdir(catalogDir);
     await writeFile(path.join(catalogDir, 'catalog.json'), JSON.stringify({ schema: 1, labs: [control, ...labs.map((l) => l.entry)] }));
@@ -130,7 +149,12 @@ async function hostileProfile(ctx: AuditContext): Promise<AttackResult[]> {
     const ok = Boolean(controlProfile);
     const group = (prefix: string) => labs.filter((l) => l.id.startsWith(prefix));
     const results = [
-      judge('14. Hostile profile: mounts of /, the home folder, ~/.ssh, the data folder, /var/run, sockets, links and .. out, unapproved folders', group('mount-'), loaded, ok),
+      judge(
+        '14. Hostile profile: mounts of /, the home folder, ~/.ssh, the data folder, /var/run, sockets, links and .. out, unapproved folders',
+        group('mount-'),
+        loaded,
+        ok,
+      ),
       judge('14. Hostile profile: the lab user as root, group 0, the docker group, a bare uid or a system account', group('user-'), loaded, ok),
       judge('14. Hostile profile: skipping gVisor (only this computer may: classlab trust gvisor skip LAB)', group('runtime-'), loaded, ok),
       judge("14. Hostile profile: ClassLab's own image names and their base", group('image-'), loaded, ok),
@@ -155,7 +179,9 @@ async function hostileProfile(ctx: AuditContext): Promise<AttackResult[]> {
       results.push({
         attack: swapAttack,
         blocked: refused,
-        evidence: refused ? `Refused at start, no container made: ${outcome}` : `NOT refused: ${outcome === 'started' ? 'the lab started with the link mounted' : outcome}${container ? ` (container ${started.names.container} exists)` : ''}`,
+        evidence: refused
+          ? `Refused at start, no container made: ${outcome}`
+          : `NOT refused: ${outcome === 'started' ? 'the lab started with the link mounted' : outcome}${container ? ` (container ${started.names.container} exists)` : ''}`,
       });
     }
     return results;

@@ -83,7 +83,11 @@ async function forkBomb(ctx: AuditContext, label: string, program: string[]): Pr
   const limit = info?.HostConfig.PidsLimit ?? 0;
   const inLab = await lab.sh(CGROUP_READ('pids/pids.max', 'pids.max'), { timeoutSeconds: 10 });
   if (!limit || limit <= 0 || inLab.out.trim() !== String(limit)) {
-    return { attack, blocked: false, evidence: `Not run: the process limit is not in force (container PidsLimit ${limit}, cgroup pids.max "${inLab.out.trim()}").` };
+    return {
+      attack,
+      blocked: false,
+      evidence: `Not run: the process limit is not in force (container PidsLimit ${limit}, cgroup pids.max "${inLab.out.trim()}").`,
+    };
   }
   const baseline = (await pidsNow(lab)) ?? 0;
   const watch = watchHost(docker);
@@ -113,9 +117,14 @@ async function forkBomb(ctx: AuditContext, label: string, program: string[]): Pr
 /** Watches Docker events of one container for `oom`. */
 async function watchOom(docker: Docker, container: string): Promise<{ count: () => number; stop: () => void }> {
   let count = 0;
-  const stream = (await docker.getEvents({ filters: { type: ['container'], container: [container], event: ['oom'] } })) as NodeJS.ReadableStream & { destroy?: () => void };
+  const stream = (await docker.getEvents({ filters: { type: ['container'], container: [container], event: ['oom'] } })) as NodeJS.ReadableStream & {
+    destroy?: () => void;
+  };
   stream.on('data', (chunk: Buffer) => {
-    count += chunk.toString().split('\n').filter((l) => l.includes('"oom"')).length;
+    count += chunk
+      .toString()
+      .split('\n')
+      .filter((l) => l.includes('"oom"')).length;
   });
   stream.on('error', () => undefined);
   return {
@@ -229,9 +238,10 @@ async function cpuBurn(ctx: AuditContext): Promise<AttackResult> {
   await recovery(lab, 0, 10).catch(() => undefined);
   const used = a && b ? (b.cpu_stats.cpu_usage.total_usage - a.cpu_stats.cpu_usage.total_usage) / 1e9 : null;
   // The stats calls themselves take about a second each: use the samples' own read times when present.
-  const span = a && b && (a as unknown as { read?: string }).read && (b as unknown as { read?: string }).read
-    ? (Date.parse((b as unknown as { read: string }).read) - Date.parse((a as unknown as { read: string }).read)) / 1000
-    : seconds;
+  const span =
+    a && b && (a as unknown as { read?: string }).read && (b as unknown as { read?: string }).read
+      ? (Date.parse((b as unknown as { read: string }).read) - Date.parse((a as unknown as { read: string }).read)) / 1000
+      : seconds;
   const cores = used !== null && span > 0 ? used / span : null;
   const limit = nano / 1e9;
   const blocked = cores !== null && cores <= limit * 1.1 + 0.05;
@@ -289,7 +299,11 @@ async function runawayOutput(ctx: AuditContext): Promise<AttackResult> {
     };
   } catch (err) {
     const info = await lab.inspect().catch(() => null);
-    return { attack, blocked: false, evidence: `Could not finish: ${(err as Error).message}; lab memory peaked at ${peakMiB.toFixed(0)} MiB; lab ${info?.State.Status ?? 'gone'}${info?.State.OOMKilled ? ' (out of memory)' : ''}.` };
+    return {
+      attack,
+      blocked: false,
+      evidence: `Could not finish: ${(err as Error).message}; lab memory peaked at ${peakMiB.toFixed(0)} MiB; lab ${info?.State.Status ?? 'gone'}${info?.State.OOMKilled ? ' (out of memory)' : ''}.`,
+    };
   } finally {
     await kernel.close();
   }
@@ -305,7 +319,11 @@ export const resourceAttacks: AuditAttack[] = [
     run: async (ctx) => [
       // The shell waits after lighting the bomb, so the time box ends the whole process group.
       await forkBomb(ctx, 'shell', ['bash', '-c', 'classlab_bomb() { classlab_bomb | classlab_bomb & }; classlab_bomb; sleep 60']),
-      await forkBomb(ctx, 'Python', ['python3', '-c', 'import os  # classlab-bomb\nwhile True:\n    try:\n        os.fork()\n    except OSError:\n        pass']),
+      await forkBomb(ctx, 'Python', [
+        'python3',
+        '-c',
+        'import os  # classlab-bomb\nwhile True:\n    try:\n        os.fork()\n    except OSError:\n        pass',
+      ]),
     ],
   },
 ];

@@ -103,11 +103,22 @@ export async function raceTransfers(lab: AuditLab, files: LabFiles, seconds: num
   const ws = lab.profile.server.workspace;
   const secret = `ROOT-SECRET-${randomBytes(8).toString('hex')}`.padEnd(DATA_SIZE, '!');
   const tag = randomBytes(4).toString('hex');
-  const prep = await lab.sh(`mkdir -p /tmp/rootonly && chmod 700 /tmp/rootonly && printf '%s' '${secret}' > /tmp/rootonly/data.txt && chmod 600 /tmp/rootonly/data.txt && rm -f /tmp/swap-stop /tmp/swaps /tmp/swaps.t && touch /tmp/race-start`, { user: '0:0', timeoutSeconds: 20 });
-  const mine = await lab.sh(`mkdir -p "${ws}/dl" "${ws}/.classlab/incoming" && printf '%s' '${'d'.repeat(DATA_SIZE)}' > "${ws}/dl/data.txt"`, { timeoutSeconds: 20 });
+  const prep = await lab.sh(
+    `mkdir -p /tmp/rootonly && chmod 700 /tmp/rootonly && printf '%s' '${secret}' > /tmp/rootonly/data.txt && chmod 600 /tmp/rootonly/data.txt && rm -f /tmp/swap-stop /tmp/swaps /tmp/swaps.t && touch /tmp/race-start`,
+    { user: '0:0', timeoutSeconds: 20 },
+  );
+  const mine = await lab.sh(`mkdir -p "${ws}/dl" "${ws}/.classlab/incoming" && printf '%s' '${'d'.repeat(DATA_SIZE)}' > "${ws}/dl/data.txt"`, {
+    timeoutSeconds: 20,
+  });
   if (prep.code !== 0 || mine.code !== 0) throw new Error(`could not prepare the race: ${prep.out} ${mine.out}`);
   await lab.exec(['python3', '-c', SWAPPER, ws], { detach: true, timeoutSeconds: seconds + 60 });
-  const outcome: RaceOutcome = { swaps: 0, uploads: { ok: 0, refused: 0, failed: [] }, downloads: { ok: 0, refused: 0, failed: [] }, leakedSecret: 0, outside: [] };
+  const outcome: RaceOutcome = {
+    swaps: 0,
+    uploads: { ok: 0, refused: 0, failed: [] },
+    downloads: { ok: 0, refused: 0, failed: [] },
+    leakedSecret: 0,
+    outside: [],
+  };
   const until = Date.now() + seconds * 1000;
   const tally = (side: RaceOutcome['uploads'], err: unknown) => {
     if (stoppedSafely(err)) side.refused += 1;
@@ -138,7 +149,9 @@ export async function raceTransfers(lab: AuditLab, files: LabFiles, seconds: num
     }
   })();
   await Promise.all([uploads, downloads]);
-  await lab.sh('touch /tmp/swap-stop; sleep 1; cat /tmp/swaps', { timeoutSeconds: 10 }).then((r) => (outcome.swaps = Number(r.out.trim().split('\n').pop()) || 0));
+  await lab
+    .sh('touch /tmp/swap-stop; sleep 1; cat /tmp/swaps', { timeoutSeconds: 10 })
+    .then((r) => (outcome.swaps = Number(r.out.trim().split('\n').pop()) || 0));
   // As root: every file made since the race began, outside the workspace, that the lab user does not own
   // (the student's own /tmp is the student's; a root-owned file there, or anywhere, would be an escape).
   // Folders are left out: /tmp is root's, and its time changes whenever the student adds to it.

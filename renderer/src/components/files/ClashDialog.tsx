@@ -48,8 +48,8 @@ export function ClashDialog({ clashes, dir, onChoose }: Props) {
         {list.length > SHOWN && <li className="muted">and {list.length - SHOWN} more</li>}
       </ul>
       <p>
-        <strong>Replace</strong> moves the old ones to the trash first. <strong>Keep both</strong> uploads them as “name (2)”.{' '}
-        <strong>Skip</strong> uploads everything else.
+        <strong>Replace</strong> moves the old ones to the trash first. <strong>Keep both</strong> uploads them as “name (2)”. <strong>Skip</strong> uploads
+        everything else.
       </p>
     </ModalDialog>
   );

@@ -32,7 +32,10 @@ const COLUMNS: { key: SortKey; label: string; className: string }[] = [
  */
 export function FileTable({ entries, label, sort, now, selected, dropFolder, onSort, onSelect, onOpen, onDelete, onRename }: Props) {
   const body = useRef<HTMLTableSectionElement>(null);
-  const focusIndex = Math.max(0, entries.findIndex((e) => e.name === selected));
+  const focusIndex = Math.max(
+    0,
+    entries.findIndex((e) => e.name === selected),
+  );
   const moveFocus = useRef(false);
 
   // A folder opened with Enter: the keyboard lands on its first row once it is listed.
@@ -56,8 +59,7 @@ export function FileTable({ entries, label, sort, now, selected, dropFolder, onS
     else if (e.key === 'Enter') {
       if (entry.kind === 'folder') focusOnOpen.current = label;
       onOpen(entry);
-    }
-    else if (e.key === 'Delete') onDelete(entry);
+    } else if (e.key === 'Delete') onDelete(entry);
     else if (e.key === 'F2') onRename(entry);
     else if (e.key === ' ') onSelect(entry.name);
     else return;

@@ -77,7 +77,11 @@ export function FilesPanel({ id, lab, available, onOpenNotebook }: Props) {
   const upload = useUpload(lab.id, fail, () => void refresh());
   const listing = folder.listing?.path === dir ? folder.listing : null;
   const entries = useMemo(
-    () => sortEntries((listing?.entries ?? []).filter((e) => showHidden || !e.name.startsWith('.')), sort),
+    () =>
+      sortEntries(
+        (listing?.entries ?? []).filter((e) => showHidden || !e.name.startsWith('.')),
+        sort,
+      ),
     [listing, sort, showHidden],
   );
   const selectedEntry = entries.find((e) => e.name === selected) ?? null;
@@ -90,7 +94,10 @@ export function FilesPanel({ id, lab, available, onOpenNotebook }: Props) {
   }, [listError, dir]);
 
   // A course sync or a snapshot restore wrote into the workspace.
-  useWorkspaceChanges(lab.id, useCallback(() => void refresh(), [refresh]));
+  useWorkspaceChanges(
+    lab.id,
+    useCallback(() => void refresh(), [refresh]),
+  );
 
   // The lab started or stopped: what serves the files changed.
   useEffect(() => {
@@ -106,7 +113,8 @@ export function FilesPanel({ id, lab, available, onOpenNotebook }: Props) {
 
   const open = (entry: FileEntry): void => {
     if (entry.kind === 'folder') return go(pathOf(entry));
-    if (entry.kind === 'link') return setMessage({ text: `“${entry.name}” is a link made in the lab (to ${entry.linkTarget ?? 'somewhere unknown'}): it is shown, not followed.` });
+    if (entry.kind === 'link')
+      return setMessage({ text: `“${entry.name}” is a link made in the lab (to ${entry.linkTarget ?? 'somewhere unknown'}): it is shown, not followed.` });
     if (entry.kind !== 'file') return setMessage({ text: `“${entry.name}” is not a regular file.` });
     if (!isNotebook(entry.name)) return setMessage({ text: `Only notebooks open here: use Download to get “${entry.name}”.` });
     if (!onOpenNotebook) return setMessage({ text: 'Open the lab to edit this notebook.' });
@@ -114,16 +122,14 @@ export function FilesPanel({ id, lab, available, onOpenNotebook }: Props) {
   };
 
   const download = (entry: FileEntry): void => {
-    startDownload(api, lab.id, pathOf(entry)).then(
-      (fileName) => setMessage({ text: `Downloading “${fileName}”…` }),
-      fail,
-    );
+    startDownload(api, lab.id, pathOf(entry)).then((fileName) => setMessage({ text: `Downloading “${fileName}”…` }), fail);
   };
 
   const remove = (entry: FileEntry): void => {
     const path = pathOf(entry);
-    api.files.trash(lab.id, [path]).then(
-      () => {
+    api.files
+      .trash(lab.id, [path])
+      .then(() => {
         setSelected(null);
         setMessage({
           text: `Moved “${entry.name}” to the trash.`,
@@ -145,9 +151,8 @@ export function FilesPanel({ id, lab, available, onOpenNotebook }: Props) {
             },
           },
         });
-      },
-      fail,
-    ).finally(() => void refresh());
+      }, fail)
+      .finally(() => void refresh());
   };
 
   const startUpload = (items: UploadItem[], into: string): void => {

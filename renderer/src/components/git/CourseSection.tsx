@@ -33,7 +33,12 @@ export function CourseSection({ labId, course, ready }: Props) {
   const [restoring, setRestoring] = useState<string | null>(null);
   const [restored, setRestored] = useState<string | null>(null);
 
-  if (status === null) return <p className="git-note" role="status">Loading…</p>;
+  if (status === null)
+    return (
+      <p className="git-note" role="status">
+        Loading…
+      </p>
+    );
   const info = status.course;
   if (info === null) return <p className="git-note">This lab has no course repository.</p>;
 
@@ -46,16 +51,19 @@ export function CourseSection({ labId, course, ready }: Props) {
     setRestoring(s.id);
     setRestored(null);
     setError(null);
-    api.git.restoreSnapshot(labId, s.id).then(
-      (path) => {
-        setRestored(path);
-        announceWorkspaceChange(labId);
-      },
-      (err: unknown) => setError({ code: errorCode(err), message: errorMessage(err) }),
-    ).finally(() => {
-      setRestoring(null);
-      void course.refresh();
-    });
+    api.git
+      .restoreSnapshot(labId, s.id)
+      .then(
+        (path) => {
+          setRestored(path);
+          announceWorkspaceChange(labId);
+        },
+        (err: unknown) => setError({ code: errorCode(err), message: errorMessage(err) }),
+      )
+      .finally(() => {
+        setRestoring(null);
+        void course.refresh();
+      });
   };
   // A failure is forgotten by the next success: one that is remembered is newer than the last sync.
   const shownError = error ?? status.lastError;
@@ -73,7 +81,13 @@ export function CourseSection({ labId, course, ready }: Props) {
         <dd>{info.folder}</dd>
       </dl>
       <div className="git-actions">
-        <button type="button" className="button button-primary" disabled={!ready || stage !== null} onClick={sync} title={ready ? undefined : 'Open the lab first'}>
+        <button
+          type="button"
+          className="button button-primary"
+          disabled={!ready || stage !== null}
+          onClick={sync}
+          title={ready ? undefined : 'Open the lab first'}
+        >
           {stage ? 'Syncing…' : 'Sync course'}
         </button>
         {!ready && <span className="git-hint">Open the lab to sync.</span>}

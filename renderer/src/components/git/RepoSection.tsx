@@ -81,8 +81,14 @@ export function RepoSection({ labId, ready, initialFolder }: Props) {
       {status && (
         <div className="git-status" role="status" aria-label="Folder status">
           <p>
-            {status.changed.length === 0 ? 'No changes since the last commit.' : `${status.changed.length === 1 ? '1 file' : `${status.changed.length} files`} changed since the last commit.`}{' '}
-            {status.remoteKnown ? `${status.ahead} commit${status.ahead === 1 ? '' : 's'} not pushed yet.` : status.lastCommit ? `${status.ahead} commit${status.ahead === 1 ? '' : 's'}, never pushed.` : 'No commit yet.'}
+            {status.changed.length === 0
+              ? 'No changes since the last commit.'
+              : `${status.changed.length === 1 ? '1 file' : `${status.changed.length} files`} changed since the last commit.`}{' '}
+            {status.remoteKnown
+              ? `${status.ahead} commit${status.ahead === 1 ? '' : 's'} not pushed yet.`
+              : status.lastCommit
+                ? `${status.ahead} commit${status.ahead === 1 ? '' : 's'}, never pushed.`
+                : 'No commit yet.'}
           </p>
           {status.changed.length > 0 && (
             // It scrolls when long: focusable, so the keyboard can scroll it too.
@@ -106,7 +112,14 @@ export function RepoSection({ labId, ready, initialFolder }: Props) {
         </button>
       </div>
       <label htmlFor={`${ids}-remote`}>Remote address</label>
-      <input id={`${ids}-remote`} className="text-field" spellCheck={false} placeholder="https://git.example.org/you/project.git" value={remote} onChange={(e) => setRemote(e.target.value)} />
+      <input
+        id={`${ids}-remote`}
+        className="text-field"
+        spellCheck={false}
+        placeholder="https://git.example.org/you/project.git"
+        value={remote}
+        onChange={(e) => setRemote(e.target.value)}
+      />
       <div className="git-actions">
         <button type="button" className="button" disabled={disabled || remote.trim() === ''} onClick={push}>
           {busy === 'push' ? 'Pushing…' : 'Push'}
@@ -149,7 +162,10 @@ function SkippedNotice({ skipped }: { skipped: RepoStatus['skipped'] }) {
       <p id={`${ids}-title`} className="git-skipped-title">
         Skipped {skipped.length === 1 ? '1 item' : `${skipped.length} items`}: git repositories made inside the lab
       </p>
-      <p>ClassLab never reads a repository made inside a lab, because its settings could run programs on this computer. {skipped.length === 1 ? 'It is' : 'They are'} not committed or pushed, and stay in the lab as they are.</p>
+      <p>
+        ClassLab never reads a repository made inside a lab, because its settings could run programs on this computer.{' '}
+        {skipped.length === 1 ? 'It is' : 'They are'} not committed or pushed, and stay in the lab as they are.
+      </p>
       <ul className="git-skipped-list">
         {skipped.slice(0, 20).map((s) => (
           <li key={s.path}>

@@ -30,8 +30,11 @@ function Group({ title, items }: { title: string; items: string[] }) {
 
 /** What a sync did, in plain words first, then every file by what happened to it. */
 export function SyncReport({ report, backupPath, folder }: Props) {
-  const kept = report.kept.map((k) => (k.instructorCopy ? `${k.path} — yours kept; your instructor’s version is in ${k.instructorCopy}` : `${k.path} — yours kept (your instructor removed it)`));
-  const details = report.added.length + report.updated.length + report.merged.length + kept.length + report.renamed.length + report.restored.length + report.removed.length;
+  const kept = report.kept.map((k) =>
+    k.instructorCopy ? `${k.path} — yours kept; your instructor’s version is in ${k.instructorCopy}` : `${k.path} — yours kept (your instructor removed it)`,
+  );
+  const details =
+    report.added.length + report.updated.length + report.merged.length + kept.length + report.renamed.length + report.restored.length + report.removed.length;
   return (
     <div className="sync-report">
       <p className="sync-outcome">{OUTCOME[report.outcome]}</p>
@@ -47,7 +50,9 @@ export function SyncReport({ report, backupPath, folder }: Props) {
       )}
       {details > 0 && report.outcome !== 'cloned' && (
         <details>
-          <summary>Every file ({details}) in {folder}</summary>
+          <summary>
+            Every file ({details}) in {folder}
+          </summary>
           <dl className="sync-files">
             <Group title="Added by your instructor" items={report.added} />
             <Group title="Updated by your instructor" items={report.updated} />

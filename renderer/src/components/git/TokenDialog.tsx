@@ -41,11 +41,19 @@ export function TokenDialog({ url, onClose, onSaved }: Props) {
       }}
     >
       <p>
-        <strong>{url}</strong> asks who you are. Enter your user name and an access token (most servers make one under your account’s settings).
-        It is kept in this computer’s secret storage, never in settings or logs.
+        <strong>{url}</strong> asks who you are. Enter your user name and an access token (most servers make one under your account’s settings). It is kept in
+        this computer’s secret storage, never in settings or logs.
       </p>
       <label htmlFor={`${ids}-user`}>User name</label>
-      <input id={`${ids}-user`} className="text-field" autoFocus spellCheck={false} autoComplete="username" value={username} onChange={(e) => setUsername(e.target.value)} />
+      <input
+        id={`${ids}-user`}
+        className="text-field"
+        autoFocus
+        spellCheck={false}
+        autoComplete="username"
+        value={username}
+        onChange={(e) => setUsername(e.target.value)}
+      />
       <label htmlFor={`${ids}-token`}>Access token</label>
       <input id={`${ids}-token`} className="text-field" type="password" autoComplete="off" value={token} onChange={(e) => setToken(e.target.value)} />
     </FormDialog>
