@@ -57,7 +57,7 @@ describe('limits, in plain words', () => {
       body: packTar([{ path: 'late.bin', kind: 'file', data: Buffer.alloc(size, 7) }]),
       signal: new AbortController().signal,
     });
-    expect(answer.status).toBe(507);
+    expect(answer.status, String(answer.body)).toBe(507);
     expect(JSON.parse(answer.body as string)).toMatchObject({
       code: 'DISK_FULL',
       message: expect.stringMatching(/became full during the upload; nothing was kept/),

@@ -134,7 +134,7 @@ describe('CIS Docker Benchmark, section 5, for every container ClassLab starts',
   it('control: the same checks warn on a container made the way the disk helper was (host /dev, a host device, the default bridge)', async () => {
     const c = await docker.createContainer({
       name: `${ns}-cis-control`,
-      Image: 'classlab/gate:2',
+      Image: await trustedGateImage(),
       Entrypoint: ['/usr/bin/sleep'],
       Cmd: ['600'],
       Labels: { 'classlab.instance': ns },

@@ -222,9 +222,13 @@ export class LabFiles {
       try {
         const staging = containerPathIn(target.profile.server.workspace, `${CLASSLAB_DIR}/incoming/${id}`);
         const unpacked = await untarAsLabUser(target.docker, target.container, target.profile, staging, gate).then(
-          ({ code, stderr }) => (code === 0 ? null : new Error(stderr.trim().split('\n').pop() || `tar exited with ${code}`)),
+          // All of tar's complaint: GNU tar says "Cannot write: No space left on device" and then, last,
+          // "Exiting with failure status due to previous errors".
+          ({ code, stderr }) => (code === 0 ? null : new Error(stderr.trim() || `tar exited with ${code}`)),
           (err: Error) => err,
         );
+        // A full disk is the cause whatever else broke with it (the stream into a tar that stopped).
+        if (unpacked && isDiskFull(unpacked)) throw unpackError(unpacked);
         if (failure) throw failure;
         if (unpacked) throw unpackError(unpacked);
         const out = nulFields(await runWorkspaceOp(target, 'commit', [id, upload.dir, choice, trashId(), ...upload.topNames]));
@@ -417,14 +421,23 @@ export function parseCommit(fields: string[]): Omit<UploadResult, 'bytes' | 'fil
   return result;
 }
 
+/**
+ * tar's words for a full workspace: ENOSPC itself, a quota, or GNU tar's "Wrote only 8704 of 10240
+ * bytes" — what it says when a write came back short, which on the workspace's ext4 is the disk filling.
+ */
+function isDiskFull(err: Error): boolean {
+  return /no space left|disk quota|wrote only \d+ of \d+ bytes/i.test(err.message);
+}
+
 function unpackError(err: Error): LabError {
-  if (/no space left|disk quota/i.test(err.message)) {
+  if (isDiskFull(err)) {
     return new LabError(
       'DISK_FULL',
       'The workspace became full during the upload; nothing was kept. Delete files you do not need (and empty the trash), then try again.',
     );
   }
-  return new LabError('INTERNAL', `The upload could not be unpacked in the lab: ${err.message}`);
+  const said = err.message.split('\n').filter((l) => !/Exiting with failure status/.test(l));
+  return new LabError('INTERNAL', `The upload could not be unpacked in the lab: ${said.join('; ') || err.message}`);
 }
 
 function asTransferError(err: unknown): Error {
