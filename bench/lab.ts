@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { createClassLab } from '../electron/core/classlab';
 import { createSettingsStore } from '../electron/core/settings';
 import type Docker from 'dockerode';
-import { detachNamespaceDisks } from '../electron/core/sandbox/disk';
+import { removeNamespaceVolumes } from '../electron/core/sandbox/disk';
 import { HelperImages } from '../electron/core/images/helper-images';
 import type { HostPolicy } from '../electron/core/profiles/mount-policy';
 import { defaultHostFolderContext } from '../electron/core/trust/host-folders';
@@ -45,15 +45,5 @@ export function benchGateImage(docker: Docker): Promise<string> {
 
 /** The bench namespace's volumes (the workspace, its loop disk detached first): its containers are gone with the lab's reset. */
 export async function removeBenchVolumes(docker: Docker, namespace: string): Promise<void> {
-  const gate = await benchGateImage(docker).catch(() => null);
-  if (gate) await detachNamespaceDisks(docker, namespace, gate).catch(() => undefined);
-  const { Volumes } = await docker.listVolumes({ filters: { label: [`classlab.instance=${namespace}`] } });
-  await Promise.all(
-    (Volumes ?? []).map((v) =>
-      docker
-        .getVolume(v.Name)
-        .remove()
-        .catch(() => undefined),
-    ),
-  );
+  await removeNamespaceVolumes(docker, namespace, await benchGateImage(docker).catch(() => null));
 }

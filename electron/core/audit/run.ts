@@ -3,7 +3,7 @@
 import type Docker from 'dockerode';
 import { LABEL } from '../labs/naming';
 import type { Profile } from '../profiles/schema';
-import { collectDiskOrphans, detachNamespaceDisks } from '../sandbox/disk';
+import { collectDiskOrphans, removeNamespaceVolumes } from '../sandbox/disk';
 import { diskAttacks } from './attacks/disk';
 import { fileAttacks } from './attacks/files';
 import { transferRaceAttacks } from './attacks/transfer-race';
@@ -164,16 +164,7 @@ export async function removeAuditNamespace(
   );
   // The disk helper needs the gate's trusted ID; without one there is no helper to run, and nothing to detach.
   const helperImage = await gateImage().catch(() => null);
-  if (helperImage) await detachNamespaceDisks(docker, ns, helperImage).catch(() => undefined);
-  const { Volumes } = await docker.listVolumes({ filters: filter }).catch(() => ({ Volumes: [] as Docker.VolumeInspectInfo[] }));
-  await Promise.all(
-    (Volumes ?? []).map((v) =>
-      docker
-        .getVolume(v.Name)
-        .remove()
-        .catch(() => undefined),
-    ),
-  );
+  await removeNamespaceVolumes(docker, ns, helperImage);
   const networks = await docker.listNetworks({ filters: filter }).catch(() => []);
   await Promise.all(
     networks.map((n) =>

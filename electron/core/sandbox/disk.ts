@@ -390,6 +390,26 @@ export async function detachNamespaceDisks(docker: Docker, namespace: string, im
 }
 
 /**
+ * Removes every volume of a namespace, its disks' loop devices detached first (with the trusted ID of
+ * the helper image; without one there is no helper to run, and nothing was attached). For clean-ups:
+ * the audit's throw-away labs, the bench.
+ */
+export async function removeNamespaceVolumes(docker: Docker, namespace: string, image: string | null): Promise<void> {
+  if (image) await detachNamespaceDisks(docker, namespace, image).catch(() => undefined);
+  const { Volumes } = await docker
+    .listVolumes({ filters: { label: [`${LABEL.instance}=${namespace}`] } })
+    .catch(() => ({ Volumes: [] as Docker.VolumeInspectInfo[] }));
+  await Promise.all(
+    (Volumes ?? []).map((v) =>
+      docker
+        .getVolume(v.Name)
+        .remove()
+        .catch(() => undefined),
+    ),
+  );
+}
+
+/**
  * Detaches loop devices whose workspace image is gone (its volume was removed without a detach) and
  * removes links that lead nowhere. Every disk `ensure` does this as well; this is for clean-ups.
  */
