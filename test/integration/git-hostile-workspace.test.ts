@@ -22,6 +22,7 @@ import { labNames } from '../../electron/core/labs/naming';
 import { Profile } from '../../electron/core/profiles/schema';
 import { docker, ensureImages, execIn, removeNamespace, testCatalog, testCore, testSettings, uniqueNamespace } from '../support/docker';
 import { initRemote, tempRoot, type CourseRemote } from '../support/git-remote';
+import { pythonCourseLab } from '../support/fixtures';
 
 const ns = uniqueNamespace('clgith');
 const names = labNames(ns, 'python');
@@ -59,17 +60,7 @@ beforeAll(async () => {
   dataDir = mkdtempSync(path.join(os.tmpdir(), 'classlab-git-data-'));
   remote = initRemote(path.join(root, 'course'));
   remote.publish({ 'lesson.py': 'print(1)\n' }, 'first');
-  const catalogDir = testCatalog([
-    {
-      id: 'python',
-      title: 'Python notebook',
-      image: 'classlab/python:2',
-      build: { context: 'python' },
-      resources: { memoryMiB: 1024, cpus: 1, pids: 512, diskMiB: 256 },
-      network: 'none',
-      course: { url: remote.url, branch: 'main', folder: 'course' },
-    },
-  ]);
+  const catalogDir = testCatalog([pythonCourseLab(remote.url)]);
   // No trust at first: the local course address is refused until the test trusts it.
   core = await testCore(ns, { catalogDir, settings, dataDir });
   core.subscribe('git:progress', (p) => progress.push(p));

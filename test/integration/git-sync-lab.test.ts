@@ -14,7 +14,7 @@ import { labNames } from '../../electron/core/labs/naming';
 import { Profile } from '../../electron/core/profiles/schema';
 import { docker, ensureImages, execIn, removeNamespace, testCatalog, testCore, testSettings, uniqueNamespace } from '../support/docker';
 import { git, initRemote, startGitHttpServer, tempRoot, type CourseRemote, type GitHttpServer } from '../support/git-remote';
-import { codeOf } from '../support/fixtures';
+import { codeOf, pythonCourseLab } from '../support/fixtures';
 
 const ns = uniqueNamespace('clgit');
 const names = labNames(ns, 'python');
@@ -48,17 +48,7 @@ beforeAll(async () => {
   mkdirSync(projects);
   git(projects, ['init', '-q', '--bare', '--initial-branch=main', 'mine.git']);
   http = await startGitHttpServer(projects, 'student', TOKEN);
-  const catalogDir = testCatalog([
-    {
-      id: 'python',
-      title: 'Python notebook',
-      image: 'classlab/python:2',
-      build: { context: 'python' },
-      resources: { memoryMiB: 1024, cpus: 1, pids: 512, diskMiB: 256 },
-      network: 'none',
-      course: { url: remote.url, branch: 'main', folder: 'course' },
-    },
-  ]);
+  const catalogDir = testCatalog([pythonCourseLab(remote.url)]);
   // This machine trusts the two local addresses (classlab trust local add …): the course and the push remote.
   core = await testCore(ns, { catalogDir, settings: testSettings({ localAddresses: [remote.url, http.url('mine.git')] }) });
   core.subscribe('git:progress', (p) => progress.push(p));

@@ -30,3 +30,16 @@ export async function codeOf(p: Promise<unknown>): Promise<string> {
     return apiErrorOf(err).code;
   }
 }
+
+/** The python lab with a course repository: the profile the git tests give a real lab (one catalog entry). */
+export function pythonCourseLab(courseUrl: string): Record<string, unknown> {
+  return {
+    id: 'python',
+    title: 'Python notebook',
+    image: 'classlab/python:2',
+    build: { context: 'python' },
+    resources: { memoryMiB: 1024, cpus: 1, pids: 512, diskMiB: 256 },
+    network: 'none',
+    course: { url: courseUrl, branch: 'main', folder: 'course' },
+  };
+}

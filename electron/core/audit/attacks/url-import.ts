@@ -10,6 +10,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { LabError } from '../../../api/errors';
 import { fetchNotebook } from '../../files/url-import';
+import type { MachineTrust } from '../../trust/machine-trust';
 import type { AttackResult, AuditAttack, AuditContext } from '../types';
 
 const NOTEBOOK = JSON.stringify({ cells: [], metadata: {}, nbformat: 4, nbformat_minor: 5 });
@@ -35,7 +36,7 @@ async function urlImportToHost(ctx: AuditContext): Promise<AttackResult[]> {
     const trust = ctx.policy.trust();
     // The relay stands for a course server the instructor allowed: only its own address is added.
     const relayTrust = { localAddresses: [...trust.localAddresses, `http://127.0.0.1:${relay.port}/`] };
-    const tries: { what: string; url: string; trust: typeof trust | typeof relayTrust }[] = [
+    const tries: { what: string; url: string; trust: Pick<MachineTrust, 'localAddresses'> }[] = [
       { what: '127.0.0.1', url: `http://127.0.0.1:${target.port}/a.ipynb`, trust },
       { what: 'localhost', url: `http://localhost:${target.port}/a.ipynb`, trust },
       { what: 'decimal 2130706433', url: `http://2130706433:${target.port}/a.ipynb`, trust },
