@@ -45,12 +45,15 @@ export function e2eRun(opts: E2EOptions) {
   let browser: Browser | null = null;
   let page: Page | null = null;
   let failedStep: string | null = null;
+  /** `classlab <args>` as the desktop user of this run (its home, its namespace). */
+  const classlab = async (args: string[], timeout = 120_000): Promise<string> =>
+    (await run(process.execPath, [CLI, ...args], { cwd: REPO, env, timeout })).stdout;
 
   beforeAll(async () => {
     await mkdir(ARTIFACTS, { recursive: true });
     home = await mkdtemp(path.join(os.tmpdir(), 'classlab-e2e-'));
     env = { ...process.env, ...(await opts.prepare?.()), CLASSLAB_HOME: home, CLASSLAB_NAMESPACE: namespace };
-    for (const args of opts.trust?.() ?? []) await run(process.execPath, [CLI, 'trust', ...args], { cwd: REPO, env, timeout: 60_000 });
+    for (const args of opts.trust?.() ?? []) await classlab(['trust', ...args], 60_000);
     serve = await startServe(env);
     browser = await launchChromium({ popupBlocker: opts.popupBlocker ?? false });
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } } satisfies BrowserContextOptions);
@@ -93,10 +96,7 @@ export function e2eRun(opts: E2EOptions) {
     },
     shot,
     /** Runs `classlab <args>` as the desktop user of this run would (its home, its namespace): e.g. `trust local add`. */
-    async cli(args: string[]): Promise<string> {
-      const { stdout } = await run(process.execPath, [CLI, ...args], { cwd: REPO, env, timeout: 120_000 });
-      return stdout;
-    },
+    cli: (args: string[]): Promise<string> => classlab(args),
     /** A test that runs only if every earlier step passed (later ones are skipped, not failed confusingly). */
     step(name: string, fn: () => Promise<void>, timeout?: number): void {
       test(
