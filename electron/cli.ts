@@ -46,6 +46,8 @@ export const EXIT: Record<'ok' | 'usage' | ErrorCode, number> = {
   GIT_TIMEOUT: 1,
   GIT_FAILED: 1,
   SECRETS_UNREADABLE: 1,
+  PACK_INVALID: 10,
+  PACK_UNTRUSTED: 11,
 };
 
 const USAGE = `Usage: classlab <command> [options]

@@ -50,6 +50,10 @@ export const ERROR_CODES = [
   'GIT_FAILED',
   /** The saved credentials cannot be decrypted (another key, a damaged file): enter them again. */
   'SECRETS_UNREADABLE',
+  /** A lab pack that is damaged, changed, truncated, malformed or hostile: nothing of it was loaded. */
+  'PACK_INVALID',
+  /** A lab pack that is unsigned, or signed by a key this computer does not trust: nothing was loaded. */
+  'PACK_UNTRUSTED',
   'INTERNAL',
 ] as const;
 export const ErrorCode = z.enum(ERROR_CODES);
@@ -385,6 +389,87 @@ const noArgs = z.tuple([]);
 const labArg = z.tuple([LAB_ID]);
 
 /** Methods: channel name → [argument tuple schema, result schema]. Channel names are `area:method`. */
+// Lab packs (core/packs): one file that carries whole labs, verified before anything of it is loaded.
+export const PACK_ID = z.string().regex(/^p[a-f0-9]{32}$/, 'a pack id');
+export const EXPORT_ID = z.string().regex(/^x[a-f0-9]{32}$/, 'an export id');
+/** A signer's fingerprint: SHA256: and the base64 (no padding) of the SHA-256 of its raw Ed25519 public key. */
+export const SIGNER_FINGERPRINT = z.string().regex(/^SHA256:[A-Za-z0-9+/]{43}$/, 'a signer fingerprint (SHA256:…)');
+export const PackSigner = z.object({
+  fingerprint: SIGNER_FINGERPRINT,
+  /** This computer accepts packs from this signer (trust.packSigners). */
+  trusted: z.boolean(),
+  /** The signer is this computer's own key (the packs it exported itself). */
+  own: z.boolean(),
+});
+export type PackSigner = z.infer<typeof PackSigner>;
+export const PackLab = z.object({
+  id: LAB_ID,
+  title: z.string(),
+  description: z.string(),
+  image: z.string(),
+  /** What importing does to this computer's lab of that id. */
+  change: z.enum(['new', 'update', 'same']),
+  /** The pack carries a copy of the lab's course repository (its first sync works offline). */
+  course: z.boolean(),
+});
+export type PackLab = z.infer<typeof PackLab>;
+export const PackImage = z.object({
+  id: z.string(),
+  tags: z.array(z.string()),
+  /** Uncompressed size of its layers. */
+  bytes: z.number(),
+  role: z.enum(['lab', 'helper']),
+  /** This engine already has that image (same ID): it is not loaded again. */
+  present: z.boolean(),
+});
+export type PackImage = z.infer<typeof PackImage>;
+/** What a pack holds, read from its signed manifest without loading anything. */
+export const PackSummary = z.object({
+  fileName: z.string(),
+  /** Size of the pack file. */
+  bytes: z.number(),
+  format: z.number(),
+  classlabVersion: z.string(),
+  created: z.string(),
+  labs: z.array(PackLab),
+  images: z.array(PackImage),
+  /** Null for an unsigned pack. */
+  signer: PackSigner.nullable(),
+});
+export type PackSummary = z.infer<typeof PackSummary>;
+export const PackProgress = z.object({
+  job: z.enum(['export', 'import', 'verify']),
+  /** "Saving classlab/python:2", "Checking digests", "Loading images"… */
+  stage: z.string(),
+  fraction: z.number().min(0).max(1).nullable(),
+  done: z.boolean(),
+  error: z.string().nullable(),
+});
+export type PackProgress = z.infer<typeof PackProgress>;
+export const PackExportRequest = z.object({ labs: z.array(LAB_ID).min(1).max(32) });
+export const PackExport = z.object({
+  exportId: EXPORT_ID,
+  /** The name the download is saved under, such as python.classlab. */
+  fileName: z.string(),
+  bytes: z.number(),
+  signer: SIGNER_FINGERPRINT,
+});
+export type PackExport = z.infer<typeof PackExport>;
+export const PackUploadPlan = z.object({
+  packId: PACK_ID,
+  /** PUT the pack's bytes here (appended to LabApi.files.transferBase); then inspect and import packId. */
+  path: z.string(),
+});
+export type PackUploadPlan = z.infer<typeof PackUploadPlan>;
+export const PackImportResult = z.object({
+  labs: z.array(LAB_ID),
+  imagesLoaded: z.number(),
+  imagesPresent: z.number(),
+  /** Nothing changed: this exact pack was already installed. */
+  unchanged: z.boolean(),
+});
+export type PackImportResult = z.infer<typeof PackImportResult>;
+
 export const methods = {
   'engine:status': { args: noArgs, result: EngineStatus },
   'labs:list': { args: noArgs, result: Catalog },
@@ -436,6 +521,20 @@ export const methods = {
   /** Saves a token for a remote in the secret store (never in settings, never in a log). */
   'git:setCredentials': { args: z.tuple([GIT_URL, z.string().max(200), z.string().min(1).max(4096)]), result: z.null() },
   'git:forgetCredentials': { args: z.tuple([GIT_URL]), result: z.null() },
+  /** This computer's own pack signing key: null until the first export makes it. */
+  'packs:signer': { args: noArgs, result: z.object({ fingerprint: SIGNER_FINGERPRINT.nullable() }) },
+  /** Writes one pack of these labs (progress: packs:progress); then fetch it with packs:downloadLink. */
+  'packs:export': { args: z.tuple([PackExportRequest]), result: PackExport },
+  /** Cancels the running export or import; a cancelled export leaves no file, a cancelled import changes nothing. */
+  'packs:cancel': { args: noArgs, result: z.null() },
+  'packs:downloadLink': { args: z.tuple([EXPORT_ID]), result: DownloadLink },
+  /** Where to PUT a pack file from this computer (a drop on the launcher, a picker). */
+  'packs:uploadPlan': { args: z.tuple([z.object({ fileName: z.string().min(1).max(255), bytes: z.number().int().min(0) })]), result: PackUploadPlan },
+  'packs:inspect': { args: z.tuple([PACK_ID]), result: PackSummary },
+  /** Verifies every digest and the signature, then loads. trustSigner: add the pack's signer to this computer's trusted signers first. */
+  'packs:import': { args: z.tuple([PACK_ID, z.object({ trustSigner: z.boolean() })]), result: PackImportResult },
+  /** Forgets an uploaded pack that will not be imported. */
+  'packs:discard': { args: z.tuple([PACK_ID]), result: z.null() },
 } as const;
 export type MethodName = keyof typeof methods;
 export type MethodArgs<M extends MethodName> = z.infer<(typeof methods)[M]['args']>;
@@ -454,6 +553,7 @@ export const events = {
   'terminal:exit': TerminalExit,
   'audit:progress': AuditProgress,
   'git:progress': GitProgress,
+  'packs:progress': PackProgress,
 } as const;
 export type EventName = keyof typeof events;
 export type EventPayload<E extends EventName> = z.infer<(typeof events)[E]>;

@@ -10,6 +10,7 @@ import { SandboxCheck } from './areas/audit';
 import { fileHandlers } from './areas/files';
 import { gitHandlers } from './areas/git';
 import { labHandlers } from './areas/labs';
+import { packHandlers } from './areas/packs';
 import { terminalHandlers } from './areas/terminal';
 import { Engine } from './engine/engine';
 import { asLabError } from './engine/failures';
@@ -177,6 +178,7 @@ class Core implements ClassLabCore {
       ...this.sandboxCheck.handlers(),
       ...fileHandlers({ labs: this.labs, transfers: this.transfers, policy, requireEngine: () => void this.engine.docker(), asLabError: world.asLabError }),
       ...gitHandlers(this.git, credentials),
+      ...packHandlers(),
     };
   }
 

@@ -10,7 +10,7 @@
 // holder is made and removed together with the lab container.
 //
 // The holder runs nothing but `sleep` under tini, from ClassLab's gate image, as the unprivileged user,
-// with no capabilities, no new privileges, a read-only root and a few MiB: it has nothing to offer a lab
+// with no capabilities, no new privileges, a read-only root and 32 MiB: it has nothing to offer a lab
 // that shares its namespace (it listens on nothing, and its processes are in another PID namespace).
 import type Docker from 'dockerode';
 import type { Profile } from '../profiles/schema';
@@ -42,9 +42,12 @@ export function networkHolderSpec(opts: { profile: Profile; names: LabNames; nam
       SecurityOpt: ['no-new-privileges:true'],
       Privileged: false,
       ReadonlyRootfs: true,
-      PidsLimit: 8,
-      Memory: 16 * MiB,
-      MemorySwap: 16 * MiB,
+      // runc counts its own init threads (a Go runtime, several per exec) against these limits while
+      // an exec starts: with 8 pids and 16 MiB, the health check and a second exec at once failed with
+      // "read init-p: connection reset by peer" (CI, sandbox-cis). Still far below any lab's.
+      PidsLimit: 32,
+      Memory: 32 * MiB,
+      MemorySwap: 32 * MiB,
       NanoCpus: 0.1e9,
       Ulimits: NO_CORE_DUMPS,
       LogConfig: { Type: 'json-file', Config: { 'max-size': '64k', 'max-file': '1' } },
