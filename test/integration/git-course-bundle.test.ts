@@ -8,9 +8,14 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { bundleCourse, checkBundle, CourseBundleError, courseBundlePath } from '../../electron/core/git/course-bundle';
 import { isFirstCopy, syncCourse, type CourseSyncOptions } from '../../electron/core/git/course-sync';
+import { GitCredentialStore } from '../../electron/core/git/credentials';
 import { credentialOrigin, prepareGitSupport } from '../../electron/core/git/git-runner';
+import { LabGit } from '../../electron/core/git/lab-git';
+import { Profile } from '../../electron/core/profiles/schema';
+import { EncryptedFileSecretStore } from '../../electron/core/secrets/aes-cipher';
 import { MachineTrust } from '../../electron/core/trust/machine-trust';
 import { memoryLogger } from '../support/docker';
+import { pythonCourseLab } from '../support/fixtures';
 import { git, initRemote, readTree, startGitHttpServer, tempRoot, type CourseRemote } from '../support/git-remote';
 
 const TOKEN = 'ghp_BundleTokenThatMustNeverLeak1234567890';
@@ -116,6 +121,38 @@ describe('bundleCourse', () => {
       });
       expect(Date.now() - started).toBeLessThan(1500);
       expect(entries(out)).toEqual([]);
+    } finally {
+      await http.close();
+    }
+  });
+});
+
+describe('LabGit.exportCourseBundle', () => {
+  it("bundles a lab's course with the lab's saved token and this machine's trust, as its sync would fetch", async () => {
+    const http = await startGitHttpServer(path.join(root, 'course'), 'student', TOKEN);
+    const data = path.join(root, 'data');
+    const labGit = (trust: string[]) =>
+      new LabGit({
+        dataDir: data,
+        credentials,
+        log,
+        profile: () => Profile.parse(pythonCourseLab(http.url('remote.git'))),
+        target: () => {
+          throw new Error('a bundle needs no running lab');
+        },
+        emit: () => undefined,
+        trust: () => MachineTrust.parse({ localAddresses: trust }),
+      });
+    const credentials = new GitCredentialStore(() => EncryptedFileSecretStore.open(path.join(data, 'secrets.bin'), path.join(data, 'secrets.key')));
+    try {
+      const file = path.join(out, 'python.bundle');
+      // http:// on this PC is a local address: only this machine's trust allows it.
+      await expect(labGit([]).exportCourseBundle('python', file)).rejects.toMatchObject({ code: 'GIT_URL_REFUSED' });
+      await expect(labGit([http.url('')]).exportCourseBundle('python', file)).rejects.toMatchObject({ code: 'GIT_AUTH_FAILED' });
+      await credentials.set(http.url('remote.git'), 'student', TOKEN);
+      expect((await labGit([http.url('')]).exportCourseBundle('python', file)).commit).toBe(head);
+      expect(await checkBundle(file, 'main')).toEqual({ commit: head });
+      expect(log.lines.join('\n')).not.toContain(TOKEN);
     } finally {
       await http.close();
     }
