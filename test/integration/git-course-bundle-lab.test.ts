@@ -109,7 +109,9 @@ describe('the first course copy from a lab pack', () => {
     await expect.poll(() => finished('damaged')?.stage, { timeout: 90_000 }).toBe('done');
     const report = finished('damaged')!.result!.report;
     expect(report).toMatchObject({ outcome: 'cloned', commit: bundled });
-    expect(report.summary.join(' ')).toMatch(/copy of the course was refused, so they were copied from the course's address instead/);
+    expect(report.summary.join(' ')).toMatch(
+      /copy of the course was refused: its header is malformed. The course materials were copied from the course's address instead/,
+    );
     expect(await cat('damaged', 'course/lesson.py')).toBe('a = 1\nb = 2');
     const status = await svc()['git:courseStatus']('damaged');
     expect(status.packCopy).toMatchObject({ state: 'refused', commit: null, problem: expect.stringMatching(/refused: its header is malformed/) });

@@ -99,27 +99,54 @@ describe('bundleCourse', () => {
     expect(existsSync(path.join(root, 'pwned'))).toBe(false);
   });
 
-  it('fetches over http with a token answered only for its host, never in the log; a cancel leaves no file', async () => {
-    const http = await startGitHttpServer(path.join(root, 'course'), 'student', TOKEN, 1500);
+  it('fetches over http with a token answered only for its host, never in the log', async () => {
+    const http = await startGitHttpServer(path.join(root, 'course'), 'student', TOKEN);
     try {
       const url = http.url('remote.git');
       const trust = MachineTrust.parse({ localAddresses: [url] });
-      const credentials = { username: 'student', token: TOKEN, origin: credentialOrigin(url) };
       const file = path.join(out, 'http.bundle');
-      // Without the token the server refuses; with it the bundle is made.
+      // Without the token the server refuses; a token saved for another host is not sent; with it the bundle is made.
       await expect(bundleCourse({ url, branch: 'main', trust, outFile: file, log })).rejects.toMatchObject({ code: 'GIT_AUTH_FAILED' });
+      const elsewhere = { username: 'student', token: TOKEN, origin: 'http://127.0.0.2:1' };
+      await expect(bundleCourse({ url, branch: 'main', trust, credentials: elsewhere, outFile: file, log })).rejects.toMatchObject({ code: 'GIT_AUTH_FAILED' });
+      expect(http.requests.some((r) => r.authorized)).toBe(false);
+      const credentials = { username: 'student', token: TOKEN, origin: credentialOrigin(url) };
       expect((await bundleCourse({ url, branch: 'main', trust, credentials, outFile: file, log })).commit).toBe(head);
       expect(log.lines.join('\n')).not.toContain(TOKEN);
+      expect(entries(out)).toEqual(['http.bundle']);
+    } finally {
+      await http.close();
+    }
+  });
 
-      // Cancelled while the server holds the request back: no file under the name, no scratch left.
-      rmSync(file);
+  it('a cancel while git fetches stops it at once and leaves no file and no scratch folder', async () => {
+    // The server holds every authorized request back for 5 s; the cancel comes as soon as git asks.
+    const http = await startGitHttpServer(path.join(root, 'course'), 'student', TOKEN, 5000);
+    try {
+      const url = http.url('remote.git');
+      const credentials = { username: 'student', token: TOKEN, origin: credentialOrigin(url) };
+      const file = path.join(out, 'cancelled.bundle');
       const abort = new AbortController();
-      setTimeout(() => abort.abort(), 400);
-      const started = Date.now();
-      await expect(bundleCourse({ url, branch: 'main', trust, credentials, outFile: file, signal: abort.signal, log })).rejects.toMatchObject({
-        code: 'CANCELLED',
+      let abortedAt = 0;
+      const watch = setInterval(() => {
+        if (!abortedAt && http.requests.some((r) => r.authorized)) {
+          abortedAt = Date.now();
+          abort.abort();
+        }
+      }, 10);
+      const made = bundleCourse({
+        url,
+        branch: 'main',
+        trust: MachineTrust.parse({ localAddresses: [url] }),
+        credentials,
+        outFile: file,
+        signal: abort.signal,
+        log,
       });
-      expect(Date.now() - started).toBeLessThan(1500);
+      await expect(made).rejects.toMatchObject({ code: 'CANCELLED' });
+      clearInterval(watch);
+      expect(abortedAt).toBeGreaterThan(0);
+      expect(Date.now() - abortedAt).toBeLessThan(2500);
       expect(entries(out)).toEqual([]);
     } finally {
       await http.close();

@@ -125,14 +125,13 @@ export async function checkBundle(file: string, branch: string, opts: CheckBundl
   checkBranchName(branch);
   const abs = path.resolve(file);
   const expected = bundleCommit(parseBundleHeader(await readHead(abs)), branch);
-  return withScratch(opts.scratchDir ?? path.dirname(abs), 'bundle-check-', async (scratch) => {
+  return withScratch(opts.scratchDir ?? path.dirname(abs), 'bundle-check-', opts.signal, async (scratch) => {
     const g = await throwAwayRepo(scratch, { allowLocal: true, signal: opts.signal });
     // Each step's failure in its own words; git's text goes to the log (detail).
     const step = async (args: string[], reason: string) => {
       try {
         await runGit(g, args);
       } catch (err) {
-        if (opts.signal?.aborted) throw cancelled(opts.signal);
         const detail = err instanceof GitError ? err.detail || err.message : String(err);
         throw new CourseBundleError(/non-commit object/.test(detail) ? NOT_A_COMMIT : reason, detail);
       }
@@ -143,7 +142,6 @@ export async function checkBundle(file: string, branch: string, opts: CheckBundl
     await step(['fsck', '--strict', '--no-dangling', '--no-reflogs', '--no-progress'], 'its files hold names or entries git refuses (such as .git or "..")');
     const commit = await revParse(g, `refs/heads/${branch}`);
     // A tag in a branch's place would peel to another commit: only the commit itself is a course copy.
-    if (opts.signal?.aborted) throw cancelled(opts.signal);
     if (commit !== expected) throw new CourseBundleError(NOT_A_COMMIT);
     return { commit };
   });
@@ -185,21 +183,16 @@ export async function bundleCourse(opts: BundleCourseOptions): Promise<{ commit:
   const url = credentialFreeUrl(opts.url, { allowLocal });
   const branch = checkBranchName(opts.branch);
   const out = path.resolve(opts.outFile);
-  return withScratch(path.dirname(out), 'course-bundle-', async (scratch) => {
+  return withScratch(path.dirname(out), 'course-bundle-', opts.signal, async (scratch) => {
     const g = await throwAwayRepo(scratch, { allowLocal, signal: opts.signal, credentials: opts.credentials });
     const tmp = path.join(scratch, 'course.bundle');
-    try {
-      await runGit(g, ['fetch', '--no-tags', '--no-write-fetch-head', '--', url, `+refs/heads/${branch}:refs/heads/${branch}`]);
-      await runGit(g, ['bundle', 'create', '--quiet', '--version=2', tmp, `refs/heads/${branch}`]);
-    } catch (err) {
-      if (opts.signal?.aborted) throw cancelled(opts.signal);
-      throw err;
-    }
+    await runGit(g, ['fetch', '--no-tags', '--no-write-fetch-head', '--', url, `+refs/heads/${branch}:refs/heads/${branch}`]);
+    await runGit(g, ['bundle', 'create', '--quiet', '--version=2', tmp, `refs/heads/${branch}`]);
     const commit = await revParse(g, `refs/heads/${branch}`);
     if (!commit) throw new GitError('GIT_BRANCH_MISSING', 'The course repository has no branch of that name.');
     // What we write is what checkBundle's header rules accept (one ref, no prerequisite).
     if (bundleCommit(parseBundleHeader(await readHead(tmp)), branch) !== commit) throw new GitError('GIT_FAILED', 'git wrote a bundle of another commit.');
-    if (opts.signal?.aborted) throw cancelled(opts.signal);
+    opts.signal?.throwIfAborted();
     await fs.rename(tmp, out);
     const bytes = (await fs.stat(out)).size;
     opts.log.info('git: course bundled', { url: scrubGitText(url), branch, commit, bytes });
@@ -220,11 +213,16 @@ async function throwAwayRepo(scratch: string, extra: Pick<GitRunOptions, 'allowL
   return g;
 }
 
-async function withScratch<T>(parent: string, prefix: string, fn: (dir: string) => Promise<T>): Promise<T> {
+/** Runs `fn` in a fresh folder inside `parent`, removed afterwards; whatever fails once `signal` fired is a cancel. */
+async function withScratch<T>(parent: string, prefix: string, signal: AbortSignal | undefined, fn: (dir: string) => Promise<T>): Promise<T> {
   await fs.mkdir(parent, { recursive: true, mode: 0o700 });
   const dir = await fs.mkdtemp(path.join(parent, `.${prefix}`));
   try {
     return await fn(dir);
+  } catch (err) {
+    // git killed by the signal reports a "timeout"; a step refused because of it is no refusal either.
+    if (signal?.aborted) throw cancelled(signal);
+    throw err;
   } finally {
     await fs.rm(dir, { recursive: true, force: true });
   }

@@ -27,7 +27,7 @@ import type { Profile } from '../profiles/schema';
 import { writeFileAtomic } from '../secrets/secret-store';
 import type { Logger } from '../types';
 import { bundleCourse, checkBundle, CourseBundleError, courseBundlePath } from './course-bundle';
-import { isFirstCopy, syncCourse, undoCourseSync, type CourseSyncOptions } from './course-sync';
+import { isFirstCopy, syncCourse, undoCourseSync, type CourseSyncOptions, type CourseSyncResult as CopyResult } from './course-sync';
 import type { GitCredentialStore } from './credentials';
 import { GitError } from './errors';
 import { gitPathHit } from './git-names';
@@ -194,17 +194,9 @@ export class LabGit {
         signal,
         logger: this.opts.log,
       };
-      const bundle = await this.checkedPackBundle(labId, course, sync, work, signal);
-      let synced: Awaited<ReturnType<typeof syncCourse>> | null = null;
-      if (bundle) {
-        synced = await syncCourse({ ...sync, bundle }).catch(async (err: unknown) => {
-          if (!(err instanceof CourseBundleError)) throw err;
-          await this.packRefused(labId, err);
-          return null;
-        });
-      }
-      const fromPack = synced !== null;
-      const { report, backupHostPath } = synced ?? (await syncCourse(sync));
+      const pack = await this.copyFromPack(labId, course, sync, work, signal);
+      const fromPack = pack !== null && 'copied' in pack;
+      const { report, backupHostPath } = pack && 'copied' in pack ? pack.copied : await syncCourse(sync);
       let backupPath: string | null = null;
       if (report.outcome !== 'up-to-date') {
         stage('writing-back');
@@ -225,8 +217,8 @@ export class LabGit {
       if (fromPack) {
         await this.updateState(labId, { packCopy: { state: 'used', commit: report.commit, problem: null, at: Date.now() } });
         final = { ...final, summary: [...final.summary, FROM_PACK] };
-      } else if (report.outcome === 'cloned' && (await this.readState(labId)).packCopy?.state === 'refused') {
-        final = { ...final, summary: [...final.summary, PACK_REFUSED] };
+      } else if (pack && 'refused' in pack && report.outcome === 'cloned') {
+        final = { ...final, summary: [...final.summary, `${pack.refused} ${FROM_ADDRESS}`] };
       }
       this.opts.log.info('git: course folder written back', { lab: labId, outcome: report.outcome, folder: course.folder, fromPack });
       return { labId, at: Date.now(), backupPath, report: final };
@@ -234,35 +226,32 @@ export class LabGit {
   }
 
   /**
-   * The lab pack's course bundle when this is the first copy and the bundle passes checkBundle; null when
-   * there is none, or it was refused (remembered for the status, logged) and the first copy uses the address.
+   * The first copy from the lab pack's course bundle, when this is a first copy and a pack installed one:
+   * what syncCourse made of it, or why it was refused (logged and remembered for the status; the caller
+   * then copies from the address). Null when there is no bundle or the folder was copied before.
    */
-  private async checkedPackBundle(
+  private async copyFromPack(
     labId: string,
     course: CourseSettings,
     sync: CourseSyncOptions,
     work: string,
     signal: AbortSignal,
-  ): Promise<{ file: string; commit: string } | null> {
+  ): Promise<{ copied: CopyResult } | { refused: string } | null> {
     const file = courseBundlePath(this.opts.dataDir, labId);
     if (!(await isFile(file)) || !(await isFirstCopy(sync))) return null;
     try {
       const { commit } = await checkBundle(file, course.branch, { signal, scratchDir: work });
-      return { file, commit };
+      return { copied: await syncCourse({ ...sync, bundle: { file, commit } }) };
     } catch (err) {
       if (!(err instanceof CourseBundleError)) throw err;
-      await this.packRefused(labId, err);
-      return null;
+      this.opts.log.warn("git: the lab pack's course copy was refused; copying from the course address", {
+        lab: labId,
+        reason: err.message,
+        ...(err.detail ? { detail: err.detail } : {}),
+      });
+      await this.updateState(labId, { packCopy: { state: 'refused', commit: null, problem: err.message, at: Date.now() } });
+      return { refused: err.message };
     }
-  }
-
-  private async packRefused(labId: string, err: CourseBundleError): Promise<void> {
-    this.opts.log.warn("git: the lab pack's course copy was refused; copying from the course address", {
-      lab: labId,
-      reason: err.message,
-      ...(err.detail ? { detail: err.detail } : {}),
-    });
-    await this.updateState(labId, { packCopy: { state: 'refused', commit: null, problem: err.message, at: Date.now() } });
   }
 
   /** Restores a snapshot as a new folder beside the course folder (the course folder itself is not touched). */
@@ -483,7 +472,7 @@ function describeLeftOut(items: LeftOut[]): string {
 }
 
 const FROM_PACK = "They came from the lab pack's copy of the course, so no network was needed; later syncs use the course's address.";
-const PACK_REFUSED = "The lab pack's copy of the course was refused, so they were copied from the course's address instead.";
+const FROM_ADDRESS = "The course materials were copied from the course's address instead.";
 
 async function isFile(file: string): Promise<boolean> {
   return (await fs.lstat(file).catch(() => null))?.isFile() ?? false;
