@@ -49,6 +49,9 @@ export const MAX_HEADER_BYTES = 64 * 1024;
 const SIGNATURES: Record<string, 2 | 3> = { '# v2 git bundle': 2, '# v3 git bundle': 3 };
 const OID = /^[0-9a-f]{40}$/;
 const NOT_A_COMMIT = 'its branch does not name a commit it carries';
+const REFUSED_NAMES = 'its files hold names or entries git refuses (such as .git or "..")';
+/** git's fsck message ids (fsck.h) for what a tree or commit may not hold. */
+const FSCK_TEXT = /fsck error|hasDot|badTree|badFilemode|zeroPadded|fullPathname|gitmodules|badName|duplicateEntries/i;
 
 export interface BundleHeader {
   version: 2 | 3;
@@ -133,13 +136,15 @@ export async function checkBundle(file: string, branch: string, opts: CheckBundl
         await runGit(g, args);
       } catch (err) {
         const detail = err instanceof GitError ? err.detail || err.message : String(err);
-        throw new CourseBundleError(/non-commit object/.test(detail) ? NOT_A_COMMIT : reason, detail);
+        // Newer gits fsck a bundle's objects in the fetch already: their refusal is about names, not damage.
+        const why = /non-commit object/.test(detail) ? NOT_A_COMMIT : FSCK_TEXT.test(detail) ? REFUSED_NAMES : reason;
+        throw new CourseBundleError(why, detail);
       }
     };
     await step(['bundle', 'verify', '--quiet', abs], 'git does not read it as a bundle');
     await step(['fetch', '--no-tags', '--no-write-fetch-head', '--', abs, `+refs/heads/${branch}:refs/heads/${branch}`], 'it is truncated or damaged');
     // No --connectivity-only: the objects' contents are what fsck checks (paths like .git or .., odd modes).
-    await step(['fsck', '--strict', '--no-dangling', '--no-reflogs', '--no-progress'], 'its files hold names or entries git refuses (such as .git or "..")');
+    await step(['fsck', '--strict', '--no-dangling', '--no-reflogs', '--no-progress'], REFUSED_NAMES);
     const commit = await revParse(g, `refs/heads/${branch}`);
     // A tag in a branch's place would peel to another commit: only the commit itself is a course copy.
     if (commit !== expected) throw new CourseBundleError(NOT_A_COMMIT);
