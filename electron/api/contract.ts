@@ -344,6 +344,16 @@ export const CourseStatus = z.object({
   lastError: ApiError.extend({ at: z.number() }).nullable(),
   /** Newest first. */
   snapshots: z.array(SnapshotInfo),
+  /**
+   * The course copy a lab pack brought with the lab (issue #11); null or absent when none came. waiting:
+   * the first copy will come from it (no network needed); used: the first copy came from it, later syncs
+   * use the course address; refused: it was refused (problem says why) and the first copy comes from the
+   * address instead.
+   */
+  packCopy: z
+    .object({ state: z.enum(['waiting', 'used', 'refused']), commit: z.string().nullable(), problem: z.string().nullable(), at: z.number().nullable() })
+    .nullable()
+    .optional(),
 });
 export type CourseStatus = z.infer<typeof CourseStatus>;
 

@@ -24,7 +24,9 @@ const testEnv = (): NodeJS.ProcessEnv => ({
   LC_ALL: 'C',
 });
 
-export function git(cwd: string, args: string[]): string {
+/** Runs plain git (not ClassLab's runner); `input` goes to its stdin (mktree, hash-object --stdin). */
+export function git(cwd: string, args: string[], opts: { input?: string } = {}): string {
+  if (opts.input !== undefined) return execFileSync('git', args, { cwd, env: testEnv(), encoding: 'utf8', input: opts.input });
   return execFileSync('git', args, { cwd, env: testEnv(), encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 }
 

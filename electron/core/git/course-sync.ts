@@ -22,6 +22,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from '../types';
 import { isSafeWorkspacePath, type HostPlatform } from '../workspace/paths';
+import { CourseBundleError } from './course-bundle';
 import { GitError } from './errors';
 import { deleteRef, hashFiles, initRepo, isAncestor, listTree, readBlobs, revParse, updateRef } from './git-objects';
 import { runGit, scrubGitText, type GitCredentials, type GitRunOptions, type GitSupport } from './git-runner';
@@ -47,6 +48,12 @@ export interface CourseSyncOptions {
   workTree: string;
   url: string;
   branch: string;
+  /**
+   * A first copy from a lab pack's course bundle that checkBundle accepted (course-bundle.ts): fetched
+   * from the file instead of `url`, and only into a git dir never synced before; the branch fetched must
+   * still be the commit checkBundle returned. Later syncs use `url`.
+   */
+  bundle?: { file: string; commit: string };
   /** Instructors may sync from local folders (see remote-url.ts). */
   allowLocal?: boolean;
   credentials?: GitCredentials;
@@ -69,6 +76,11 @@ export interface CourseSyncResult {
   report: CourseSyncReport;
   /** The host folder holding the backup of the old course folder, when one was made. */
   backupHostPath: string | null;
+}
+
+/** True while the git dir has never been synced (the next sync is the course folder's first copy). */
+export async function isFirstCopy(opts: Pick<CourseSyncOptions, 'support' | 'gitDir'>): Promise<boolean> {
+  return (await revParse(gitOpts(opts), UPSTREAM_REF)) === null;
 }
 
 /** A first copy: the git dir must not have been synced before. An existing folder's files are kept like in any sync. */
@@ -94,10 +106,8 @@ export async function syncCourse(opts: CourseSyncOptions): Promise<CourseSyncRes
     if (recovered.locks.length || recovered.operations.length) opts.logger?.warn('git: recovered after a crash', { ...recovered });
     if (recovered.headName) await runGit(g, ['symbolic-ref', 'HEAD', recovered.headName]);
 
-    await runGit(g, ['fetch', '--no-tags', '--no-write-fetch-head', '--progress', '--', url, `+refs/heads/${branch}:${FETCHED_REF}`]);
-    const upstream = await revParse(g, FETCHED_REF);
-    if (!upstream) throw new GitError('GIT_BRANCH_MISSING', 'The course repository has no branch of that name.');
     const last = await revParse(g, UPSTREAM_REF);
+    const upstream = opts.bundle ? await fetchBundle(g, opts.bundle, branch, last) : await fetchUrl(g, url, branch);
     const head = await revParse(g, 'HEAD');
 
     const diverged = last !== null && (head !== last || !(await isAncestor(g, last, upstream)));
@@ -106,9 +116,54 @@ export async function syncCourse(opts: CourseSyncOptions): Promise<CourseSyncRes
     await updateRef(g, 'HEAD', upstream);
     await updateRef(g, UPSTREAM_REF, upstream);
     await deleteRef(g, FETCHED_REF);
-    opts.logger?.info('git: course synced', { url: scrubGitText(url), branch, commit: upstream, outcome: result.report.outcome });
+    opts.logger?.info('git: course synced', {
+      url: scrubGitText(url),
+      ...(opts.bundle ? { from: 'lab pack bundle' } : {}),
+      branch,
+      commit: upstream,
+      outcome: result.report.outcome,
+    });
     return result;
   });
+}
+
+/** Fetches the course branch from its address into FETCHED_REF; network, credential and branch failures happen here, before any file is touched. */
+async function fetchUrl(g: GitRunOptions, url: string, branch: string): Promise<string> {
+  await runGit(g, ['fetch', '--no-tags', '--no-write-fetch-head', '--progress', '--', url, `+refs/heads/${branch}:${FETCHED_REF}`]);
+  const upstream = await revParse(g, FETCHED_REF);
+  if (!upstream) throw new GitError('GIT_BRANCH_MISSING', 'The course repository has no branch of that name.');
+  return upstream;
+}
+
+/**
+ * Fetches the branch from a checked bundle (a local file of ClassLab's own data folder: file transport for
+ * this one git process). Git 2.39 does not fsck what it fetches from a bundle; checkBundle did, in a
+ * throw-away repository, and the commit must be the one it checked (objects are named by their content,
+ * so it is the same history). Any failure is a CourseBundleError: the caller copies from the address instead.
+ */
+async function fetchBundle(g: GitRunOptions, bundle: NonNullable<CourseSyncOptions['bundle']>, branch: string, last: string | null): Promise<string> {
+  if (last !== null) throw new CourseBundleError('the course folder was copied before; later syncs use the course address');
+  // The file transport for this one process (the file is ClassLab's own), and no token: nothing to answer.
+  const { credentials: _none, ...local } = g;
+  try {
+    await runGit({ ...local, allowLocal: true }, [
+      'fetch',
+      '--no-tags',
+      '--no-write-fetch-head',
+      '--',
+      path.resolve(bundle.file),
+      `+refs/heads/${branch}:${FETCHED_REF}`,
+    ]);
+  } catch (err) {
+    if (g.signal?.aborted) throw err;
+    throw new CourseBundleError('git could not read it', err instanceof GitError ? err.detail : String(err));
+  }
+  const upstream = await revParse(g, FETCHED_REF);
+  if (upstream !== bundle.commit) {
+    await deleteRef(g, FETCHED_REF);
+    throw new CourseBundleError('it changed after it was checked');
+  }
+  return upstream;
 }
 
 /**

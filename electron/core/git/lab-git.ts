@@ -11,6 +11,8 @@
 //   git/<lab>/repos/<hash>.git a workspace folder's own repository (and <hash>.json: its folder and remote)
 //   git/<lab>/state.json       the last sync's report and the last failure, for the sync panel
 //   git/<lab>/tmp/             host copies while an operation runs (removed after it)
+//   labs/courses/<lab>.bundle  the course bundle an installed lab pack brought (course-bundle.ts): the
+//                              first copy fetches from it when it passes checkBundle, else from the address
 // One operation per lab at a time; a second one is refused with BUSY (a sync started on open included).
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
@@ -24,7 +26,8 @@ import { isTrustedLocalAddress, type TrustSource } from '../trust/machine-trust'
 import type { Profile } from '../profiles/schema';
 import { writeFileAtomic } from '../secrets/secret-store';
 import type { Logger } from '../types';
-import { syncCourse, undoCourseSync } from './course-sync';
+import { bundleCourse, checkBundle, CourseBundleError, courseBundlePath } from './course-bundle';
+import { isFirstCopy, syncCourse, undoCourseSync, type CourseSyncOptions, type CourseSyncResult as CopyResult } from './course-sync';
 import type { GitCredentialStore } from './credentials';
 import { GitError } from './errors';
 import { gitPathHit } from './git-names';
@@ -52,10 +55,16 @@ export interface LabGitOptions {
   trust: TrustSource;
 }
 
+type PackCopy = NonNullable<CourseStatus['packCopy']>;
+
 interface LabState {
   lastSync: CourseSyncResult | null;
   lastError: (ApiError & { at: number }) | null;
+  /** What became of the lab pack's course bundle at the first copy (used or refused); null before. */
+  packCopy: (PackCopy & { state: 'used' | 'refused' }) | null;
 }
+
+const NO_STATE: LabState = { lastSync: null, lastError: null, packCopy: null };
 
 interface RepoMeta {
   folder: string;
@@ -88,7 +97,33 @@ export class LabGit {
       lastSync: state.lastSync,
       lastError: state.lastError,
       snapshots: await listSnapshots(this.dirs(labId).snapshots),
+      packCopy: course ? await this.packCopy(labId, state) : null,
     };
+  }
+
+  /** What the lab pack's course bundle did (used, refused), or "waiting" while one is installed and no first copy was made. */
+  private async packCopy(labId: string, state: LabState): Promise<PackCopy | null> {
+    if (state.packCopy) return state.packCopy;
+    if (state.lastSync !== null || !(await isFile(courseBundlePath(this.opts.dataDir, labId)))) return null;
+    return { state: 'waiting', commit: null, problem: null, at: null };
+  }
+
+  /**
+   * Writes a bundle of the lab's course branch for a lab pack (course-bundle.ts bundleCourse), with the
+   * lab's saved credentials and this machine's trust, as a sync would fetch it.
+   */
+  async exportCourseBundle(labId: string, outFile: string, signal?: AbortSignal): Promise<{ commit: string; bytes: number }> {
+    const course = this.courseOf(labId);
+    const credentials = await this.opts.credentials.get(course.url);
+    return bundleCourse({
+      url: course.url,
+      branch: course.branch,
+      ...(credentials ? { credentials } : {}),
+      trust: this.opts.trust(),
+      outFile,
+      ...(signal ? { signal: AbortSignal.any([signal, this.abort.signal]) } : { signal: this.abort.signal }),
+      log: this.opts.log,
+    });
   }
 
   async snapshots(labId: string): Promise<SnapshotInfo[]> {
@@ -116,7 +151,7 @@ export class LabGit {
         this.opts.emit({ labId, stage, background, result, error });
       try {
         const result = await this.syncSteps(labId, course, signal, (stage) => emit(stage));
-        await this.writeState(labId, { lastSync: result, lastError: null });
+        await this.writeState(labId, { ...(await this.readState(labId)), lastSync: result, lastError: null });
         emit('done', result);
         return result;
       } catch (err) {
@@ -144,7 +179,7 @@ export class LabGit {
         );
       stage('fetching');
       const credentials = await this.opts.credentials.get(course.url);
-      const { report, backupHostPath } = await syncCourse({
+      const sync: CourseSyncOptions = {
         support,
         gitDir: dirs.courseGit,
         workTree: host,
@@ -158,7 +193,10 @@ export class LabGit {
         ...(state === 'missing' ? {} : { snapshotsDir: dirs.snapshots }),
         signal,
         logger: this.opts.log,
-      });
+      };
+      const pack = await this.copyFromPack(labId, course, sync, work, signal);
+      const fromPack = pack !== null && 'copied' in pack;
+      const { report, backupHostPath } = pack && 'copied' in pack ? pack.copied : await syncCourse(sync);
       let backupPath: string | null = null;
       if (report.outcome !== 'up-to-date') {
         stage('writing-back');
@@ -175,10 +213,45 @@ export class LabGit {
       }
       await pruneSnapshots(dirs.snapshots, KEEP_SNAPSHOTS);
       const backup = backupPath ? path.posix.basename(backupPath) : report.backup;
-      const final = backup === report.backup ? report : { ...report, backup, summary: describeSync({ ...report, backup }) };
-      this.opts.log.info('git: course folder written back', { lab: labId, outcome: report.outcome, folder: course.folder });
+      let final = backup === report.backup ? report : { ...report, backup, summary: describeSync({ ...report, backup }) };
+      if (fromPack) {
+        await this.updateState(labId, { packCopy: { state: 'used', commit: report.commit, problem: null, at: Date.now() } });
+        final = { ...final, summary: [...final.summary, FROM_PACK] };
+      } else if (pack && 'refused' in pack && report.outcome === 'cloned') {
+        final = { ...final, summary: [...final.summary, `${pack.refused} ${FROM_ADDRESS}`] };
+      }
+      this.opts.log.info('git: course folder written back', { lab: labId, outcome: report.outcome, folder: course.folder, fromPack });
       return { labId, at: Date.now(), backupPath, report: final };
     });
+  }
+
+  /**
+   * The first copy from the lab pack's course bundle, when this is a first copy and a pack installed one:
+   * what syncCourse made of it, or why it was refused (logged and remembered for the status; the caller
+   * then copies from the address). Null when there is no bundle or the folder was copied before.
+   */
+  private async copyFromPack(
+    labId: string,
+    course: CourseSettings,
+    sync: CourseSyncOptions,
+    work: string,
+    signal: AbortSignal,
+  ): Promise<{ copied: CopyResult } | { refused: string } | null> {
+    const file = courseBundlePath(this.opts.dataDir, labId);
+    if (!(await isFile(file)) || !(await isFirstCopy(sync))) return null;
+    try {
+      const { commit } = await checkBundle(file, course.branch, { signal, scratchDir: work });
+      return { copied: await syncCourse({ ...sync, bundle: { file, commit } }) };
+    } catch (err) {
+      if (!(err instanceof CourseBundleError)) throw err;
+      this.opts.log.warn("git: the lab pack's course copy was refused; copying from the course address", {
+        lab: labId,
+        reason: err.message,
+        ...(err.detail ? { detail: err.detail } : {}),
+      });
+      await this.updateState(labId, { packCopy: { state: 'refused', commit: null, problem: err.message, at: Date.now() } });
+      return { refused: err.message };
+    }
   }
 
   /** Restores a snapshot as a new folder beside the course folder (the course folder itself is not touched). */
@@ -348,13 +421,17 @@ export class LabGit {
 
   private async readState(labId: string): Promise<LabState> {
     const text = await fs.readFile(this.dirs(labId).state, 'utf8').catch(() => null);
-    if (!text) return { lastSync: null, lastError: null };
+    if (!text) return NO_STATE;
     try {
-      const parsed = JSON.parse(text) as LabState;
-      return { lastSync: parsed.lastSync ?? null, lastError: parsed.lastError ?? null };
+      const parsed = JSON.parse(text) as Partial<LabState>;
+      return { lastSync: parsed.lastSync ?? null, lastError: parsed.lastError ?? null, packCopy: parsed.packCopy ?? null };
     } catch {
-      return { lastSync: null, lastError: null };
+      return NO_STATE;
     }
+  }
+
+  private async updateState(labId: string, patch: Partial<LabState>): Promise<void> {
+    await this.writeState(labId, { ...(await this.readState(labId)), ...patch });
   }
 
   private writeState(labId: string, state: LabState): Promise<void> {
@@ -392,6 +469,13 @@ function describeLeftOut(items: LeftOut[]): string {
     .join(', ');
   const more = items.length > 5 ? `, and ${items.length - 5} more` : '';
   return items.length === 1 ? `a git repository of its own (${names})` : `${items.length} git repositories of its own (${names}${more})`;
+}
+
+const FROM_PACK = "They came from the lab pack's copy of the course, so no network was needed; later syncs use the course's address.";
+const FROM_ADDRESS = "The course materials were copied from the course's address instead.";
+
+async function isFile(file: string): Promise<boolean> {
+  return (await fs.lstat(file).catch(() => null))?.isFile() ?? false;
 }
 
 function sibling(folder: string, name: string): string {
