@@ -9,17 +9,19 @@ interface Props {
   actions: ReactNode;
   /** Escape and Cancel. */
   onCancel(): void;
+  /** 'wide' for a dialog that shows a list or a summary (the default suits a question). */
+  size?: 'normal' | 'wide';
 }
 
 /** A modal question with a native <dialog>: focus is trapped, Escape cancels; a title, a body, buttons. */
-export function ModalDialog({ open, title, children, actions, onCancel }: Props) {
+export function ModalDialog({ open, title, children, actions, onCancel, size = 'normal' }: Props) {
   const ref = useModalDialog(open);
   const titleId = useId();
   const bodyId = useId();
   return (
     <dialog
       ref={ref}
-      className="dialog"
+      className={size === 'wide' ? 'dialog dialog-wide' : 'dialog'}
       aria-labelledby={titleId}
       aria-describedby={bodyId}
       onCancel={(e) => {
