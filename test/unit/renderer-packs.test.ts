@@ -16,6 +16,7 @@ import {
   packLine,
   percentWords,
   signerWords,
+  whereImported,
 } from '../../renderer/src/packs/packWords';
 import { labView } from '../support/fixtures';
 
@@ -80,9 +81,12 @@ describe('what a pack holds, in words', () => {
   });
 
   it('says what importing does to each lab', () => {
-    expect(labChangeWords('new')).toBe('New on this computer');
-    expect(labChangeWords('update')).toMatch(/^Updates the lab on this computer \(its workspace is kept\)$/);
-    expect(labChangeWords('same')).toBe('Already on this computer, unchanged');
+    expect(labChangeWords('new')).toEqual({ badge: 'New', note: null });
+    expect(labChangeWords('update')).toMatchObject({
+      badge: 'Update',
+      note: expect.stringMatching(/its workspace is kept, and a running lab gets it at its next open/),
+    });
+    expect(labChangeWords('same')).toMatchObject({ badge: 'Already here', note: expect.stringMatching(/nothing changes/) });
   });
 
   it('counts only the images this engine lacks as what will be loaded', () => {
@@ -105,7 +109,7 @@ describe('who signed it', () => {
     const w = signerWords(s.signer);
     expect(w.kind).toBe('untrusted');
     expect(w.question).toBe(`Trust lab packs signed by ${FP}?`);
-    expect(w.detail).toMatch(/Compare this fingerprint with the one your instructor gave you/);
+    expect(w.detail).toBe('Nothing of the pack is loaded unless you trust its signer.');
     expect(canImport(s, false)).toBe(false);
     expect(canImport(s, true)).toBe(true);
   });
@@ -140,6 +144,11 @@ describe('what an import did', () => {
       'Unchanged: Old lab.',
       '2 images loaded, 1 image already on this computer.',
     ]);
+  });
+
+  it('says where the labs are now', () => {
+    expect(whereImported({ labs: ['python'], imagesLoaded: 0, imagesPresent: 0, unchanged: false })).toBe('The lab is in the launcher.');
+    expect(whereImported({ labs: ['python', 'stats'], imagesLoaded: 0, imagesPresent: 0, unchanged: false })).toBe('The labs are in the launcher.');
   });
 
   it('says "nothing changed" for a pack installed before', () => {

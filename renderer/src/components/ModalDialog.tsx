@@ -1,4 +1,4 @@
-import { useId, type ReactNode } from 'react';
+import { useEffect, useId, type ReactNode } from 'react';
 import { useModalDialog } from '../hooks/useModalDialog';
 
 interface Props {
@@ -18,6 +18,13 @@ export function ModalDialog({ open, title, children, actions, onCancel, size = '
   const ref = useModalDialog(open);
   const titleId = useId();
   const bodyId = useId();
+  // A dialog whose screens change (a button replaced by the next step's) must not drop the focus to the
+  // page behind: when the focused element went away, the first button takes the focus.
+  useEffect(() => {
+    const dialog = ref.current;
+    if (!open || !dialog?.open || dialog.contains(document.activeElement)) return;
+    dialog.querySelector<HTMLElement>('.dialog-actions button:not(:disabled)')?.focus();
+  });
   return (
     <dialog
       ref={ref}

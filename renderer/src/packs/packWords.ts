@@ -15,14 +15,15 @@ export function createdWords(iso: string): string {
 export const packLine = (s: PackSummary): string =>
   `${s.fileName} · ${formatBytes(s.bytes)} · made by ClassLab ${s.classlabVersion} on ${createdWords(s.created)}`;
 
-export function labChangeWords(change: PackLab['change']): string {
+/** What importing does to one lab: a short badge, and a note where it needs one. */
+export function labChangeWords(change: PackLab['change']): { badge: string; note: string | null } {
   switch (change) {
     case 'new':
-      return 'New on this computer';
+      return { badge: 'New', note: null };
     case 'update':
-      return 'Updates the lab on this computer (its workspace is kept)';
+      return { badge: 'Update', note: 'Replaces the lab of this name on this computer; its workspace is kept, and a running lab gets it at its next open.' };
     case 'same':
-      return 'Already on this computer, unchanged';
+      return { badge: 'Already here', note: 'This computer has this exact lab already: nothing changes.' };
   }
 }
 
@@ -74,7 +75,7 @@ export function signerWords(signer: PackSigner | null): SignerWords {
   return {
     kind: 'untrusted',
     headline: 'Signed by a key this computer does not trust yet.',
-    detail: 'Compare this fingerprint with the one your instructor gave you. Import only if they are the same.',
+    detail: 'Nothing of the pack is loaded unless you trust its signer.',
     question: `Trust lab packs signed by ${signer.fingerprint}?`,
   };
 }
@@ -100,6 +101,9 @@ export function importOutcome(summary: PackSummary, result: PackImportResult): s
   }
   return lines;
 }
+
+/** Where the imported labs are now. */
+export const whereImported = (result: PackImportResult): string => (result.labs.length === 1 ? 'The lab is in the launcher.' : 'The labs are in the launcher.');
 
 export const exportLine = (done: PackExport): string => `${done.fileName} is ready (${formatBytes(done.bytes)}).`;
 

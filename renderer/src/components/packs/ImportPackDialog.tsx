@@ -1,7 +1,7 @@
 import { useId } from 'react';
 import type { PackImport } from '../../hooks/usePackImport';
 import { importRunning, uploadFraction } from '../../packs/importFlow';
-import { canImport, importOutcome, percentWords, signerWords } from '../../packs/packWords';
+import { canImport, importOutcome, percentWords, signerWords, whereImported } from '../../packs/packWords';
 import { formatBytes } from '../../../../electron/api/units';
 import { ModalDialog } from '../ModalDialog';
 import { ProgressBar } from '../ProgressBar';
@@ -29,7 +29,7 @@ export function ImportPackDialog({ job }: { job: PackImport }) {
     <ModalDialog
       open={state.kind !== 'idle'}
       size="wide"
-      title={summary ? `Import lab pack: ${summary.fileName}` : 'Import lab pack'}
+      title="Import lab pack"
       onCancel={dismiss}
       actions={
         <>
@@ -69,12 +69,12 @@ export function ImportPackDialog({ job }: { job: PackImport }) {
         </p>
       )}
       {summary && <PackSummaryView summary={summary} />}
-      {summary && state.kind !== 'done' && (
+      {(state.kind === 'summary' || state.kind === 'failed') && summary && (
         <SignerBlock
           signer={summary.signer}
-          trustAnswered={state.kind === 'summary' ? state.trustAnswered : state.kind === 'importing'}
+          trustAnswered={state.kind === 'summary' && state.trustAnswered}
           onTrustAnswered={job.setTrustAnswered}
-          locked={state.kind !== 'summary'}
+          ask={state.kind === 'summary'}
         />
       )}
       {state.kind === 'summary' && !canImport(state.summary, state.trustAnswered) && (
@@ -98,7 +98,7 @@ export function ImportPackDialog({ job }: { job: PackImport }) {
           {importOutcome(state.summary, state.result).map((line) => (
             <p key={line}>{line}</p>
           ))}
-          <p>The labs are in the launcher.</p>
+          <p>{whereImported(state.result)}</p>
         </div>
       )}
       {state.kind === 'failed' && (

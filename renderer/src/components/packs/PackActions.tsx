@@ -1,4 +1,4 @@
-import { useCallback, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState, type RefObject } from 'react';
 import type { LabView } from '../../../../electron/api/contract';
 import { useFileDrop } from '../../hooks/useFileDrop';
 import { usePackImport } from '../../hooks/usePackImport';
@@ -10,6 +10,15 @@ import '../../packs.css';
 
 interface Props {
   labs: readonly LabView[];
+}
+
+/** Gives the focus back to the button that opened a dialog once the dialog has closed (not before: the page behind a modal is inert). */
+function useFocusBack(open: boolean, button: RefObject<HTMLButtonElement | null>): void {
+  const wasOpen = useRef(open);
+  useEffect(() => {
+    if (wasOpen.current && !open) button.current?.focus();
+    wasOpen.current = open;
+  }, [open, button]);
 }
 
 /**
@@ -29,10 +38,8 @@ export function PackActions({ labs }: Props) {
   const onFiles = useCallback((files: DroppedFile[]) => void start(files), [start]);
   const dragging = useFileDrop(!importing && !exportOpen, onFiles);
 
-  const closeImport = (): void => {
-    importJob.close();
-    importButton.current?.focus();
-  };
+  useFocusBack(importing, importButton);
+  useFocusBack(exportOpen, exportButton);
 
   return (
     <>
@@ -66,16 +73,8 @@ export function PackActions({ labs }: Props) {
           onFiles(files);
         }}
       />
-      {exportOpen && (
-        <ExportPackDialog
-          labs={labs}
-          onClose={() => {
-            setExportOpen(false);
-            exportButton.current?.focus();
-          }}
-        />
-      )}
-      <ImportPackDialog job={{ ...importJob, close: closeImport }} />
+      {exportOpen && <ExportPackDialog labs={labs} onClose={() => setExportOpen(false)} />}
+      <ImportPackDialog job={importJob} />
       {dragging && (
         <div className="pack-drop" aria-hidden="true">
           <p className="pack-drop-hint">Drop the {PACK_EXTENSION} file to import its labs</p>

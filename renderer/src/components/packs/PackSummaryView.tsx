@@ -18,8 +18,9 @@ export function PackSummaryView({ summary }: { summary: PackSummary }) {
             <li key={lab.id} className="pack-lab">
               <div className="pack-row">
                 <strong>{lab.title}</strong>
-                <span className={`badge ${CHANGE_BADGE[lab.change]}`}>{labChangeWords(lab.change)}</span>
+                <span className={`badge ${CHANGE_BADGE[lab.change]}`}>{labChangeWords(lab.change).badge}</span>
               </div>
+              {labChangeWords(lab.change).note && <p className="small">{labChangeWords(lab.change).note}</p>}
               {lab.description && <p className="small">{lab.description}</p>}
               <p className="small">
                 Image {lab.image}

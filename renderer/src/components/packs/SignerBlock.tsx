@@ -7,18 +7,16 @@ interface Props {
   /** The trust question's answer (an untrusted signer only). */
   trustAnswered: boolean;
   onTrustAnswered(answered: boolean): void;
-  /** The question can no longer be changed (the import runs or ran). */
-  locked: boolean;
+  /** Ask the trust question (before the import; afterwards only who signed it is shown). */
+  ask: boolean;
 }
 
 /** Who signed the pack, in full, and — for a signer this computer does not trust yet — the question to trust it. */
-export function SignerBlock({ signer, trustAnswered, onTrustAnswered, locked }: Props) {
+export function SignerBlock({ signer, trustAnswered, onTrustAnswered, ask }: Props) {
   const words = signerWords(signer);
   const hintId = useId();
-  const titleId = useId();
   return (
-    <section className={`pack-signer pack-signer-${words.kind}`} aria-labelledby={titleId}>
-      <h3 id={titleId}>Signed by</h3>
+    <section className={`pack-signer pack-signer-${words.kind}`} aria-label="Signer">
       <p>
         <strong>{words.headline}</strong> {words.detail}
       </p>
@@ -27,11 +25,14 @@ export function SignerBlock({ signer, trustAnswered, onTrustAnswered, locked }: 
           Fingerprint: <code className="fingerprint">{signer.fingerprint}</code>
         </p>
       )}
-      {words.question && (
+      {ask && words.question && (
         <>
           <label className="pack-trust">
-            <input type="checkbox" checked={trustAnswered} disabled={locked} aria-describedby={hintId} onChange={(e) => onTrustAnswered(e.target.checked)} />
-            <span>{words.question}</span>
+            <input type="checkbox" checked={trustAnswered} aria-describedby={hintId} onChange={(e) => onTrustAnswered(e.target.checked)} />
+            {/* The words of signerWords().question, with the fingerprint set apart so it can be compared. */}
+            <span>
+              Trust lab packs signed by <code className="fingerprint">{signer?.fingerprint}</code>?
+            </span>
           </label>
           <p id={hintId} className="field-hint">
             Compare this fingerprint with the one your instructor gave you. Once trusted, this computer imports that signer’s packs without asking.
