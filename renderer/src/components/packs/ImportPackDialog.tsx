@@ -102,7 +102,8 @@ export function ImportPackDialog({ job }: { job: PackImport }) {
         </div>
       )}
       {state.kind === 'failed' && (
-        <p className="dialog-error" role="alert">
+        // The code (PACK_INVALID, PACK_UNTRUSTED, …) for whoever reads the page's structure; the words are the core's.
+        <p className="dialog-error" role="alert" data-code={state.code ?? undefined}>
           {state.message}
         </p>
       )}
