@@ -10,7 +10,7 @@ import { SandboxCheck } from './areas/audit';
 import { fileHandlers } from './areas/files';
 import { gitHandlers } from './areas/git';
 import { labHandlers } from './areas/labs';
-import { packHandlers } from './areas/packs';
+import { PACK_TRANSFER_PREFIX, packHandlers, PackTransfers } from './areas/packs';
 import { terminalHandlers } from './areas/terminal';
 import { Engine } from './engine/engine';
 import { asLabError } from './engine/failures';
@@ -27,7 +27,10 @@ import { LiveCatalog } from './labs/live-catalog';
 import { NAMESPACE_PATTERN } from './labs/naming';
 import { notebookAnswers, waitForNotebook } from './labs/readiness';
 import { Reconciler } from './labs/reconcile';
-import { loadCatalog } from './profiles/catalog';
+import { INSTALLED_DIR } from './packs/installed-labs';
+import { PackKeys } from './packs/pack-signing';
+import { Packs } from './packs/packs';
+import { loadLabCatalogs } from './profiles/catalog';
 import type { HostPolicy } from './profiles/mount-policy';
 import type { Profile } from './profiles/schema';
 import { EncryptedFileSecretStore } from './secrets/aes-cipher';
@@ -70,7 +73,7 @@ export async function createClassLab(opts: ClassLabOptions): Promise<ClassLabCor
   if (!NAMESPACE_PATTERN.test(namespace)) throw new LabError('BAD_REQUEST', `bad namespace ${namespace}`);
   // Profiles are untrusted: their mounts are checked against this machine's own trust, read live.
   const policy: HostPolicy = { trust: () => opts.settings.get().trust, hostFolders: defaultHostFolderContext(opts.dataDir) };
-  const catalog = await loadCatalog(opts.catalogDir, policy);
+  const catalog = await loadLabCatalogs(opts.catalogDir, path.join(opts.dataDir, INSTALLED_DIR), policy);
   for (const p of catalog.problems) opts.log.warn('profile problem', { ...p });
   const core = new Core(opts, namespace, catalog, opts.engine ?? new Engine(), policy);
   await core.start();
@@ -92,6 +95,8 @@ class Core implements ClassLabCore {
   private readonly reconciler: Reconciler;
   private readonly catalog: LiveCatalog;
   private readonly sandboxCheck: SandboxCheck;
+  private readonly packTransfers: PackTransfers;
+  readonly packs: Packs;
   readonly service: CoreService;
 
   constructor(
@@ -138,6 +143,7 @@ class Core implements ClassLabCore {
     this.reconciler = new Reconciler({ engine, labs: this.labs, namespace, log: opts.log, everyMs: opts.reconcileEveryMs ?? 10_000 });
     this.catalog = new LiveCatalog({
       dir: opts.catalogDir,
+      installedDir: path.join(opts.dataDir, INSTALLED_DIR),
       policy,
       labs: this.labs,
       reconcile: (entry) => this.reconciler.reconcile(entry),
@@ -146,9 +152,8 @@ class Core implements ClassLabCore {
     });
 
     let secrets: Promise<SecretStore> | null = opts.secrets ? Promise.resolve(opts.secrets) : null;
-    const credentials = new GitCredentialStore(
-      () => (secrets ??= EncryptedFileSecretStore.open(path.join(opts.dataDir, 'secrets.bin'), path.join(opts.dataDir, 'secrets.key'))),
-    );
+    const openSecrets = () => (secrets ??= EncryptedFileSecretStore.open(path.join(opts.dataDir, 'secrets.bin'), path.join(opts.dataDir, 'secrets.key')));
+    const credentials = new GitCredentialStore(openSecrets);
     this.git = new LabGit({
       dataDir: opts.dataDir,
       credentials,
@@ -158,6 +163,20 @@ class Core implements ClassLabCore {
       emit: (progress) => this.emit('git:progress', progress),
       trust: policy.trust,
     });
+    this.packs = new Packs({
+      docker,
+      dataDir: opts.dataDir,
+      keys: new PackKeys(openSecrets),
+      settings: opts.settings,
+      policy,
+      profiles: () => this.labs.all().map((e) => e.lab.profile),
+      helpers: this.helpers,
+      reloadCatalog: () => this.catalog.reload(),
+      bundleCourse: null,
+      progress: (p) => this.emit('packs:progress', p),
+      log: opts.log,
+    });
+    this.packTransfers = new PackTransfers(opts.dataDir, opts.log);
     this.sandboxCheck = new SandboxCheck({
       docker,
       labs: this.labs,
@@ -178,7 +197,7 @@ class Core implements ClassLabCore {
       ...this.sandboxCheck.handlers(),
       ...fileHandlers({ labs: this.labs, transfers: this.transfers, policy, requireEngine: () => void this.engine.docker(), asLabError: world.asLabError }),
       ...gitHandlers(this.git, credentials),
-      ...packHandlers(),
+      ...packHandlers(this.packs, this.packTransfers),
     };
   }
 
@@ -187,6 +206,7 @@ class Core implements ClassLabCore {
       this.emit('engine:changed', status);
       this.reconciler.engineChanged(status);
     });
+    await this.packTransfers.start();
     await this.engine.check();
     // The first list must show what Docker has, not a guess: wait for the first reconcile.
     await this.reconciler.start();
@@ -213,6 +233,7 @@ class Core implements ClassLabCore {
   }
 
   transfer(req: TransferRequest): Promise<TransferResponse> {
+    if (req.pathname.startsWith(PACK_TRANSFER_PREFIX)) return this.packTransfers.handle(req);
     return this.transfers.handle(req);
   }
 
@@ -229,6 +250,7 @@ class Core implements ClassLabCore {
     // A terminal's shell would outlive ClassLab inside the container: end them (the labs keep running).
     await this.terminals.closeAll().catch(() => undefined);
     this.transfers.close();
+    await this.packs.close();
     await this.git.close();
     await labsClosed;
     this.engine.close();

@@ -2,6 +2,7 @@
 import type { EventName, EventPayload, LabService } from '../api/contract';
 import type { TransferRequest, TransferResponse } from './files/transfers';
 import type { CatalogChange } from './labs/labs';
+import type { Packs } from './packs/packs';
 
 /** Everything the contract offers except the notebook placement, which each shell does its own way. */
 export type CoreService = Omit<LabService, 'notebook:show' | 'notebook:hide'>;
@@ -25,6 +26,8 @@ export interface ClassLabCore {
    * from inside a lab. Returns the function that forgets it.
    */
   exposeHostPort(port: number): () => void;
+  /** Lab packs by file path, for the command line (the UI goes through the packs:* methods). */
+  readonly packs: Packs;
   /** Live counts, for leak checks in tests and diagnostics. */
   stats(): { terminals: number; listeners: number };
   /** Stops timers, event streams and listeners. Lab containers keep running: they are adopted next time. */

@@ -97,6 +97,23 @@ export class HelperImages {
     return id;
   }
 
+  /**
+   * Records an image loaded from a trusted lab pack as this engine's gate: only for an engine with no gate
+   * this data folder recorded (a PC that cannot build one, being offline). A gate of this computer's own
+   * is never replaced by a pack's; `classlab build` with a network makes one and records it over this.
+   */
+  async adoptFromPack(id: string): Promise<boolean> {
+    if (!IMAGE_ID.safeParse(id).success) return false;
+    const docker = this.docker();
+    if (await this.recorded(docker)) return false;
+    if ((await imageId(docker, id)) !== id) return false;
+    const engine = await this.engineId(docker);
+    const record = await this.read();
+    record.engines[engine] = { ...record.engines[engine], [this.tag]: id };
+    await this.write(record);
+    return true;
+  }
+
   /** The recorded ID when this engine still has that very image, else null. */
   private async recorded(docker: Docker): Promise<string | null> {
     const id = (await this.read()).engines[await this.engineId(docker)]?.[this.tag];

@@ -6,14 +6,17 @@
 import { watch, type FSWatcher } from 'node:fs';
 import type { LabView } from '../../api/contract';
 import type { Logger } from '../log';
-import { loadCatalog } from '../profiles/catalog';
+import { loadLabCatalogs } from '../profiles/catalog';
 import type { HostPolicy } from '../profiles/mount-policy';
 import type { CatalogChange, LabEntry, Labs } from './labs';
 
 export const CATALOG_FILE = 'catalog.json';
 
 export interface LiveCatalogOptions {
+  /** The bundled catalog's folder. */
   dir: string;
+  /** The folder of the labs installed from packs (it may not exist yet). */
+  installedDir: string;
   policy: HostPolicy;
   labs: Labs;
   /** Reads one lab from Docker (and adopts it when it runs): reconcile.ts. */
@@ -26,7 +29,7 @@ export interface LiveCatalogOptions {
 }
 
 export class LiveCatalog {
-  private watcher: FSWatcher | null = null;
+  private readonly watchers: FSWatcher[] = [];
   private timer: NodeJS.Timeout | null = null;
   /** Reloads run one after another: two saves in a row never apply out of order. */
   private queue: Promise<unknown> = Promise.resolve();
@@ -41,35 +44,41 @@ export class LiveCatalog {
     return next;
   }
 
-  /** Watches the catalog's folder (not the file: a save that replaces the file keeps being seen). */
+  /**
+   * Watches the catalogs' folders (not the files: a save that replaces the file keeps being seen). The
+   * installed labs' folder is watched when it exists; an import reloads on its own anyway.
+   */
   watch(): void {
-    if (this.watcher || this.closed) return;
-    try {
-      this.watcher = watch(this.opts.dir, { persistent: false }, (_event, name) => {
-        if (name !== null && name !== CATALOG_FILE) return;
-        if (this.timer) clearTimeout(this.timer);
-        this.timer = setTimeout(() => {
-          this.timer = null;
-          if (!this.closed) void this.reload().catch((err: Error) => this.opts.log.warn('catalog reload failed', { error: err.message }));
-        }, this.opts.debounceMs ?? 300);
-        this.timer.unref();
-      });
-      this.watcher.on('error', (err) => this.opts.log.warn('catalog watch ended; changes are read on reload only', { error: err.message }));
-    } catch (err) {
-      this.opts.log.warn('cannot watch the catalog folder; changes are read on reload only', { dir: this.opts.dir, error: (err as Error).message });
+    if (this.watchers.length || this.closed) return;
+    for (const dir of [this.opts.dir, this.opts.installedDir]) {
+      try {
+        const watcher = watch(dir, { persistent: false }, (_event, name) => {
+          if (name !== null && name !== CATALOG_FILE) return;
+          if (this.timer) clearTimeout(this.timer);
+          this.timer = setTimeout(() => {
+            this.timer = null;
+            if (!this.closed) void this.reload().catch((err: Error) => this.opts.log.warn('catalog reload failed', { error: err.message }));
+          }, this.opts.debounceMs ?? 300);
+          this.timer.unref();
+        });
+        watcher.on('error', (err) => this.opts.log.warn('catalog watch ended; changes are read on reload only', { error: err.message }));
+        this.watchers.push(watcher);
+      } catch (err) {
+        if (dir === this.opts.installedDir && (err as NodeJS.ErrnoException).code === 'ENOENT') continue;
+        this.opts.log.warn('cannot watch the catalog folder; changes are read on reload only', { dir, error: (err as Error).message });
+      }
     }
   }
 
   close(): void {
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);
-    this.watcher?.close();
-    this.watcher = null;
+    for (const w of this.watchers.splice(0)) w.close();
   }
 
   private async reloadNow(): Promise<CatalogChange> {
     const { labs, log } = this.opts;
-    const loaded = await loadCatalog(this.opts.dir, this.opts.policy);
+    const loaded = await loadLabCatalogs(this.opts.dir, this.opts.installedDir, this.opts.policy);
     for (const p of loaded.problems) log.warn('profile problem', { ...p });
     const change = labs.apply(loaded);
     if (change.added.length || change.updated.length || change.removed.length || change.waiting.length) {

@@ -1,7 +1,7 @@
 // Loads the catalog of lab profiles from catalog.json. A profile that fails validation, or names a mount
 // this machine does not allow (mount-policy.ts), is reported by name and field and left out; the others
 // still load. A broken file is one problem, not a crash.
-import { readFile } from 'node:fs/promises';
+import { access, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ProfileProblem } from '../../api/contract';
 import { mountProblems, type HostPolicy } from './mount-policy';
@@ -25,6 +25,36 @@ export async function loadCatalog(dir: string, policy: HostPolicy): Promise<Load
   }
   return { ...(await withMountChecks(parseCatalog(raw), policy)), dir };
 }
+
+/**
+ * The labs of this computer: the bundled catalog, then the labs installed from lab packs (a catalog.json
+ * in ClassLab's data folder, packs/installed-labs.ts). An installed lab replaces a bundled one of the same
+ * id (a pack brings the instructor's newer version of it). The installed catalog is optional: before the
+ * first import there is none, and that is no problem. Its own file problems name it, so they never read as
+ * the bundled catalog's (which stops a reload, labs.ts).
+ */
+export async function loadLabCatalogs(bundledDir: string, installedDir: string, policy: HostPolicy): Promise<LoadedCatalog> {
+  const bundled = await loadCatalog(bundledDir, policy);
+  let installed: LoadedCatalog;
+  try {
+    await access(path.join(installedDir, 'catalog.json'));
+    installed = await loadCatalog(installedDir, policy);
+  } catch {
+    return bundled;
+  }
+  const replaced = new Set(installed.profiles.map((p) => p.id));
+  return {
+    dir: bundled.dir,
+    profiles: [...bundled.profiles.filter((p) => !replaced.has(p.id)), ...installed.profiles],
+    problems: [
+      ...bundled.problems.filter((p) => !replaced.has(p.profile)),
+      ...installed.problems.map((p) => (p.profile === 'catalog.json' ? { ...p, profile: INSTALLED_CATALOG_NAME } : p)),
+    ],
+  };
+}
+
+/** How the installed labs' file is named in a problem. */
+export const INSTALLED_CATALOG_NAME = 'installed labs (labs/catalog.json in the data folder)';
 
 /** Leaves out the profiles whose mounts this machine does not allow, each refused mount a problem by field. */
 export async function withMountChecks(parsed: Omit<LoadedCatalog, 'dir'>, policy: HostPolicy): Promise<Omit<LoadedCatalog, 'dir'>> {

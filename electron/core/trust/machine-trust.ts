@@ -9,7 +9,8 @@
 //   address, and "open a notebook from a URL" on such an address. Each entry is a prefix: an address is
 //   trusted when it starts with an entry (after normalising both).
 // - skipGvisorLabs: labs that may run under runc even where gVisor (runsc) is installed.
-// - packSigners: fingerprints of lab pack signers whose packs this machine accepts.
+// - packSigners: fingerprints of lab pack signers whose packs this machine accepts (packs/pack-check.ts).
+// - unsignedPacks: whether a pack without any signature may be imported (default no).
 import path from 'node:path';
 import { z } from 'zod';
 import { LAB_ID } from '../../api/contract';
@@ -30,10 +31,12 @@ export const MachineTrust = z.object({
     .array(z.string().regex(/^[A-Za-z0-9+/=:_-]{8,128}$/, 'a signer fingerprint'))
     .max(64)
     .default([]),
+  /** Accept lab packs that carry no signature at all (off unless this machine's admin turns it on). */
+  unsignedPacks: z.boolean().default(false),
 });
 export type MachineTrust = z.infer<typeof MachineTrust>;
 
-export const NO_TRUST: MachineTrust = { mountFolders: [], localAddresses: [], skipGvisorLabs: [], packSigners: [] };
+export const NO_TRUST: MachineTrust = { mountFolders: [], localAddresses: [], skipGvisorLabs: [], packSigners: [], unsignedPacks: false };
 
 /**
  * The comparable form of a local address: file:// URLs and plain paths become `file://` + the absolute

@@ -26,7 +26,7 @@ describe('trusted local addresses', () => {
   it('a settings file with a broken trust section trusts nothing', () => {
     const store: Record<string, unknown> = { trust: { mountFolders: ['relative/path'] } };
     const s = createSettingsStore({ store, set: (k, v) => void (store[k] = v) });
-    expect(s.get().trust).toEqual({ mountFolders: [], localAddresses: [], skipGvisorLabs: [], packSigners: [] });
+    expect(s.get().trust).toEqual({ mountFolders: [], localAddresses: [], skipGvisorLabs: [], packSigners: [], unsignedPacks: false });
   });
 });
 

@@ -1,0 +1,19 @@
+// An image of a test's own: `base` plus one layer that holds `marker` in /etc/classlab-pack-test, so its
+// ID is new and removing it never touches the images other tests use.
+import tar from 'tar-stream';
+import { docker } from './docker';
+
+export async function buildTestImage(tag: string, base: string, marker: string): Promise<string> {
+  const context = tar.pack();
+  context.entry({ name: 'Dockerfile' }, `FROM ${base}\nUSER root\nRUN echo ${JSON.stringify(marker)} > /etc/classlab-pack-test\nUSER 1000:1000\n`);
+  context.finalize();
+  const stream = await docker.buildImage(context as never, { t: tag, rm: true, forcerm: true, labels: { 'classlab.test': 'packs' } });
+  await new Promise<void>((resolve, reject) =>
+    docker.modem.followProgress(stream, (err: Error | null, out: Array<{ error?: string }>) => {
+      const failed = err ?? out.find((m) => m.error);
+      if (failed) reject(failed instanceof Error ? failed : new Error(failed.error));
+      else resolve();
+    }),
+  );
+  return (await docker.getImage(tag).inspect()).Id;
+}
