@@ -1,14 +1,15 @@
 // End to end, as an instructor and then a student's PC would (issue #11): two real `classlab serve` bridges
 // on one real Docker engine, each with its own data folder and namespace, in Debian's Chromium.
 // The instructor's bridge (the bundled catalog) exports the python lab from the launcher: an export
-// cancelled halfway, then a whole one with its progress bar, saved as a download; its signer fingerprint is
+// cancelled once under way, then a whole one with its progress bar, saved as a download; its signer fingerprint is
 // what the instructor hands out. The student's bridge (a catalog without the python lab, a fresh data folder)
 // gets that file dropped on its launcher: the dialog says what the pack holds and who signed it, asks to
 // trust that fingerprint, imports with one bar, and the python lab appears in the launcher (labs:changed,
-// no reload) and opens, its notebook answering. The same pack again changes nothing; a damaged pack chosen
-// with the picker is refused with a clear error and changes nothing. Screenshots: artifacts/e2e/packs-*.png.
+// no reload) and opens, its notebook answering. Before that, the pack with one byte changed is refused at
+// import with PACK_INVALID, its signer left untrusted; after, the same pack again changes nothing, and a
+// truncated copy chosen with the picker is refused with PACK_INVALID and changes nothing. Screenshots: artifacts/e2e/packs-*.png.
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
-import { open as openFile } from 'node:fs/promises';
+import { copyFile, open as openFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
@@ -19,7 +20,8 @@ import { e2eRun, labWithImage, NOTEBOOK_FRAME } from '../support/e2e';
 const LAB = 'python';
 const work = mkdtempSync(path.join(os.tmpdir(), 'classlab-e2e-packs-'));
 const packPath = path.join(work, 'python.classlab');
-const damagedPath = path.join(work, 'damaged.classlab');
+const truncatedPath = path.join(work, 'truncated.classlab');
+const changedPath = path.join(work, 'changed.classlab');
 let catalogDir = '';
 
 const instructor = e2eRun({ shotPrefix: 'packs-a', lab: LAB });
@@ -70,6 +72,21 @@ async function dropOnLauncher(page: Page, file: string, beforeDrop?: () => Promi
   await target.dispatchEvent('dragover', { dataTransfer: transfer });
   await beforeDrop?.();
   await target.dispatchEvent('drop', { dataTransfer: transfer });
+}
+
+/** A copy of the pack with one byte changed halfway through (inside an image layer), as a bad USB stick would. */
+async function writeChangedCopy(from: string, to: string): Promise<void> {
+  await copyFile(from, to);
+  const f = await openFile(to, 'r+');
+  try {
+    const at = Math.floor(statSync(to).size / 2);
+    const byte = Buffer.alloc(1);
+    await f.read(byte, 0, 1, at);
+    byte[0] = byte[0]! ^ 0xff;
+    await f.write(byte, 0, 1, at);
+  } finally {
+    await f.close();
+  }
 }
 
 /** A copy of the pack cut off after half its bytes, as a copy interrupted on a USB stick would be. */
@@ -179,11 +196,36 @@ describe("a student's computer imports the pack dropped on its launcher", () => 
   });
 
   student.step(
-    'shows what the dropped pack holds and who signed it, and asks to trust that fingerprint',
+    'a pack with one byte changed shows what it claims, and is refused at import with PACK_INVALID: nothing changes',
+    async () => {
+      await writeChangedCopy(packPath, changedPath);
+      await dropOnLauncher(page, changedPath);
+      const d = dialog(page, 'Import lab pack');
+      const alert = d.getByRole('alert');
+      const trust = d.getByRole('checkbox', { name: `Trust lab packs signed by ${fingerprint}?` });
+      // Its signed manifest is whole, so the summary shows; the changed byte is found when every part is checked.
+      await expect.poll(async () => (await trust.isVisible()) || (await alert.isVisible()), { timeout: 300_000 }).toBe(true);
+      if (await trust.isVisible()) {
+        await trust.check();
+        await d.getByRole('button', { name: 'Trust and import' }).click();
+      }
+      await alert.waitFor({ timeout: 600_000 });
+      expect(await alert.getAttribute('data-code')).toBe('PACK_INVALID');
+      expect(await d.getByText('Imported.', { exact: true }).count()).toBe(0);
+      await student.shot('01-changed-byte-refused');
+      await d.getByRole('button', { name: 'Close' }).click();
+      await d.waitFor({ state: 'hidden' });
+      await page.getByText('There are no labs in the catalog yet.').waitFor();
+    },
+    960_000,
+  );
+
+  student.step(
+    'shows what the dropped pack holds and who signed it, and asks to trust that fingerprint (the refused pack left it untrusted)',
     async () => {
       await dropOnLauncher(page, packPath, async () => {
         await page.getByText('Drop the .classlab file to import its labs').waitFor();
-        await student.shot('01-drag-over');
+        await student.shot('02-drag-over');
       });
       const d = dialog(page, 'Import lab pack');
       const trust = d.getByRole('checkbox', { name: `Trust lab packs signed by ${fingerprint}?` });
@@ -197,10 +239,10 @@ describe("a student's computer imports the pack dropped on its launcher", () => 
       // Import waits for the answer.
       const importButton = d.getByRole('button', { name: 'Trust and import' });
       expect(await importButton.isDisabled()).toBe(true);
-      await student.shot('02-pack-summary');
+      await student.shot('03-pack-summary');
       await trust.check();
       expect(await importButton.isEnabled()).toBe(true);
-      await student.shot('03-trust-answered');
+      await student.shot('04-trust-answered');
     },
     360_000,
   );
@@ -213,16 +255,16 @@ describe("a student's computer imports the pack dropped on its launcher", () => 
       const bar = d.getByRole('progressbar', { name: 'Import progress' });
       const done = d.getByText('Imported.', { exact: true });
       await expect.poll(async () => (await bar.isVisible()) || (await done.isVisible()), { timeout: 60_000 }).toBe(true);
-      if (await bar.isVisible()) await student.shot('04-importing');
+      if (await bar.isVisible()) await student.shot('05-importing');
       await done.waitFor({ timeout: 900_000 });
       await d.getByText('Added: Python notebook.').waitFor();
-      await student.shot('05-imported');
+      await student.shot('06-imported');
       // Behind the dialog, labs:changed has already put the new lab in the launcher.
       await d.getByRole('button', { name: 'Close' }).click();
       await d.waitFor({ state: 'hidden' });
       await page.getByRole('article', { name: /Python/ }).waitFor({ timeout: 30_000 });
       expect(await cards(page).count()).toBe(1);
-      await student.shot('06-launcher-with-lab');
+      await student.shot('07-launcher-with-lab');
     },
     960_000,
   );
@@ -236,7 +278,7 @@ describe("a student's computer imports the pack dropped on its launcher", () => 
         .click();
       await page.locator(NOTEBOOK_FRAME).waitFor({ timeout: 180_000 });
       await page.frameLocator(NOTEBOOK_FRAME).getByRole('button', { name: 'New' }).waitFor({ timeout: 180_000 });
-      await student.shot('07-lab-open');
+      await student.shot('08-lab-open');
       await page.getByRole('button', { name: 'Back to labs' }).click();
       await page.getByRole('heading', { name: 'Labs', level: 1 }).waitFor();
     },
@@ -251,10 +293,10 @@ describe("a student's computer imports the pack dropped on its launcher", () => 
       await d.getByText('Signed by a key this computer trusts.').waitFor({ timeout: 300_000 });
       expect(await d.getByRole('checkbox').count()).toBe(0);
       await d.getByRole('listitem').filter({ hasText: 'Python notebook' }).getByText('Already here', { exact: true }).waitFor();
-      await student.shot('08-same-pack');
+      await student.shot('09-same-pack');
       await d.getByRole('button', { name: 'Import', exact: true }).click();
       await d.getByText('Nothing changed: this exact pack was already installed.').waitFor({ timeout: 900_000 });
-      await student.shot('09-unchanged');
+      await student.shot('10-unchanged');
       await d.getByRole('button', { name: 'Close' }).click();
       await d.waitFor({ state: 'hidden' });
       expect(await cards(page).count()).toBe(1);
@@ -263,13 +305,13 @@ describe("a student's computer imports the pack dropped on its launcher", () => 
   );
 
   student.step(
-    'a damaged pack chosen with the picker is refused with a clear error, and nothing changes',
+    'a truncated pack chosen with the picker is refused with PACK_INVALID, and nothing changes',
     async () => {
-      await writeTruncatedCopy(packPath, damagedPath);
+      await writeTruncatedCopy(packPath, truncatedPath);
       const before = await cards(page).allTextContents();
       const chooser = page.waitForEvent('filechooser');
       await page.getByRole('button', { name: 'Import lab pack…' }).click();
-      await (await chooser).setFiles(damagedPath);
+      await (await chooser).setFiles(truncatedPath);
       const d = dialog(page, 'Import lab pack');
       const alert = d.getByRole('alert');
       // Refused at the upload or at inspection, whichever finds it first; never imported.
@@ -278,7 +320,7 @@ describe("a student's computer imports the pack dropped on its launcher", () => 
       // The core's own words, which say what is wrong.
       expect(((await alert.textContent()) ?? '').length).toBeGreaterThan(20);
       expect(await d.getByText('Imported.', { exact: true }).count()).toBe(0);
-      await student.shot('10-damaged-refused');
+      await student.shot('11-truncated-refused');
       await d.getByRole('button', { name: 'Close' }).click();
       await d.waitFor({ state: 'hidden' });
       expect(await page.evaluate('document.activeElement?.textContent')).toBe('Import lab pack…');
@@ -291,7 +333,7 @@ describe("a student's computer imports the pack dropped on its launcher", () => 
     await dropOnLauncher(page, path.join(catalogDir, 'catalog.json'));
     const d = dialog(page, 'Import lab pack');
     await d.getByRole('alert').filter({ hasText: '“catalog.json” is not a lab pack.' }).waitFor();
-    await student.shot('11-not-a-pack');
+    await student.shot('12-not-a-pack');
     await page.keyboard.press('Escape');
     await d.waitFor({ state: 'hidden' });
   });

@@ -146,6 +146,13 @@ describe('what an import did', () => {
     ]);
   });
 
+  it('says when no image had to be loaded', () => {
+    expect(importOutcome(two, { labs: ['python'], imagesLoaded: 0, imagesPresent: 2, unchanged: false })).toEqual([
+      'Added: Python notebook.',
+      'No image to load: all 2 were already on this computer.',
+    ]);
+  });
+
   it('says where the labs are now', () => {
     expect(whereImported({ labs: ['python'], imagesLoaded: 0, imagesPresent: 0, unchanged: false })).toBe('The lab is in the launcher.');
     expect(whereImported({ labs: ['python', 'stats'], imagesLoaded: 0, imagesPresent: 0, unchanged: false })).toBe('The labs are in the launcher.');

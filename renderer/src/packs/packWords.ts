@@ -96,9 +96,10 @@ export function importOutcome(summary: PackSummary, result: PackImportResult): s
   if (added.length > 0) lines.push(`Added: ${added.join(', ')}.`);
   if (updated.length > 0) lines.push(`Updated: ${updated.join(', ')} (workspaces kept; a running lab gets it at its next open).`);
   if (same.length > 0) lines.push(`Unchanged: ${same.join(', ')}.`);
-  if (result.imagesLoaded > 0 || result.imagesPresent > 0) {
+  if (result.imagesLoaded === 0 && result.imagesPresent > 0)
+    lines.push(`No image to load: ${result.imagesPresent === 1 ? 'it was' : `all ${result.imagesPresent} were`} already on this computer.`);
+  else if (result.imagesLoaded > 0)
     lines.push(`${count(result.imagesLoaded, 'image')} loaded, ${count(result.imagesPresent, 'image')} already on this computer.`);
-  }
   return lines;
 }
 

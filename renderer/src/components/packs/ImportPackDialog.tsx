@@ -101,6 +101,7 @@ export function ImportPackDialog({ job }: { job: PackImport }) {
           <p>{whereImported(state.result)}</p>
         </div>
       )}
+      {state.kind === 'failed' && !summary && <p>{state.fileName} was not imported.</p>}
       {state.kind === 'failed' && (
         // The code (PACK_INVALID, PACK_UNTRUSTED, …) for whoever reads the page's structure; the words are the core's.
         <p className="dialog-error" role="alert" data-code={state.code ?? undefined}>

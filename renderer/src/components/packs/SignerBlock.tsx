@@ -18,7 +18,8 @@ export function SignerBlock({ signer, trustAnswered, onTrustAnswered, ask }: Pro
   return (
     <section className={`pack-signer pack-signer-${words.kind}`} aria-label="Signer">
       <p>
-        <strong>{words.headline}</strong> {words.detail}
+        {/* After an import attempt the untrusted signer's prompt no longer applies: who signed it stays. */}
+        <strong>{words.headline}</strong> {ask || words.kind !== 'untrusted' ? words.detail : ''}
       </p>
       {signer && (
         <p>
