@@ -9,6 +9,7 @@ import { createClassLab } from './core/classlab';
 import { fileLogger } from './core/log';
 import { defaultDataDir } from './core/paths';
 import { openNodeSettings } from './core/settings';
+import { PACK_USAGE, packCommand } from './pack-command';
 import { trustCommand } from './trust-command';
 import type { ClassLabCore } from './core/types';
 
@@ -70,9 +71,16 @@ Commands:
                           or http:// on this PC or its network
   trust gvisor skip|require LAB
                           Let LAB run without gVisor where gVisor is installed, or require it again
+  trust signer add|remove FINGERPRINT
+                          Lab pack signers whose packs this computer imports (for a fleet, set in advance)
+  trust unsigned allow|refuse
+                          Whether lab packs without any signature may be imported (refused by default)
+${PACK_USAGE}
 
 Exit codes: 0 ok, 2 usage, 3 Docker not running, 4 no such lab, 5 image missing,
-            6 start failed, 7 build or pull failed, 8 busy, 9 an attack was NOT blocked, 1 anything else.`;
+            6 start failed, 7 build or pull failed, 8 busy, 9 an attack was NOT blocked,
+            10 a lab pack is damaged, changed or hostile, 11 a lab pack's signer is not trusted here,
+            1 anything else.`;
 
 interface Parsed {
   command: string | undefined;
@@ -81,10 +89,16 @@ interface Parsed {
   args: string[];
   json: boolean;
   port: number | undefined;
+  /** pack export -o FILE */
+  output: string | undefined;
+  /** pack import --yes */
+  yes: boolean;
+  /** pack import|verify --trust-signer FINGERPRINT */
+  trustSigner: string | undefined;
 }
 
 export function parseArgs(argv: string[]): Parsed | string {
-  const out: Parsed = { command: undefined, lab: undefined, args: [], json: false, port: undefined };
+  const out: Parsed = { command: undefined, lab: undefined, args: [], json: false, port: undefined, output: undefined, yes: false, trustSigner: undefined };
   const rest: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
@@ -95,13 +109,22 @@ export function parseArgs(argv: string[]): Parsed | string {
       const v = argv[++i];
       if (!v || !/^\d{1,5}$/.test(v) || Number(v) > 65535) return '--port takes a number from 0 to 65535';
       out.port = Number(v);
-    } else if (a === '-h' || a === '--help') return '';
+    } else if (a === '-o' || a === '--output') {
+      const v = argv[++i];
+      if (!v) return `${a} takes a file name`;
+      out.output = v;
+    } else if (a === '--trust-signer') {
+      const v = argv[++i];
+      if (!v) return '--trust-signer takes a fingerprint (SHA256:…)';
+      out.trustSigner = v;
+    } else if (a === '--yes' || a === '-y') out.yes = true;
+    else if (a === '-h' || a === '--help') return '';
     else if (a.startsWith('-')) return `unknown option ${a}`;
     else rest.push(a);
   }
   [out.command, out.lab] = rest;
   out.args = rest.slice(1);
-  const most = out.command === 'trust' ? 4 : 2;
+  const most = out.command === 'trust' ? 4 : out.command === 'pack' ? 2 + 32 : 2;
   if (rest.length > most) return `unexpected argument ${rest[most]}`;
   return out;
 }
@@ -114,7 +137,7 @@ async function main(argv: string[]): Promise<number> {
     return problem || !parsed ? EXIT.usage : EXIT.ok;
   }
   const needsLab = ['build', 'open', 'stop', 'reset'];
-  if (!['serve', 'list', 'audit', 'trust', ...needsLab].includes(parsed.command)) {
+  if (!['serve', 'list', 'audit', 'trust', 'pack', ...needsLab].includes(parsed.command)) {
     process.stderr.write(`classlab: unknown command ${parsed.command}\n\n${USAGE}\n`);
     return EXIT.usage;
   }
@@ -153,6 +176,7 @@ async function main(argv: string[]): Promise<number> {
     }
     if (parsed.command === 'list') return await list(core, parsed.json);
     if (parsed.command === 'audit') return await audit(core, parsed.lab ?? null, parsed.json);
+    if (parsed.command === 'pack') return await packCommand(core, parsed.args, parsed);
     return await act(core, parsed.command, parsed.lab!, parsed.json);
   } catch (err) {
     return fail(err, parsed.json);

@@ -3,10 +3,11 @@
 import { checkHostFolder, defaultHostFolderContext } from './core/trust/host-folders';
 import { normalizeLocalAddress, type MachineTrust } from './core/trust/machine-trust';
 import type { SettingsStore } from './core/settings';
-import { LAB_ID } from './api/contract';
+import { LAB_ID, SIGNER_FINGERPRINT } from './api/contract';
 import { defaultDataDir } from './core/paths';
 
-const USAGE = 'usage: classlab trust [--json] | trust mount add|remove FOLDER | trust local add|remove ADDRESS | trust gvisor skip|require LAB';
+const USAGE =
+  'usage: classlab trust [--json] | trust mount add|remove FOLDER | trust local add|remove ADDRESS | trust gvisor skip|require LAB | trust signer add|remove FINGERPRINT | trust unsigned allow|refuse';
 
 function print(trust: MachineTrust, json: boolean): void {
   if (json) {
@@ -24,6 +25,7 @@ function print(trust: MachineTrust, json: boolean): void {
       list(trust.skipGvisorLabs),
       'Trusted lab pack signers:',
       list(trust.packSigners),
+      `Unsigned lab packs: ${trust.unsignedPacks ? 'allowed' : 'refused'}`,
       '',
     ].join('\n'),
   );
@@ -50,7 +52,14 @@ export async function trustCommand(settings: SettingsStore, args: string[], json
     print(trust, json);
     return 0;
   }
+  if (area === 'unsigned' && (verb === 'allow' || verb === 'refuse') && value === undefined) return save({ ...trust, unsignedPacks: verb === 'allow' });
   if (!verb || !value) return refuse(USAGE);
+  if (area === 'signer' && (verb === 'add' || verb === 'remove')) {
+    if (!SIGNER_FINGERPRINT.safeParse(value).success)
+      return refuse(`${value} is not a signer fingerprint (SHA256: and 43 characters, as \`classlab pack inspect\` shows).`);
+    const rest = without(trust.packSigners, value);
+    return save({ ...trust, packSigners: verb === 'add' ? [...rest, value] : rest });
+  }
   if (area === 'mount' && (verb === 'add' || verb === 'remove')) {
     if (verb === 'remove') return save({ ...trust, mountFolders: without(trust.mountFolders, value) });
     const check = await checkHostFolder(value, defaultHostFolderContext(defaultDataDir()));

@@ -1,8 +1,7 @@
-// Extension point of the sandbox audit. Other parts of ClassLab add their own attacks here; the lab-pack
-// work adds attack 13 (a tampered lab image or pack must be refused) when packs exist. Until then the
-// audit has no line 13: an attack that is not implemented is never reported as blocked.
+// Extension point of the sandbox audit. Other parts of ClassLab add their own attacks here (the built-in
+// ones are listed in run.ts):
 //
-//   registerAuditAttack({ id: 'tampered-pack', number: 13, run: async (ctx) => [{ attack: '13. …', blocked, evidence }] });
+//   registerAuditAttack({ id: 'my-attack', number: 20, run: async (ctx) => [{ attack: '20. …', blocked, evidence }] });
 //
 // An attack gets the running throw-away lab and its neighbour (see AuditContext), must time-box itself,
 // must not touch anything outside what the audit made, and returns one result per thing it tried.

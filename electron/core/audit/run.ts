@@ -14,6 +14,7 @@ import { profileAttacks } from './attacks/profiles';
 import { bridgeGateways, networkAttacks } from './attacks/network';
 import { pageAttacks } from './attacks/page';
 import { resourceAttacks } from './attacks/resources';
+import { tamperedPackAttacks } from './attacks/tampered-pack';
 import { urlImportAttacks } from './attacks/url-import';
 import { registeredAuditAttacks } from './extensions';
 import { AuditLab, auditNamespace } from './lab';
@@ -32,6 +33,7 @@ export const BUILTIN_ATTACKS: AuditAttack[] = [
   ...fileAttacks,
   ...transferRaceAttacks,
   ...profileAttacks,
+  ...tamperedPackAttacks,
   ...gitHostAttacks,
   ...urlImportAttacks,
   resourceAttacks.find((a) => a.id === 'cpu-burn')!,

@@ -129,6 +129,7 @@ async function feed(pack: tar.Pack, source: PackSource, images: PackImageEntry[]
       const part = source.entries.get(layerPart(d));
       if (!layer || !part) throw packInvalid(`The pack's manifest names the layer ${d} but the pack does not carry it.`);
       const stream = pack.entry({ name: `${d.slice('sha256:'.length)}/layer.tar`, size: layer.size, type: 'file', mode: 0o644 });
+      stream.on('error', () => undefined); // the pack's own failure, destroyed with it (kept in `failure`)
       let got = 0;
       for await (const piece of mapOrdered(framesOf(source.handle, part, layer.frames, job.signal), (frame) => pool.decompress(frame), pool.size * 2)) {
         got += piece.length;

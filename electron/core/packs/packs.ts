@@ -40,7 +40,8 @@ export interface PacksDeps {
   policy: HostPolicy;
   /** The profiles of this computer's labs now. */
   profiles(): Profile[];
-  helpers: HelperImages;
+  /** ClassLab's gate: exported with every pack, taken from one only where this engine has none of its own. */
+  helpers: Pick<HelperImages, 'state' | 'gateId' | 'adoptFromPack'>;
   reloadCatalog(): Promise<CatalogChange>;
   /** Writes a git bundle of the lab's course branch to outFile (git/course-bundle.ts); null: not available. */
   bundleCourse: ((profile: Profile, outFile: string, signal: AbortSignal) => Promise<void>) | null;
@@ -75,11 +76,11 @@ export class Packs {
   }
 
   /** Every check of an import, loading nothing. Resolves only for a pack that is whole, signed and trusted. */
-  verify(file: string): Promise<PackSummary> {
+  verify(file: string, opts: { trustSigner: boolean } = { trustSigner: false }): Promise<PackSummary> {
     return this.exclusive('verify', async (signal, report) => {
       const pack = await openPack(file);
       try {
-        await this.check(pack, false);
+        await this.check(pack, opts.trustSigner);
         await checkDigests(pack, (done, total) => report('Checking every part of the pack', done / Math.max(1, total)), signal);
         return await this.summary(pack);
       } finally {

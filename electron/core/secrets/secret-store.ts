@@ -145,3 +145,19 @@ export function gitSecretKey(url: string): string {
   const repo = (u?.[3] ?? url).replace(/[^A-Za-z0-9._/@+-]/g, '_').replace(/^\/+/, '');
   return `git:${host.replace(/[^A-Za-z0-9._-]/g, '_')}/${repo}`.slice(0, 200);
 }
+
+/** A SecretStore that lives only in this process: throw-away keys (the Sandbox check's forged packs), tests. */
+export class MemorySecretStore implements SecretStore {
+  private readonly map = new Map<string, string>();
+  async get(key: string): Promise<string | null> {
+    checkKey(key);
+    return this.map.get(key) ?? null;
+  }
+  async set(key: string, value: string): Promise<void> {
+    checkKey(key);
+    this.map.set(key, value);
+  }
+  async delete(key: string): Promise<void> {
+    this.map.delete(key);
+  }
+}
