@@ -2,6 +2,7 @@ import type { Catalog, LabView } from '../../../electron/api/contract';
 import { useFocusOnMount } from '../hooks/useFocusOnMount';
 import type { LabActions } from '../hooks/useLabActions';
 import { LabCard } from './LabCard';
+import { PackActions } from './packs/PackActions';
 import { ProfileProblems } from './ProfileProblems';
 
 interface Props {
@@ -27,6 +28,7 @@ export function Launcher({ catalog, actions, onOpen, onSandboxCheck, sandboxRunn
             Labs
           </h1>
           <div className="launcher-tools">
+            <PackActions labs={catalog.labs} />
             {sandboxRunning && (
               <span className="launcher-running muted small" id="sandbox-running">
                 <span className="spinner spinner-small" aria-hidden="true" /> Checking the sandbox…
