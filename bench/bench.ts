@@ -11,6 +11,7 @@ import { openToReady } from './open-to-ready';
 import type { Figure } from './stats';
 import { terminalFigures } from './terminal';
 import { fileFigures } from './files';
+import { packFigures } from './packs';
 
 const run = promisify(execFile);
 
@@ -19,6 +20,7 @@ const entries: Array<{ names: string[]; measure: () => Promise<Figure[]> }> = [
   { names: ['open-to-ready'], measure: async () => [await openToReady()] },
   { names: ['terminal-echo-p99', 'terminal-throughput'], measure: terminalFigures },
   { names: ['upload-200mb', 'download-200mb', 'upload-1000-files', 'download-1000-files'], measure: fileFigures },
+  { names: ['pack-export', 'pack-import', 'pack-size'], measure: packFigures },
 ];
 
 async function main(): Promise<void> {

@@ -172,7 +172,7 @@ class Core implements ClassLabCore {
       profiles: () => this.labs.all().map((e) => e.lab.profile),
       helpers: this.helpers,
       reloadCatalog: () => this.catalog.reload(),
-      bundleCourse: null,
+      bundleCourse: async (profile, outFile, signal) => void (await this.git.exportCourseBundle(profile.id, outFile, signal)),
       progress: (p) => this.emit('packs:progress', p),
       log: opts.log,
     });
@@ -211,6 +211,9 @@ class Core implements ClassLabCore {
     // The first list must show what Docker has, not a guess: wait for the first reconcile.
     await this.reconciler.start();
     if (this.opts.watchCatalog ?? true) this.catalog.watch();
+    // Images that lab pack updates replaced while a lab still ran on them.
+    if (this.engine.status().state === 'up')
+      void this.packs.pruneRetired().catch((err: Error) => this.opts.log.warn('retired images not removed', { error: err.message }));
   }
 
   subscribe<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void {

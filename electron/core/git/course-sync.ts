@@ -92,7 +92,9 @@ export async function cloneCourse(opts: CourseSyncOptions): Promise<CourseSyncRe
 
 /** Brings the instructor's newest commit into the folder (or makes the first copy). */
 export async function syncCourse(opts: CourseSyncOptions): Promise<CourseSyncResult> {
-  const url = credentialFreeUrl(opts.url, { allowLocal: opts.allowLocal ?? false });
+  // A first copy from a pack's bundle never contacts the address (it is only logged): its shape is
+  // checked, but whether this computer may reach a local address matters only when it is fetched from.
+  const url = credentialFreeUrl(opts.url, { allowLocal: opts.bundle ? true : (opts.allowLocal ?? false) });
   const branch = checkBranchName(opts.branch);
   const st = await fs.lstat(opts.workTree).catch(() => null);
   if (!st?.isDirectory()) throw new GitError('BAD_REQUEST', 'The course folder to sync does not exist.');

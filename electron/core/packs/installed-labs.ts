@@ -8,6 +8,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { LAB_ID } from '../../api/contract';
+import { courseBundlePath } from '../git/course-bundle';
 import { writeFileAtomic } from '../secrets/secret-store';
 import { DIGEST, SHA256_HEX } from './pack-format';
 
@@ -22,7 +23,12 @@ export const InstalledRecord = z.object({
 });
 export type InstalledRecord = z.infer<typeof InstalledRecord>;
 
-const RecordsFile = z.object({ schema: z.literal(1), labs: z.record(LAB_ID, InstalledRecord) });
+const RecordsFile = z.object({
+  schema: z.literal(1),
+  labs: z.record(LAB_ID, InstalledRecord),
+  /** Images an update replaced that could not go yet (a container still used them): tried again later. */
+  retired: z.array(DIGEST).max(256).default([]),
+});
 const CatalogFile = z.object({ schema: z.literal(1), labs: z.array(z.record(z.string(), z.unknown())) });
 
 export interface LabToInstall {
@@ -36,26 +42,41 @@ export interface LabToInstall {
 export class InstalledLabs {
   readonly dir: string;
 
-  constructor(dataDir: string) {
+  constructor(private readonly dataDir: string) {
     this.dir = path.join(dataDir, INSTALLED_DIR);
   }
 
   coursePath(labId: string): string {
-    return path.join(this.dir, 'courses', `${labId}.bundle`);
+    return courseBundlePath(this.dataDir, labId);
   }
 
   async records(): Promise<Record<string, InstalledRecord>> {
+    return (await this.file()).labs;
+  }
+
+  async retired(): Promise<string[]> {
+    return (await this.file()).retired;
+  }
+
+  async setRetired(ids: string[]): Promise<void> {
+    const file = await this.file();
+    if (file.retired.length === ids.length && file.retired.every((id, i) => id === ids[i])) return;
+    await this.write('installed.json', { ...file, retired: ids });
+  }
+
+  private async file(): Promise<z.infer<typeof RecordsFile>> {
     try {
       const parsed = RecordsFile.safeParse(JSON.parse(await fs.readFile(path.join(this.dir, 'installed.json'), 'utf8')));
-      return parsed.success ? parsed.data.labs : {};
+      if (parsed.success) return parsed.data;
     } catch {
-      return {};
+      // none yet, or damaged: no installed labs recorded
     }
+    return { schema: 1, labs: {}, retired: [] };
   }
 
   /** Adds or replaces these labs; every other installed lab stays as it is. */
   async install(labs: LabToInstall[]): Promise<void> {
-    await fs.mkdir(path.join(this.dir, 'courses'), { recursive: true, mode: 0o700 });
+    for (const lab of labs) await fs.mkdir(path.dirname(this.coursePath(lab.id)), { recursive: true, mode: 0o700 });
     for (const lab of labs) {
       if (lab.courseFile) await fs.rename(lab.courseFile, this.coursePath(lab.id));
       else await fs.rm(this.coursePath(lab.id), { force: true });
@@ -64,9 +85,9 @@ export class InstalledLabs {
     const catalog = await this.catalog();
     const kept = catalog.filter((p) => !ids.has(String(p.id)));
     await this.write('catalog.json', { schema: 1, labs: [...kept, ...labs.map((l) => l.profile)] });
-    const records = await this.records();
-    for (const lab of labs) records[lab.id] = lab.record;
-    await this.write('installed.json', { schema: 1, labs: records });
+    const file = await this.file();
+    for (const lab of labs) file.labs[lab.id] = lab.record;
+    await this.write('installed.json', file);
   }
 
   private async catalog(): Promise<Array<Record<string, unknown>>> {

@@ -14,6 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { PackImportResult, PackProgress, PackSummary } from '../../api/contract';
 import { LabError } from '../../api/errors';
+import { checkBundle, CourseBundleError } from '../git/course-bundle';
 import type { HelperImages } from '../images/helper-images';
 import { imageId } from '../images/images';
 import type { CatalogChange } from '../labs/labs';
@@ -27,7 +28,7 @@ import { loadImages } from './image-load';
 import { saveImages, type ImageToSave } from './image-save';
 import { InstalledLabs, type LabToInstall } from './installed-labs';
 import { checkContents, checkDigests, openPack, type CheckedPack, type OpenPack } from './pack-check';
-import { entryChunks, PackWriter } from './pack-file';
+import { entryChunks, packInvalid, PackWriter } from './pack-file';
 import { coursePart, Manifest, MANIFEST_ENTRY, PACK_FORMAT, SIGNATURE_ENTRY, type PackImageEntry } from './pack-format';
 import type { PackKeys } from './pack-signing';
 import { ZstdPool } from './zstd';
@@ -231,6 +232,15 @@ export class Packs {
         await fs.mkdir(this.installed.dir, { recursive: true });
         const entry = pack.entries.get(lab.course);
         if (entry) await fs.writeFile(courseFile, entryChunks(pack.handle, entry, signal), { mode: 0o600 });
+        // A bundle is hostile too (git takes refs, prerequisites and objects from it): exactly the
+        // profile's branch, whole, with objects git's own fsck accepts.
+        try {
+          await checkBundle(courseFile, profile.course?.branch ?? 'main', { signal });
+        } catch (err) {
+          await fs.rm(courseFile, { force: true });
+          if (err instanceof CourseBundleError) throw packInvalid(`The pack's copy of the course of ${profile.id} was refused: ${err.message}`);
+          throw err;
+        }
       }
       out.push({
         id: profile.id,
@@ -264,22 +274,50 @@ export class Packs {
     }
   }
 
-  /** The images the updated labs used before: removed unless another lab or a container still uses them. */
+  /** The images the updated labs used before: retired, and removed once no lab and no container uses them. */
   private async pruneReplaced(docker: Docker, before: Record<string, { image: string }>, pack: CheckedPack): Promise<void> {
+    const replaced = pack.manifest.labs
+      .map((lab) => before[String(lab.profile.id)]?.image)
+      .filter((id, i): id is string => !!id && id !== pack.manifest.labs[i]?.image);
+    await this.installed.setRetired([...new Set([...(await this.installed.retired()), ...replaced])]);
+    await this.pruneRetired();
+  }
+
+  /**
+   * Removes the retired images that nothing uses any more: no lab's profile names them and no container
+   * was made from them (not forced: a lab still running on its old image keeps it until its next open).
+   * Runs after every import and when ClassLab starts.
+   */
+  async pruneRetired(): Promise<void> {
+    const retired = await this.installed.retired();
+    if (!retired.length) return;
+    const docker = this.d.docker();
     const inUse = new Set<string>();
     for (const p of this.d.profiles()) {
       const id = await imageId(docker, p.image).catch(() => null);
       if (id) inUse.add(id);
     }
-    for (const lab of pack.manifest.labs) {
-      const old = before[String(lab.profile.id)]?.image;
-      if (!old || old === lab.image || inUse.has(old)) continue;
-      // Not forced: a container still made from it (a running lab) keeps it until its next open.
-      await docker
-        .getImage(old)
+    const left: string[] = [];
+    for (const id of retired) {
+      // A lab's profile still names it (one running on its old version, its update waiting): later.
+      if (inUse.has(id)) {
+        left.push(id);
+        continue;
+      }
+      const gone = await docker
+        .getImage(id)
         .remove()
-        .catch(() => undefined);
+        .then(
+          () => true,
+          (err: { statusCode?: number; message?: string }) => {
+            if (err.statusCode === 404) return true;
+            this.d.log.info('replaced image kept for now', { image: id, why: err.message });
+            return false;
+          },
+        );
+      if (!gone) left.push(id);
     }
+    await this.installed.setRetired(left);
   }
 
   private async exportNow(
