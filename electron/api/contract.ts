@@ -476,10 +476,18 @@ export const PackImportResult = z.object({
 export type PackImportResult = z.infer<typeof PackImportResult>;
 
 // The admin lock (core/admin): a PIN, kept only as a slow salted hash, opens the admin methods for a while.
+export const MIN_PIN_LENGTH = 4;
+export const MAX_PIN_LENGTH = 128;
 /** A PIN as typed to unlock: any length here, so a wrong one is answered "Wrong PIN" like any other. */
-export const ADMIN_PIN = z.string().max(128);
-/** A new PIN: at least 4 digits or characters. */
-export const NEW_ADMIN_PIN = z.string().min(4, 'a PIN has at least 4 digits or characters').max(128);
+export const ADMIN_PIN = z.string().max(4 * MAX_PIN_LENGTH);
+/** Characters, not UTF-16 units: "1234" and "ąęść" are both 4. */
+const characters = (s: string) => [...s].length;
+/** A new PIN: at least 4 digits or characters (the UI says so before it sends one; the core checks again). */
+export const NEW_ADMIN_PIN = z
+  .string()
+  .max(4 * MAX_PIN_LENGTH, `A PIN has at most ${MAX_PIN_LENGTH} characters.`)
+  .refine((s) => characters(s) >= MIN_PIN_LENGTH, `A PIN has at least ${MIN_PIN_LENGTH} digits or characters.`)
+  .refine((s) => characters(s) <= MAX_PIN_LENGTH, `A PIN has at most ${MAX_PIN_LENGTH} characters.`);
 export const AdminStatus = z.object({
   /** An admin PIN exists on this computer (until then admin methods ask for one to be set). */
   pinSet: z.boolean(),

@@ -3,6 +3,7 @@
 // without making older PINs unreadable.
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 import { z } from 'zod';
+import { NEW_ADMIN_PIN } from '../../api/contract';
 
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 
@@ -27,15 +28,10 @@ export const PIN_COST = { N: 2 ** 15, r: 8, p: 1 } as const;
 const KEY_BYTES = 32;
 const SALT_BYTES = 16;
 
-export const MIN_PIN_LENGTH = 4;
-export const MAX_PIN_LENGTH = 128;
-
-/** Why a new PIN cannot be used, or null. Characters, not UTF-16 units: "1234" and "ąęść" are both 4. */
+/** Why a new PIN cannot be used, or null: the contract's own rule (NEW_ADMIN_PIN), for callers that skip dispatch (the CLI). */
 export function pinProblem(pin: string): string | null {
-  const length = [...pin].length;
-  if (length < MIN_PIN_LENGTH) return `A PIN has at least ${MIN_PIN_LENGTH} digits or characters.`;
-  if (length > MAX_PIN_LENGTH) return `A PIN has at most ${MAX_PIN_LENGTH} characters.`;
-  return null;
+  const checked = NEW_ADMIN_PIN.safeParse(pin);
+  return checked.success ? null : (checked.error.issues[0]?.message ?? 'That cannot be a PIN.');
 }
 
 function derive(pin: string, salt: Buffer, cost: { N: number; r: number; p: number }): Promise<Buffer> {
