@@ -151,6 +151,8 @@ describe('a lab pack from one ClassLab to another', () => {
       CLASSLAB_HOME: mkdtempSync(path.join(os.tmpdir(), 'classlab-cli-')),
       CLASSLAB_CATALOG: testCatalog([]),
       CLASSLAB_NAMESPACE: `${ns}-c`,
+      // Pack commands are admin commands: the first one on this data folder sets the PIN from here.
+      CLASSLAB_ADMIN_PIN: 'pack-test-pin',
     };
     const inspect = await cli(['pack', 'inspect', packFile, '--json'], env);
     expect(inspect.code).toBe(0);
