@@ -161,7 +161,7 @@ export async function* fixedPieces(source: AsyncIterable<Uint8Array> | Iterable<
 }
 
 /** Maps a stream through an async function with up to `concurrency` calls in flight, in order. */
-export async function* mapOrdered<T, U>(source: AsyncIterable<T>, fn: (item: T) => Promise<U>, concurrency: number): AsyncGenerator<U> {
+export async function* mapOrdered<T, U>(source: AsyncIterable<T> | Iterable<T>, fn: (item: T) => Promise<U>, concurrency: number): AsyncGenerator<U> {
   const queue: Array<Promise<U>> = [];
   try {
     for await (const item of source) {
