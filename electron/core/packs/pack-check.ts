@@ -209,6 +209,18 @@ export async function checkDigests(pack: OpenPack, onBytes: (done: number, total
       onBytes(done, total);
     }
     if (hash.digest('hex') !== part.sha256)
-      throw packInvalid(`The pack's ${name} does not match its digest: the pack was changed or damaged. Ask for a fresh copy.`);
+      throw packInvalid(`${partLabel(pack.manifest, name)} does not match its digest (${name}): the pack was changed or damaged. Ask for a fresh copy.`);
   }
+}
+
+/** A part as a person reads it: "A layer of classlab/python:2 in the pack", "The course copy of python in the pack". */
+export function partLabel(manifest: Manifest, name: string): string {
+  const imageName = (match: (i: Manifest['images'][number]) => boolean) => {
+    const image = manifest.images.find(match);
+    return image ? (image.tags[0] ?? image.id.slice(0, 19)) : 'an image';
+  };
+  if (name.startsWith('layers/')) return `A layer of ${imageName((i) => i.layers.some((d) => layerPart(d) === name))} in the pack`;
+  if (name.startsWith('images/')) return `The config of ${imageName((i) => configPart(i.id) === name)} in the pack`;
+  const lab = manifest.labs.find((l) => l.course === name);
+  return lab ? `The course copy of ${String(lab.profile.id)} in the pack` : `The pack's ${name}`;
 }
