@@ -19,7 +19,7 @@ import path from 'node:path';
 import { LAB_ID } from '../../api/contract';
 import { LabError } from '../../api/errors';
 import { isTrustedLocalAddress, type MachineTrust } from '../trust/machine-trust';
-import type { Logger } from '../types';
+import type { Logger } from '../log';
 import { GitError } from './errors';
 import { initRepo, revParse } from './git-objects';
 import { prepareGitSupport, runGit, scrubGitText, type GitCredentials, type GitRunOptions } from './git-runner';

@@ -20,7 +20,7 @@
 // file changes are made in a scratch copy and swapped in; the refs move only after the swap.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import type { Logger } from '../types';
+import type { Logger } from '../log';
 import { isSafeWorkspacePath, type HostPlatform } from '../workspace/paths';
 import { CourseBundleError } from './course-bundle';
 import { GitError } from './errors';

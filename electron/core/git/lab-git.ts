@@ -25,7 +25,7 @@ import type { CourseSettings } from '../profiles/course';
 import { isTrustedLocalAddress, type TrustSource } from '../trust/machine-trust';
 import type { Profile } from '../profiles/schema';
 import { writeFileAtomic } from '../secrets/secret-store';
-import type { Logger } from '../types';
+import type { Logger } from '../log';
 import { bundleCourse, checkBundle, CourseBundleError, courseBundlePath } from './course-bundle';
 import { isFirstCopy, syncCourse, undoCourseSync, type CourseSyncOptions, type CourseSyncResult as CopyResult } from './course-sync';
 import type { GitCredentialStore } from './credentials';
