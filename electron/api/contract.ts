@@ -515,6 +515,10 @@ export const RunResult = z.object({
   /** Why the verdict is what it is, in a sentence, when the output alone does not say (limits, leftovers). */
   note: z.string().nullable(),
 });
+export type RunLanguage = z.infer<typeof RunLanguage>;
+export type RunVerdict = z.infer<typeof RunVerdict>;
+export type RunRequest = z.input<typeof RunRequest>;
+export type RunResult = z.infer<typeof RunResult>;
 /** A run's place: position 0 = running now, N = N-th in the queue. throttled: its lab holds a large part of the queue. */
 export const RunQueueEvent = z.object({
   runId: RUN_ID,
@@ -523,6 +527,7 @@ export const RunQueueEvent = z.object({
   throttled: z.boolean(),
   message: z.string().nullable(),
 });
+export type RunQueueEvent = z.infer<typeof RunQueueEvent>;
 
 export const methods = {
   'engine:status': { args: noArgs, result: EngineStatus },

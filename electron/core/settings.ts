@@ -10,6 +10,10 @@ export const Settings = z.object({
   bridgePort: z.number().int().min(0).max(65535).default(0),
   /** What this machine trusts (trust/machine-trust.ts): changed only by the desktop user, never by a profile. */
   trust: MachineTrust.default(NO_TRUST),
+  /** Quick runs (core/runs): how many run at once on this machine, and how many may wait. */
+  quickRuns: z
+    .object({ maxConcurrent: z.number().int().min(1).max(16).default(2), maxQueued: z.number().int().min(1).max(500).default(50) })
+    .default({ maxConcurrent: 2, maxQueued: 50 }),
 });
 export type Settings = z.infer<typeof Settings>;
 
