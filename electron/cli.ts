@@ -10,6 +10,7 @@ import { fileLogger } from './core/log';
 import { defaultDataDir } from './core/paths';
 import { openNodeSettings } from './core/settings';
 import { PACK_USAGE, packCommand } from './pack-command';
+import { RUN_USAGE, runCommand } from './run-command';
 import { trustCommand } from './trust-command';
 import type { ClassLabCore } from './core/types';
 
@@ -76,6 +77,7 @@ Commands:
   trust unsigned allow|refuse
                           Whether lab packs without any signature may be imported (refused by default)
 ${PACK_USAGE}
+${RUN_USAGE}
 
 Exit codes: 0 ok, 2 usage, 3 Docker not running, 4 no such lab, 5 image missing,
             6 start failed, 7 build or pull failed, 8 busy, 9 an attack was NOT blocked,
@@ -99,6 +101,8 @@ interface Parsed {
 
 export function parseArgs(argv: string[]): Parsed | string {
   const out: Parsed = { command: undefined, lab: undefined, args: [], json: false, port: undefined, output: undefined, yes: false, trustSigner: undefined };
+  // `run` parses its own options (run-command.ts).
+  if (argv[0] === 'run') return { ...out, command: 'run', args: argv.slice(1), json: argv.includes('--json') };
   const rest: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
@@ -137,7 +141,7 @@ async function main(argv: string[]): Promise<number> {
     return problem || !parsed ? EXIT.usage : EXIT.ok;
   }
   const needsLab = ['build', 'open', 'stop', 'reset'];
-  if (!['serve', 'list', 'audit', 'trust', 'pack', ...needsLab].includes(parsed.command)) {
+  if (!['serve', 'list', 'audit', 'trust', 'pack', 'run', ...needsLab].includes(parsed.command)) {
     process.stderr.write(`classlab: unknown command ${parsed.command}\n\n${USAGE}\n`);
     return EXIT.usage;
   }
@@ -177,6 +181,7 @@ async function main(argv: string[]): Promise<number> {
     if (parsed.command === 'list') return await list(core, parsed.json);
     if (parsed.command === 'audit') return await audit(core, parsed.lab ?? null, parsed.json);
     if (parsed.command === 'pack') return await packCommand(core, parsed.args, parsed);
+    if (parsed.command === 'run') return await runCommand(core, parsed.args);
     return await act(core, parsed.command, parsed.lab!, parsed.json);
   } catch (err) {
     return fail(err, parsed.json);

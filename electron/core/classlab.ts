@@ -229,7 +229,8 @@ class Core implements ClassLabCore {
     await this.reconciler.start();
     if (this.opts.watchCatalog ?? true) this.catalog.watch();
     // Quick-run containers that a killed ClassLab left behind.
-    if (this.engine.status().state === 'up') void this.runs.sweep().catch((err: Error) => this.opts.log.warn('run containers not swept', { error: err.message }));
+    if (this.engine.status().state === 'up')
+      void this.runs.sweep().catch((err: Error) => this.opts.log.warn('run containers not swept', { error: err.message }));
     // Images that lab pack updates replaced while a lab still ran on them.
     if (this.engine.status().state === 'up')
       void this.packs.pruneRetired().catch((err: Error) => this.opts.log.warn('retired images not removed', { error: err.message }));

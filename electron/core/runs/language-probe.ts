@@ -38,7 +38,11 @@ async function probe(docker: Docker, spec: Omit<RunSpecInput, 'lang'>): Promise<
       stream.on('close', resolve);
       stream.on('error', () => resolve());
     });
-    container.modem.demuxStream(stream, { write: (b: Buffer) => chunks.push(b) } as unknown as NodeJS.WritableStream, { write: () => true } as unknown as NodeJS.WritableStream);
+    container.modem.demuxStream(
+      stream,
+      { write: (b: Buffer) => chunks.push(b) } as unknown as NodeJS.WritableStream,
+      { write: () => true } as unknown as NodeJS.WritableStream,
+    );
     const waited = container.wait({ condition: 'next-exit' });
     await container.start();
     await waited;

@@ -1,7 +1,7 @@
 // The capped worker pool and bounded queue of quick runs. Pure scheduling (no Docker): at most
 // `maxConcurrent` runs at once; up to `maxQueued` wait; one lab may hold at most `perLabQueued` of the
-// waiting places. The next run is the oldest waiting run of the lab with the fewest runs going, so one
-// lab's flood does not starve the others (its runs go after theirs) — a flooding lab is told so.
+// waiting places. The next run favours the labs with the fewest runs going and waiting (see order()),
+// so one lab's flood does not starve the others (its runs go after theirs); a flooding lab is told so.
 import type { RunQueueEvent } from '../../api/contract';
 import { LabError } from '../../api/errors';
 
@@ -99,19 +99,30 @@ export class RunPool {
     this.announce();
   }
 
-  /** The waiting runs in the order they will start, as things stand. */
+  /**
+   * The waiting runs in the order they will start, as things stand: the oldest run of the lab with the
+   * fewest runs going, then with the fewest waiting (so a flood goes after a lab with one run), then the
+   * oldest. One lab alone: arrival order.
+   */
   private order(): Waiting[] {
     const going = new Map<string, number>();
+    const queued = new Map<string, number>();
     for (const lab of this.running.values()) going.set(lab, (going.get(lab) ?? 0) + 1);
+    for (const w of this.waiting) queued.set(w.labId, (queued.get(w.labId) ?? 0) + 1);
+    const key = (w: Waiting) => [going.get(w.labId) ?? 0, queued.get(w.labId) ?? 0] as const;
     const rest = [...this.waiting];
     const out: Waiting[] = [];
     while (rest.length) {
-      // The oldest run of the lab with the fewest runs going (ties: the oldest run).
       let best = 0;
-      for (let i = 1; i < rest.length; i++) if ((going.get(rest[i]!.labId) ?? 0) < (going.get(rest[best]!.labId) ?? 0)) best = i;
+      for (let i = 1; i < rest.length; i++) {
+        const [g, q] = key(rest[i]!);
+        const [bg, bq] = key(rest[best]!);
+        if (g < bg || (g === bg && q < bq)) best = i;
+      }
       const [w] = rest.splice(best, 1);
       out.push(w!);
       going.set(w!.labId, (going.get(w!.labId) ?? 0) + 1);
+      queued.set(w!.labId, (queued.get(w!.labId) ?? 0) - 1);
     }
     return out;
   }

@@ -85,7 +85,14 @@ export class Runs {
       all: true,
       filters: { label: [`${LABEL.role}=${RUN_ROLE}`, `${LABEL.instance}=${this.deps.namespace}`] },
     });
-    await Promise.all(found.map((c) => docker.getContainer(c.Id).remove({ force: true, v: true }).catch(() => undefined)));
+    await Promise.all(
+      found.map((c) =>
+        docker
+          .getContainer(c.Id)
+          .remove({ force: true, v: true })
+          .catch(() => undefined),
+      ),
+    );
     return found.length;
   }
 
@@ -111,7 +118,15 @@ export class Runs {
         continue;
       }
       const security = { seccomp: engine.seccomp, runtime: chooseRuntime(profile, engine, this.deps.trust()) };
-      const spec = { runId: 'r0000000000000000', labId: profile.id, namespace: this.deps.namespace, image, user: profile.server.user, limits: this.limits, security };
+      const spec = {
+        runId: 'r0000000000000000',
+        labId: profile.id,
+        namespace: this.deps.namespace,
+        image,
+        user: profile.server.user,
+        limits: this.limits,
+        security,
+      };
       if ((await this.probe.languages(docker, spec)).has(lang)) return { profile, image, security };
       if (lab !== null) throw new LabError('NOT_FOUND', `The image of ${profile.title} has no ${lang}: pick a lab that has it.`);
     }
