@@ -492,10 +492,11 @@ export const RunRequest = z.object({
   lab: LAB_ID.nullable(),
   lang: RunLanguage,
   code: z.string().max(256 * 1024),
+  /** The program's stdin; none: empty. */
   stdin: z
     .string()
     .max(1024 * 1024)
-    .default(''),
+    .optional(),
   /** Chosen by the caller to match runs:queue events to this call; made up when absent. */
   runId: RUN_ID.optional(),
 });

@@ -37,6 +37,7 @@ export class Runs {
   private readonly probe: LanguageProbe;
   private readonly limits: RunSandboxLimits;
   private readonly abort = new AbortController();
+  private arrivals: Promise<void> = Promise.resolve();
 
   constructor(private readonly deps: RunsDeps) {
     this.limits = { ...DEFAULT_RUN_LIMITS, ...deps.limits };
@@ -55,27 +56,36 @@ export class Runs {
     const req = RunRequest.parse(request);
     const docker = this.deps.docker();
     const runId = req.runId ?? `r${randomBytes(8).toString('hex')}`;
-    const { profile, image, security } = await this.pick(docker, req.lab, req.lang);
-    const result = await this.pool.submit(profile.id, runId, () =>
-      sandboxRun(
-        docker,
-        {
-          runId,
-          labId: profile.id,
-          namespace: this.deps.namespace,
-          image,
-          user: profile.server.user,
-          lang: req.lang,
-          limits: this.limits,
-          security,
-          code: req.code,
-          stdin: req.stdin,
-          signal: this.abort.signal,
-        },
-        this.deps.log,
-      ),
+    // Runs enter the pool in the order they were asked for: picking the lab awaits the engine (the image,
+    // its languages), so calls go through that one at a time.
+    const entered = this.arrivals.then(async () => {
+      const { profile, image, security } = await this.pick(docker, req.lab, req.lang);
+      const run = () =>
+        sandboxRun(
+          docker,
+          {
+            runId,
+            labId: profile.id,
+            namespace: this.deps.namespace,
+            image,
+            user: profile.server.user,
+            lang: req.lang,
+            limits: this.limits,
+            security,
+            code: req.code,
+            stdin: req.stdin ?? '',
+            signal: this.abort.signal,
+          },
+          this.deps.log,
+        );
+      return { labId: profile.id, done: this.pool.submit(profile.id, runId, run) };
+    });
+    this.arrivals = entered.then(
+      () => undefined,
+      () => undefined,
     );
-    return { ...result, labId: profile.id };
+    const { labId, done } = await entered;
+    return { ...(await done), labId };
   }
 
   /** Run containers of this namespace that outlived their run (ClassLab was killed mid-run). */

@@ -25,7 +25,7 @@ describe('run container spec', () => {
     expect(host.CapDrop).toEqual(['ALL']);
     expect(host.Privileged).toBe(false);
     expect(host.SecurityOpt).toContain('no-new-privileges:true');
-    expect(host.SecurityOpt!.some((o) => o.startsWith('seccomp='))).toBe(true);
+    expect(host.SecurityOpt!.some((o: string) => o.startsWith('seccomp='))).toBe(true);
     expect(host.ReadonlyRootfs).toBe(true);
     expect(host.PidsLimit).toBe(DEFAULT_RUN_LIMITS.pids);
     expect(host.Memory).toBe(DEFAULT_RUN_LIMITS.memoryMiB * 1024 * 1024);
