@@ -98,6 +98,7 @@ export async function sandboxRun(docker: Docker, input: SandboxRunInput, log: Lo
       exitCode: state.ExitCode,
       report,
       cpuSeconds: limits.cpuSeconds,
+      memoryMiB: limits.memoryMiB,
     });
     const started = Date.parse(state.StartedAt);
     const finished = Date.parse(state.FinishedAt);

@@ -13,6 +13,7 @@ export interface RunFacts {
   exitCode: number;
   report: DriverReport;
   cpuSeconds: number;
+  memoryMiB: number;
 }
 
 const SIGKILL = 9;
@@ -24,11 +25,18 @@ export function decideVerdict(f: RunFacts): { verdict: RunVerdict; note: string 
   if (f.oomKilled) return { verdict: 'memory-limit', note: 'The program used more memory than the limit; the kernel stopped it.' };
   if (f.report.kind === 'compile') return { verdict: 'compile-error', note: null };
   const code = f.report.kind === 'ran' ? f.report.code : f.exitCode;
-  if (code === 128 + SIGXCPU) return { verdict: 'time-limit', note: `The program used its ${f.cpuSeconds} s of CPU time.` };
-  // SIGKILL at the hard CPU limit (a program that ignored SIGXCPU), told apart from kill -9 by the CPU
+  // SIGKILL at the hard CPU limit (a program that ignored SIGXCPU) is told apart from kill -9 by the CPU
   // time the run's cgroup counted.
-  if (code === 128 + SIGKILL && f.report.kind === 'ran' && f.report.cpuNs !== null && f.report.cpuNs >= f.cpuSeconds * 1e9)
+  const outOfCpu =
+    code === 128 + SIGXCPU || (code === 128 + SIGKILL && f.report.kind === 'ran' && f.report.cpuNs !== null && f.report.cpuNs >= f.cpuSeconds * 1e9);
+  if (outOfCpu) {
+    // Measured: a hog that reaches the limit can spend its CPU time in the kernel's reclaim (evicting and
+    // re-reading the image's own files) before the OOM killer acts. At the limit, that is memory.
+    const peak = f.report.kind === 'ran' ? f.report.peakBytes : null;
+    if (peak !== null && peak >= 0.95 * f.memoryMiB * 1024 * 1024)
+      return { verdict: 'memory-limit', note: `The program reached its ${f.memoryMiB} MiB of memory and spent its CPU time waiting for more.` };
     return { verdict: 'time-limit', note: `The program used its ${f.cpuSeconds} s of CPU time.` };
+  }
   if (f.report.kind === 'ran' && f.report.leftover > 0)
     return {
       verdict: 'runtime-error',

@@ -107,13 +107,14 @@ describe('verdict', () => {
     cpuNs: extra.cpuNs ?? 0,
     leftover: extra.leftover ?? 0,
   });
-  const facts = (f: Partial<RunFacts>): RunFacts => ({ killedFor: null, oomKilled: false, exitCode: 0, report: ran(0), cpuSeconds: 5, ...f });
+  const facts = (f: Partial<RunFacts>): RunFacts => ({ killedFor: null, oomKilled: false, exitCode: 0, report: ran(0), cpuSeconds: 5, memoryMiB: 256, ...f });
 
   it.each([
     [facts({}), 'accepted'],
     [facts({ report: ran(1) }), 'runtime-error'],
     [facts({ report: { kind: 'compile' }, exitCode: 1 }), 'compile-error'],
     [facts({ report: ran(152) }), 'time-limit'],
+    [facts({ report: { kind: 'ran', code: 152, peakBytes: 256 * 1024 * 1024, cpuNs: 5e9, leftover: 0 } }), 'memory-limit'],
     [facts({ report: ran(137, { cpuNs: 6e9 }) }), 'time-limit'],
     [facts({ report: ran(137, { cpuNs: 1e8 }) }), 'runtime-error'],
     [facts({ oomKilled: true, report: ran(137) }), 'memory-limit'],
