@@ -88,13 +88,18 @@ export class Runs {
     return { ...(await done), labId };
   }
 
-  /** Run containers of this namespace that outlived their run (ClassLab was killed mid-run). */
-  async sweep(): Promise<number> {
+  /**
+   * Run containers of this namespace that outlived their run (ClassLab was killed mid-run). Only those
+   * older than any run can last: another ClassLab process of the same namespace (`classlab serve` while
+   * `classlab run` starts) may have runs going.
+   */
+  async sweep(olderThanMs = this.longestRunMs()): Promise<number> {
     const docker = this.deps.docker();
-    const found = await docker.listContainers({
+    const listed = await docker.listContainers({
       all: true,
       filters: { label: [`${LABEL.role}=${RUN_ROLE}`, `${LABEL.instance}=${this.deps.namespace}`] },
     });
+    const found = listed.filter((c) => Date.now() - c.Created * 1000 >= olderThanMs);
     await Promise.all(
       found.map((c) =>
         docker
@@ -104,6 +109,11 @@ export class Runs {
       ),
     );
     return found.length;
+  }
+
+  /** The longest a run's container can exist: the compile step's CPU time, the wall time, and a margin. */
+  private longestRunMs(): number {
+    return (this.limits.compileCpuSeconds * 2 + this.limits.wallSeconds + 60) * 1000;
   }
 
   counts(): { running: number; waiting: number } {
