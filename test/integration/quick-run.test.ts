@@ -151,6 +151,29 @@ describe('quick run limits and lab choice', () => {
     expect(err).toMatchObject({ code: 'LAB_NOT_FOUND' });
   });
 
+  it('closing stops a run going and refuses a waiting one, with no verdict on either, and leaves nothing', async () => {
+    const settings = testSettings();
+    settings.update({ quickRuns: { maxConcurrent: 1, maxQueued: 5 } });
+    const runs = new Runs({
+      docker: () => docker,
+      namespace: ns,
+      profiles: () => [{ id: 'python', title: 'Python', image: 'classlab/python:2', server: { user: '1000:1000' }, runtime: 'auto' }] as never,
+      trust: () => ({ skipGvisorLabs: [] }) as never,
+      settings,
+      log: memoryLogger(),
+      queued: () => undefined,
+      limits: LIMITS,
+    });
+    // The language probe first (its container carries the same labels), so the one seen below is the run.
+    await runs.run({ lab: null, lang: 'bash', code: 'true' });
+    const going = runs.run({ lab: null, lang: 'bash', code: 'sleep 3600' }).catch(apiErrorOf);
+    const waiting = runs.run({ lab: null, lang: 'bash', code: 'echo never' }).catch(apiErrorOf);
+    await expect.poll(async () => (await runContainers(ns, true)).length, { timeout: 20_000 }).toBe(1);
+    runs.close();
+    expect(await going).toMatchObject({ code: 'CANCELLED' });
+    expect(await waiting).toMatchObject({ code: 'BUSY' });
+  });
+
   it('removes run containers that a killed ClassLab left behind', async () => {
     const leftover = await docker.createContainer(
       runContainerSpec({

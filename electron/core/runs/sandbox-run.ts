@@ -74,7 +74,11 @@ export async function sandboxRun(docker: Docker, input: SandboxRunInput, log: Lo
     const waited = c.wait({ condition: 'next-exit' }) as Promise<{ StatusCode: number }>;
     await c.start();
     const wall = setTimeout(() => stop('wall'), limits.wallSeconds * 1000);
-    const abort = () => stop('wall');
+    let closed = false;
+    const abort = () => {
+      closed = true;
+      stop('wall');
+    };
     input.signal?.addEventListener('abort', abort);
     // The program may never read its stdin (or exit first): a write to a closed pipe is not an error here.
     stream.on('error', () => undefined);
@@ -86,6 +90,8 @@ export async function sandboxRun(docker: Docker, input: SandboxRunInput, log: Lo
       clearTimeout(wall);
       input.signal?.removeEventListener('abort', abort);
     }
+    // Stopped because ClassLab is closing: not a verdict on the program.
+    if (closed) throw new LabError('CANCELLED', 'ClassLab closed while the program ran: run it again.');
     // The last bytes may still be on their way: wait for the stream's end, briefly.
     await Promise.race([drained, new Promise((r) => setTimeout(r, 1000))]);
     const state = (await c.inspect()).State;
