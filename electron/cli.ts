@@ -10,6 +10,7 @@ import { fileLogger } from './core/log';
 import { defaultDataDir } from './core/paths';
 import { openNodeSettings } from './core/settings';
 import { PACK_USAGE, packCommand } from './pack-command';
+import { RUN_USAGE, runCommand } from './run-command';
 import { trustCommand } from './trust-command';
 import type { ClassLabCore, CoreService } from './core/types';
 import { adminCommand, openAdmin, pinSource } from './admin-command';
@@ -83,6 +84,7 @@ Commands:
   trust unsigned allow|refuse
                           Whether lab packs without any signature may be imported (refused by default)
 ${PACK_USAGE}
+${RUN_USAGE}
 
   admin [status] [--json] Whether an admin PIN is set, and the idle minutes of the admin lock
   admin set-pin           Set or change the admin PIN (asked on the terminal)
@@ -114,6 +116,8 @@ interface Parsed {
 
 export function parseArgs(argv: string[]): Parsed | string {
   const out: Parsed = { command: undefined, lab: undefined, args: [], json: false, port: undefined, output: undefined, yes: false, trustSigner: undefined };
+  // `run` parses its own options (run-command.ts).
+  if (argv[0] === 'run') return { ...out, command: 'run', args: argv.slice(1), json: argv.includes('--json') };
   const rest: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
@@ -155,7 +159,7 @@ async function main(argv: string[]): Promise<number> {
     return problem || !parsed ? EXIT.usage : EXIT.ok;
   }
   const needsLab = ['build', 'open', 'stop', 'reset'];
-  if (!['serve', 'list', 'audit', 'trust', 'admin', 'pack', ...needsLab].includes(parsed.command)) {
+  if (!['serve', 'list', 'audit', 'trust', 'admin', 'pack', 'run', ...needsLab].includes(parsed.command)) {
     process.stderr.write(`classlab: unknown command ${parsed.command}\n\n${USAGE}\n`);
     return EXIT.usage;
   }
@@ -206,6 +210,7 @@ async function main(argv: string[]): Promise<number> {
     if (parsed.command === 'audit') return await audit(core, service, parsed.lab ?? null, parsed.json);
     // The pack commands use the core's packs by file path, after openAdmin above: they are admin commands.
     if (parsed.command === 'pack') return await packCommand(core, parsed.args, parsed);
+    if (parsed.command === 'run') return await runCommand(core, parsed.args);
     return await act(core, service, parsed.command, parsed.lab!, parsed.json);
   } catch (err) {
     return fail(err, parsed.json);

@@ -509,6 +509,55 @@ export const AdminStatus = z.object({
   retryAfterSeconds: z.number().int().min(0),
 });
 export type AdminStatus = z.infer<typeof AdminStatus>;
+// Quick runs (core/runs): one program in a throw-away sandbox made from a lab's image, through a capped pool.
+export const RUN_LANGUAGES = ['python', 'bash', 'c'] as const;
+export const RunLanguage = z.enum(RUN_LANGUAGES);
+export const RUN_VERDICTS = ['accepted', 'compile-error', 'runtime-error', 'time-limit', 'memory-limit', 'output-limit'] as const;
+export const RunVerdict = z.enum(RUN_VERDICTS);
+export const RUN_ID = z.string().regex(/^r[a-f0-9]{16}$/, 'a run id');
+/** Code and stdin are hostile input: sizes are capped here, at the boundary. */
+export const RunRequest = z.object({
+  /** A lab whose image has the language; null: the first lab (in catalog order) whose image has it. */
+  lab: LAB_ID.nullable(),
+  lang: RunLanguage,
+  code: z.string().max(256 * 1024),
+  /** The program's stdin; none: empty. */
+  stdin: z
+    .string()
+    .max(1024 * 1024)
+    .optional(),
+  /** Chosen by the caller to match runs:queue events to this call; made up when absent. */
+  runId: RUN_ID.optional(),
+});
+export const RunResult = z.object({
+  runId: RUN_ID,
+  labId: LAB_ID,
+  verdict: RunVerdict,
+  /** Each capped (output-limit past the cap); decoded as UTF-8, invalid bytes replaced. */
+  stdout: z.string(),
+  stderr: z.string(),
+  /** The program's exit status (128 + N when signal N ended it); null when ClassLab killed the run. */
+  exitCode: z.number().int().nullable(),
+  /** From the start of the sandbox to the end of the program, compile step included. */
+  timeMs: z.number(),
+  /** Peak memory of the run's sandbox, as its cgroup counted it; null when unknown. */
+  memoryMiB: z.number().nullable(),
+  /** Why the verdict is what it is, in a sentence, when the output alone does not say (limits, leftovers). */
+  note: z.string().nullable(),
+});
+export type RunLanguage = z.infer<typeof RunLanguage>;
+export type RunVerdict = z.infer<typeof RunVerdict>;
+export type RunRequest = z.input<typeof RunRequest>;
+export type RunResult = z.infer<typeof RunResult>;
+/** A run's place: position 0 = running now, N = N-th in the queue. throttled: its lab holds a large part of the queue. */
+export const RunQueueEvent = z.object({
+  runId: RUN_ID,
+  labId: LAB_ID,
+  position: z.number().int().min(0),
+  throttled: z.boolean(),
+  message: z.string().nullable(),
+});
+export type RunQueueEvent = z.infer<typeof RunQueueEvent>;
 
 export const methods = {
   'engine:status': { args: noArgs, result: EngineStatus },
@@ -581,6 +630,8 @@ export const methods = {
   'admin:setPin': { args: z.tuple([ADMIN_PIN.nullable(), NEW_ADMIN_PIN]), result: AdminStatus },
   'admin:unlock': { args: z.tuple([ADMIN_PIN]), result: AdminStatus },
   'admin:lock': { args: noArgs, result: AdminStatus },
+  /** Runs one program in a fresh sandbox from the lab's image (queued behind a capped pool; runs:queue says where). */
+  'runs:run': { args: z.tuple([RunRequest]), result: RunResult },
 } as const;
 export type MethodName = keyof typeof methods;
 export type MethodArgs<M extends MethodName> = z.infer<(typeof methods)[M]['args']>;
@@ -602,6 +653,7 @@ export const events = {
   'packs:progress': PackProgress,
   /** The admin area locked (on Lock, or idle) or unlocked, or the PIN was set: every view updates its indicator. */
   'admin:changed': AdminStatus,
+  'runs:queue': RunQueueEvent,
 } as const;
 export type EventName = keyof typeof events;
 export type EventPayload<E extends EventName> = z.infer<(typeof events)[E]>;

@@ -28,6 +28,8 @@ import { LiveCatalog } from './labs/live-catalog';
 import { NAMESPACE_PATTERN } from './labs/naming';
 import { notebookAnswers, waitForNotebook } from './labs/readiness';
 import { Reconciler } from './labs/reconcile';
+import { Runs } from './runs/runs';
+import type { RunSandboxLimits } from './runs/run-spec';
 import { INSTALLED_DIR } from './packs/installed-labs';
 import { PackKeys } from './packs/pack-signing';
 import { Packs } from './packs/packs';
@@ -65,6 +67,8 @@ export interface ClassLabOptions {
    * without it, an encrypted file with a key file in the data folder (secrets.bin, secrets.key).
    */
   secrets?: SecretStore;
+  /** Limits of quick runs other than DEFAULT_RUN_LIMITS (tests: shorter times). */
+  runLimits?: Partial<RunSandboxLimits>;
 }
 
 type CoreEvents = { [E in EventName]: [EventPayload<E>] };
@@ -99,6 +103,7 @@ class Core implements ClassLabCore {
   private readonly packTransfers: PackTransfers;
   readonly packs: Packs;
   readonly admin: AdminLock;
+  readonly runs: Runs;
   readonly service: CoreService;
 
   constructor(
@@ -196,6 +201,17 @@ class Core implements ClassLabCore {
       progress: (p) => this.emit('audit:progress', p),
     });
 
+    this.runs = new Runs({
+      docker,
+      namespace,
+      profiles: () => this.labs.all().map((e) => e.lab.profile),
+      trust: policy.trust,
+      settings: opts.settings,
+      log: opts.log,
+      queued: (e) => this.emit('runs:queue', e),
+      limits: opts.runLimits,
+    });
+
     // The one methods table: each area's handler group.
     this.service = {
       // Asking for the status checks now: the engine screen's "Check now" needs no other method.
@@ -207,6 +223,7 @@ class Core implements ClassLabCore {
       ...fileHandlers({ labs: this.labs, transfers: this.transfers, policy, requireEngine: () => void this.engine.docker(), asLabError: world.asLabError }),
       ...gitHandlers(this.git, credentials),
       ...packHandlers(this.packs, this.packTransfers),
+      ...this.runs.handlers(),
     };
   }
 
@@ -220,6 +237,9 @@ class Core implements ClassLabCore {
     // The first list must show what Docker has, not a guess: wait for the first reconcile.
     await this.reconciler.start();
     if (this.opts.watchCatalog ?? true) this.catalog.watch();
+    // Quick-run containers that a killed ClassLab left behind.
+    if (this.engine.status().state === 'up')
+      void this.runs.sweep().catch((err: Error) => this.opts.log.warn('run containers not swept', { error: err.message }));
     // Images that lab pack updates replaced while a lab still ran on them.
     if (this.engine.status().state === 'up')
       void this.packs.pruneRetired().catch((err: Error) => this.opts.log.warn('retired images not removed', { error: err.message }));
@@ -260,6 +280,7 @@ class Core implements ClassLabCore {
     // Every lab's operation is aborted now (synchronously) and waited for below.
     const labsClosed = this.labs.close();
     await this.sandboxCheck.close(new LabError('BUSY', 'ClassLab is closing.'));
+    this.runs.close();
     // A terminal's shell would outlive ClassLab inside the container: end them (the labs keep running).
     await this.terminals.closeAll().catch(() => undefined);
     this.transfers.close();

@@ -12,6 +12,10 @@ export const Settings = z.object({
   trust: MachineTrust.default(NO_TRUST),
   /** Idle minutes after which the admin area locks again (core/admin). */
   adminLockMinutes: z.number().int().min(1).max(240).default(10),
+  /** Quick runs (core/runs): how many run at once on this machine, and how many may wait. */
+  quickRuns: z
+    .object({ maxConcurrent: z.number().int().min(1).max(16).default(2), maxQueued: z.number().int().min(1).max(500).default(50) })
+    .default({ maxConcurrent: 2, maxQueued: 50 }),
 });
 export type Settings = z.infer<typeof Settings>;
 

@@ -62,6 +62,8 @@ export const METHOD_ACCESS = {
   'admin:setPin': 'student',
   'admin:unlock': 'student',
   'admin:lock': 'student',
+  // Quick runs are a student's (DESIGN.md, student mode): each in a throw-away sandbox, through the capped pool.
+  'runs:run': 'student',
 } as const satisfies Record<MethodName, MethodAccess>;
 
 /** Whether a method needs the admin area unlocked. Fails closed: a method missing from the table is admin. */

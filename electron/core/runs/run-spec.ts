@@ -1,0 +1,121 @@
+// A quick run's container, as data: the lab's image, the lab's user, the sandbox floor of the lab
+// container (sandbox/policy.ts) and tighter limits, because a run is one short program. Pure.
+import type Docker from 'dockerode';
+import type { RunLanguage } from '../../api/contract';
+import { LABEL, LABEL_SCHEMA_VERSION, SANDBOX_REVISION } from '../labs/naming';
+import { NO_CORE_DUMPS, ONE_SHOT_HEALTH } from '../sandbox/container-floor';
+import type { LabRuntime } from '../sandbox/engine-security';
+import { seccompSecurityOpt } from '../sandbox/seccomp';
+import { driverScript } from './driver';
+
+const MiB = 1024 * 1024;
+
+/** The role label of run containers, and the label that names the run. */
+export const RUN_ROLE = 'quick-run';
+export const RUN_LABEL = 'classlab.run';
+
+export interface RunSandboxLimits {
+  memoryMiB: number;
+  cpus: number;
+  pids: number;
+  cpuSeconds: number;
+  compileCpuSeconds: number;
+  /** Wall time from start to the end of the program, enforced by ClassLab (kill, then remove). */
+  wallSeconds: number;
+  /** Bytes of stdout, and separately of stderr, kept; one more and the run stops with output-limit. */
+  outputBytes: number;
+  /** Largest file the program may write (RLIMIT_FSIZE); its scratch folder is a tmpfs of `scratchMiB`. */
+  fileMiB: number;
+  scratchMiB: number;
+}
+
+export const DEFAULT_RUN_LIMITS: RunSandboxLimits = {
+  memoryMiB: 256,
+  cpus: 1,
+  pids: 64,
+  cpuSeconds: 5,
+  compileCpuSeconds: 10,
+  wallSeconds: 10,
+  outputBytes: 64 * 1024,
+  fileMiB: 16,
+  scratchMiB: 32,
+};
+
+export interface RunSpecInput {
+  runId: string;
+  labId: string;
+  namespace: string;
+  /** The image's ID (not its tag: nobody can re-tag it between the check and the run). */
+  image: string;
+  /** The lab's user, uid:gid (the profile's, already checked to be unprivileged). */
+  user: string;
+  lang: RunLanguage;
+  limits: RunSandboxLimits;
+  security: { seccomp: boolean; runtime: LabRuntime };
+}
+
+export function runLabels(namespace: string, labId: string, runId: string): Record<string, string> {
+  return {
+    [LABEL.role]: RUN_ROLE,
+    [LABEL.instance]: namespace,
+    [LABEL.lab]: labId,
+    [LABEL.schema]: LABEL_SCHEMA_VERSION,
+    [LABEL.sandbox]: SANDBOX_REVISION,
+    [RUN_LABEL]: runId,
+  };
+}
+
+export function runContainerSpec({ runId, labId, namespace, image, user, lang, limits, security }: RunSpecInput): Docker.ContainerCreateOptions {
+  const [uid, gid] = user.split(':');
+  const memory = limits.memoryMiB * MiB;
+  const securityOpt = ['no-new-privileges:true'];
+  if (security.seccomp && security.runtime === 'runc') securityOpt.push(seccompSecurityOpt());
+  return {
+    name: `${namespace}-run-${runId}`,
+    Image: image,
+    // The driver is ClassLab's fixed script; the student's code comes on stdin (driver.ts).
+    Entrypoint: ['/bin/sh', '-c', driverScript(lang, limits)],
+    Cmd: [],
+    User: user,
+    WorkingDir: '/box',
+    Env: ['HOME=/box', 'TMPDIR=/tmp', 'LANG=C.UTF-8', 'PATH=/usr/local/bin:/usr/bin:/bin', 'PYTHONDONTWRITEBYTECODE=1'],
+    Labels: runLabels(namespace, labId, runId),
+    NetworkDisabled: true,
+    Tty: false,
+    OpenStdin: true,
+    StdinOnce: true,
+    AttachStdin: true,
+    AttachStdout: true,
+    AttachStderr: true,
+    StopTimeout: 1,
+    Healthcheck: ONE_SHOT_HEALTH,
+    HostConfig: {
+      NetworkMode: 'none',
+      // An init as PID 1: the program is not PID 1, so the kernel's SIGXCPU reaches it (PID 1 ignores
+      // signals it has no handler for), and orphans of a fork bomb are reaped.
+      Init: true,
+      CapDrop: ['ALL'],
+      SecurityOpt: securityOpt,
+      Privileged: false,
+      ...(security.runtime === 'runsc' ? { Runtime: 'runsc' } : {}),
+      ReadonlyRootfs: true,
+      Tmpfs: {
+        // The only writable places; nothing of the host. /box holds the source and, for C, the binary
+        // (so it is executable); tmpfs pages count against the memory limit.
+        '/box': `rw,nosuid,nodev,exec,size=${limits.scratchMiB}m,uid=${uid},gid=${gid},mode=0700`,
+        '/tmp': 'rw,nosuid,nodev,noexec,size=16m,mode=1777',
+      },
+      ShmSize: 8 * MiB,
+      PidsLimit: limits.pids,
+      Memory: memory,
+      // Equal to Memory: no swap, so the memory limit is the limit (and the OOM killer ends a hog).
+      MemorySwap: memory,
+      NanoCpus: Math.round(limits.cpus * 1e9),
+      Ulimits: [...NO_CORE_DUMPS, { Name: 'fsize', Soft: limits.fileMiB * MiB, Hard: limits.fileMiB * MiB }, { Name: 'nofile', Soft: 256, Hard: 256 }],
+      // Output goes only through the attach stream, capped by ClassLab: nothing of it is logged on disk.
+      LogConfig: { Type: 'none', Config: {} },
+      RestartPolicy: { Name: 'no' },
+      Mounts: [],
+    },
+  };
+}

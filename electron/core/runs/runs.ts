@@ -1,0 +1,155 @@
+// The quick-run area of the methods table: picks the lab (the one asked for, or the first in the catalog
+// whose image has the language), queues the run behind the machine's capped pool, and runs it in its own
+// throw-away sandbox (sandbox-run.ts). Run containers left by a crash are removed at start-up, by label.
+import { randomBytes } from 'node:crypto';
+import type Docker from 'dockerode';
+import type { RunQueueEvent, RunResult } from '../../api/contract';
+import { RunRequest } from '../../api/contract';
+import { LabError } from '../../api/errors';
+import { imageId } from '../images/images';
+import { LABEL } from '../labs/naming';
+import type { Logger } from '../log';
+import type { Profile } from '../profiles/schema';
+import { chooseRuntime, engineSecurity } from '../sandbox/engine-security';
+import type { SettingsStore } from '../settings';
+import type { MachineTrust } from '../trust/machine-trust';
+import type { CoreService } from '../types';
+import { LanguageProbe } from './language-probe';
+import { poolLimits, RunPool } from './run-pool';
+import { DEFAULT_RUN_LIMITS, RUN_ROLE, type RunSandboxLimits } from './run-spec';
+import { sandboxRun } from './sandbox-run';
+
+export interface RunsDeps {
+  docker: () => Docker;
+  namespace: string;
+  /** The labs' profiles in catalog order. */
+  profiles: () => Profile[];
+  trust: () => MachineTrust;
+  settings: SettingsStore;
+  log: Logger;
+  queued(e: RunQueueEvent): void;
+  /** Tighter or looser limits than DEFAULT_RUN_LIMITS (tests). */
+  limits?: Partial<RunSandboxLimits>;
+}
+
+export class Runs {
+  private readonly pool: RunPool;
+  private readonly probe: LanguageProbe;
+  private readonly limits: RunSandboxLimits;
+  private readonly abort = new AbortController();
+  private arrivals: Promise<void> = Promise.resolve();
+
+  constructor(private readonly deps: RunsDeps) {
+    this.limits = { ...DEFAULT_RUN_LIMITS, ...deps.limits };
+    this.probe = new LanguageProbe(deps.log);
+    this.pool = new RunPool(() => {
+      const s = deps.settings.get().quickRuns;
+      return poolLimits(s.maxConcurrent, s.maxQueued);
+    }, deps.queued);
+  }
+
+  handlers(): Pick<CoreService, 'runs:run'> {
+    return { 'runs:run': (req) => this.run(req) };
+  }
+
+  async run(request: RunRequest): Promise<RunResult> {
+    const req = RunRequest.parse(request);
+    const docker = this.deps.docker();
+    const runId = req.runId ?? `r${randomBytes(8).toString('hex')}`;
+    // Runs enter the pool in the order they were asked for: picking the lab awaits the engine (the image,
+    // its languages), so calls go through that one at a time.
+    const entered = this.arrivals.then(async () => {
+      const { profile, image, security } = await this.pick(docker, req.lab, req.lang);
+      const run = () =>
+        sandboxRun(
+          docker,
+          {
+            runId,
+            labId: profile.id,
+            namespace: this.deps.namespace,
+            image,
+            user: profile.server.user,
+            lang: req.lang,
+            limits: this.limits,
+            security,
+            code: req.code,
+            stdin: req.stdin ?? '',
+            signal: this.abort.signal,
+          },
+          this.deps.log,
+        );
+      return { labId: profile.id, done: this.pool.submit(profile.id, runId, run) };
+    });
+    this.arrivals = entered.then(
+      () => undefined,
+      () => undefined,
+    );
+    const { labId, done } = await entered;
+    return { ...(await done), labId };
+  }
+
+  /**
+   * Run containers of this namespace that outlived their run (ClassLab was killed mid-run). Only those
+   * older than any run can last: another ClassLab process of the same namespace (`classlab serve` while
+   * `classlab run` starts) may have runs going.
+   */
+  async sweep(olderThanMs = this.longestRunMs()): Promise<number> {
+    const docker = this.deps.docker();
+    const listed = await docker.listContainers({
+      all: true,
+      filters: { label: [`${LABEL.role}=${RUN_ROLE}`, `${LABEL.instance}=${this.deps.namespace}`] },
+    });
+    const found = listed.filter((c) => Date.now() - c.Created * 1000 >= olderThanMs);
+    await Promise.all(
+      found.map((c) =>
+        docker
+          .getContainer(c.Id)
+          .remove({ force: true, v: true })
+          .catch(() => undefined),
+      ),
+    );
+    return found.length;
+  }
+
+  /** The longest a run's container can exist: the compile step's CPU time, the wall time, and a margin. */
+  private longestRunMs(): number {
+    return (this.limits.compileCpuSeconds * 2 + this.limits.wallSeconds + 60) * 1000;
+  }
+
+  counts(): { running: number; waiting: number } {
+    return this.pool.counts();
+  }
+
+  /** Refuses waiting runs and stops running ones (their containers are removed by their own run). */
+  close(): void {
+    this.pool.close(new LabError('BUSY', 'ClassLab is closing.'));
+    this.abort.abort();
+  }
+
+  private async pick(docker: Docker, lab: string | null, lang: RunRequest['lang']) {
+    const profiles = this.deps.profiles();
+    const candidates = lab === null ? profiles : profiles.filter((p) => p.id === lab);
+    if (lab !== null && candidates.length === 0) throw new LabError('LAB_NOT_FOUND', `There is no lab ${lab} (see \`classlab list\`).`);
+    const engine = await engineSecurity(docker);
+    for (const profile of candidates) {
+      const image = await imageId(docker, profile.image);
+      if (!image) {
+        if (lab !== null) throw new LabError('IMAGE_MISSING', `The image of ${profile.title} is not on this computer: build it first.`);
+        continue;
+      }
+      const security = { seccomp: engine.seccomp, runtime: chooseRuntime(profile, engine, this.deps.trust()) };
+      const spec = {
+        runId: 'r0000000000000000',
+        labId: profile.id,
+        namespace: this.deps.namespace,
+        image,
+        user: profile.server.user,
+        limits: this.limits,
+        security,
+      };
+      if ((await this.probe.languages(docker, spec)).has(lang)) return { profile, image, security };
+      if (lab !== null) throw new LabError('NOT_FOUND', `The image of ${profile.title} has no ${lang}: pick a lab that has it.`);
+    }
+    throw new LabError('NOT_FOUND', `No lab on this computer has ${lang} (labs whose image is not built yet were not looked at).`);
+  }
+}
