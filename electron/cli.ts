@@ -9,6 +9,7 @@ import { createClassLab } from './core/classlab';
 import { fileLogger } from './core/log';
 import { defaultDataDir } from './core/paths';
 import { openNodeSettings } from './core/settings';
+import { HOST_USAGE, hostCommand, isHostCommand } from './host-command';
 import { PACK_USAGE, packCommand } from './pack-command';
 import { trustCommand } from './trust-command';
 import type { ClassLabCore } from './core/types';
@@ -49,6 +50,7 @@ export const EXIT: Record<'ok' | 'usage' | ErrorCode, number> = {
   SECRETS_UNREADABLE: 1,
   PACK_INVALID: 10,
   PACK_UNTRUSTED: 11,
+  BACKUP_INVALID: 12,
 };
 
 const USAGE = `Usage: classlab <command> [options]
@@ -76,10 +78,12 @@ Commands:
   trust unsigned allow|refuse
                           Whether lab packs without any signature may be imported (refused by default)
 ${PACK_USAGE}
+${HOST_USAGE}
 
 Exit codes: 0 ok, 2 usage, 3 Docker not running, 4 no such lab, 5 image missing,
             6 start failed, 7 build or pull failed, 8 busy, 9 an attack was NOT blocked,
             10 a lab pack is damaged, changed or hostile, 11 a lab pack's signer is not trusted here,
+            12 a backup does not match its checksum or manifest (nothing restored),
             1 anything else.`;
 
 interface Parsed {
@@ -95,10 +99,13 @@ interface Parsed {
   yes: boolean;
   /** pack import|verify --trust-signer FINGERPRINT */
   trustSigner: string | undefined;
+  /** stop|backup --all, backup --list */
+  all: boolean;
+  list: boolean;
 }
 
 export function parseArgs(argv: string[]): Parsed | string {
-  const out: Parsed = { command: undefined, lab: undefined, args: [], json: false, port: undefined, output: undefined, yes: false, trustSigner: undefined };
+  const out: Parsed = { command: undefined, lab: undefined, args: [], json: false, port: undefined, output: undefined, yes: false, trustSigner: undefined, all: false, list: false };
   const rest: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
@@ -118,13 +125,14 @@ export function parseArgs(argv: string[]): Parsed | string {
       if (!v) return '--trust-signer takes a fingerprint (SHA256:…)';
       out.trustSigner = v;
     } else if (a === '--yes' || a === '-y') out.yes = true;
+    else if (a === '--all' || a === '--list') out[a === '--all' ? 'all' : 'list'] = true;
     else if (a === '-h' || a === '--help') return '';
     else if (a.startsWith('-')) return `unknown option ${a}`;
     else rest.push(a);
   }
   [out.command, out.lab] = rest;
   out.args = rest.slice(1);
-  const most = out.command === 'trust' ? 4 : out.command === 'pack' ? 2 + 32 : 2;
+  const most = out.command === 'trust' ? 4 : out.command === 'pack' ? 2 + 32 : out.command === 'restore' ? 3 : 2;
   if (rest.length > most) return `unexpected argument ${rest[most]}`;
   return out;
 }
@@ -137,11 +145,11 @@ async function main(argv: string[]): Promise<number> {
     return problem || !parsed ? EXIT.usage : EXIT.ok;
   }
   const needsLab = ['build', 'open', 'stop', 'reset'];
-  if (!['serve', 'list', 'audit', 'trust', 'pack', ...needsLab].includes(parsed.command)) {
+  if (!['serve', 'list', 'audit', 'trust', 'pack', 'status', 'backup', 'restore', ...needsLab].includes(parsed.command)) {
     process.stderr.write(`classlab: unknown command ${parsed.command}\n\n${USAGE}\n`);
     return EXIT.usage;
   }
-  if (needsLab.includes(parsed.command) && !parsed.lab) {
+  if (needsLab.includes(parsed.command) && !parsed.lab && !isHostCommand(parsed)) {
     process.stderr.write(`classlab: ${parsed.command} needs a lab id (see \`classlab list\`)\n`);
     return EXIT.usage;
   }
@@ -177,6 +185,7 @@ async function main(argv: string[]): Promise<number> {
     if (parsed.command === 'list') return await list(core, parsed.json);
     if (parsed.command === 'audit') return await audit(core, parsed.lab ?? null, parsed.json);
     if (parsed.command === 'pack') return await packCommand(core, parsed.args, parsed);
+    if (isHostCommand(parsed)) return await hostCommand(core, parsed, EXIT);
     return await act(core, parsed.command, parsed.lab!, parsed.json);
   } catch (err) {
     return fail(err, parsed.json);

@@ -19,6 +19,7 @@ import { Transfers, type TransferRequest, type TransferResponse } from './files/
 import { GitCredentialStore } from './git/credentials';
 import { LabGit } from './git/lab-git';
 import { HelperImages } from './images/helper-images';
+import { Host } from './host/host';
 import { buildImage, pullImage } from './images/images';
 import { LabContainers } from './labs/containers';
 import type { LabWorld } from './labs/lab-port';
@@ -97,6 +98,7 @@ class Core implements ClassLabCore {
   private readonly sandboxCheck: SandboxCheck;
   private readonly packTransfers: PackTransfers;
   readonly packs: Packs;
+  readonly host: Host;
   readonly service: CoreService;
 
   constructor(
@@ -188,6 +190,8 @@ class Core implements ClassLabCore {
       progress: (p) => this.emit('audit:progress', p),
     });
 
+    this.host = new Host({ docker, namespace, labs: this.labs, dataDir: opts.dataDir, settings: opts.settings, log: opts.log });
+
     // The one methods table: each area's handler group.
     this.service = {
       // Asking for the status checks now: the engine screen's "Check now" needs no other method.
@@ -198,6 +202,7 @@ class Core implements ClassLabCore {
       ...fileHandlers({ labs: this.labs, transfers: this.transfers, policy, requireEngine: () => void this.engine.docker(), asLabError: world.asLabError }),
       ...gitHandlers(this.git, credentials),
       ...packHandlers(this.packs, this.packTransfers),
+      ...this.host.handlers(),
     };
   }
 

@@ -10,6 +10,8 @@ export const Settings = z.object({
   bridgePort: z.number().int().min(0).max(65535).default(0),
   /** What this machine trusts (trust/machine-trust.ts): changed only by the desktop user, never by a profile. */
   trust: MachineTrust.default(NO_TRUST),
+  /** Workspace backups kept per lab (core/host/backups.ts): older ones are pruned after each backup. */
+  backupsKeep: z.number().int().min(1).max(1000).default(10),
 });
 export type Settings = z.infer<typeof Settings>;
 
