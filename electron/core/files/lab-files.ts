@@ -312,7 +312,7 @@ export class LabFiles {
   }
 
   /**
-   * The whole workspace (without ClassLab's own folder) as a tar made by the lab user in the lab, or its
+   * The whole workspace (without ClassLab's own folder and the disk's lost+found) as a tar made by the lab user in the lab, or its
    * files helper while it is stopped, handed to `consume`; the helper is kept until `consume` is done.
    * For backups (core/host/backups.ts): the tar is hostile input, read it through a gate.
    */
@@ -321,7 +321,7 @@ export class LabFiles {
       const out = await execReading(
         target.docker,
         target.container,
-        ['tar', '--create', '--file=-', '--numeric-owner', `--exclude=./${CLASSLAB_DIR}`, '-C', target.profile.server.workspace, '.'],
+        ['tar', '--create', '--file=-', '--numeric-owner', `--exclude=./${CLASSLAB_DIR}`, '--exclude=./lost+found', '-C', target.profile.server.workspace, '.'],
         execAs(target.profile),
       );
       return consume(succeededTar(out));

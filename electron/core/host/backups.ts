@@ -112,7 +112,9 @@ export class Backups {
     });
     const hashing = new Hashing();
     try {
-      await entry.files.archiveWorkspace((tar) => pipeline(tar, gate, createGzip({ level: 6 }), hashing, createWriteStream(partial, { flags: 'wx', mode: 0o600 })));
+      await entry.files.archiveWorkspace((tar) =>
+        pipeline(tar, gate, createGzip({ level: 6 }), hashing, createWriteStream(partial, { flags: 'wx', mode: 0o600 })),
+      );
       await fs.rename(partial, file);
     } catch (err) {
       await fs.rm(partial, { force: true });
@@ -129,8 +131,8 @@ export class Backups {
       bytes: hashing.bytes,
       sha256: hashing.digest(),
       files: gate.summary.files,
-      // The workspace folder itself ('.') is not counted.
-      folders: Math.max(0, folders - 1),
+      // The workspace folder itself ('.') is not among them: the guard passes it as skipped.
+      folders,
       contentBytes: gate.summary.bytes,
     };
     await writeFileAtomic(`${file}${MANIFEST_SUFFIX}`, Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`), 0o600);
@@ -265,7 +267,9 @@ async function readManifest(tarFile: string): Promise<BackupManifest> {
     text = await fs.readFile(`${tarFile}${MANIFEST_SUFFIX}`, 'utf8');
   } catch {
     if (!(await exists(tarFile))) throw new LabError('NOT_FOUND', `There is no backup file ${tarFile}.`);
-    throw invalid(`${path.basename(tarFile)} has no manifest beside it (${path.basename(tarFile)}${MANIFEST_SUFFIX}): it cannot be checked, so it is not restored.`);
+    throw invalid(
+      `${path.basename(tarFile)} has no manifest beside it (${path.basename(tarFile)}${MANIFEST_SUFFIX}): it cannot be checked, so it is not restored.`,
+    );
   }
   try {
     return BackupManifest.parse(JSON.parse(text));
