@@ -3,10 +3,13 @@
 // byte, a changed backup refused with nothing written, retention), and every `classlab` host command's
 // --json and exit code through the built CLI (dist/cli.js) against the same engine and namespace.
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { gzipSync } from 'node:zlib';
+import tar from 'tar-stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BackupInfo, HostStatus, RestoreResult } from '../../electron/api/contract';
 import { execDetached } from '../../electron/core/engine/exec';
@@ -56,6 +59,36 @@ async function tree(dir: string): Promise<string> {
 
 async function topLevel(): Promise<string> {
   return (await execIn(container, ['ls', '-A', WS], USER)).out;
+}
+
+/** A .tar.gz made here (not by ClassLab) with a manifest that matches it: a forger who rewrote both. */
+async function forgedBackup(dir: string, entries: ({ name: string; data: string } | { name: string; link: string })[]): Promise<string> {
+  const pack = tar.pack();
+  for (const e of entries) {
+    if ('link' in e) pack.entry({ name: e.name, type: 'symlink', linkname: e.link });
+    else pack.entry({ name: e.name, type: 'file' }, e.data);
+  }
+  pack.finalize();
+  const chunks: Buffer[] = [];
+  for await (const c of pack as AsyncIterable<Buffer>) chunks.push(c);
+  const bytes = gzipSync(Buffer.concat(chunks));
+  const created = new Date(Date.now() + Math.floor(Math.random() * 1e6)).toISOString();
+  const file = path.join(dir, `hostlab-${created.replace(/[-:]/g, '').replace(/\.\d+/, '')}.tar.gz`);
+  writeFileSync(file, bytes);
+  const manifest = {
+    format: 1,
+    lab: 'hostlab',
+    profile: 'forged',
+    title: 'Forged',
+    created,
+    bytes: bytes.length,
+    sha256: createHash('sha256').update(bytes).digest('hex'),
+    files: 1,
+    folders: 0,
+    contentBytes: 4,
+  };
+  writeFileSync(`${file}.json`, JSON.stringify(manifest));
+  return file;
 }
 
 async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
@@ -189,6 +222,30 @@ describe('backups', () => {
     expect(await topLevel()).toBe(top);
     // No staging folder was made or left either.
     expect((await execIn(container, ['sh', '-c', `ls -A ${WS}/.classlab/incoming 2>/dev/null; true`], USER)).out).toBe('');
+  }, 60_000);
+
+  it('refuses a backup whose checksum matches but which holds what a backup may not (a name or a link leaving the folder), writing nothing', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'classlab-forged-'));
+    const forged = await forgedBackup(dir, [
+      { name: 'ok.txt', data: 'fine' },
+      { name: '../escape.txt', data: 'out' },
+    ]);
+    const top = await topLevel();
+    const err = await core.host.restore(forged, null).catch((e: unknown) => e);
+    expect(await codeOf(Promise.reject(err))).toBe('BACKUP_INVALID');
+    expect(String((err as Error).message)).toContain('escape.txt');
+    expect(await topLevel()).toBe(top);
+    // A link out of the folder is refused the same way; one that stays inside is never made, only said.
+    const outward = await forgedBackup(dir, [{ name: 'to-etc', link: '/etc/passwd' }]);
+    expect(await codeOf(core.host.restore(outward, null))).toBe('BACKUP_INVALID');
+    expect(await topLevel()).toBe(top);
+    const linked = await forgedBackup(dir, [
+      { name: 'a.txt', data: 'a' },
+      { name: 'to-a', link: 'a.txt' },
+    ]);
+    const r = await core.host.restore(linked, null);
+    expect(r.skipped.map((x) => x.path)).toEqual(['to-a']);
+    expect((await execIn(container, ['ls', '-A', `${WS}/${r.folder}`], USER)).out).toBe('a.txt');
   }, 60_000);
 
   it('keeps only the newest backupsKeep of a lab', async () => {
