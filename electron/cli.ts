@@ -105,7 +105,18 @@ interface Parsed {
 }
 
 export function parseArgs(argv: string[]): Parsed | string {
-  const out: Parsed = { command: undefined, lab: undefined, args: [], json: false, port: undefined, output: undefined, yes: false, trustSigner: undefined, all: false, list: false };
+  const out: Parsed = {
+    command: undefined,
+    lab: undefined,
+    args: [],
+    json: false,
+    port: undefined,
+    output: undefined,
+    yes: false,
+    trustSigner: undefined,
+    all: false,
+    list: false,
+  };
   const rest: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;

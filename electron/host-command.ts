@@ -72,7 +72,9 @@ export async function hostCommand(core: ClassLabCore, p: HostArgs, exit: ExitTab
     if (p.all) {
       const outcomes = await host.backupAll(outDir);
       if (p.json) print({ backups: outcomes.map(flat) });
-      else for (const o of outcomes) process.stdout.write(o.ok ? `${o.lab}: ${o.result.file} (${formatBytes(o.result.bytes)})\n` : `${o.lab}: NOT backed up — ${o.error.message}\n`);
+      else
+        for (const o of outcomes)
+          process.stdout.write(o.ok ? `${o.lab}: ${o.result.file} (${formatBytes(o.result.bytes)})\n` : `${o.lab}: NOT backed up — ${o.error.message}\n`);
       return firstFailure(outcomes, exit);
     }
     const b = await host.backups.backup(first!, outDir);
@@ -107,10 +109,18 @@ function print(value: unknown): void {
 function describeStatus(s: HostStatus): void {
   const pct = (n: number | null) => (n === null ? '-' : `${n.toFixed(0)}%`);
   const of = (used: number | null, limit: number) => `${used === null ? '-' : formatBytes(used)} / ${formatBytes(limit)}`;
-  const up = (sec: number | null) => (sec === null ? '-' : sec < 3600 ? `${Math.floor(sec / 60)}m${sec % 60}s` : `${Math.floor(sec / 3600)}h${Math.floor((sec % 3600) / 60)}m`);
+  const up = (sec: number | null) =>
+    sec === null ? '-' : sec < 3600 ? `${Math.floor(sec / 60)}m${sec % 60}s` : `${Math.floor(sec / 3600)}h${Math.floor((sec % 3600) / 60)}m`;
   const rows = [
     ['LAB', 'STATE', 'CPU', 'MEMORY', 'DISK', 'UPTIME'],
-    ...s.labs.map((l) => [l.labId, l.phase, pct(l.cpuPercent), of(l.memoryBytes, l.memoryLimitBytes), of(l.diskUsedBytes, l.diskLimitBytes), up(l.uptimeSeconds)]),
+    ...s.labs.map((l) => [
+      l.labId,
+      l.phase,
+      pct(l.cpuPercent),
+      of(l.memoryBytes, l.memoryLimitBytes),
+      of(l.diskUsedBytes, l.diskLimitBytes),
+      up(l.uptimeSeconds),
+    ]),
   ];
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
   for (const r of rows) process.stdout.write(`${r.map((cell, c) => cell.padEnd(widths[c]!)).join('  ')}\n`.replace(/ +\n$/, '\n'));

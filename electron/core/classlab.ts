@@ -20,6 +20,7 @@ import { GitCredentialStore } from './git/credentials';
 import { LabGit } from './git/lab-git';
 import { HelperImages } from './images/helper-images';
 import { Host } from './host/host';
+import { hostHandlers } from './host/host-methods';
 import { buildImage, pullImage } from './images/images';
 import { LabContainers } from './labs/containers';
 import type { LabWorld } from './labs/lab-port';
@@ -202,7 +203,7 @@ class Core implements ClassLabCore {
       ...fileHandlers({ labs: this.labs, transfers: this.transfers, policy, requireEngine: () => void this.engine.docker(), asLabError: world.asLabError }),
       ...gitHandlers(this.git, credentials),
       ...packHandlers(this.packs, this.packTransfers),
-      ...this.host.handlers(),
+      ...hostHandlers(this.host),
     };
   }
 

@@ -8,11 +8,8 @@ import type { Labs } from '../labs/labs';
 import { LABEL } from '../labs/naming';
 import type { Logger } from '../log';
 import type { SettingsStore } from '../settings';
-import type { CoreService } from '../types';
 import { Backups } from './backups';
 import { readHostStatus } from './host-status';
-
-export type HostMethods = Pick<CoreService, 'host:status' | 'host:backup' | 'host:backups' | 'host:restore'>;
 
 /** What happened to one lab of an --all command. */
 export type LabOutcome<T> = { lab: string; ok: true; result: T } | { lab: string; ok: false; error: { code: ErrorCode; message: string } };
@@ -69,15 +66,6 @@ export class Host {
 
   restore(file: string, intoLab: string | null): Promise<RestoreResult> {
     return this.backups.restore(file, intoLab);
-  }
-
-  handlers(): HostMethods {
-    return {
-      'host:status': () => this.status(),
-      'host:backup': (lab) => this.backups.backup(lab),
-      'host:backups': () => this.backups.list(),
-      'host:restore': async (lab, fileName, into) => this.backups.restore(this.backups.fileOf(lab, fileName), into),
-    };
   }
 }
 
