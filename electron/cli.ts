@@ -12,7 +12,10 @@ import { openNodeSettings } from './core/settings';
 import { HOST_USAGE, hostCommand, isHostCommand } from './host-command';
 import { PACK_USAGE, packCommand } from './pack-command';
 import { trustCommand } from './trust-command';
-import type { ClassLabCore } from './core/types';
+import type { ClassLabCore, CoreService } from './core/types';
+import { adminCommand, openAdmin, pinSource } from './admin-command';
+import { gateAdmin } from './core/admin/admin-gate';
+import { NEW_PIN_VARIABLE, noPinSource, PIN_VARIABLE, takeVariable } from './pin-prompt';
 
 export const EXIT: Record<'ok' | 'usage' | ErrorCode, number> = {
   ok: 0,
@@ -50,8 +53,12 @@ export const EXIT: Record<'ok' | 'usage' | ErrorCode, number> = {
   SECRETS_UNREADABLE: 1,
   PACK_INVALID: 10,
   PACK_UNTRUSTED: 11,
-  BACKUP_INVALID: 12,
+  LOCKED: 12,
+  BACKUP_INVALID: 13,
 };
+
+/** Commands that run admin methods: each asks for the admin PIN first (the lead's `pack …` commands join them). */
+const ADMIN_COMMANDS = ['audit', 'build', 'pack'];
 
 const USAGE = `Usage: classlab <command> [options]
 
@@ -80,11 +87,19 @@ Commands:
 ${PACK_USAGE}
 ${HOST_USAGE}
 
+  admin [status] [--json] Whether an admin PIN is set, and the idle minutes of the admin lock
+  admin set-pin           Set or change the admin PIN (asked on the terminal)
+  admin forget-pin        Remove the admin PIN (for a forgotten one); the next admin action sets a new one
+  admin lock-minutes N    Idle minutes after which the admin area locks again (1-240)
+
+Admin commands (build, audit) ask for the admin PIN on the terminal, or read it from the
+${PIN_VARIABLE} environment variable; never from an argument. Without a PIN set, the first one sets it.
+
 Exit codes: 0 ok, 2 usage, 3 Docker not running, 4 no such lab, 5 image missing,
             6 start failed, 7 build or pull failed, 8 busy, 9 an attack was NOT blocked,
             10 a lab pack is damaged, changed or hostile, 11 a lab pack's signer is not trusted here,
-            12 a backup does not match its checksum or manifest (nothing restored),
-            1 anything else.`;
+            12 admin PIN needed (locked, wrong PIN, or none given),
+            13 a backup does not match its checksum or manifest (nothing restored), 1 anything else.`;
 
 interface Parsed {
   command: string | undefined;
@@ -143,12 +158,15 @@ export function parseArgs(argv: string[]): Parsed | string {
   }
   [out.command, out.lab] = rest;
   out.args = rest.slice(1);
-  const most = out.command === 'trust' ? 4 : out.command === 'pack' ? 2 + 32 : out.command === 'restore' ? 3 : 2;
+  const most = out.command === 'trust' ? 4 : out.command === 'admin' ? 3 : out.command === 'pack' ? 2 + 32 : out.command === 'restore' ? 3 : 2;
   if (rest.length > most) return `unexpected argument ${rest[most]}`;
   return out;
 }
 
 async function main(argv: string[]): Promise<number> {
+  // Out of the environment at once: nothing this command starts inherits the PIN.
+  const pinFromEnv = takeVariable(PIN_VARIABLE);
+  const newPinFromEnv = takeVariable(NEW_PIN_VARIABLE);
   const parsed = parseArgs(argv);
   if (typeof parsed === 'string' || !parsed.command) {
     const problem = typeof parsed === 'string' ? parsed : '';
@@ -156,7 +174,7 @@ async function main(argv: string[]): Promise<number> {
     return problem || !parsed ? EXIT.usage : EXIT.ok;
   }
   const needsLab = ['build', 'open', 'stop', 'reset'];
-  if (!['serve', 'list', 'audit', 'trust', 'pack', 'status', 'backup', 'restore', ...needsLab].includes(parsed.command)) {
+  if (!['serve', 'list', 'audit', 'trust', 'admin', 'pack', 'status', 'backup', 'restore', ...needsLab].includes(parsed.command)) {
     process.stderr.write(`classlab: unknown command ${parsed.command}\n\n${USAGE}\n`);
     return EXIT.usage;
   }
@@ -164,6 +182,10 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`classlab: ${parsed.command} needs a lab id (see \`classlab list\`)\n`);
     return EXIT.usage;
   }
+  const source = pinSource(pinFromEnv);
+  const admin = ADMIN_COMMANDS.includes(parsed.command) || isHostCommand(parsed);
+  // Said before Docker is even looked for: a script without the PIN learns at once how to pass it.
+  if (admin && source.fromEnv === undefined && !source.ask) return fail(noPinSource(parsed.command), parsed.json);
 
   const here = path.dirname(fileURLToPath(import.meta.url));
   const dataDir = defaultDataDir();
@@ -171,6 +193,9 @@ async function main(argv: string[]): Promise<number> {
   const settings = await openNodeSettings(dataDir);
   // The machine's trust is the desktop user's own decision: it needs no engine and no core.
   if (parsed.command === 'trust') return trustCommand(settings, parsed.args, parsed.json);
+  if (parsed.command === 'admin') {
+    return adminCommand({ dataDir, settings, log, args: parsed.args, json: parsed.json, source, newPinFromEnv, fail: (err) => fail(err, parsed.json) });
+  }
   const core = await createClassLab({
     settings,
     dataDir,
@@ -180,7 +205,10 @@ async function main(argv: string[]): Promise<number> {
     imagesDir: path.resolve(here, '..', 'images'),
     namespace: process.env.CLASSLAB_NAMESPACE || undefined,
   });
+  // This command's calls pass the same admin gate as the window's and the bridge's.
+  const service = gateAdmin(core.service, core.admin);
   try {
+    if (admin) await openAdmin(core.service, parsed.command, source);
     if (parsed.command === 'serve') {
       const bridge = await startBridge({ core, staticDir: path.resolve(here, 'renderer'), port: parsed.port ?? settings.get().bridgePort, log });
       process.stdout.write(
@@ -193,11 +221,13 @@ async function main(argv: string[]): Promise<number> {
       await bridge.close();
       return EXIT.ok;
     }
-    if (parsed.command === 'list') return await list(core, parsed.json);
-    if (parsed.command === 'audit') return await audit(core, parsed.lab ?? null, parsed.json);
+    if (parsed.command === 'list') return await list(service, parsed.json);
+    if (parsed.command === 'audit') return await audit(core, service, parsed.lab ?? null, parsed.json);
+    // The pack commands use the core's packs by file path, after openAdmin above: they are admin commands.
     if (parsed.command === 'pack') return await packCommand(core, parsed.args, parsed);
+    // The host's commands use the core's host by file path, after openAdmin above: they are admin commands.
     if (isHostCommand(parsed)) return await hostCommand(core, parsed, EXIT);
-    return await act(core, parsed.command, parsed.lab!, parsed.json);
+    return await act(core, service, parsed.command, parsed.lab!, parsed.json);
   } catch (err) {
     return fail(err, parsed.json);
   } finally {
@@ -205,10 +235,10 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-async function list(core: ClassLabCore, json: boolean): Promise<number> {
-  const engine = await core.service['engine:status']();
+async function list(service: CoreService, json: boolean): Promise<number> {
+  const engine = await service['engine:status']();
   if (engine.state !== 'up') throw new LabError('ENGINE_DOWN', `Docker is not running. ${engine.hint ?? ''}`.trim());
-  const { labs, problems } = await core.service['labs:list']();
+  const { labs, problems } = await service['labs:list']();
   if (json) {
     process.stdout.write(`${JSON.stringify({ labs: labs.map(publicLab), problems }, null, 2)}\n`);
   } else {
@@ -221,7 +251,7 @@ async function list(core: ClassLabCore, json: boolean): Promise<number> {
   return EXIT.ok;
 }
 
-async function act(core: ClassLabCore, command: string, lab: string, json: boolean): Promise<number> {
+async function act(core: ClassLabCore, s: CoreService, command: string, lab: string, json: boolean): Promise<number> {
   let lastStep = '';
   const off = core.subscribe('images:progress', (p) => {
     if (json || p.labId !== lab) return;
@@ -230,7 +260,6 @@ async function act(core: ClassLabCore, command: string, lab: string, json: boole
     lastStep = line;
   });
   try {
-    const s = core.service;
     const view =
       command === 'build'
         ? await s['images:prepare'](lab)
@@ -250,7 +279,7 @@ async function act(core: ClassLabCore, command: string, lab: string, json: boole
 
 export const EXIT_NOT_BLOCKED = 9;
 
-async function audit(core: ClassLabCore, lab: string | null, json: boolean): Promise<number> {
+async function audit(core: ClassLabCore, service: CoreService, lab: string | null, json: boolean): Promise<number> {
   const off = core.subscribe('audit:progress', (p) => {
     if (json) return;
     if (p.stage === 'starting') process.stderr.write(`${p.labId}: starting a throw-away lab…\n`);
@@ -258,7 +287,7 @@ async function audit(core: ClassLabCore, lab: string | null, json: boolean): Pro
       process.stdout.write(`${p.result.blocked ? 'blocked    ' : 'NOT BLOCKED'}  ${p.result.attack} — ${p.result.evidence}\n`);
   });
   try {
-    const reports = await core.service['audit:run'](lab);
+    const reports = await service['audit:run'](lab);
     if (json) {
       process.stdout.write(
         `${JSON.stringify(

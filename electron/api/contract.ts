@@ -54,6 +54,11 @@ export const ERROR_CODES = [
   'PACK_INVALID',
   /** A lab pack that is unsigned, or signed by a key this computer does not trust: nothing was loaded. */
   'PACK_UNTRUSTED',
+  /**
+   * An admin method (see core/admin/admin-methods.ts) while the admin area is locked, or no admin PIN is
+   * set yet; also a wrong PIN or too many of them (admin:unlock, admin:setPin). Ask for the PIN.
+   */
+  'LOCKED',
   /** A workspace backup whose file does not match its checksum or manifest, or holds what a backup may not: nothing was restored. */
   'BACKUP_INVALID',
   'INTERNAL',
@@ -482,6 +487,30 @@ export const PackImportResult = z.object({
 });
 export type PackImportResult = z.infer<typeof PackImportResult>;
 
+// The admin lock (core/admin): a PIN, kept only as a slow salted hash, opens the admin methods for a while.
+export const MIN_PIN_LENGTH = 4;
+export const MAX_PIN_LENGTH = 128;
+/** A PIN as typed to unlock: any length here, so a wrong one is answered "Wrong PIN" like any other. */
+export const ADMIN_PIN = z.string().max(4 * MAX_PIN_LENGTH);
+/** Characters, not UTF-16 units: "1234" and "ąęść" are both 4. */
+const characters = (s: string) => [...s].length;
+/** A new PIN: at least 4 digits or characters (the UI says so before it sends one; the core checks again). */
+export const NEW_ADMIN_PIN = z
+  .string()
+  .max(4 * MAX_PIN_LENGTH, `A PIN has at most ${MAX_PIN_LENGTH} characters.`)
+  .refine((s) => characters(s) >= MIN_PIN_LENGTH, `A PIN has at least ${MIN_PIN_LENGTH} digits or characters.`)
+  .refine((s) => characters(s) <= MAX_PIN_LENGTH, `A PIN has at most ${MAX_PIN_LENGTH} characters.`);
+export const AdminStatus = z.object({
+  /** An admin PIN exists on this computer (until then admin methods ask for one to be set). */
+  pinSet: z.boolean(),
+  /** The admin area is open: admin methods run. One session per running ClassLab, shared by its windows and tabs. */
+  unlocked: z.boolean(),
+  /** Idle minutes after which the admin area locks again (the adminLockMinutes setting). */
+  lockMinutes: z.number().int().min(1),
+  /** Seconds to wait before the next PIN is checked (after too many wrong ones); 0 when a PIN may be tried now. */
+  retryAfterSeconds: z.number().int().min(0),
+});
+export type AdminStatus = z.infer<typeof AdminStatus>;
 /** One lab on this machine as the workshop host's overview shows it (host:status). Figures are null when not measured (a stopped lab). */
 export const HostLabStatus = z.object({
   labId: LAB_ID,
@@ -626,6 +655,12 @@ export const methods = {
   'packs:import': { args: z.tuple([PACK_ID, z.object({ trustSigner: z.boolean() })]), result: PackImportResult },
   /** Forgets an uploaded pack that will not be imported. */
   'packs:discard': { args: z.tuple([PACK_ID]), result: z.null() },
+  // The admin lock's own door: callable while locked (each checks the PIN itself, rate-limited).
+  'admin:status': { args: noArgs, result: AdminStatus },
+  /** Sets the PIN: [null, new] when none is set yet, [current, new] to change it. Unlocks. */
+  'admin:setPin': { args: z.tuple([ADMIN_PIN.nullable(), NEW_ADMIN_PIN]), result: AdminStatus },
+  'admin:unlock': { args: z.tuple([ADMIN_PIN]), result: AdminStatus },
+  'admin:lock': { args: noArgs, result: AdminStatus },
   /** Every lab on this machine with its figures, and ClassLab objects that belong to no profile. */
   'host:status': { args: noArgs, result: HostStatus },
   /** Writes the lab's workspace to <data>/backups/<lab>/ (a .tar.gz and its manifest), then prunes to the retention setting. */
@@ -653,6 +688,8 @@ export const events = {
   'audit:progress': AuditProgress,
   'git:progress': GitProgress,
   'packs:progress': PackProgress,
+  /** The admin area locked (on Lock, or idle) or unlocked, or the PIN was set: every view updates its indicator. */
+  'admin:changed': AdminStatus,
 } as const;
 export type EventName = keyof typeof events;
 export type EventPayload<E extends EventName> = z.infer<(typeof events)[E]>;

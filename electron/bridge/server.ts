@@ -169,7 +169,7 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
 
 /** In a browser the notebook is an embedded frame at the lab's own loopback address. */
 export function bridgeService(core: ClassLabCore): LabService {
-  return labServiceFor(core.service, {
+  return labServiceFor(core, {
     show: async (labId, _rect, path) => {
       const url = core.notebookUrl(labId);
       if (!url) throw new LabError('NOT_READY', 'The lab is not ready yet: open it first.');

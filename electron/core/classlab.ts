@@ -6,6 +6,7 @@ import { EventEmitter } from 'node:events';
 import path from 'node:path';
 import type { EventName, EventPayload, LabView, ProfileProblem } from '../api/contract';
 import { LabError } from '../api/errors';
+import { AdminLock } from './admin/admin-lock';
 import { SandboxCheck } from './areas/audit';
 import { fileHandlers } from './areas/files';
 import { gitHandlers } from './areas/git';
@@ -100,6 +101,7 @@ class Core implements ClassLabCore {
   private readonly packTransfers: PackTransfers;
   readonly packs: Packs;
   readonly host: Host;
+  readonly admin: AdminLock;
   readonly service: CoreService;
 
   constructor(
@@ -114,6 +116,12 @@ class Core implements ClassLabCore {
     const failures = { suspect: () => this.engine.suspect(), log: opts.log };
     this.helpers = new HelperImages(docker, opts.imagesDir, opts.dataDir);
     this.transfers = new Transfers(opts.log);
+    this.admin = new AdminLock({
+      dataDir: opts.dataDir,
+      lockMinutes: () => opts.settings.get().adminLockMinutes,
+      changed: (status) => this.emit('admin:changed', status),
+      log: opts.log,
+    });
 
     // The labs, each behind the narrow port of lab-port.ts: here are the real parts.
     const world: LabWorld = {
@@ -197,6 +205,7 @@ class Core implements ClassLabCore {
     this.service = {
       // Asking for the status checks now: the engine screen's "Check now" needs no other method.
       'engine:status': () => this.engine.check(),
+      ...this.admin.handlers(),
       ...labHandlers(this.labs),
       ...terminalHandlers(this.labs, this.terminals, docker),
       ...this.sandboxCheck.handlers(),
@@ -251,6 +260,7 @@ class Core implements ClassLabCore {
   }
 
   async close(): Promise<void> {
+    this.admin.close();
     this.catalog.close();
     this.reconciler.close();
     // Every lab's operation is aborted now (synchronously) and waited for below.

@@ -12,6 +12,8 @@ export const Settings = z.object({
   trust: MachineTrust.default(NO_TRUST),
   /** Workspace backups kept per lab (core/host/backups.ts): older ones are pruned after each backup. */
   backupsKeep: z.number().int().min(1).max(1000).default(10),
+  /** Idle minutes after which the admin area locks again (core/admin). */
+  adminLockMinutes: z.number().int().min(1).max(240).default(10),
 });
 export type Settings = z.infer<typeof Settings>;
 

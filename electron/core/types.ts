@@ -1,5 +1,6 @@
 // What the Node core offers the shells (Electron main, the bridge, the CLI).
 import type { EventName, EventPayload, LabService } from '../api/contract';
+import type { AdminGuard } from './admin/admin-gate';
 import type { TransferRequest, TransferResponse } from './files/transfers';
 import type { CatalogChange } from './labs/labs';
 import type { Packs } from './packs/packs';
@@ -9,7 +10,10 @@ import type { Host } from './host/host';
 export type CoreService = Omit<LabService, 'notebook:show' | 'notebook:hide'>;
 
 export interface ClassLabCore {
+  /** Ungated: what the shells hold in-process. Every caller from outside goes through gateAdmin(service, admin). */
   readonly service: CoreService;
+  /** The admin lock of this running ClassLab: one session for every window and tab. */
+  readonly admin: AdminGuard;
   /** Subscribe to a core event; returns the function that unsubscribes. */
   subscribe<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
   /** Serves an upload or download path granted by files:uploadPlan / files:downloadLink. */

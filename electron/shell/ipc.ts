@@ -34,7 +34,7 @@ export interface IpcMainLike {
 export interface IpcDeps {
   ipc: IpcMainLike;
   /** The core, possibly still starting: calls wait for it. */
-  core: Promise<Pick<ClassLabCore, 'service' | 'subscribe'>>;
+  core: Promise<Pick<ClassLabCore, 'service' | 'subscribe' | 'admin'>>;
   /** True when the call comes from the app page, in its main frame, of one of our windows. */
   isTrustedSender(event: InvokeEventLike): boolean;
   /** Notebook placement for the window of this sender. */
@@ -60,7 +60,7 @@ function frameOrigin(event: InvokeEventLike): string {
 export function bindIpc(deps: IpcDeps): Disposable {
   const { ipc, core, log } = deps;
   const store = new DisposableStore();
-  let resolved: Pick<ClassLabCore, 'service' | 'subscribe'> | null = null;
+  let resolved: Pick<ClassLabCore, 'service' | 'subscribe' | 'admin'> | null = null;
   const ready = core.then((c) => {
     resolved = c;
     return c;
@@ -74,10 +74,10 @@ export function bindIpc(deps: IpcDeps): Disposable {
   // One scope per window: its terminals are its own, and are closed when the window goes away, with all
   // of its subscriptions. Events go to the window that subscribed, never to "the first window".
   const scopes = new Map<number, ClientScope>();
-  const scopeFor = (sender: EventSink, c: Pick<ClassLabCore, 'service'>): ClientScope => {
+  const scopeFor = (sender: EventSink, c: Pick<ClassLabCore, 'service' | 'admin'>): ClientScope => {
     let scope = scopes.get(sender.id);
     if (!scope) {
-      const created = new ClientScope(labServiceFor(c.service, deps.notebookFor(sender)));
+      const created = new ClientScope(labServiceFor(c, deps.notebookFor(sender)));
       scopes.set(sender.id, created);
       sender.once('destroyed', () => {
         scopes.delete(sender.id);

@@ -8,8 +8,11 @@ import { Launcher } from './components/Launcher';
 import { Loading } from './components/Loading';
 import { ReconnectBanner } from './components/ReconnectBanner';
 import { SandboxScreen } from './components/SandboxScreen';
-import { ReportErrorContext } from './context';
+import { AdminHint } from './components/admin/AdminIndicator';
+import { AdminPrompt } from './components/admin/AdminPrompt';
+import { AdminContext, ReportErrorContext } from './context';
 import { errorCode, errorMessage } from './errors';
+import { useAdmin } from './hooks/useAdmin';
 import { useAlerts } from './hooks/useAlerts';
 import { useConnection } from './hooks/useConnection';
 import { useEngine } from './hooks/useEngine';
@@ -45,8 +48,10 @@ export function App() {
 
   const engineUp = engine.status?.state === 'up';
   const labs = useLabs(`${generation}`, generation > 0 && engineUp, reportError);
-  const actions = useLabActions(labs.update, reportError);
-  const sandbox = useSandboxCheck(reportError);
+  // One admin session for the whole desktop: its status, and the dialog every admin action asks through.
+  const admin = useAdmin(generation, reportError);
+  const actions = useLabActions(labs.update, reportError, admin.asAdmin);
+  const sandbox = useSandboxCheck(reportError, admin.asAdmin);
 
   const { run } = actions;
   const openLab = useCallback(
@@ -94,11 +99,15 @@ export function App() {
 
   return (
     <ReportErrorContext.Provider value={reportError}>
-      <div className="app">
-        {connection.kind === 'reconnecting' && <ReconnectBanner state={connection} />}
-        {connection.kind !== 'expired' && <AlertList alerts={alerts} onDismiss={dismiss} />}
-        {screen}
-      </div>
+      <AdminContext.Provider value={admin}>
+        <div className="app">
+          {connection.kind === 'reconnecting' && <ReconnectBanner state={connection} />}
+          {connection.kind !== 'expired' && <AlertList alerts={alerts} onDismiss={dismiss} />}
+          {screen}
+          <AdminPrompt />
+          <AdminHint />
+        </div>
+      </AdminContext.Provider>
     </ReportErrorContext.Provider>
   );
 }

@@ -1,6 +1,7 @@
 import { createContext, useContext } from 'react';
 import type { LabApi } from '../../electron/api/contract';
 import type { ApiSetup } from './api';
+import type { Admin } from './adminLock';
 
 export const ApiContext = createContext<ApiSetup | null>(null);
 
@@ -22,3 +23,11 @@ export function useConnectionMonitor(): ApiSetup['connection'] {
 export type ReportError = (err: unknown) => void;
 export const ReportErrorContext = createContext<ReportError>(() => {});
 export const useReportError = (): ReportError => useContext(ReportErrorContext);
+
+/** The admin lock (hooks/useAdmin): its status and the way every admin action asks for the PIN. */
+export const AdminContext = createContext<Admin | null>(null);
+export function useAdminLock(): Admin {
+  const admin = useContext(AdminContext);
+  if (!admin) throw new Error('AdminContext is missing');
+  return admin;
+}

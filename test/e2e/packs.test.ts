@@ -15,7 +15,7 @@ import path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { testCatalog } from '../support/docker';
-import { e2eRun, labWithImage, NOTEBOOK_FRAME } from '../support/e2e';
+import { answerAdminPrompt, e2eRun, labWithImage, NOTEBOOK_FRAME } from '../support/e2e';
 
 const LAB = 'python';
 const work = mkdtempSync(path.join(os.tmpdir(), 'classlab-e2e-packs-'));
@@ -43,6 +43,8 @@ afterAll(() => {
 });
 
 const dialog = (page: Page, name: string): Locator => page.getByRole('dialog', { name });
+/** Packs are admin actions: the first one on a PC sets the admin PIN, a later one after the idle lock unlocks. */
+const admin = (page: Page) => answerAdminPrompt(page, undefined, 2000);
 const cards = (page: Page): Locator => page.getByRole('article');
 
 /**
@@ -128,6 +130,7 @@ describe("the instructor's computer exports the python lab", () => {
 
   instructor.step('chooses the labs to export; a cancelled export says no file was written', async () => {
     await page.getByRole('button', { name: 'Export lab pack…' }).click();
+    await admin(page);
     const d = dialog(page, 'Export lab pack');
     await d.waitFor();
     expect(await d.getByRole('checkbox', { name: /Python notebook/ }).isChecked()).toBe(true);
@@ -152,6 +155,7 @@ describe("the instructor's computer exports the python lab", () => {
     'exports the python lab with one progress bar, shows the signer fingerprint and saves the file',
     async () => {
       await page.getByRole('button', { name: 'Export lab pack…' }).click();
+      await admin(page);
       const d = dialog(page, 'Export lab pack');
       await d.getByRole('button', { name: 'Export', exact: true }).click();
       const bar = d.getByRole('progressbar', { name: 'Export progress' });
@@ -174,6 +178,7 @@ describe("the instructor's computer exports the python lab", () => {
       await d.getByRole('button', { name: 'Close' }).click();
       // Opened again, the dialog names this computer's key before any export: the same fingerprint.
       await page.getByRole('button', { name: 'Export lab pack…' }).click();
+      await admin(page);
       await expect.poll(async () => (await d.locator('.fingerprint').textContent()) ?? '').toBe(fingerprint);
       await d.getByRole('button', { name: 'Cancel' }).click();
       await d.waitFor({ state: 'hidden' });
@@ -200,6 +205,7 @@ describe("a student's computer imports the pack dropped on its launcher", () => 
     async () => {
       await writeChangedCopy(packPath, changedPath);
       await dropOnLauncher(page, changedPath);
+      expect(await admin(page)).toBe(true);
       const d = dialog(page, 'Import lab pack');
       const alert = d.getByRole('alert');
       const trust = d.getByRole('checkbox', { name: `Trust lab packs signed by ${fingerprint}?` });
@@ -227,6 +233,7 @@ describe("a student's computer imports the pack dropped on its launcher", () => 
         await page.getByText('Drop the .classlab file to import its labs').waitFor();
         await student.shot('02-drag-over');
       });
+      await admin(page);
       const d = dialog(page, 'Import lab pack');
       const trust = d.getByRole('checkbox', { name: `Trust lab packs signed by ${fingerprint}?` });
       await trust.waitFor({ timeout: 300_000 });
@@ -289,6 +296,7 @@ describe("a student's computer imports the pack dropped on its launcher", () => 
     'the same pack again, while the lab runs: trusted now, and nothing changes',
     async () => {
       await dropOnLauncher(page, packPath);
+      await admin(page);
       const d = dialog(page, 'Import lab pack');
       await d.getByText('Signed by a key this computer trusts.').waitFor({ timeout: 300_000 });
       expect(await d.getByRole('checkbox').count()).toBe(0);
@@ -312,6 +320,7 @@ describe("a student's computer imports the pack dropped on its launcher", () => 
       const chooser = page.waitForEvent('filechooser');
       await page.getByRole('button', { name: 'Import lab pack…' }).click();
       await (await chooser).setFiles(truncatedPath);
+      await admin(page);
       const d = dialog(page, 'Import lab pack');
       const alert = d.getByRole('alert');
       // Refused at the upload or at inspection, whichever finds it first; never imported.
@@ -331,6 +340,7 @@ describe("a student's computer imports the pack dropped on its launcher", () => 
 
   student.step('a file that is not a pack is answered at once, before anything is sent', async () => {
     await dropOnLauncher(page, path.join(catalogDir, 'catalog.json'));
+    await admin(page);
     const d = dialog(page, 'Import lab pack');
     await d.getByRole('alert').filter({ hasText: '“catalog.json” is not a lab pack.' }).waitFor();
     await student.shot('12-not-a-pack');

@@ -10,7 +10,7 @@ import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { removeAuditNamespace } from '../../electron/core/audit/run';
 import { docker, memoryLogger, trustedGateImage } from '../support/docker';
-import { e2eRun, labWithImage } from '../support/e2e';
+import { answerAdminPrompt, e2eRun, labWithImage } from '../support/e2e';
 
 const LAB = 'python';
 const LAB_TITLE = /Python/;
@@ -128,6 +128,8 @@ describe('the sandbox check in a browser, through the bridge', () => {
     'runs the check: a throw-away lab starts, then a row per attack appears as it finishes, with the time elapsed',
     async () => {
       await page.getByRole('button', { name: 'Run the check', exact: true }).click();
+      // An admin action: this run's first one sets the admin PIN (test/e2e/admin-lock.test.ts tests the lock).
+      await answerAdminPrompt(page);
       await expect.poll(() => page.getByRole('button', { name: 'Checking…' }).isDisabled()).toBe(true);
       await labSection().waitFor();
       const starting = labSection().getByText('Starting a throw-away lab…');

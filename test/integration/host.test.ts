@@ -91,8 +91,9 @@ async function forgedBackup(dir: string, entries: ({ name: string; data: string 
   return file;
 }
 
-async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const env = { ...process.env, CLASSLAB_HOME: dataDir, CLASSLAB_CATALOG: catalogDir, CLASSLAB_NAMESPACE: ns };
+async function cli(args: string[], extra: Record<string, string | undefined> = {}): Promise<{ code: number; out: string; err: string }> {
+  // The host's commands are admin commands: the first one sets this PIN on the test's fresh data folder.
+  const env = { ...process.env, CLASSLAB_HOME: dataDir, CLASSLAB_CATALOG: catalogDir, CLASSLAB_NAMESPACE: ns, CLASSLAB_ADMIN_PIN: '4711', ...extra };
   try {
     const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { env, timeout: 300_000 });
     return { code: 0, out: stdout, err: stderr };
@@ -269,6 +270,10 @@ describe('backups', () => {
 
 describe('the command line', () => {
   it('status, backup, backup --list, restore, stop --all: --json and exit codes', async () => {
+    // Admin commands: without a terminal and without the PIN, exit 12 before anything runs.
+    const locked = await cli(['status', '--json'], { CLASSLAB_ADMIN_PIN: undefined });
+    expect(locked.code).toBe(12);
+    expect(JSON.parse(locked.out)).toMatchObject({ error: { code: 'LOCKED' } });
     const status = await cli(['status', '--json']);
     expect(status.code, status.err).toBe(0);
     const parsed = HostStatus.parse(JSON.parse(status.out));
@@ -298,7 +303,7 @@ describe('the command line', () => {
     writeFileSync(changed, bytes);
     copyFileSync(`${b.file}.json`, `${changed}.json`);
     const refused = await cli(['restore', changed, '--json']);
-    expect(refused.code).toBe(12);
+    expect(refused.code).toBe(13);
     expect(JSON.parse(refused.out)).toMatchObject({ error: { code: 'BACKUP_INVALID' } });
 
     expect((await cli(['restore', path.join(os.tmpdir(), 'no-such-backup.tar.gz'), '--json'])).code).toBe(4);

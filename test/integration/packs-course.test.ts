@@ -9,9 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GitProgress } from '../../electron/api/contract';
 import { labNames } from '../../electron/core/labs/naming';
 import type { ClassLabCore } from '../../electron/core/types';
-import { docker, execIn, removeNamespace, testCatalog, testCore, testSettings, uniqueNamespace } from '../support/docker';
+import { docker, execIn, testCatalog, testCore, testSettings, uniqueNamespace } from '../support/docker';
 import { initRemote, tempRoot, type CourseRemote } from '../support/git-remote';
-import { buildTestImage } from '../support/test-image';
+import { buildTestImage, closeAndClean } from '../support/test-image';
 
 const ns = uniqueNamespace('clpkc');
 const studentNs = `${ns}-s`;
@@ -38,16 +38,7 @@ beforeAll(async () => {
   instructor = await testCore(ns, { catalogDir: testCatalog([lab]), settings: testSettings({ localAddresses: [remote.url] }) });
 }, 300_000);
 
-afterAll(async () => {
-  await instructor?.close();
-  await student?.close();
-  await removeNamespace(ns);
-  await removeNamespace(studentNs);
-  await docker
-    .getImage(image)
-    .remove({ force: true })
-    .catch(() => undefined);
-});
+afterAll(() => closeAndClean([instructor, student], [ns, studentNs], [image]));
 
 describe('a lab pack with its course', () => {
   it('carries the course, and the first open copies it in with the course server gone', async () => {

@@ -11,10 +11,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClassLabCore } from '../../electron/core/types';
 import { imageId } from '../../electron/core/images/images';
 import { codeOf } from '../support/fixtures';
-import { docker, removeNamespace, testCatalog, testCore, testSettings, uniqueNamespace } from '../support/docker';
+import { docker, testCatalog, testCore, testSettings, uniqueNamespace } from '../support/docker';
 import { runInKernel } from '../support/kernel';
 import { CLI } from '../support/serve';
-import { buildTestImage } from '../support/test-image';
+import { buildTestImage, closeAndClean } from '../support/test-image';
 
 const ns = uniqueNamespace('clpack');
 const studentNs = `${ns}-s`;
@@ -42,18 +42,7 @@ beforeAll(async () => {
   instructor = await testCore(ns, { catalogDir: instructorCatalog });
 }, 300_000);
 
-afterAll(async () => {
-  await instructor?.close();
-  await student?.close();
-  await removeNamespace(ns);
-  await removeNamespace(studentNs);
-  for (const tag of [image, imageV2]) {
-    await docker
-      .getImage(tag)
-      .remove({ force: true })
-      .catch(() => undefined);
-  }
-});
+afterAll(() => closeAndClean([instructor, student], [ns, studentNs], [image, imageV2]));
 
 /** The real command line, with a data folder, catalog and namespace of its own. */
 async function cli(args: string[], env: Record<string, string>): Promise<{ code: number; out: string; err: string }> {
@@ -151,6 +140,8 @@ describe('a lab pack from one ClassLab to another', () => {
       CLASSLAB_HOME: mkdtempSync(path.join(os.tmpdir(), 'classlab-cli-')),
       CLASSLAB_CATALOG: testCatalog([]),
       CLASSLAB_NAMESPACE: `${ns}-c`,
+      // Pack commands are admin commands: the first one on this data folder sets the PIN from here.
+      CLASSLAB_ADMIN_PIN: 'pack-test-pin',
     };
     const inspect = await cli(['pack', 'inspect', packFile, '--json'], env);
     expect(inspect.code).toBe(0);

@@ -118,9 +118,37 @@ export function e2eRun(opts: E2EOptions) {
   };
 }
 
+/** The admin PIN of an e2e run's own data folder (set by its first admin action). */
+export const E2E_ADMIN_PIN = 'e2e-4826';
+
+/**
+ * Answers the admin lock's dialog when one opens within `timeout`: the first admin action of a run (the
+ * data folder is new) asks to set a PIN, a later one while locked asks for it. Returns whether one opened.
+ */
+export async function answerAdminPrompt(page: Page, pin = E2E_ADMIN_PIN, timeout = 5000): Promise<boolean> {
+  const set = page.getByRole('dialog', { name: 'Set an admin PIN' });
+  const unlock = page.getByRole('dialog', { name: 'Unlock the admin area' });
+  const either = set.or(unlock);
+  try {
+    await either.waitFor({ timeout });
+  } catch {
+    return false;
+  }
+  if (await set.isVisible()) {
+    await set.getByLabel('New PIN').fill(pin);
+    await set.getByLabel('The same PIN again').fill(pin);
+    await set.getByRole('button', { name: 'Set PIN' }).click();
+  } else {
+    await unlock.getByLabel('Admin PIN').fill(pin);
+    await unlock.getByRole('button', { name: 'Unlock' }).click();
+  }
+  await either.waitFor({ state: 'hidden' });
+  return true;
+}
+
 /**
  * The launcher's card of a lab, with its image there: builds (or pulls) it when it is missing, which can
- * take many minutes. Returns the card and its Open button.
+ * take many minutes (an admin action: the PIN dialog is answered). Returns the card and its Open button.
  */
 export async function labWithImage(page: Page, name: RegExp = /Python/): Promise<{ card: Locator; open: Locator }> {
   const card = page.getByRole('article', { name });
@@ -130,6 +158,7 @@ export async function labWithImage(page: Page, name: RegExp = /Python/): Promise
   await expect.poll(async () => (await build.isVisible()) || (await open.isVisible())).toBe(true);
   if (await build.isVisible()) {
     await build.click();
+    await answerAdminPrompt(page);
     await open.waitFor({ timeout: 900_000 });
   }
   return { card, open };

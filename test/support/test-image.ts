@@ -1,7 +1,7 @@
 // An image of a test's own: `base` plus one layer that holds `marker` in /etc/classlab-pack-test, so its
 // ID is new and removing it never touches the images other tests use.
 import tar from 'tar-stream';
-import { docker } from './docker';
+import { docker, removeNamespace } from './docker';
 
 export async function buildTestImage(tag: string, base: string, marker: string): Promise<string> {
   const context = tar.pack();
@@ -16,4 +16,16 @@ export async function buildTestImage(tag: string, base: string, marker: string):
     }),
   );
   return (await docker.getImage(tag).inspect()).Id;
+}
+
+/** After a test of two ClassLabs on one engine: both closed, their namespaces and the test's own images gone. */
+export async function closeAndClean(cores: Array<{ close(): Promise<void> } | undefined>, namespaces: string[], images: string[]): Promise<void> {
+  for (const core of cores) await core?.close();
+  for (const ns of namespaces) await removeNamespace(ns);
+  for (const tag of images) {
+    await docker
+      .getImage(tag)
+      .remove({ force: true })
+      .catch(() => undefined);
+  }
 }

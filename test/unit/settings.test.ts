@@ -16,8 +16,8 @@ function memory(initial: Record<string, unknown>): KeyValueBacking {
 
 describe('settings', () => {
   it('falls back field by field when a settings file was edited badly', () => {
-    const s = createSettingsStore(memory({ bridgePort: 'eighty', lastOpenedLab: 'python', backupsKeep: 0 }));
-    expect(s.get()).toEqual({ bridgePort: 0, lastOpenedLab: 'python', trust: NO_TRUST, backupsKeep: 10 });
+    const s = createSettingsStore(memory({ bridgePort: 'eighty', lastOpenedLab: 'python', backupsKeep: 0, adminLockMinutes: 0 }));
+    expect(s.get()).toEqual({ bridgePort: 0, lastOpenedLab: 'python', trust: NO_TRUST, backupsKeep: 10, adminLockMinutes: 10 });
   });
   it('validates updates and persists them', () => {
     const backing = memory({});

@@ -398,6 +398,11 @@ export class Packs {
     } catch (err) {
       await writer.close();
       await fs.rm(tmp, { force: true });
+      if ((err as NodeJS.ErrnoException).code === 'ENOSPC')
+        throw new LabError(
+          'DISK_FULL',
+          `There is no room for the pack in ${path.dirname(outFile)}: free some space or write it to another disk. No file was left.`,
+        );
       throw err;
     } finally {
       await fs.rm(scratch, { recursive: true, force: true });

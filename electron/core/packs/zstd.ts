@@ -38,9 +38,13 @@ interface Pending {
   reject(err: Error): void;
 }
 
-/** A copy that owns its whole ArrayBuffer, so it can be transferred to a worker without copying again. */
-function ownBuffer(data: Uint8Array): ArrayBuffer {
-  if (data.byteOffset === 0 && data.byteLength === data.buffer.byteLength && data.buffer instanceof ArrayBuffer) return data.buffer;
+/**
+ * The bytes to hand to a worker: `data`'s own memory when the caller gives it away (`transfer`, and it
+ * spans its whole ArrayBuffer), else a copy. A view the caller still reads from must never be transferred:
+ * that detaches the memory under it.
+ */
+function bufferFor(data: Uint8Array, transfer: boolean): ArrayBuffer {
+  if (transfer && data.byteOffset === 0 && data.byteLength === data.buffer.byteLength && data.buffer instanceof ArrayBuffer) return data.buffer;
   // Uint8Array's slice copies (Buffer's does not: it is a view of the same, possibly pooled, memory).
   return Uint8Array.prototype.slice.call(data).buffer as ArrayBuffer;
 }
@@ -54,14 +58,15 @@ export class ZstdPool {
 
   constructor(readonly size = Math.max(1, Math.min(4, cpus().length))) {}
 
+  /** Compresses `data` into one frame; its memory is given to the worker (the caller must not use it after). */
   compress(data: Uint8Array): Promise<Uint8Array> {
-    return this.run('compress', data);
+    return this.run('compress', data, true);
   }
 
   /** Expands one frame, refused unless its header declares a content size within FRAME_BYTES. */
   decompress(frame: Uint8Array): Promise<Uint8Array> {
     const declared = frameContentSize(frame);
-    return this.run('decompress', frame).then((out) => {
+    return this.run('decompress', frame, false).then((out) => {
       if (out.length !== declared) throw packInvalid('A layer of the pack expands to another size than its frame declares: the pack is damaged.');
       return out;
     });
@@ -75,13 +80,13 @@ export class ZstdPool {
     await Promise.all(this.workers.splice(0).map((w) => w.terminate()));
   }
 
-  private run(op: 'compress' | 'decompress', data: Uint8Array): Promise<Uint8Array> {
+  private run(op: 'compress' | 'decompress', data: Uint8Array, transfer: boolean): Promise<Uint8Array> {
     if (this.closed) return Promise.reject(new Error('the zstd pool is closed'));
     const id = this.next++;
     const worker = this.worker();
     return new Promise<Uint8Array>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      const buf = ownBuffer(data);
+      const buf = bufferFor(data, transfer);
       worker.postMessage({ id, op, buf, level: LEVEL }, [buf]);
     });
   }
@@ -156,7 +161,7 @@ export async function* fixedPieces(source: AsyncIterable<Uint8Array> | Iterable<
 }
 
 /** Maps a stream through an async function with up to `concurrency` calls in flight, in order. */
-export async function* mapOrdered<T, U>(source: AsyncIterable<T>, fn: (item: T) => Promise<U>, concurrency: number): AsyncGenerator<U> {
+export async function* mapOrdered<T, U>(source: AsyncIterable<T> | Iterable<T>, fn: (item: T) => Promise<U>, concurrency: number): AsyncGenerator<U> {
   const queue: Array<Promise<U>> = [];
   try {
     for await (const item of source) {

@@ -6,6 +6,7 @@ import { PhaseBadge } from './PhaseBadge';
 import { ResetButton } from './ResetButton';
 import { Resources } from './Resources';
 import { LimitNotice } from './LimitNotice';
+import { LockIcon, useAdminButton } from './admin/AdminIndicator';
 
 interface Props {
   lab: LabView;
@@ -25,6 +26,7 @@ export function LabCard({ lab, busy, onPrepare, onOpen, onStop, onReset }: Props
   // Building an image is offered where it is missing; a rebuild of one that is there is the CLI's.
   const canPrepare = allowed.prepare && lab.phase === 'image-missing';
   const hasActions = canPrepare || allowed.open || allowed.stop || allowed.reset;
+  const adminButton = useAdminButton();
   return (
     <article className={`card card-${lab.phase}`} aria-labelledby={titleId}>
       <header className="card-header">
@@ -50,7 +52,8 @@ export function LabCard({ lab, busy, onPrepare, onOpen, onStop, onReset }: Props
       {hasActions && (
         <footer className="card-actions">
           {canPrepare && (
-            <button type="button" className="button button-primary" disabled={busy !== null} onClick={onPrepare}>
+            <button type="button" className="button button-primary" disabled={busy !== null} onClick={onPrepare} aria-describedby={adminButton.describedBy}>
+              {adminButton.locked && <LockIcon />}
               {lab.source === 'pull' ? 'Pull image' : 'Build image'}
             </button>
           )}

@@ -1,4 +1,5 @@
 import type { Catalog, LabView } from '../../../electron/api/contract';
+import { AdminIndicator } from './admin/AdminIndicator';
 import { useFocusOnMount } from '../hooks/useFocusOnMount';
 import type { LabActions } from '../hooks/useLabActions';
 import { LabCard } from './LabCard';
@@ -21,6 +22,7 @@ export function Launcher({ catalog, actions, onOpen, onSandboxCheck, sandboxRunn
     <div className="screen launcher">
       <header className="topbar">
         <span className="brand">ClassLab</span>
+        <AdminIndicator />
       </header>
       <main className="launcher-content" aria-labelledby="labs-title">
         <div className="launcher-header">

@@ -4,6 +4,7 @@ import { useNow } from '../hooks/useNow';
 import type { SandboxCheck } from '../hooks/useSandboxCheck';
 import { LabCheckSection } from './LabCheckSection';
 import { SandboxStatus } from './SandboxStatus';
+import { AdminIndicator, LockIcon, useAdminButton } from './admin/AdminIndicator';
 
 interface Props {
   check: SandboxCheck;
@@ -19,6 +20,7 @@ export function SandboxScreen({ check, labs, onBack }: Props) {
   const heading = useFocusOnMount<HTMLHeadingElement>();
   const now = useNow(check.running);
   const done = check.reports !== null;
+  const adminButton = useAdminButton();
   return (
     <div className="screen sandbox-screen">
       <header className="toolbar">
@@ -28,6 +30,8 @@ export function SandboxScreen({ check, labs, onBack }: Props) {
         <h1 className="toolbar-title" ref={heading} tabIndex={-1}>
           Sandbox check
         </h1>
+        <span className="toolbar-spacer" />
+        <AdminIndicator />
       </header>
       <main className="sandbox-content" aria-label="Sandbox check">
         <section className="check-intro">
@@ -35,7 +39,14 @@ export function SandboxScreen({ check, labs, onBack }: Props) {
             ClassLab starts a throw-away copy of each lab and attacks it the way a student could: fork and memory bombs, filling the disk, reaching the network,
             this computer and other labs, escaping through links and system calls. Your labs and files are not touched. This takes a few minutes.
           </p>
-          <button type="button" className="button button-primary" disabled={check.running || labs.length === 0} onClick={() => check.run(labs)}>
+          <button
+            type="button"
+            className="button button-primary"
+            disabled={check.running || labs.length === 0}
+            onClick={() => check.run(labs)}
+            aria-describedby={adminButton.describedBy}
+          >
+            {adminButton.locked && !check.running && <LockIcon />}
             {check.running ? 'Checking…' : done ? 'Run the check again' : 'Run the check'}
           </button>
         </section>

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { LabView } from '../../../electron/api/contract';
+import type { Admin } from '../adminLock';
 import { useApi } from '../context';
 import { failed, finished, IDLE, progressed, started, type CheckState } from '../sandboxCheck';
 
@@ -12,7 +13,7 @@ export interface SandboxCheck extends CheckState {
  * The sandbox check, held at the App's level: it keeps running, and its results stay, while the user
  * is elsewhere in the app. Listens to audit:progress all the time, so the list grows even off screen.
  */
-export function useSandboxCheck(onError: (err: unknown) => void): SandboxCheck {
+export function useSandboxCheck(onError: (err: unknown) => void, asAdmin: Admin['asAdmin']): SandboxCheck {
   const api = useApi();
   const [state, setState] = useState<CheckState>(IDLE);
   const running = useRef(false);
@@ -23,11 +24,15 @@ export function useSandboxCheck(onError: (err: unknown) => void): SandboxCheck {
     (labs: LabView[]) => {
       if (running.current) return;
       running.current = true;
-      setState(started(labs, Date.now()));
-      api.audit
-        .run(null)
+      // An admin action: asks for the PIN first when locked; cancelled, nothing starts.
+      asAdmin('The sandbox check', () => {
+        setState(started(labs, Date.now()));
+        return api.audit.run(null);
+      })
         .then(
-          (reports) => setState((s) => finished(s, reports, Date.now())),
+          (reports) => {
+            if (reports) setState((s) => finished(s, reports, Date.now()));
+          },
           (err: unknown) => {
             setState((s) => failed(s, Date.now()));
             onError(err);
@@ -37,7 +42,7 @@ export function useSandboxCheck(onError: (err: unknown) => void): SandboxCheck {
           running.current = false;
         });
     },
-    [api, onError],
+    [api, onError, asAdmin],
   );
 
   return { ...state, run };

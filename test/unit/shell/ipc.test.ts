@@ -8,6 +8,7 @@ import { EVENT_CHANNEL, SUBSCRIBE_CHANNEL, UNSUBSCRIBE_CHANNEL } from '../../../
 import type { NotebookPort } from '../../../electron/api/lab-service';
 import type { EventSink } from '../../../electron/shell/ipc';
 import { labView } from '../../support/fixtures';
+import { LabError } from '../../../electron/api/errors';
 import { unservedMethods } from '../../support/served';
 
 const PAGE = 'file:///app/dist/renderer/index.html';
@@ -63,7 +64,15 @@ function fakeCore() {
     emitter.on(event, listener);
     return () => emitter.off(event, listener);
   };
-  return { service, subscribe, emitter };
+  // The admin lock's gate, open or shut by the test (the lock's own rules are tested in test/unit/admin).
+  const admin = {
+    open: true,
+    admit: vi.fn(async (channel: string) => {
+      if (!admin.open) throw new LabError('LOCKED', `The admin area is locked: ${channel} needs the admin PIN.`);
+      return () => {};
+    }),
+  };
+  return { service, subscribe, emitter, admin };
 }
 
 function setup(trusted = new Set<number>([1, 2]), core = fakeCore()) {
@@ -108,6 +117,20 @@ describe('IPC binding', () => {
     expect(unserved).toEqual([
       { channel: 'git:push', reply: { ok: false, error: { code: 'NOT_SUPPORTED', message: 'git:push has no handler in this ClassLab' } } },
     ]);
+  });
+
+  it('puts admin methods behind the admin lock, and only those', async () => {
+    const { ipc, core, event } = setup();
+    const win = new FakeContents(1);
+    core.admin.open = false;
+    expect(await ipc.invoke(event(win), 'audit:run', [null])).toEqual({
+      ok: false,
+      error: { code: 'LOCKED', message: 'The admin area is locked: audit:run needs the admin PIN.' },
+    });
+    expect(await ipc.invoke(event(win), 'labs:open', ['python'])).toMatchObject({ ok: true });
+    expect(core.admin.admit.mock.calls.map((c) => c[0])).toEqual(['audit:run']);
+    core.admin.open = true;
+    expect(await ipc.invoke(event(win), 'audit:run', [null])).toEqual({ ok: true, value: null });
   });
 
   it('answers a trusted window with the Reply envelope, arguments checked', async () => {

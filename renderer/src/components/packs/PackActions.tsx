@@ -1,11 +1,13 @@
 import { useCallback, useEffect, useRef, useState, type RefObject } from 'react';
 import type { LabView } from '../../../../electron/api/contract';
+import { useAdminLock } from '../../context';
 import { useFileDrop } from '../../hooks/useFileDrop';
 import { usePackImport } from '../../hooks/usePackImport';
 import { pickedFiles, type DroppedFile } from '../../packs/dropItems';
 import { PACK_EXTENSION } from '../../packs/packFile';
 import { ExportPackDialog } from './ExportPackDialog';
 import { ImportPackDialog } from './ImportPackDialog';
+import { LockIcon, useAdminButton } from '../admin/AdminIndicator';
 import '../../packs.css';
 
 interface Props {
@@ -28,6 +30,10 @@ function useFocusBack(open: boolean, button: RefObject<HTMLButtonElement | null>
  */
 export function PackActions({ labs }: Props) {
   const importJob = usePackImport();
+  // Packs are admin actions: the PIN is asked before a dialog opens (the picker opens at once, while the
+  // click still counts as the user's, and the PIN is asked once a file is chosen or dropped).
+  const { ensure } = useAdminLock();
+  const adminButton = useAdminButton();
   const [exportOpen, setExportOpen] = useState(false);
   const picker = useRef<HTMLInputElement>(null);
   const exportButton = useRef<HTMLButtonElement>(null);
@@ -35,7 +41,13 @@ export function PackActions({ labs }: Props) {
   const { start } = importJob;
   const importing = importJob.state.kind !== 'idle';
 
-  const onFiles = useCallback((files: DroppedFile[]) => void start(files), [start]);
+  const onFiles = useCallback(
+    (files: DroppedFile[]) =>
+      void ensure('Importing a lab pack').then((unlocked) => {
+        if (unlocked) void start(files);
+      }),
+    [start, ensure],
+  );
   const dragging = useFileDrop(!importing && !exportOpen, onFiles);
 
   useFocusBack(importing, importButton);
@@ -47,9 +59,15 @@ export function PackActions({ labs }: Props) {
         ref={exportButton}
         type="button"
         className="button"
-        onClick={() => setExportOpen(true)}
+        onClick={() =>
+          void ensure('Exporting a lab pack').then((unlocked) => {
+            if (unlocked) setExportOpen(true);
+          })
+        }
+        aria-describedby={adminButton.describedBy}
         title="Put labs into one file that installs them on other computers, offline"
       >
+        {adminButton.locked && <LockIcon />}
         Export lab pack…
       </button>
       <button
@@ -57,8 +75,10 @@ export function PackActions({ labs }: Props) {
         type="button"
         className="button"
         onClick={() => picker.current?.click()}
+        aria-describedby={adminButton.describedBy}
         title={`Install the labs of a ${PACK_EXTENSION} file (or drop the file anywhere here)`}
       >
+        {adminButton.locked && <LockIcon />}
         Import lab pack…
       </button>
       <input
