@@ -135,14 +135,35 @@ describe('host status', () => {
       USER,
     );
     await new Promise((r) => setTimeout(r, 4000));
-    // The 2 cores of this machine are shared with other work: the best of a few one-second readings.
-    let status = HostStatus.parse(await core.service['host:status']());
-    for (let i = 0; i < 4 && (status.labs.find((l) => l.labId === 'hostlab')?.cpuPercent ?? 0) <= 50; i++)
+    // The 2 cores of this machine are shared with other test runs: each reading is checked against the
+    // lab's own count of its processes' CPU time over the same moment (the truth), and a few are taken until the
+    // burn gets most of a core, as it does on a machine that is not overloaded.
+    // CPU time of every process in the lab, in microseconds (from /proc: clock ticks of 10 ms).
+    const ticks = [
+      'import os',
+      't = 0',
+      'for p in filter(str.isdigit, os.listdir("/proc")):',
+      '    try: f = open("/proc/%s/stat" % p).read().rsplit(")", 1)[1].split(); t += int(f[11]) + int(f[12])',
+      '    except OSError: pass',
+      'print(t)',
+    ].join('\n');
+    const cgroupMicros = async () => Number((await execIn(container, ['python3', '-c', ticks], USER)).out.trim()) * 10_000;
+    let status!: HostStatus;
+    let truth = 0;
+    for (let i = 0; i < 6; i++) {
+      const [t0, u0] = [Date.now(), await cgroupMicros()];
       status = HostStatus.parse(await core.service['host:status']());
+      const [t1, u1] = [Date.now(), await cgroupMicros()];
+      truth = ((u1 - u0) / 1000 / (t1 - t0)) * 100;
+      const cpu = status.labs.find((l) => l.labId === 'hostlab')?.cpuPercent ?? 0;
+      expect(Math.abs(cpu - truth), `status ${cpu}% against the lab's own ${truth.toFixed(1)}%`).toBeLessThan(30);
+      if (truth > 60) break;
+    }
     expect(status.tookMs).toBeLessThan(10_000);
     const hot = status.labs.find((l) => l.labId === 'hostlab')!;
     expect(hot.phase).toBe('ready');
-    expect(hot.cpuPercent).toBeGreaterThan(50);
+    if (truth > 60) expect(hot.cpuPercent).toBeGreaterThan(50);
+    else expect(hot.cpuPercent, 'the machine never gave the burn 60 % of a core: only the agreement above was checked').toBeGreaterThan(10);
     expect(hot.cpuPercent).toBeLessThan(130);
     expect(hot.cpuLimitPercent).toBe(100);
     expect(hot.memoryBytes).toBeGreaterThan(300 * 1024 * 1024);
