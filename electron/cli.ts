@@ -9,6 +9,7 @@ import { createClassLab } from './core/classlab';
 import { fileLogger } from './core/log';
 import { defaultDataDir } from './core/paths';
 import { openNodeSettings } from './core/settings';
+import { HOST_USAGE, hostCommand, isHostCommand } from './host-command';
 import { PACK_USAGE, packCommand } from './pack-command';
 import { RUN_USAGE, runCommand } from './run-command';
 import { trustCommand } from './trust-command';
@@ -54,6 +55,7 @@ export const EXIT: Record<'ok' | 'usage' | ErrorCode, number> = {
   PACK_INVALID: 10,
   PACK_UNTRUSTED: 11,
   LOCKED: 12,
+  BACKUP_INVALID: 13,
 };
 
 /** Commands that run admin methods: each asks for the admin PIN first (the lead's `pack …` commands join them). */
@@ -85,19 +87,22 @@ Commands:
                           Whether lab packs without any signature may be imported (refused by default)
 ${PACK_USAGE}
 ${RUN_USAGE}
+${HOST_USAGE}
 
   admin [status] [--json] Whether an admin PIN is set, and the idle minutes of the admin lock
   admin set-pin           Set or change the admin PIN (asked on the terminal)
   admin forget-pin        Remove the admin PIN (for a forgotten one); the next admin action sets a new one
   admin lock-minutes N    Idle minutes after which the admin area locks again (1-240)
 
-Admin commands (build, audit) ask for the admin PIN on the terminal, or read it from the
+Admin commands (build, audit, pack, status, stop --all, backup, restore) ask for the admin PIN on the
+terminal, or read it from the
 ${PIN_VARIABLE} environment variable; never from an argument. Without a PIN set, the first one sets it.
 
 Exit codes: 0 ok, 2 usage, 3 Docker not running, 4 no such lab, 5 image missing,
             6 start failed, 7 build or pull failed, 8 busy, 9 an attack was NOT blocked,
             10 a lab pack is damaged, changed or hostile, 11 a lab pack's signer is not trusted here,
-            12 admin PIN needed (locked, wrong PIN, or none given), 1 anything else.`;
+            12 admin PIN needed (locked, wrong PIN, or none given),
+            13 a backup does not match its checksum or manifest (nothing restored), 1 anything else.`;
 
 interface Parsed {
   command: string | undefined;
@@ -112,10 +117,24 @@ interface Parsed {
   yes: boolean;
   /** pack import|verify --trust-signer FINGERPRINT */
   trustSigner: string | undefined;
+  /** stop|backup --all, backup --list */
+  all: boolean;
+  list: boolean;
 }
 
 export function parseArgs(argv: string[]): Parsed | string {
-  const out: Parsed = { command: undefined, lab: undefined, args: [], json: false, port: undefined, output: undefined, yes: false, trustSigner: undefined };
+  const out: Parsed = {
+    command: undefined,
+    lab: undefined,
+    args: [],
+    json: false,
+    port: undefined,
+    output: undefined,
+    yes: false,
+    trustSigner: undefined,
+    all: false,
+    list: false,
+  };
   // `run` parses its own options (run-command.ts).
   if (argv[0] === 'run') return { ...out, command: 'run', args: argv.slice(1), json: argv.includes('--json') };
   const rest: string[] = [];
@@ -137,13 +156,14 @@ export function parseArgs(argv: string[]): Parsed | string {
       if (!v) return '--trust-signer takes a fingerprint (SHA256:…)';
       out.trustSigner = v;
     } else if (a === '--yes' || a === '-y') out.yes = true;
+    else if (a === '--all' || a === '--list') out[a === '--all' ? 'all' : 'list'] = true;
     else if (a === '-h' || a === '--help') return '';
     else if (a.startsWith('-')) return `unknown option ${a}`;
     else rest.push(a);
   }
   [out.command, out.lab] = rest;
   out.args = rest.slice(1);
-  const most = out.command === 'trust' ? 4 : out.command === 'admin' ? 3 : out.command === 'pack' ? 2 + 32 : 2;
+  const most = out.command === 'trust' ? 4 : out.command === 'admin' ? 3 : out.command === 'pack' ? 2 + 32 : out.command === 'restore' ? 3 : 2;
   if (rest.length > most) return `unexpected argument ${rest[most]}`;
   return out;
 }
@@ -159,16 +179,16 @@ async function main(argv: string[]): Promise<number> {
     return problem || !parsed ? EXIT.usage : EXIT.ok;
   }
   const needsLab = ['build', 'open', 'stop', 'reset'];
-  if (!['serve', 'list', 'audit', 'trust', 'admin', 'pack', 'run', ...needsLab].includes(parsed.command)) {
+  if (!['serve', 'list', 'audit', 'trust', 'admin', 'pack', 'run', 'status', 'backup', 'restore', ...needsLab].includes(parsed.command)) {
     process.stderr.write(`classlab: unknown command ${parsed.command}\n\n${USAGE}\n`);
     return EXIT.usage;
   }
-  if (needsLab.includes(parsed.command) && !parsed.lab) {
+  if (needsLab.includes(parsed.command) && !parsed.lab && !isHostCommand(parsed)) {
     process.stderr.write(`classlab: ${parsed.command} needs a lab id (see \`classlab list\`)\n`);
     return EXIT.usage;
   }
   const source = pinSource(pinFromEnv);
-  const admin = ADMIN_COMMANDS.includes(parsed.command);
+  const admin = ADMIN_COMMANDS.includes(parsed.command) || isHostCommand(parsed);
   // Said before Docker is even looked for: a script without the PIN learns at once how to pass it.
   if (admin && source.fromEnv === undefined && !source.ask) return fail(noPinSource(parsed.command), parsed.json);
 
@@ -211,6 +231,8 @@ async function main(argv: string[]): Promise<number> {
     // The pack commands use the core's packs by file path, after openAdmin above: they are admin commands.
     if (parsed.command === 'pack') return await packCommand(core, parsed.args, parsed);
     if (parsed.command === 'run') return await runCommand(core, parsed.args);
+    // The host's commands use the core's host by file path, after openAdmin above: they are admin commands.
+    if (isHostCommand(parsed)) return await hostCommand(core, parsed, EXIT);
     return await act(core, service, parsed.command, parsed.lab!, parsed.json);
   } catch (err) {
     return fail(err, parsed.json);

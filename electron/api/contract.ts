@@ -59,6 +59,8 @@ export const ERROR_CODES = [
    * set yet; also a wrong PIN or too many of them (admin:unlock, admin:setPin). Ask for the PIN.
    */
   'LOCKED',
+  /** A workspace backup whose file does not match its checksum or manifest, or holds what a backup may not: nothing was restored. */
+  'BACKUP_INVALID',
   'INTERNAL',
 ] as const;
 export const ErrorCode = z.enum(ERROR_CODES);
@@ -558,6 +560,84 @@ export const RunQueueEvent = z.object({
   message: z.string().nullable(),
 });
 export type RunQueueEvent = z.infer<typeof RunQueueEvent>;
+/** One lab on this machine as the workshop host's overview shows it (host:status). Figures are null when not measured (a stopped lab). */
+export const HostLabStatus = z.object({
+  labId: LAB_ID,
+  title: z.string(),
+  phase: LabPhase,
+  /** Of one CPU: 100 is one core busy. The limit is the profile's cpus × 100. */
+  cpuPercent: z.number().nullable(),
+  cpuLimitPercent: z.number(),
+  memoryBytes: z.number().int().nullable(),
+  memoryLimitBytes: z.number().int(),
+  diskUsedBytes: z.number().int().nullable(),
+  diskLimitBytes: z.number().int(),
+  /** When the lab's container started (ISO 8601), and for how long it has run. */
+  startedAt: z.string().nullable(),
+  uptimeSeconds: z.number().int().nullable(),
+});
+export type HostLabStatus = z.infer<typeof HostLabStatus>;
+
+/** A Docker object with ClassLab's labels for this namespace whose lab is in no profile of the catalog. */
+export const OrphanObject = z.object({
+  kind: z.enum(['container', 'volume', 'network']),
+  name: z.string(),
+  labId: z.string().nullable(),
+  role: z.string().nullable(),
+  /** A container's state (running, exited, …); null for volumes and networks. */
+  state: z.string().nullable(),
+});
+export type OrphanObject = z.infer<typeof OrphanObject>;
+
+export const HostStatus = z.object({
+  namespace: z.string(),
+  /** When it was read (ISO 8601), and how long the reading took. */
+  at: z.string(),
+  tookMs: z.number().int(),
+  labs: z.array(HostLabStatus),
+  orphans: z.array(OrphanObject),
+});
+export type HostStatus = z.infer<typeof HostStatus>;
+
+/** A backup's file name in <data>/backups/<lab>/: `<lab>-<UTC stamp>.tar.gz`. */
+export const BACKUP_FILE = z.string().regex(/^[a-z][a-z0-9-]{0,39}-\d{8}T\d{6}(?:\d{3})?Z\.tar\.gz$/, 'a backup file name (LAB-YYYYMMDDTHHMMSSZ.tar.gz)');
+
+/** The manifest written beside each backup (FILE.json), and a backup as listed. */
+export const BackupManifest = z.object({
+  format: z.literal(1),
+  lab: LAB_ID,
+  /** The profile's fingerprint when the backup was made (classlab.profile label). */
+  profile: z.string().max(64),
+  title: z.string().max(500),
+  created: z.string().datetime(),
+  /** Size and SHA-256 (hex) of the .tar.gz file. */
+  bytes: z.number().int().min(0),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  files: z.number().int().min(0),
+  folders: z.number().int().min(0),
+  /** Bytes of the files inside. */
+  contentBytes: z.number().int().min(0),
+});
+export type BackupManifest = z.infer<typeof BackupManifest>;
+
+export const BackupInfo = BackupManifest.extend({
+  /** The backup's file name (BACKUP_FILE) and where it is on this computer. */
+  fileName: z.string(),
+  file: z.string(),
+});
+export type BackupInfo = z.infer<typeof BackupInfo>;
+
+export const RestoreResult = z.object({
+  lab: LAB_ID,
+  /** The new folder in the lab's workspace that holds the restored files. */
+  folder: z.string(),
+  files: z.number().int(),
+  folders: z.number().int(),
+  bytes: z.number().int(),
+  /** Entries not restored (links), with why. */
+  skipped: z.array(z.object({ path: z.string(), reason: z.string() })),
+});
+export type RestoreResult = z.infer<typeof RestoreResult>;
 
 export const methods = {
   'engine:status': { args: noArgs, result: EngineStatus },
@@ -632,6 +712,14 @@ export const methods = {
   'admin:lock': { args: noArgs, result: AdminStatus },
   /** Runs one program in a fresh sandbox from the lab's image (queued behind a capped pool; runs:queue says where). */
   'runs:run': { args: z.tuple([RunRequest]), result: RunResult },
+  /** Every lab on this machine with its figures, and ClassLab objects that belong to no profile. */
+  'host:status': { args: noArgs, result: HostStatus },
+  /** Writes the lab's workspace to <data>/backups/<lab>/ (a .tar.gz and its manifest), then prunes to the retention setting. */
+  'host:backup': { args: labArg, result: BackupInfo },
+  /** The backups in <data>/backups, newest first. */
+  'host:backups': { args: noArgs, result: z.array(BackupInfo) },
+  /** Verifies a backup (of lab, by file name), then restores it into a new folder of the lab given (null: its own lab). */
+  'host:restore': { args: z.tuple([LAB_ID, BACKUP_FILE, LAB_ID.nullable()]), result: RestoreResult },
 } as const;
 export type MethodName = keyof typeof methods;
 export type MethodArgs<M extends MethodName> = z.infer<(typeof methods)[M]['args']>;

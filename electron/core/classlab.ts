@@ -20,6 +20,8 @@ import { Transfers, type TransferRequest, type TransferResponse } from './files/
 import { GitCredentialStore } from './git/credentials';
 import { LabGit } from './git/lab-git';
 import { HelperImages } from './images/helper-images';
+import { Host } from './host/host';
+import { hostHandlers } from './host/host-methods';
 import { buildImage, pullImage } from './images/images';
 import { LabContainers } from './labs/containers';
 import type { LabWorld } from './labs/lab-port';
@@ -102,6 +104,7 @@ class Core implements ClassLabCore {
   private readonly sandboxCheck: SandboxCheck;
   private readonly packTransfers: PackTransfers;
   readonly packs: Packs;
+  readonly host: Host;
   readonly admin: AdminLock;
   readonly runs: Runs;
   readonly service: CoreService;
@@ -211,6 +214,7 @@ class Core implements ClassLabCore {
       queued: (e) => this.emit('runs:queue', e),
       limits: opts.runLimits,
     });
+    this.host = new Host({ docker, namespace, labs: this.labs, dataDir: opts.dataDir, settings: opts.settings, log: opts.log });
 
     // The one methods table: each area's handler group.
     this.service = {
@@ -224,6 +228,7 @@ class Core implements ClassLabCore {
       ...gitHandlers(this.git, credentials),
       ...packHandlers(this.packs, this.packTransfers),
       ...this.runs.handlers(),
+      ...hostHandlers(this.host),
     };
   }
 

@@ -10,6 +10,8 @@ export const Settings = z.object({
   bridgePort: z.number().int().min(0).max(65535).default(0),
   /** What this machine trusts (trust/machine-trust.ts): changed only by the desktop user, never by a profile. */
   trust: MachineTrust.default(NO_TRUST),
+  /** Workspace backups kept per lab (core/host/backups.ts): older ones are pruned after each backup. */
+  backupsKeep: z.number().int().min(1).max(1000).default(10),
   /** Idle minutes after which the admin area locks again (core/admin). */
   adminLockMinutes: z.number().int().min(1).max(240).default(10),
   /** Quick runs (core/runs): how many run at once on this machine, and how many may wait. */

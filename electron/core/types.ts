@@ -4,6 +4,7 @@ import type { AdminGuard } from './admin/admin-gate';
 import type { TransferRequest, TransferResponse } from './files/transfers';
 import type { CatalogChange } from './labs/labs';
 import type { Packs } from './packs/packs';
+import type { Host } from './host/host';
 
 /** Everything the contract offers except the notebook placement, which each shell does its own way. */
 export type CoreService = Omit<LabService, 'notebook:show' | 'notebook:hide'>;
@@ -32,6 +33,8 @@ export interface ClassLabCore {
   exposeHostPort(port: number): () => void;
   /** Lab packs by file path, for the command line (the UI goes through the packs:* methods). */
   readonly packs: Packs;
+  /** The workshop host's status, stop-all and backups by file path, for the command line (the UI: host:*). */
+  readonly host: Host;
   /** Live counts, for leak checks in tests and diagnostics. */
   stats(): { terminals: number; listeners: number };
   /** Stops timers, event streams and listeners. Lab containers keep running: they are adopted next time. */

@@ -16,8 +16,15 @@ function memory(initial: Record<string, unknown>): KeyValueBacking {
 
 describe('settings', () => {
   it('falls back field by field when a settings file was edited badly', () => {
-    const s = createSettingsStore(memory({ bridgePort: 'eighty', lastOpenedLab: 'python', adminLockMinutes: 0 }));
-    expect(s.get()).toEqual({ bridgePort: 0, lastOpenedLab: 'python', trust: NO_TRUST, adminLockMinutes: 10, quickRuns: { maxConcurrent: 2, maxQueued: 50 } });
+    const s = createSettingsStore(memory({ bridgePort: 'eighty', lastOpenedLab: 'python', backupsKeep: 0, adminLockMinutes: 0 }));
+    expect(s.get()).toEqual({
+      bridgePort: 0,
+      lastOpenedLab: 'python',
+      trust: NO_TRUST,
+      backupsKeep: 10,
+      adminLockMinutes: 10,
+      quickRuns: { maxConcurrent: 2, maxQueued: 50 },
+    });
   });
   it('caps quick runs at 2 at once and 50 waiting unless the machine says otherwise; a bad cap falls back', () => {
     expect(createSettingsStore(memory({})).get().quickRuns).toEqual({ maxConcurrent: 2, maxQueued: 50 });

@@ -64,6 +64,11 @@ export const METHOD_ACCESS = {
   'admin:lock': 'student',
   // Quick runs are a student's (DESIGN.md, student mode): each in a throw-away sandbox, through the capped pool.
   'runs:run': 'student',
+  // The workshop host's console: the machine's status and every lab's workspace to and from backups.
+  'host:status': 'admin',
+  'host:backup': 'admin',
+  'host:backups': 'admin',
+  'host:restore': 'admin',
 } as const satisfies Record<MethodName, MethodAccess>;
 
 /** Whether a method needs the admin area unlocked. Fails closed: a method missing from the table is admin. */

@@ -17,6 +17,7 @@ import { TarFileBody, UploadTarGate } from './tar-blocks';
 import { Coalesce } from '../engine/archive';
 import { succeededTar, tarFromLab, untarAsLabUser } from '../workspace/transfer';
 import { zipFromTar } from './zip';
+import { execReading } from '../engine/exec';
 import { formatBytes } from '../../api/units';
 import { parseStatfs } from '../sandbox/disk';
 
@@ -307,6 +308,23 @@ export class LabFiles {
         if (err && !signal.aborted) this.log.warn('download ended early', { lab: this.profile.id, error: err.message });
       });
       return { fileName: name, kind, size: described.size, stream: out };
+    });
+  }
+
+  /**
+   * The whole workspace (without ClassLab's own folder and the disk's lost+found) as a tar made by the lab user in the lab, or its
+   * files helper while it is stopped, handed to `consume`; the helper is kept until `consume` is done.
+   * For backups (core/host/backups.ts): the tar is hostile input, read it through a gate.
+   */
+  async archiveWorkspace<T>(consume: (tar: Readable) => Promise<T>): Promise<T> {
+    return this.withTarget(async (target) => {
+      const out = await execReading(
+        target.docker,
+        target.container,
+        ['tar', '--create', '--file=-', '--numeric-owner', `--exclude=./${CLASSLAB_DIR}`, '--exclude=./lost+found', '-C', target.profile.server.workspace, '.'],
+        execAs(target.profile),
+      );
+      return consume(succeededTar(out));
     });
   }
 

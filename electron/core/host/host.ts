@@ -1,0 +1,79 @@
+// The workshop host's side of the core: the machine's status, stopping every lab, workspace backups.
+// The UI goes through the host:* methods (which never take a path on the host: backups live in the data
+// folder); the command line uses this object directly, with its files and folders (-o DIR, FILE).
+import type Docker from 'dockerode';
+import type { BackupInfo, ErrorCode, HostStatus, LabPhase, RestoreResult } from '../../api/contract';
+import { toApiError } from '../../api/errors';
+import type { Labs } from '../labs/labs';
+import { LABEL } from '../labs/naming';
+import type { Logger } from '../log';
+import type { SettingsStore } from '../settings';
+import { Backups } from './backups';
+import { readHostStatus } from './host-status';
+
+/** What happened to one lab of an --all command. */
+export type LabOutcome<T> = { lab: string; ok: true; result: T } | { lab: string; ok: false; error: { code: ErrorCode; message: string } };
+
+export interface HostDeps {
+  docker: () => Docker;
+  namespace: string;
+  labs: Labs;
+  dataDir: string;
+  settings: SettingsStore;
+  log: Logger;
+}
+
+export class Host {
+  readonly backups: Backups;
+
+  constructor(private readonly deps: HostDeps) {
+    this.backups = new Backups({
+      dataDir: deps.dataDir,
+      lab: (id) => deps.labs.get(id),
+      keep: () => deps.settings.get().backupsKeep,
+      log: deps.log,
+    });
+  }
+
+  status(): Promise<HostStatus> {
+    return readHostStatus({ docker: this.deps.docker(), namespace: this.deps.namespace, labs: () => this.deps.labs.all() });
+  }
+
+  /** The labs whose container runs now (Docker's word, not the views'), in catalog order. */
+  async runningLabs(): Promise<string[]> {
+    const running = await this.deps.docker().listContainers({
+      filters: { label: [`${LABEL.instance}=${this.deps.namespace}`, `${LABEL.role}=lab`], status: ['running'] },
+    });
+    const ids = new Set(running.map((c) => c.Labels[LABEL.lab]));
+    return this.deps.labs
+      .all()
+      .map((e) => e.lab.profile.id)
+      .filter((id) => ids.has(id));
+  }
+
+  /** Stops every running lab (each with its own stop), one outcome per lab. */
+  async stopAll(): Promise<LabOutcome<{ phase: LabPhase }>[]> {
+    const labs = await this.runningLabs();
+    return Promise.all(labs.map((lab) => outcome(lab, async () => ({ phase: (await this.deps.labs.get(lab).lab.stop()).phase }))));
+  }
+
+  /** A backup of every lab in the catalog, one after the other (each tar runs in its lab). */
+  async backupAll(outDir?: string): Promise<LabOutcome<BackupInfo>[]> {
+    const out: LabOutcome<BackupInfo>[] = [];
+    for (const e of this.deps.labs.all()) out.push(await outcome(e.lab.profile.id, () => this.backups.backup(e.lab.profile.id, outDir)));
+    return out;
+  }
+
+  restore(file: string, intoLab: string | null): Promise<RestoreResult> {
+    return this.backups.restore(file, intoLab);
+  }
+}
+
+async function outcome<T>(lab: string, work: () => Promise<T>): Promise<LabOutcome<T>> {
+  try {
+    return { lab, ok: true, result: await work() };
+  } catch (err) {
+    const e = toApiError(err);
+    return { lab, ok: false, error: { code: e.code, message: e.message } };
+  }
+}
