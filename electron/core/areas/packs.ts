@@ -10,7 +10,7 @@ import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { DownloadLink, PackExport, PackUploadPlan } from '../../api/contract';
 import { LabError, toApiError } from '../../api/errors';
-import { contentDisposition, type TransferRequest, type TransferResponse } from '../files/transfers';
+import { contentDisposition, JSON_HEADERS, statusFor, type TransferRequest, type TransferResponse } from '../files/transfers';
 import type { Logger } from '../log';
 import { PACK_EXTENSION } from '../packs/pack-format';
 import type { Packs } from '../packs/packs';
@@ -23,7 +23,6 @@ export type PackMethods = Pick<
 
 const UPLOAD_TTL_MS = 30 * 60_000;
 const DOWNLOAD_TTL_MS = 60_000;
-const JSON_HEADERS = { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' };
 export const PACK_TRANSFER_PREFIX = '/files/packs/';
 
 interface Staged {
@@ -111,7 +110,7 @@ export class PackTransfers {
       const error = toApiError(err);
       if (error.code === 'INTERNAL') this.log.error('pack transfer failed', { error: error.message });
       return {
-        status: error.code === 'NOT_FOUND' ? 404 : error.code === 'DISK_FULL' ? 507 : error.code === 'REFUSED' ? 422 : 400,
+        status: statusFor(error.code),
         headers: JSON_HEADERS,
         body: JSON.stringify(error),
       };

@@ -43,7 +43,7 @@ interface DownloadGrant {
   expires: number;
 }
 
-const JSON_HEADERS = { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' };
+export const JSON_HEADERS = { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' };
 
 export class Transfers {
   private readonly uploads = new Map<string, UploadGrant>();
@@ -166,7 +166,7 @@ export function contentDisposition(name: string): string {
   return `attachment; filename="${fallback}"; filename*=UTF-8''${exact}`;
 }
 
-function statusFor(code: string): number {
+export function statusFor(code: string): number {
   switch (code) {
     case 'NOT_FOUND':
     case 'LAB_NOT_FOUND':
