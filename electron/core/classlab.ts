@@ -22,7 +22,7 @@ import { LabGit } from './git/lab-git';
 import { HelperImages } from './images/helper-images';
 import { Host } from './host/host';
 import { hostHandlers } from './host/host-methods';
-import { buildImage, pullImage } from './images/images';
+import { prepareLabImage } from './images/lab-image';
 import { LabContainers } from './labs/containers';
 import type { LabWorld } from './labs/lab-port';
 import { Labs } from './labs/labs';
@@ -132,10 +132,8 @@ class Core implements ClassLabCore {
     const world: LabWorld = {
       requireEngine: () => void this.engine.docker(),
       gate: this.helpers,
-      prepareImage: async (profile, job) => {
-        if (profile.build) await buildImage(docker(), path.join(opts.catalogDir, profile.build.context), profile.image, job);
-        else await pullImage(docker(), profile.image, job);
-      },
+      prepareImage: (profile, job) =>
+        prepareLabImage(profile, { docker, catalogDir: opts.catalogDir, profileOf: (id) => this.labs.find(id)?.lab.profile }, job),
       notebook: { answers: (url, token) => notebookAnswers(url, token), waitFor: waitForNotebook },
       now: () => Date.now(),
       asLabError: (err, what, fields) => asLabError(failures, err, what, fields),

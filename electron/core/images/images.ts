@@ -35,7 +35,13 @@ export interface ImageJob {
  * the ID of the image this build made, as the build itself reports it (so a tag moved meanwhile cannot
  * change what the caller gets), or null from an engine that reports none.
  */
-export async function buildImage(docker: Docker, contextDir: string, tag: string, job: ImageJob): Promise<string | null> {
+export async function buildImage(
+  docker: Docker,
+  contextDir: string,
+  tag: string,
+  job: ImageJob,
+  buildargs: Record<string, string> = {},
+): Promise<string | null> {
   const tracker = new BuildProgress();
   const context = pack(path.resolve(contextDir));
   let stream: NodeJS.ReadableStream;
@@ -44,6 +50,7 @@ export async function buildImage(docker: Docker, contextDir: string, tag: string
       t: tag,
       rm: true,
       forcerm: true,
+      buildargs,
       labels: { 'classlab.built-by': 'classlab' },
     });
   } catch (err) {

@@ -84,7 +84,13 @@ export const Profile = z.object({
       if (reserved) ctx.addIssue({ code: 'custom', message: reserved });
     }),
   /** A bundled Dockerfile folder, relative to the catalog. Without it, the image is pulled. */
-  build: z.object({ context: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'a folder name beside catalog.json') }).optional(),
+  build: z
+    .object({
+      context: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'a folder name beside catalog.json'),
+      /** Another lab whose image this one is built on (images/lab-image.ts): made ready first, passed as BASE_IMAGE. */
+      base: LAB_ID.optional(),
+    })
+    .optional(),
   server: z
     .object({
       /** The notebook server command; it must listen on `socket`. Default: the image's own command. */
