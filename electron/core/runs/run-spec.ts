@@ -3,9 +3,8 @@
 import type Docker from 'dockerode';
 import type { RunLanguage } from '../../api/contract';
 import { LABEL, LABEL_SCHEMA_VERSION, SANDBOX_REVISION } from '../labs/naming';
-import { NO_CORE_DUMPS, ONE_SHOT_HEALTH } from '../sandbox/container-floor';
+import { confinedHostConfig, NO_CORE_DUMPS, ONE_SHOT_HEALTH } from '../sandbox/container-floor';
 import type { LabRuntime } from '../sandbox/engine-security';
-import { seccompSecurityOpt } from '../sandbox/seccomp';
 import { driverScript } from './driver';
 
 const MiB = 1024 * 1024;
@@ -67,9 +66,6 @@ export function runLabels(namespace: string, labId: string, runId: string): Reco
 
 export function runContainerSpec({ runId, labId, namespace, image, user, lang, limits, security }: RunSpecInput): Docker.ContainerCreateOptions {
   const [uid, gid] = user.split(':');
-  const memory = limits.memoryMiB * MiB;
-  const securityOpt = ['no-new-privileges:true'];
-  if (security.seccomp && security.runtime === 'runc') securityOpt.push(seccompSecurityOpt());
   return {
     name: `${namespace}-run-${runId}`,
     Image: image,
@@ -94,11 +90,8 @@ export function runContainerSpec({ runId, labId, namespace, image, user, lang, l
       // An init as PID 1: the program is not PID 1, so the kernel's SIGXCPU reaches it (PID 1 ignores
       // signals it has no handler for), and orphans of a fork bomb are reaped.
       Init: true,
-      CapDrop: ['ALL'],
-      SecurityOpt: securityOpt,
-      Privileged: false,
-      ...(security.runtime === 'runsc' ? { Runtime: 'runsc' } : {}),
-      ReadonlyRootfs: true,
+      // The lab's floor with the run's own, tighter limits (tmpfs pages count against the memory limit).
+      ...confinedHostConfig({ security, memoryMiB: limits.memoryMiB, cpus: limits.cpus, pids: limits.pids }),
       Tmpfs: {
         // The only writable places; nothing of the host. /box holds the source and, for C, the binary
         // (so it is executable); tmpfs pages count against the memory limit.
@@ -106,11 +99,6 @@ export function runContainerSpec({ runId, labId, namespace, image, user, lang, l
         '/tmp': 'rw,nosuid,nodev,noexec,size=16m,mode=1777',
       },
       ShmSize: 8 * MiB,
-      PidsLimit: limits.pids,
-      Memory: memory,
-      // Equal to Memory: no swap, so the memory limit is the limit (and the OOM killer ends a hog).
-      MemorySwap: memory,
-      NanoCpus: Math.round(limits.cpus * 1e9),
       Ulimits: [...NO_CORE_DUMPS, { Name: 'fsize', Soft: limits.fileMiB * MiB, Hard: limits.fileMiB * MiB }, { Name: 'nofile', Soft: 256, Hard: 256 }],
       // Output goes only through the attach stream, capped by ClassLab: nothing of it is logged on disk.
       LogConfig: { Type: 'none', Config: {} },

@@ -4,6 +4,8 @@
 // ulimits set, a health check at run time, and (in each spec) memory, CPU, PIDs, a read-only root and
 // no-new-privileges. test/integration/sandbox-cis.test.ts checks all of them on the real engine.
 import type Docker from 'dockerode';
+import type { LabRuntime } from './engine-security';
+import { seccompSecurityOpt } from './seccomp';
 
 /**
  * Core dumps off, the hard limit too, so nobody in the container can raise it again (that needs
@@ -50,4 +52,38 @@ export function procNetPort(port: number): string {
  */
 export function listeningHealth(port: number): Docker.HealthConfig {
   return healthcheck(['/usr/bin/grep', '-qsE', `:${procNetPort(port)} [0-9A-F]+:0000 0A`, '/proc/net/tcp', '/proc/net/tcp6']);
+}
+
+const MiB = 1024 * 1024;
+
+/** How a container that runs the lab's image (student code, or a helper with the lab's image) is kept in. */
+export interface Confinement {
+  security: { seccomp: boolean; runtime: LabRuntime } | undefined;
+  memoryMiB: number;
+  cpus: number;
+  pids: number;
+}
+
+/**
+ * The floor of every container made from a lab's image — the lab itself, its files helper and each quick
+ * run: no capabilities, no-new-privileges, ClassLab's seccomp allowlist where the engine runs runc
+ * (gVisor filters system calls in its own kernel and ignores a container profile), gVisor where this
+ * machine uses it, a read-only root, and memory (no swap on top, so the limit is the limit), CPU and pids
+ * limits. One definition, so no container of a lab's image can be made without one part of it.
+ */
+export function confinedHostConfig({ security, memoryMiB, cpus, pids }: Confinement): Docker.HostConfig {
+  const securityOpt = ['no-new-privileges:true'];
+  if (security?.seccomp && security.runtime === 'runc') securityOpt.push(seccompSecurityOpt());
+  const memory = memoryMiB * MiB;
+  return {
+    CapDrop: ['ALL'],
+    SecurityOpt: securityOpt,
+    Privileged: false,
+    ...(security?.runtime === 'runsc' ? { Runtime: 'runsc' } : {}),
+    ReadonlyRootfs: true,
+    PidsLimit: pids,
+    Memory: memory,
+    MemorySwap: memory,
+    NanoCpus: Math.round(cpus * 1e9),
+  };
 }

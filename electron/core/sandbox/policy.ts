@@ -8,8 +8,7 @@ import type { Profile } from '../profiles/schema';
 import type { CheckedMount } from '../profiles/mount-policy';
 import { LABEL, LABEL_SCHEMA_VERSION, labLabels, type LabNames } from '../labs/naming';
 import type { LabRuntime } from './engine-security';
-import { seccompSecurityOpt } from './seccomp';
-import { healthcheck, listeningHealth, NO_CORE_DUMPS } from './container-floor';
+import { confinedHostConfig, healthcheck, listeningHealth, NO_CORE_DUMPS } from './container-floor';
 import { holderName } from './network-holder';
 
 // The tag moves with what the gate image must hold (2: iptables for internet labs' firewall; 3: nginx, the
@@ -85,11 +84,6 @@ export function labContainerSpec({
   security,
   hostMounts,
 }: LabSpecInput & { hostMounts: readonly CheckedMount[] }): Docker.ContainerCreateOptions {
-  const memory = profile.resources.memoryMiB * MiB;
-  const securityOpt = ['no-new-privileges:true'];
-  // ClassLab's own, stricter allowlist where the engine supports seccomp (see seccomp.ts). gVisor filters
-  // system calls in its own kernel and ignores a container profile, so it gets none.
-  if (security?.seccomp && security.runtime === 'runc') securityOpt.push(seccompSecurityOpt());
   const socketDir = path.posix.dirname(profile.server.socket);
   return {
     name: names.container,
@@ -114,18 +108,9 @@ export function labContainerSpec({
       // An internet lab joins the network namespace of its holder (network-holder.ts), whose firewall is
       // loaded before the lab container starts: no lab process ever runs without it.
       NetworkMode: profile.network === 'none' ? 'none' : `container:${holderName(names)}`,
-      CapDrop: ['ALL'],
-      SecurityOpt: securityOpt,
-      Privileged: false,
-      ...(security?.runtime === 'runsc' ? { Runtime: 'runsc' } : {}),
-      ReadonlyRootfs: true,
+      ...confinedHostConfig({ security, ...profile.resources }),
       Tmpfs: labTmpfs(profile),
       ShmSize: scratchSizesMiB(profile.resources.memoryMiB).shm * MiB,
-      PidsLimit: profile.resources.pids,
-      Memory: memory,
-      // Equal to Memory: no swap on top, so the memory limit is the limit.
-      MemorySwap: memory,
-      NanoCpus: Math.round(profile.resources.cpus * 1e9),
       Ulimits: NO_CORE_DUMPS,
       LogConfig: CAPPED_LOGS,
       RestartPolicy: { Name: 'no' },
@@ -185,8 +170,6 @@ export function gateContainerSpec({ profile, names, namespace, image }: Omit<Lab
  * minus the network, with little memory; only the workspace is mounted.
  */
 export function filesHelperSpec({ profile, names, namespace, security }: Omit<LabSpecInput, 'token'>): Docker.ContainerCreateOptions {
-  const securityOpt = ['no-new-privileges:true'];
-  if (security?.seccomp && security.runtime === 'runc') securityOpt.push(seccompSecurityOpt());
   return {
     name: names.files,
     Image: profile.image,
@@ -202,16 +185,8 @@ export function filesHelperSpec({ profile, names, namespace, security }: Omit<La
     HostConfig: {
       NetworkMode: 'none',
       Init: true,
-      CapDrop: ['ALL'],
-      SecurityOpt: securityOpt,
-      Privileged: false,
-      ...(security?.runtime === 'runsc' ? { Runtime: 'runsc' } : {}),
-      ReadonlyRootfs: true,
+      ...confinedHostConfig({ security, memoryMiB: 256, cpus: 1, pids: 64 }),
       Tmpfs: { '/tmp': 'rw,noexec,nosuid,nodev,size=16m' },
-      PidsLimit: 64,
-      Memory: 256 * MiB,
-      MemorySwap: 256 * MiB,
-      NanoCpus: 1e9,
       Ulimits: NO_CORE_DUMPS,
       LogConfig: CAPPED_LOGS,
       RestartPolicy: { Name: 'no' },
