@@ -14,6 +14,7 @@ import { LabToolbar } from './LabToolbar';
 import { LimitNotice } from './LimitNotice';
 import { NotebookArea } from './NotebookArea';
 import { ProgressView } from './ProgressView';
+import { QuickRunPanel } from './runs/QuickRunPanel';
 import { StartingView } from './StartingView';
 
 // xterm.js is most of the renderer's weight: it loads when a lab is ready (a terminal may be wanted), not
@@ -40,6 +41,7 @@ export function LabScreen({ lab, busy, run, onBack }: Props) {
   const notebookShown = terminals.active === 'notebook';
   const [filesOpen, toggleFiles] = useFilesPanelOpen();
   const [gitOpen, setGitOpen] = useState(false);
+  const [runOpen, setRunOpen] = useState(false);
   // The course's status and sync progress live here, so a sync ClassLab runs on open is noticed with the panel closed.
   const course = useCourse(lab.id, ready);
   // The workspace is reachable while the lab runs, and while it is stopped (a helper serves it).
@@ -104,6 +106,7 @@ export function LabScreen({ lab, busy, run, onBack }: Props) {
         onReset={() => void run('reset', lab.id)}
         files={{ open: filesOpen, controls: `${ids}-files`, onToggle: toggleFiles }}
         git={{ open: gitOpen, controls: `${ids}-git`, label: course.status?.course ? 'Course' : 'Git', onToggle: () => setGitOpen((o) => !o) }}
+        quickRun={{ open: runOpen, controls: `${ids}-run`, onToggle: () => setRunOpen((o) => !o) }}
       />
       <LimitNotice notice={lab.notice} />
       <CourseNotice
@@ -164,6 +167,7 @@ export function LabScreen({ lab, busy, run, onBack }: Props) {
           )}
         </div>
         {gitOpen && <GitPanel id={`${ids}-git`} lab={lab} ready={ready} course={course} />}
+        {runOpen && <QuickRunPanel id={`${ids}-run`} lab={lab} />}
       </main>
     </div>
   );

@@ -15,9 +15,11 @@ interface Props {
   files: { open: boolean; controls: string; onToggle(): void };
   /** The Course and git panel: shown or not, its element's id, and its button's name ("Course" when the lab has one). */
   git: { open: boolean; controls: string; label: string; onToggle(): void };
+  /** The quick-run panel: shown or not, and its element's id. */
+  quickRun: { open: boolean; controls: string; onToggle(): void };
 }
 
-export function LabToolbar({ lab, busy, onBack, onStop, onReset, files, git }: Props) {
+export function LabToolbar({ lab, busy, onBack, onStop, onReset, files, git, quickRun }: Props) {
   const heading = useFocusOnMount<HTMLHeadingElement>();
   return (
     <header className="toolbar">
@@ -36,6 +38,11 @@ export function LabToolbar({ lab, busy, onBack, onStop, onReset, files, git }: P
         panel={git}
         label={git.label}
         title={git.open ? 'Hide the course and git panel' : 'Show the course and git panel: sync the course, snapshots, push a folder'}
+      />
+      <PanelToggle
+        panel={quickRun}
+        label="Run"
+        title={quickRun.open ? 'Hide the quick-run panel' : 'Show the quick-run panel: run a program with input in a fresh sandbox'}
       />
       {allowedActions(lab.phase).stop && (
         <button type="button" className="button" disabled={busy === 'stop'} onClick={onStop}>
