@@ -42,7 +42,7 @@ export async function openToReady(): Promise<Figure> {
     '--opt',
     'device=tmpfs',
     '--opt',
-    'o=size=1m,uid=1000,gid=1000,mode=0700',
+    'o=nr_blocks=256,uid=1000,gid=1000,mode=0700',
     names.runVolume,
   ]);
   const script = [
