@@ -85,6 +85,7 @@ export function QuickRunPanel({ id, lab }: Props) {
           autoCapitalize="off"
           autoCorrect="off"
           rows={12}
+          wrap="off"
           value={code}
           onChange={(e) => setCode(e.target.value)}
           onKeyDown={onKeyDown}
