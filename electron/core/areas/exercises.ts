@@ -11,7 +11,7 @@ export type ExerciseMethods = Pick<CoreService, 'exercises:list' | 'exercises:ge
 
 /** Wall time for a test: room for the compile step and a loaded machine beside the test's CPU time. */
 export function wallSecondsFor(timeSeconds: number): number {
-  return timeSeconds * 2 + 6;
+  return timeSeconds * 3 + 7;
 }
 
 export function exerciseHandlers(store: ExerciseStore, runs: Pick<Runs, 'run'>, labExists: (lab: string) => void): ExerciseMethods {
