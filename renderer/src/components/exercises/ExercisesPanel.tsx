@@ -116,7 +116,7 @@ function ExerciseWork({ labId, ex }: { labId: string; ex: ExerciseView }) {
     }
   };
   return (
-    <section aria-labelledby={`${ids}-title`}>
+    <section className="exercise-work" aria-labelledby={`${ids}-title`}>
       <h3 id={`${ids}-title`} className="exercise-title">
         {ex.title}
       </h3>
