@@ -1,8 +1,10 @@
-import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import type { CheckResult, ExerciseView, LabView, RunLanguage, TestResult } from '../../../../electron/api/contract';
 import { languageName } from '../../quickRun';
 import '../../runs.css';
 import './exercises.css';
+import { CodeArea, LanguageSelect, OutputStream } from '../runs/CodeFields';
+import { keepStored, readStored } from '../runs/drafts';
 import { Markdown } from './Markdown';
 import { useCheck, useExercise, useExerciseList } from './useExercises';
 import { checkSummary, exerciseDraftKey, testHeading } from './words';
@@ -66,11 +68,7 @@ function ExerciseList({ labId, onOpen }: { labId: string; onOpen(id: string): vo
 }
 
 function readDraft(labId: string, ex: ExerciseView, lang: RunLanguage): string {
-  try {
-    return window.localStorage.getItem(exerciseDraftKey(labId, ex.id, lang)) ?? ex.starter[lang] ?? '';
-  } catch {
-    return ex.starter[lang] ?? '';
-  }
+  return readStored(exerciseDraftKey(labId, ex.id, lang), ex.starter[lang] ?? '');
 }
 
 function ExerciseScreen({ labId, exercise, onBack }: { labId: string; exercise: string; onBack(): void }) {
@@ -99,21 +97,9 @@ function ExerciseWork({ labId, ex }: { labId: string; ex: ExerciseView }) {
   const [code, setCode] = useState(() => readDraft(labId, ex, ex.languages[0]!));
   const { state, check } = useCheck(labId, ex.id);
   const checking = state.phase === 'checking';
-  useEffect(() => {
-    try {
-      window.localStorage.setItem(exerciseDraftKey(labId, ex.id, lang), code);
-    } catch {
-      // Storage full or refused: the code stays in the box for this visit.
-    }
-  }, [labId, ex.id, lang, code]);
+  useEffect(() => keepStored(exerciseDraftKey(labId, ex.id, lang), code), [labId, ex.id, lang, code]);
   const start = () => {
     if (!checking) void check(lang, code);
-  };
-  const onKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>) => {
-    if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
-      e.preventDefault();
-      start();
-    }
   };
   return (
     <section className="exercise-work" aria-labelledby={`${ids}-title`}>
@@ -149,39 +135,21 @@ function ExerciseWork({ labId, ex }: { labId: string; ex: ExerciseView }) {
           <label className="run-label" htmlFor={`${ids}-lang`}>
             Language
           </label>
-          <select
+          <LanguageSelect
             id={`${ids}-lang`}
-            className="run-select"
             value={lang}
-            onChange={(e) => {
-              const next = e.target.value as RunLanguage;
+            languages={ex.languages}
+            onChange={(next) => {
               setLang(next);
               setCode(readDraft(labId, ex, next));
             }}
-          >
-            {ex.languages.map((l) => (
-              <option key={l} value={l}>
-                {languageName(l)}
-              </option>
-            ))}
-          </select>
+          />
         </>
       )}
       <label className="run-label" htmlFor={`${ids}-code`}>
         Your {languageName(lang)} program
       </label>
-      <textarea
-        id={`${ids}-code`}
-        className="run-code"
-        spellCheck={false}
-        autoCapitalize="off"
-        autoCorrect="off"
-        wrap="off"
-        rows={14}
-        value={code}
-        onChange={(e) => setCode(e.target.value)}
-        onKeyDown={onKeyDown}
-      />
+      <CodeArea id={`${ids}-code`} rows={10} value={code} onChange={setCode} onSubmit={start} />
       <div className="run-actions">
         <button type="button" className="button button-primary" onClick={start} disabled={checking} aria-keyshortcuts="Control+Enter Meta+Enter">
           {checking ? 'Checking…' : 'Check'}
@@ -213,14 +181,7 @@ function CheckOutcome({ result, ex }: { result: CheckResult; ex: ExerciseView })
       <p className={`run-verdict run-verdict-${result.passed ? 'good' : 'bad'}`}>
         <strong>{checkSummary(result)}</strong>
       </p>
-      {result.compileOutput && (
-        <>
-          <h4 className="run-stream-title">Compiler</h4>
-          <pre className="run-stream run-stderr" tabIndex={0} aria-label="Compiler message">
-            {result.compileOutput}
-          </pre>
-        </>
-      )}
+      {result.compileOutput && <OutputStream title="Compiler" label="Compiler message" heading="h4" text={result.compileOutput} error />}
       <ol className="exercise-results" aria-label="Tests">
         {result.tests.map((t) => (
           <TestLine key={t.number} t={t} expected={ex.visibleTests.find((v) => v.number === t.number)?.expected ?? null} />
@@ -244,25 +205,9 @@ function TestLine({ t, expected }: { t: TestResult; expected: string | null }) {
       {!t.passed && !t.hidden && t.ran && t.verdict !== 'compile-error' && (
         <details>
           <summary>What it printed</summary>
-          <pre className="run-stream" tabIndex={0} aria-label={`Output of test ${t.number}`}>
-            {t.stdout || '(nothing)'}
-          </pre>
-          {expected !== null && (
-            <>
-              <p className="run-stream-title">Expected</p>
-              <pre className="run-stream" tabIndex={0}>
-                {expected || '(nothing)'}
-              </pre>
-            </>
-          )}
-          {t.stderr && (
-            <>
-              <p className="run-stream-title">Errors</p>
-              <pre className="run-stream run-stderr" tabIndex={0}>
-                {t.stderr}
-              </pre>
-            </>
-          )}
+          <OutputStream heading="p" title="Output" label={`Output of test ${t.number}`} text={t.stdout || '(nothing)'} />
+          {expected !== null && <OutputStream heading="p" title="Expected" label={`Expected output of test ${t.number}`} text={expected || '(nothing)'} />}
+          {t.stderr && <OutputStream heading="p" title="Errors" label={`Errors of test ${t.number}`} text={t.stderr} error />}
         </details>
       )}
     </li>
