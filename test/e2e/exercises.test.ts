@@ -87,7 +87,8 @@ describe('an exercise checked in Chromium, failing then passing', () => {
     expect(await tests.nth(0).textContent()).toContain('Test 1 · Ada: wrong answer');
     expect(await tests.nth(1).textContent()).toContain('Test 2 (hidden): wrong answer');
     await tests.nth(0).getByText('What it printed').click();
-    expect(await tests.nth(0).getByLabel('Output of test 1').textContent()).toBe('Hi Ada\n');
+    expect(await tests.nth(0).getByLabel('Output of test 1', { exact: true }).textContent()).toBe('Hi Ada\n');
+    expect(await tests.nth(0).getByLabel('Expected output of test 1', { exact: true }).textContent()).toBe('Hello, Ada!\n');
     expect(await page.content()).not.toContain(SECRET);
     await shot('failing');
     await keep('failing');

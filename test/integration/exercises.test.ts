@@ -33,11 +33,12 @@ function exerciseFolder(id: string, spec: unknown, statement: string): string {
   return dir;
 }
 
-function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
+function cli(args: string[], pin: string | null = PIN): Promise<{ code: number; out: string; err: string }> {
+  const env: NodeJS.ProcessEnv = { ...process.env, CLASSLAB_HOME: home, CLASSLAB_NAMESPACE: `${ns}-cli`, CLASSLAB_CATALOG: catalogDir };
+  delete env.CLASSLAB_ADMIN_PIN;
+  if (pin !== null) env.CLASSLAB_ADMIN_PIN = pin;
   return new Promise((resolve, reject) => {
-    const child = spawn(path.join(REPO, 'node_modules', '.bin', 'tsx'), [path.join(REPO, 'electron', 'cli.ts'), ...args], {
-      env: { ...process.env, CLASSLAB_HOME: home, CLASSLAB_NAMESPACE: `${ns}-cli`, CLASSLAB_CATALOG: catalogDir, CLASSLAB_ADMIN_PIN: PIN },
-    });
+    const child = spawn(path.join(REPO, 'node_modules', '.bin', 'tsx'), [path.join(REPO, 'electron', 'cli.ts'), ...args], { env });
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -182,6 +183,10 @@ describe('exercises on the real engine', () => {
       expect(right.err).toBe('');
       expect(right.out).toBe('test 1 (Ada): passed\ntest 2 [hidden]: passed\npassed: 3 of 3 points\n');
       expect(right.code).toBe(0);
+      // Installing and removing are the instructor's: without the admin PIN, exit 12 and nothing changes.
+      const locked = await cli(['exercises', 'remove', 'python', 'greet'], null);
+      expect(locked.code).toBe(12);
+      expect((await core.service['exercises:list']('python')).map((e) => e.id)).toEqual(['greet', 'mean']);
     } finally {
       rmSync(work, { recursive: true, force: true });
     }
