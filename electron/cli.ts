@@ -104,7 +104,8 @@ Exit codes: 0 ok, 2 usage, 3 Docker not running, 4 no such lab, 5 image missing,
             6 start failed, 7 build or pull failed, 8 busy, 9 an attack was NOT blocked,
             10 a lab pack is damaged, changed or hostile, 11 a lab pack's signer is not trusted here,
             12 admin PIN needed (locked, wrong PIN, or none given),
-            13 a backup does not match its checksum or manifest (nothing restored), 1 anything else.`;
+            13 a backup does not match its checksum or manifest (nothing restored),
+            20 check: some test of the exercise did not pass, 1 anything else.`;
 
 interface Parsed {
   command: string | undefined;
