@@ -110,3 +110,25 @@ describe('checkExercise', () => {
     await expect(checkExercise(exercise, { lang: 'c', code: 'x' }, echo().run)).rejects.toMatchObject({ code: 'REFUSED' });
   });
 });
+
+describe('a check with many tests', () => {
+  it('queues a few at a time, never all at once, and keeps the order', async () => {
+    const many = parseExercise(
+      'python',
+      'many',
+      JSON.stringify({ format: 1, title: 'Many', languages: ['python'], tests: Array.from({ length: 60 }, (_, i) => ({ stdin: `${i}`, expected: `${i}` })) }),
+      '',
+    );
+    let inFlight = 0;
+    let most = 0;
+    const r = await checkExercise(many, { lang: 'python', code: 'x' }, async (t) => {
+      most = Math.max(most, ++inFlight);
+      await new Promise((res) => setTimeout(res, 1));
+      inFlight--;
+      return ran({ stdout: t.stdin });
+    });
+    expect(most).toBeLessThanOrEqual(2);
+    expect(r.tests.map((t) => t.verdict)).toEqual(Array(60).fill('accepted'));
+    expect(r.tests.map((t) => t.number)).toEqual(Array.from({ length: 60 }, (_, i) => i + 1));
+  });
+});
