@@ -31,6 +31,8 @@ import { NAMESPACE_PATTERN } from './labs/naming';
 import { notebookAnswers, waitForNotebook } from './labs/readiness';
 import { Reconciler } from './labs/reconcile';
 import { Runs } from './runs/runs';
+import { exerciseHandlers } from './areas/exercises';
+import { ExerciseStore } from './exercises/store';
 import type { RunSandboxLimits } from './runs/run-spec';
 import { INSTALLED_DIR } from './packs/installed-labs';
 import { PackKeys } from './packs/pack-signing';
@@ -227,6 +229,7 @@ class Core implements ClassLabCore {
       ...packHandlers(this.packs, this.packTransfers),
       ...this.runs.handlers(),
       ...hostHandlers(this.host),
+      ...exerciseHandlers(new ExerciseStore(opts.dataDir, opts.log), this.runs, (lab) => void this.labs.get(lab)),
     };
   }
 
