@@ -286,7 +286,10 @@ class Core implements ClassLabCore {
   }
 
   stats(): { terminals: number; listeners: number } {
-    return { terminals: this.terminals.count() + this.hostTerminals.count(), listeners: this.events.eventNames().reduce((n, e) => n + this.events.listenerCount(e), 0) };
+    return {
+      terminals: this.terminals.count() + this.hostTerminals.count(),
+      listeners: this.events.eventNames().reduce((n, e) => n + this.events.listenerCount(e), 0),
+    };
   }
 
   transfer(req: TransferRequest): Promise<TransferResponse> {
