@@ -35,9 +35,9 @@ const rows = (): Promise<string[]> =>
   terminal()
     .locator('.xterm-rows')
     .evaluate((el) => [...el.children].map((row) => (row.textContent ?? '').replace(/\u00a0/g, ' ').trimEnd()));
-const theme = () => page.evaluate(() => document.documentElement.dataset.theme ?? null);
+const theme = (on: Page = page) => on.locator('html').getAttribute('data-theme');
 /** The page's background as the stylesheet resolved it: light or dark. */
-const background = () => page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
+const background = () => page.locator('html').evaluate((el) => el.ownerDocument.defaultView?.getComputedStyle(el).backgroundColor);
 const LIGHT_BG = 'rgb(244, 246, 249)';
 const DARK_BG = 'rgb(15, 20, 28)';
 
@@ -143,7 +143,7 @@ describe('the host terminal and the settings in a browser', () => {
     try {
       await other.goto(e2e.url);
       await other.getByRole('heading', { name: 'Labs', level: 1 }).waitFor();
-      await expect.poll(() => other.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
+      await expect.poll(() => theme(other)).toBe('dark');
     } finally {
       await other.close();
     }

@@ -1,5 +1,5 @@
 import './settings.css';
-import { useId } from 'react';
+import { useId, useState } from 'react';
 import { THEMES, type Theme, type TrustChange } from '../../../../electron/api/contract';
 import { useFocusOnMount } from '../../hooks/useFocusOnMount';
 import { AdminIndicator } from '../admin/AdminIndicator';
@@ -25,6 +25,12 @@ export function SettingsScreen({ onBack }: Props) {
   const themeId = useId();
   const { settings, saving, errors, save } = form;
   const trust = (part: string) => (change: TrustChange) => save(part, { trust: [change] });
+  // A choice shows as made at once; it falls back to the saved value when the save is refused.
+  const [choice, setChoice] = useState<{ theme?: Theme; unsigned?: boolean }>({});
+  const choose = (next: { theme?: Theme; unsigned?: boolean }, part: string, patch: Parameters<typeof save>[1]): void => {
+    setChoice((c) => ({ ...c, ...next }));
+    void save(part, patch).finally(() => setChoice({}));
+  };
 
   let body;
   if (!settings) {
@@ -55,9 +61,9 @@ export function SettingsScreen({ onBack }: Props) {
                   type="radio"
                   name={`${themeId}-theme`}
                   value={theme}
-                  checked={settings.theme === theme}
+                  checked={(choice.theme ?? settings.theme) === theme}
                   disabled={saving !== null}
-                  onChange={() => void save('theme', { theme })}
+                  onChange={() => choose({ theme }, 'theme', { theme })}
                 />
                 {THEME_LABELS[theme]}
               </label>
@@ -100,9 +106,9 @@ export function SettingsScreen({ onBack }: Props) {
           <label className="settings-choice">
             <input
               type="checkbox"
-              checked={settings.trust.unsignedPacks}
+              checked={choice.unsigned ?? settings.trust.unsignedPacks}
               disabled={saving !== null}
-              onChange={(ev) => void save('unsigned', { trust: [{ area: 'unsigned', allow: ev.target.checked }] })}
+              onChange={(ev) => choose({ unsigned: ev.target.checked }, 'unsigned', { trust: [{ area: 'unsigned', allow: ev.target.checked }] })}
             />
             Accept lab packs that carry no signature
           </label>
