@@ -5,10 +5,10 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MethodName, Reply, TerminalData, TerminalExit } from '../../electron/api/contract';
+import type { Reply, TerminalData, TerminalExit } from '../../electron/api/contract';
 import { startBridge, type Bridge } from '../../electron/bridge/server';
+import { openBridgeTab, type BridgeTab } from '../support/bridge-tab';
 import { removeNamespace, testCore, uniqueNamespace } from '../support/docker';
 
 const ns = uniqueNamespace('clhostterm');
@@ -31,48 +31,22 @@ afterAll(async () => {
   await removeNamespace(ns);
 });
 
-interface Tab {
-  ws: WebSocket;
-  events: Array<{ event: string; payload: unknown }>;
-  call(channel: MethodName, args: unknown[]): Promise<Reply>;
+interface Tab extends BridgeTab {
   /** Everything this tab's terminal printed so far. */
   output(id: string): string;
   exits(): TerminalExit[];
 }
 
-let nextId = 1;
 async function openTab(): Promise<Tab> {
-  const ws = new WebSocket(`ws://127.0.0.1:${bridge.port}/api`, { origin: `http://127.0.0.1:${bridge.port}` });
-  await new Promise((r) => ws.once('open', r));
-  const events: Tab['events'] = [];
-  const replies = new Map<number, (reply: Reply) => void>();
-  const welcome = new Promise<void>((resolve) => {
-    ws.on('message', (data) => {
-      const msg = JSON.parse(data.toString()) as { type: string; id?: number; reply?: Reply; event?: string; payload?: unknown };
-      if (msg.type === 'welcome') resolve();
-      if (msg.type === 'reply') replies.get(msg.id!)?.(msg.reply!);
-      if (msg.type === 'event') events.push({ event: msg.event!, payload: msg.payload });
-    });
-  });
-  ws.send(JSON.stringify({ type: 'hello', token: bridge.token }));
-  await welcome;
-  for (const event of ['terminal:data', 'terminal:exit', 'admin:changed', 'settings:changed']) ws.send(JSON.stringify({ type: 'subscribe', event }));
-  const call = (channel: MethodName, args: unknown[]) =>
-    new Promise<Reply>((resolve) => {
-      const id = nextId++;
-      replies.set(id, resolve);
-      ws.send(JSON.stringify({ type: 'invoke', id, channel, args }));
-    });
+  const tab = await openBridgeTab(bridge, ['terminal:data', 'terminal:exit', 'admin:changed', 'settings:changed']);
   return {
-    ws,
-    events,
-    call,
+    ...tab,
     output: (id) =>
-      events
+      tab.events
         .filter((e) => e.event === 'terminal:data' && (e.payload as TerminalData).terminalId === id)
         .map((e) => (e.payload as TerminalData).data)
         .join(''),
-    exits: () => events.filter((e) => e.event === 'terminal:exit').map((e) => e.payload as TerminalExit),
+    exits: () => tab.events.filter((e) => e.event === 'terminal:exit').map((e) => e.payload as TerminalExit),
   };
 }
 

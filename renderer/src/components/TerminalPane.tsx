@@ -98,11 +98,7 @@ export function TerminalPane({ labId, labReady, tabId, panelId, active, focusTok
     <div role="tabpanel" id={panelId} aria-labelledby={tabId} hidden={!active} className="lab-panel terminal-panel">
       <div className="terminal-frame">
         <div ref={host} className="terminal-host" data-state={state.kind} />
-        {state.kind === 'starting' && (
-          <p className="terminal-starting" role="status">
-            <span className="spinner" aria-hidden="true" /> Starting a shell…
-          </p>
-        )}
+        <ShellStarting state={state} />
         {search && (
           <TerminalSearch
             focusToken={search.focus}
@@ -140,5 +136,15 @@ export function TerminalPane({ labId, labReady, tabId, panelId, active, focusTok
         )}
       </div>
     </div>
+  );
+}
+
+/** The badge over a terminal while its shell starts (lab or host terminal). */
+export function ShellStarting({ state }: { state: ShellState }) {
+  if (state.kind !== 'starting') return null;
+  return (
+    <p className="terminal-starting" role="status">
+      <span className="spinner" aria-hidden="true" /> Starting a shell…
+    </p>
   );
 }

@@ -6,7 +6,8 @@ import { useConnection } from '../../hooks/useConnection';
 import { useFocusOnMount } from '../../hooks/useFocusOnMount';
 import { endMessage, hostShell, type ShellState } from '../../terminal/shellSession';
 import { TerminalController } from '../../terminal/terminalController';
-import { AdminIndicator } from '../admin/AdminIndicator';
+import { ScreenToolbar } from '../ScreenToolbar';
+import { ShellStarting } from '../TerminalPane';
 
 interface Props {
   onBack(): void;
@@ -64,16 +65,7 @@ export function HostTerminalScreen({ onBack }: Props) {
   const unlocked = admin.status?.unlocked ?? false;
   return (
     <div className="screen host-terminal-screen">
-      <header className="toolbar">
-        <button type="button" className="button button-ghost" onClick={onBack} aria-label="Back to labs">
-          <span aria-hidden="true">←</span> Labs
-        </button>
-        <h1 className="toolbar-title" ref={heading} tabIndex={-1}>
-          Host terminal
-        </h1>
-        <span className="toolbar-spacer" />
-        <AdminIndicator />
-      </header>
+      <ScreenToolbar title="Host terminal" headingRef={heading} onBack={onBack} />
       <p className="host-terminal-note" id="host-terminal-note">
         A shell on <strong>this computer</strong>, as its desktop user, not in a lab: for Docker set-up and diagnostics (<code>docker info</code>,{' '}
         <code>docker logs</code>). It closes when the admin area locks. What it shows is not kept in ClassLab’s log.
@@ -81,11 +73,7 @@ export function HostTerminalScreen({ onBack }: Props) {
       <main className="lab-panel terminal-panel host-terminal-panel" aria-label="Host terminal" aria-describedby="host-terminal-note">
         <div className="terminal-frame">
           <div ref={host} className="terminal-host" data-state={state.kind} />
-          {state.kind === 'starting' && (
-            <p className="terminal-starting" role="status">
-              <span className="spinner" aria-hidden="true" /> Starting a shell…
-            </p>
-          )}
+          <ShellStarting state={state} />
         </div>
         <div className="terminal-status" role="status" aria-live="polite">
           {message && (

@@ -1,8 +1,8 @@
 import './settings.css';
 import { useId, useState } from 'react';
-import { THEMES, type Theme, type TrustChange } from '../../../../electron/api/contract';
+import { THEMES, type Theme } from '../../../../electron/api/contract';
 import { useFocusOnMount } from '../../hooks/useFocusOnMount';
-import { AdminIndicator } from '../admin/AdminIndicator';
+import { ScreenToolbar } from '../ScreenToolbar';
 import { Loading } from '../Loading';
 import { NumberSetting } from './NumberSetting';
 import { TrustList } from './TrustList';
@@ -24,7 +24,6 @@ export function SettingsScreen({ onBack }: Props) {
   const form = useSettings();
   const themeId = useId();
   const { settings, saving, errors, save } = form;
-  const trust = (part: string) => (change: TrustChange) => save(part, { trust: [change] });
   // A choice shows as made at once; it falls back to the saved value when the save is refused.
   const [choice, setChoice] = useState<{ theme?: Theme; unsigned?: boolean }>({});
   const choose = (next: { theme?: Theme; unsigned?: boolean }, part: string, patch: Parameters<typeof save>[1]): void => {
@@ -84,9 +83,7 @@ export function SettingsScreen({ onBack }: Props) {
           items={settings.trust.mountFolders}
           add={{ label: 'Folder', placeholder: '/srv/courses/physics', button: 'Add folder' }}
           empty="No folders: profiles cannot mount anything from this computer."
-          saving={saving !== null}
-          error={errors.mount}
-          onChange={trust('mount')}
+          form={form}
         />
 
         <TrustList
@@ -96,9 +93,7 @@ export function SettingsScreen({ onBack }: Props) {
           items={settings.trust.localAddresses}
           add={{ label: 'Address', placeholder: 'http://192.168.1.10:3000/ or /srv/git', button: 'Allow address' }}
           empty="None: local git addresses and local URL imports are refused (public https:// addresses always work)."
-          saving={saving !== null}
-          error={errors.local}
-          onChange={trust('local')}
+          form={form}
         />
 
         <section className="settings-section" aria-labelledby="settings-packs">
@@ -125,9 +120,7 @@ export function SettingsScreen({ onBack }: Props) {
           description="Lab packs signed by these keys are imported without asking. A signer is added when you import one of its packs and choose to trust it."
           items={settings.trust.packSigners}
           empty="No trusted signers yet."
-          saving={saving !== null}
-          error={errors.signer}
-          onChange={trust('signer')}
+          form={form}
         />
 
         <TrustList
@@ -137,9 +130,7 @@ export function SettingsScreen({ onBack }: Props) {
           items={settings.trust.skipGvisorLabs}
           add={{ label: 'Lab id', placeholder: 'python', button: 'Allow without gVisor' }}
           empty="None: every lab runs under gVisor where it is installed."
-          saving={saving !== null}
-          error={errors.gvisor}
-          onChange={trust('gvisor')}
+          form={form}
         />
 
         <section className="settings-section" aria-labelledby="settings-machine">
@@ -182,21 +173,13 @@ export function SettingsScreen({ onBack }: Props) {
 
   return (
     <div className="screen settings-screen">
-      <header className="toolbar">
-        <button type="button" className="button button-ghost" onClick={onBack} aria-label="Back to labs">
-          <span aria-hidden="true">←</span> Labs
-        </button>
-        <h1 className="toolbar-title" ref={heading} tabIndex={-1}>
-          Settings
-        </h1>
-        <span className="toolbar-spacer" />
+      <ScreenToolbar title="Settings" headingRef={heading} onBack={onBack}>
         {saving && (
           <span className="muted small" role="status">
             <span className="spinner spinner-small" aria-hidden="true" /> Saving…
           </span>
         )}
-        <AdminIndicator />
-      </header>
+      </ScreenToolbar>
       <main className="settings-main" aria-label="Settings">
         {body}
       </main>

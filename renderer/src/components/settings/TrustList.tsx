@@ -1,5 +1,6 @@
 import { useId, useState, type FormEvent } from 'react';
 import type { TrustChange } from '../../../../electron/api/contract';
+import type { SettingsForm } from './useSettings';
 
 type ListArea = Exclude<TrustChange['area'], 'unsigned'>;
 
@@ -11,13 +12,15 @@ interface Props {
   /** The add field's label and example; none: this list is only shortened here. */
   add?: { label: string; placeholder: string; button: string };
   empty: string;
-  saving: boolean;
-  error: string | undefined;
-  onChange(change: TrustChange): Promise<boolean>;
+  /** Saves each change (as part `area`: its refusal is shown here). */
+  form: Pick<SettingsForm, 'saving' | 'errors' | 'save'>;
 }
 
 /** One list of what this machine trusts: each entry with Remove, and (for some) a field to add one. */
-export function TrustList({ area, title, description, items, add, empty, saving, error, onChange }: Props) {
+export function TrustList({ area, title, description, items, add, empty, form }: Props) {
+  const saving = form.saving !== null;
+  const error = form.errors[area];
+  const onChange = (change: TrustChange): Promise<boolean> => form.save(area, { trust: [change] });
   const [value, setValue] = useState('');
   const id = useId();
   const submit = async (ev: FormEvent): Promise<void> => {
