@@ -719,6 +719,66 @@ export const RestoreResult = z.object({
 });
 export type RestoreResult = z.infer<typeof RestoreResult>;
 
+// The host terminal (core/hostterm): a shell on this computer itself, as the desktop user, in the admin
+// area only. Its output uses the lab terminals' events (terminal:data, terminal:exit) and flow control.
+export const HostTerminalInfo = z.object({
+  terminalId: TERMINAL_ID,
+  /** The shell that runs (the desktop user's login shell, or /bin/bash), and where it started. */
+  shell: z.string(),
+  cwd: z.string(),
+});
+export type HostTerminalInfo = z.infer<typeof HostTerminalInfo>;
+
+// Machine settings (core/settings.ts): the admin area's settings screen reads and changes them.
+export const THEMES = ['system', 'light', 'dark'] as const;
+export const Theme = z.enum(THEMES);
+export type Theme = z.infer<typeof Theme>;
+/** The ranges of the machine's numeric settings: core/settings.ts keeps its values within these. */
+export const ADMIN_LOCK_MINUTES = z.number().int().min(1, 'at least 1 minute').max(240, 'at most 240 minutes (4 hours)');
+export const BACKUPS_KEEP = z.number().int().min(1, 'keep at least 1 backup').max(1000, 'at most 1000 backups');
+export const RUNS_MAX_CONCURRENT = z.number().int().min(1, 'at least 1 run at once').max(16, 'at most 16 runs at once');
+export const RUNS_MAX_QUEUED = z.number().int().min(1, 'at least 1 waiting run').max(500, 'at most 500 waiting runs');
+/** What this machine trusts, as the settings screen shows it (core/trust/machine-trust.ts owns the rules). */
+export const TrustView = z.object({
+  mountFolders: z.array(z.string()),
+  localAddresses: z.array(z.string()),
+  skipGvisorLabs: z.array(z.string()),
+  packSigners: z.array(z.string()),
+  unsignedPacks: z.boolean(),
+});
+export type TrustView = z.infer<typeof TrustView>;
+export const MachineSettings = z.object({
+  trust: TrustView,
+  adminLockMinutes: z.number().int(),
+  backupsKeep: z.number().int(),
+  quickRuns: z.object({ maxConcurrent: z.number().int(), maxQueued: z.number().int() }),
+  theme: Theme,
+});
+export type MachineSettings = z.infer<typeof MachineSettings>;
+/**
+ * One change of what this machine trusts, the same verbs as `classlab trust …` (and checked by the same
+ * code: a folder must exist and be one a lab may see, an address must be file:// or http(s), …).
+ */
+export const TrustChange = z.discriminatedUnion('area', [
+  z.object({ area: z.enum(['mount', 'local', 'signer', 'gvisor']), verb: z.enum(['add', 'remove']), value: z.string().min(1).max(4096) }),
+  z.object({ area: z.literal('unsigned'), allow: z.boolean() }),
+]);
+export type TrustChange = z.infer<typeof TrustChange>;
+export const SettingsPatch = z
+  .object({
+    adminLockMinutes: ADMIN_LOCK_MINUTES.optional(),
+    backupsKeep: BACKUPS_KEEP.optional(),
+    quickRuns: z.object({ maxConcurrent: RUNS_MAX_CONCURRENT.optional(), maxQueued: RUNS_MAX_QUEUED.optional() }).strict().optional(),
+    theme: Theme.optional(),
+    /** Applied in order; the first refused one refuses the whole patch (nothing is saved). */
+    trust: z.array(TrustChange).max(64).optional(),
+  })
+  .strict();
+export type SettingsPatch = z.infer<typeof SettingsPatch>;
+/** What every view may know of the settings (the theme): settings:appearance and settings:changed. */
+export const Appearance = z.object({ theme: Theme });
+export type Appearance = z.infer<typeof Appearance>;
+
 export const methods = {
   'engine:status': { args: noArgs, result: EngineStatus },
   'labs:list': { args: noArgs, result: Catalog },
@@ -806,6 +866,18 @@ export const methods = {
   'exercises:get': { args: z.tuple([LAB_ID, EXERCISE_ID]), result: ExerciseView },
   /** Runs the program against every test, each as a quick run; hidden tests say only passed or their verdict. */
   'exercises:check': { args: z.tuple([CheckRequest]), result: CheckResult },
+  /** A shell on this computer as the desktop user (admin only); output comes as terminal:data / terminal:exit. */
+  'hostTerminal:open': { args: z.tuple([TerminalSize]), result: HostTerminalInfo },
+  'hostTerminal:write': { args: z.tuple([TERMINAL_ID, z.string().max(64 * 1024)]), result: z.null() },
+  'hostTerminal:resize': { args: z.tuple([TERMINAL_ID, TerminalSize]), result: z.null() },
+  'hostTerminal:ack': { args: z.tuple([TERMINAL_ID, z.number().int().min(0).max(1e9)]), result: z.null() },
+  'hostTerminal:close': { args: z.tuple([TERMINAL_ID]), result: z.null() },
+  /** The machine's settings (admin only). */
+  'settings:get': { args: noArgs, result: MachineSettings },
+  /** Changes some settings; every change is checked first and a refused one changes nothing. */
+  'settings:update': { args: z.tuple([SettingsPatch]), result: MachineSettings },
+  /** The theme, for every view (student mode too): read-only. */
+  'settings:appearance': { args: noArgs, result: Appearance },
 } as const;
 export type MethodName = keyof typeof methods;
 export type MethodArgs<M extends MethodName> = z.infer<(typeof methods)[M]['args']>;
@@ -828,6 +900,8 @@ export const events = {
   /** The admin area locked (on Lock, or idle) or unlocked, or the PIN was set: every view updates its indicator. */
   'admin:changed': AdminStatus,
   'runs:queue': RunQueueEvent,
+  /** The settings changed: what every view may know of them (the theme). */
+  'settings:changed': Appearance,
 } as const;
 export type EventName = keyof typeof events;
 export type EventPayload<E extends EventName> = z.infer<(typeof events)[E]>;

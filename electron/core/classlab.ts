@@ -13,6 +13,9 @@ import { gitHandlers } from './areas/git';
 import { labHandlers } from './areas/labs';
 import { PACK_TRANSFER_PREFIX, packHandlers, PackTransfers } from './areas/packs';
 import { terminalHandlers } from './areas/terminal';
+import { closeWhenLocked, hostTerminalHandlers } from './areas/host-terminal';
+import { settingsHandlers } from './areas/settings';
+import { HostTerminals, type HostTerminalsOptions } from './hostterm/host-terminals';
 import { Engine } from './engine/engine';
 import { asLabError } from './engine/failures';
 import { LabFiles } from './files/lab-files';
@@ -73,6 +76,8 @@ export interface ClassLabOptions {
   secrets?: SecretStore;
   /** Limits of quick runs other than DEFAULT_RUN_LIMITS (tests: shorter times). */
   runLimits?: Partial<RunSandboxLimits>;
+  /** The host terminal's pty and environment (tests: a fake pty, a given environment). */
+  hostTerminals?: HostTerminalsOptions;
 }
 
 type CoreEvents = { [E in EventName]: [EventPayload<E>] };
@@ -96,6 +101,8 @@ class Core implements ClassLabCore {
     data: (terminalId, data) => this.emit('terminal:data', { terminalId, data }),
     exit: (exit) => this.emit('terminal:exit', exit),
   });
+  /** Shells on this computer (the admin's host terminal); all closed when the admin area locks. */
+  private readonly hostTerminals: HostTerminals;
   private readonly transfers: Transfers;
   private readonly git: LabGit;
   /** ClassLab's gate image, built from the app's own Dockerfile and run by its trusted ID. */
@@ -123,10 +130,18 @@ class Core implements ClassLabCore {
     const failures = { suspect: () => this.engine.suspect(), log: opts.log };
     this.helpers = new HelperImages(docker, opts.imagesDir, opts.dataDir);
     this.transfers = new Transfers(opts.log);
+    this.hostTerminals = new HostTerminals(
+      { data: (terminalId, data) => this.emit('terminal:data', { terminalId, data }), exit: (exit) => this.emit('terminal:exit', exit) },
+      opts.hostTerminals,
+    );
+    const lockedCloses = closeWhenLocked(this.hostTerminals);
     this.admin = new AdminLock({
       dataDir: opts.dataDir,
       lockMinutes: () => opts.settings.get().adminLockMinutes,
-      changed: (status) => this.emit('admin:changed', status),
+      changed: (status) => {
+        lockedCloses(status);
+        this.emit('admin:changed', status);
+      },
       log: opts.log,
     });
 
@@ -230,6 +245,13 @@ class Core implements ClassLabCore {
       ...this.runs.handlers(),
       ...hostHandlers(this.host),
       ...exerciseHandlers(new ExerciseStore(opts.dataDir, opts.log), this.runs, (lab) => void this.labs.get(lab)),
+      ...hostTerminalHandlers(this.hostTerminals),
+      ...settingsHandlers({
+        settings: opts.settings,
+        hostFolders: policy.hostFolders,
+        changed: (appearance) => this.emit('settings:changed', appearance),
+        lockMinutesChanged: () => void this.admin.status().then((status) => this.emit('admin:changed', status)),
+      }),
     };
   }
 
@@ -267,7 +289,10 @@ class Core implements ClassLabCore {
   }
 
   stats(): { terminals: number; listeners: number } {
-    return { terminals: this.terminals.count(), listeners: this.events.eventNames().reduce((n, e) => n + this.events.listenerCount(e), 0) };
+    return {
+      terminals: this.terminals.count() + this.hostTerminals.count(),
+      listeners: this.events.eventNames().reduce((n, e) => n + this.events.listenerCount(e), 0),
+    };
   }
 
   transfer(req: TransferRequest): Promise<TransferResponse> {
@@ -281,6 +306,7 @@ class Core implements ClassLabCore {
 
   async close(): Promise<void> {
     this.admin.close();
+    await this.hostTerminals.closeAll('ClassLab is closing.').catch(() => undefined);
     this.catalog.close();
     this.reconciler.close();
     // Every lab's operation is aborted now (synchronously) and waited for below.

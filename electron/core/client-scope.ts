@@ -6,6 +6,8 @@ import { LabError } from '../api/errors';
 
 export class ClientScope {
   private readonly terminals = new Set<string>();
+  /** This view's host terminals (a subset of `terminals`): closed through hostTerminal:close. */
+  private readonly hostTerminals = new Set<string>();
   private disposed = false;
   readonly service: LabService;
 
@@ -33,6 +35,25 @@ export class ClientScope {
         this.terminals.delete(id);
         return base['terminal:close'](id);
       },
+      // Host terminals are this view's too, by the same rule (and the same terminal:data events).
+      'hostTerminal:open': async (size) => {
+        const info = await base['hostTerminal:open'](size);
+        if (this.disposed) await base['hostTerminal:close'](info.terminalId).catch(() => undefined);
+        else {
+          this.terminals.add(info.terminalId);
+          this.hostTerminals.add(info.terminalId);
+        }
+        return info;
+      },
+      'hostTerminal:write': async (id, data) => (owned(id), base['hostTerminal:write'](id, data)),
+      'hostTerminal:resize': async (id, size) => (owned(id), base['hostTerminal:resize'](id, size)),
+      'hostTerminal:ack': async (id, chars) => (owned(id), base['hostTerminal:ack'](id, chars)),
+      'hostTerminal:close': async (id) => {
+        owned(id);
+        this.terminals.delete(id);
+        this.hostTerminals.delete(id);
+        return base['hostTerminal:close'](id);
+      },
     };
   }
 
@@ -43,6 +64,7 @@ export class ClientScope {
       const id = (payload as EventPayload<'terminal:exit'>).terminalId;
       const mine = this.terminals.has(id);
       this.terminals.delete(id);
+      this.hostTerminals.delete(id);
       return mine;
     }
     return true;
@@ -52,8 +74,10 @@ export class ClientScope {
   async dispose(): Promise<void> {
     this.disposed = true;
     const ids = [...this.terminals];
+    const host = new Set(this.hostTerminals);
     this.terminals.clear();
-    await Promise.all(ids.map((id) => this.base['terminal:close'](id).catch(() => undefined)));
+    this.hostTerminals.clear();
+    await Promise.all(ids.map((id) => this.base[host.has(id) ? 'hostTerminal:close' : 'terminal:close'](id).catch(() => undefined)));
   }
 
   get terminalCount(): number {

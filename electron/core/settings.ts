@@ -2,6 +2,7 @@
 // author, same file format). Both are handed in as a KeyValueBacking; this module owns the shape.
 import { z } from 'zod';
 import { MachineTrust, NO_TRUST } from './trust/machine-trust';
+import { ADMIN_LOCK_MINUTES, BACKUPS_KEEP, RUNS_MAX_CONCURRENT, RUNS_MAX_QUEUED, Theme } from '../api/contract';
 
 export const Settings = z.object({
   /** The lab the user opened last, shown first in the launcher. */
@@ -11,13 +12,13 @@ export const Settings = z.object({
   /** What this machine trusts (trust/machine-trust.ts): changed only by the desktop user, never by a profile. */
   trust: MachineTrust.default(NO_TRUST),
   /** Workspace backups kept per lab (core/host/backups.ts): older ones are pruned after each backup. */
-  backupsKeep: z.number().int().min(1).max(1000).default(10),
+  backupsKeep: BACKUPS_KEEP.default(10),
   /** Idle minutes after which the admin area locks again (core/admin). */
-  adminLockMinutes: z.number().int().min(1).max(240).default(10),
+  adminLockMinutes: ADMIN_LOCK_MINUTES.default(10),
   /** Quick runs (core/runs): how many run at once on this machine, and how many may wait. */
-  quickRuns: z
-    .object({ maxConcurrent: z.number().int().min(1).max(16).default(2), maxQueued: z.number().int().min(1).max(500).default(50) })
-    .default({ maxConcurrent: 2, maxQueued: 50 }),
+  quickRuns: z.object({ maxConcurrent: RUNS_MAX_CONCURRENT.default(2), maxQueued: RUNS_MAX_QUEUED.default(50) }).default({ maxConcurrent: 2, maxQueued: 50 }),
+  /** The app's theme for every view: light, dark, or the system's (prefers-color-scheme). */
+  theme: Theme.default('system'),
 });
 export type Settings = z.infer<typeof Settings>;
 

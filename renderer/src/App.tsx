@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useRef, useState } from 'react';
 import type { Catalog, LabView } from '../../electron/api/contract';
 import { AlertList } from './components/AlertList';
 import { ConnectionProblem } from './components/ConnectionProblem';
@@ -10,6 +10,8 @@ import { ReconnectBanner } from './components/ReconnectBanner';
 import { SandboxScreen } from './components/SandboxScreen';
 import { AdminHint } from './components/admin/AdminIndicator';
 import { AdminPrompt } from './components/admin/AdminPrompt';
+import { SettingsScreen } from './components/settings/SettingsScreen';
+import { useTheme } from './components/settings/useTheme';
 import { AdminContext, ReportErrorContext } from './context';
 import { errorCode, errorMessage } from './errors';
 import { useAdmin } from './hooks/useAdmin';
@@ -21,11 +23,16 @@ import { allowedActions, isRunning } from '../../electron/api/phase-rules';
 import { useLabs } from './hooks/useLabs';
 import { useSandboxCheck } from './hooks/useSandboxCheck';
 
+// The host terminal brings xterm.js: loaded when it is opened, as a lab's terminals are.
+const HostTerminalScreen = lazy(() => import('./components/hostterm/HostTerminalScreen').then((m) => ({ default: m.HostTerminalScreen })));
+
 export function App() {
   const connection = useConnection();
   const { alerts, push, dismiss } = useAlerts();
   const [openLabId, setOpenLabId] = useState<string | null>(null);
   const [sandboxOpen, setSandboxOpen] = useState(false);
+  /** The admin area's own screens (settings, host terminal), opened from the launcher. */
+  const [adminScreen, setAdminScreen] = useState<'settings' | 'host-terminal' | null>(null);
 
   // The generation of the last good connection: views reload after every reconnection.
   const [generation, setGeneration] = useState(0);
@@ -52,6 +59,13 @@ export function App() {
   const admin = useAdmin(generation, reportError);
   const actions = useLabActions(labs.update, reportError, admin.asAdmin);
   const sandbox = useSandboxCheck(reportError, admin.asAdmin);
+  useTheme(generation);
+  const { ensure } = admin;
+  const openAdminScreen = useCallback(
+    (which: 'settings' | 'host-terminal') =>
+      void ensure(which === 'settings' ? 'Opening the settings' : 'Opening the host terminal').then((ok) => ok && setAdminScreen(which)),
+    [ensure],
+  );
 
   const { run } = actions;
   const openLab = useCallback(
@@ -64,7 +78,15 @@ export function App() {
   );
 
   const launcher = (catalog: Catalog) => (
-    <Launcher catalog={catalog} actions={actions} onOpen={openLab} onSandboxCheck={() => setSandboxOpen(true)} sandboxRunning={sandbox.running} />
+    <Launcher
+      catalog={catalog}
+      actions={actions}
+      onOpen={openLab}
+      onSandboxCheck={() => setSandboxOpen(true)}
+      sandboxRunning={sandbox.running}
+      onSettings={() => openAdminScreen('settings')}
+      onHostTerminal={() => openAdminScreen('host-terminal')}
+    />
   );
 
   let screen;
@@ -83,6 +105,14 @@ export function App() {
       <Loading label="The labs could not be loaded." retry={{ label: 'Try again', onRetry: () => void labs.reload() }} />
     ) : (
       <Loading label="Loading labs…" />
+    );
+  } else if (adminScreen === 'settings') {
+    screen = <SettingsScreen onBack={() => setAdminScreen(null)} />;
+  } else if (adminScreen === 'host-terminal') {
+    screen = (
+      <Suspense fallback={<Loading label="Opening the host terminal…" />}>
+        <HostTerminalScreen onBack={() => setAdminScreen(null)} />
+      </Suspense>
     );
   } else if (sandboxOpen) {
     screen = <SandboxScreen check={sandbox} labs={labs.catalog.labs} onBack={() => setSandboxOpen(false)} />;

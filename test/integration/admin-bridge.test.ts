@@ -4,12 +4,12 @@
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AdminStatus, MethodName, Reply } from '../../electron/api/contract';
 import { startBridge, type Bridge } from '../../electron/bridge/server';
 import { METHOD_ACCESS } from '../../electron/core/admin/admin-methods';
 import { pinFilePath } from '../../electron/core/admin/pin-file';
+import { openBridgeTab, type BridgeTab } from '../support/bridge-tab';
 import { removeNamespace, testCore, uniqueNamespace } from '../support/docker';
 
 const ns = uniqueNamespace('cladminbr');
@@ -31,40 +31,8 @@ afterAll(async () => {
 });
 
 /** A browser tab of the bridge: authenticated, with the events it received. */
-interface Tab {
-  ws: WebSocket;
-  events: Array<{ event: string; payload: unknown }>;
-  call(channel: MethodName, args: unknown[]): Promise<Reply>;
-}
-
-let nextId = 1;
-async function openTab(): Promise<Tab> {
-  const ws = new WebSocket(`ws://127.0.0.1:${bridge.port}/api`, { origin: `http://127.0.0.1:${bridge.port}` });
-  await new Promise((r) => ws.once('open', r));
-  const events: Tab['events'] = [];
-  const replies = new Map<number, (reply: Reply) => void>();
-  const welcome = new Promise<void>((resolve) => {
-    ws.on('message', (data) => {
-      const msg = JSON.parse(data.toString()) as { type: string; id?: number; reply?: Reply; event?: string; payload?: unknown };
-      if (msg.type === 'welcome') resolve();
-      if (msg.type === 'reply') replies.get(msg.id!)?.(msg.reply!);
-      if (msg.type === 'event') events.push({ event: msg.event!, payload: msg.payload });
-    });
-  });
-  ws.send(JSON.stringify({ type: 'hello', token: bridge.token }));
-  await welcome;
-  ws.send(JSON.stringify({ type: 'subscribe', event: 'admin:changed' }));
-  return {
-    ws,
-    events,
-    call: (channel, args) =>
-      new Promise((resolve) => {
-        const id = nextId++;
-        replies.set(id, resolve);
-        ws.send(JSON.stringify({ type: 'invoke', id, channel, args }));
-      }),
-  };
-}
+type Tab = BridgeTab;
+const openTab = (): Promise<Tab> => openBridgeTab(bridge, ['admin:changed']);
 
 const locked = (message: string): Reply => ({ ok: false, error: { code: 'LOCKED', message } });
 const status = (s: Partial<AdminStatus>) => ({ ok: true, value: expect.objectContaining(s) as unknown });

@@ -24,6 +24,7 @@ describe('settings', () => {
       backupsKeep: 10,
       adminLockMinutes: 10,
       quickRuns: { maxConcurrent: 2, maxQueued: 50 },
+      theme: 'system',
     });
   });
   it('caps quick runs at 2 at once and 50 waiting unless the machine says otherwise; a bad cap falls back', () => {

@@ -11,6 +11,7 @@ import { IdleLock, systemClock, type LockClock } from './idle-lock';
 import { hashPin, pinProblem, verifyPin, type PinHash } from './pin-hash';
 import { readPinFile, writePinFile, type PinFile } from './pin-file';
 import type { AdminGuard } from './admin-gate';
+import { countsAsActivity } from './admin-methods';
 
 export interface AdminLockOptions {
   dataDir: string;
@@ -74,6 +75,7 @@ export class AdminLock implements AdminGuard {
         pinSet ? `The admin area is locked: ${channel} needs the admin PIN.` : `${channel} is an admin action, and no admin PIN is set yet: set one first.`,
       );
     }
+    if (!countsAsActivity(channel)) return () => {};
     // Activity at the start and at the end: a long check does not hold the area open, its end counts.
     this.session.touch();
     return () => this.session.touch();

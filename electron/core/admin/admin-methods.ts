@@ -73,9 +73,31 @@ export const METHOD_ACCESS = {
   'exercises:list': 'student',
   'exercises:get': 'student',
   'exercises:check': 'student',
+  // The host terminal: a shell on this computer as the desktop user. Every method, so a locked area
+  // (idle, Lock) also refuses keystrokes into a shell that is still closing.
+  'hostTerminal:open': 'admin',
+  'hostTerminal:write': 'admin',
+  'hostTerminal:resize': 'admin',
+  'hostTerminal:ack': 'admin',
+  'hostTerminal:close': 'admin',
+  // Machine settings: what this machine trusts, the lock's minutes, backups, quick runs, the theme.
+  'settings:get': 'admin',
+  'settings:update': 'admin',
+  /** Only the theme, read-only: a student's view is drawn in it too. */
+  'settings:appearance': 'student',
 } as const satisfies Record<MethodName, MethodAccess>;
 
 /** Whether a method needs the admin area unlocked. Fails closed: a method missing from the table is admin. */
 export function isAdminMethod(channel: MethodName): boolean {
   return (METHOD_ACCESS as Record<string, MethodAccess | undefined>)[channel] !== 'student';
+}
+
+/**
+ * Admin methods that a view calls by itself, not on a person's action: they need the area unlocked but do
+ * not count as activity, so a host terminal that keeps printing (top, logs -f) does not hold the area open.
+ */
+const NOT_ACTIVITY: ReadonlySet<MethodName> = new Set<MethodName>(['hostTerminal:ack']);
+
+export function countsAsActivity(channel: MethodName): boolean {
+  return !NOT_ACTIVITY.has(channel);
 }

@@ -5,6 +5,7 @@ import type { LabActions } from '../hooks/useLabActions';
 import { LabCard } from './LabCard';
 import { PackActions } from './packs/PackActions';
 import { ProfileProblems } from './ProfileProblems';
+import { AdminEntries } from './settings/AdminEntries';
 
 interface Props {
   catalog: Catalog;
@@ -13,10 +14,13 @@ interface Props {
   onSandboxCheck(): void;
   /** A sandbox check is running (it goes on while the user is here). */
   sandboxRunning: boolean;
+  /** The machine settings and the host terminal (admin). */
+  onSettings(): void;
+  onHostTerminal(): void;
 }
 
 /** The list of labs from the catalog, each with its state and actions. */
-export function Launcher({ catalog, actions, onOpen, onSandboxCheck, sandboxRunning }: Props) {
+export function Launcher({ catalog, actions, onOpen, onSandboxCheck, sandboxRunning, onSettings, onHostTerminal }: Props) {
   const heading = useFocusOnMount<HTMLHeadingElement>();
   return (
     <div className="screen launcher">
@@ -45,6 +49,7 @@ export function Launcher({ catalog, actions, onOpen, onSandboxCheck, sandboxRunn
             >
               Sandbox check
             </button>
+            <AdminEntries onSettings={onSettings} onHostTerminal={onHostTerminal} />
           </div>
         </div>
         <ProfileProblems problems={catalog.problems} />

@@ -4,7 +4,8 @@ import { useNow } from '../hooks/useNow';
 import type { SandboxCheck } from '../hooks/useSandboxCheck';
 import { LabCheckSection } from './LabCheckSection';
 import { SandboxStatus } from './SandboxStatus';
-import { AdminIndicator, LockIcon, useAdminButton } from './admin/AdminIndicator';
+import { LockIcon, useAdminButton } from './admin/AdminIndicator';
+import { ScreenToolbar } from './ScreenToolbar';
 
 interface Props {
   check: SandboxCheck;
@@ -23,16 +24,7 @@ export function SandboxScreen({ check, labs, onBack }: Props) {
   const adminButton = useAdminButton();
   return (
     <div className="screen sandbox-screen">
-      <header className="toolbar">
-        <button type="button" className="button button-ghost" onClick={onBack} aria-label="Back to labs">
-          <span aria-hidden="true">←</span> Labs
-        </button>
-        <h1 className="toolbar-title" ref={heading} tabIndex={-1}>
-          Sandbox check
-        </h1>
-        <span className="toolbar-spacer" />
-        <AdminIndicator />
-      </header>
+      <ScreenToolbar title="Sandbox check" headingRef={heading} onBack={onBack} />
       <main className="sandbox-content" aria-label="Sandbox check">
         <section className="check-intro">
           <p>

@@ -3,7 +3,7 @@ import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { useApi, useReportError } from '../context';
 import { useConnection } from '../hooks/useConnection';
 import { TerminalController } from '../terminal/terminalController';
-import type { ShellState } from '../terminal/shellSession';
+import { endMessage, labShell, type ShellState } from '../terminal/shellSession';
 import { TerminalSearch } from './TerminalSearch';
 
 interface Props {
@@ -22,12 +22,6 @@ interface Props {
 
 /** How long the lab may be gone before the view stops waiting for the shell's exit event. */
 const LAB_GONE_GRACE_MS = 8000;
-
-function endMessage(state: ShellState): string | null {
-  if (state.kind === 'ended') return state.code === null ? state.reason : `${state.reason} (exit code ${state.code})`;
-  if (state.kind === 'failed') return `The shell could not start: ${state.message}`;
-  return null;
-}
 
 /**
  * One terminal tab's panel: an xterm.js view of a shell in the lab. Stays mounted while other tabs are
@@ -53,7 +47,7 @@ export function TerminalPane({ labId, labReady, tabId, panelId, active, focusTok
   useEffect(() => {
     const el = host.current;
     if (!el) return;
-    const c = new TerminalController(api, labId, el, {
+    const c = new TerminalController(api, labShell(api, labId), el, {
       onState: (s) => {
         setState(s);
         latest.current.onEnded(s.kind === 'ended' || s.kind === 'failed');
@@ -104,11 +98,7 @@ export function TerminalPane({ labId, labReady, tabId, panelId, active, focusTok
     <div role="tabpanel" id={panelId} aria-labelledby={tabId} hidden={!active} className="lab-panel terminal-panel">
       <div className="terminal-frame">
         <div ref={host} className="terminal-host" data-state={state.kind} />
-        {state.kind === 'starting' && (
-          <p className="terminal-starting" role="status">
-            <span className="spinner" aria-hidden="true" /> Starting a shell…
-          </p>
-        )}
+        <ShellStarting state={state} />
         {search && (
           <TerminalSearch
             focusToken={search.focus}
@@ -146,5 +136,15 @@ export function TerminalPane({ labId, labReady, tabId, panelId, active, focusTok
         )}
       </div>
     </div>
+  );
+}
+
+/** The badge over a terminal while its shell starts (lab or host terminal). */
+export function ShellStarting({ state }: { state: ShellState }) {
+  if (state.kind !== 'starting') return null;
+  return (
+    <p className="terminal-starting" role="status">
+      <span className="spinner" aria-hidden="true" /> Starting a shell…
+    </p>
   );
 }

@@ -12,10 +12,51 @@ export type ShellState =
   | { kind: 'ended'; reason: string; code: number | null }
   | { kind: 'failed'; message: string; code: ErrorCode | null };
 
+/**
+ * Where a shell runs: a lab's container (terminal.*) or, in the admin area, this computer itself
+ * (hostTerminal.*). Both answer with the same terminal:data and terminal:exit events and flow control.
+ */
+export interface ShellChannel {
+  open(size: TerminalSize): Promise<{ terminalId: string }>;
+  write(id: string, data: string): Promise<null>;
+  resize(id: string, size: TerminalSize): Promise<null>;
+  ack(id: string, chars: number): Promise<null>;
+  close(id: string): Promise<null>;
+}
+
+/** A shell in a lab. */
+export function labShell(api: LabApi, labId: string): ShellChannel {
+  return {
+    open: (size) => api.terminal.open(labId, size),
+    write: (id, data) => api.terminal.write(id, data),
+    resize: (id, size) => api.terminal.resize(id, size),
+    ack: (id, chars) => api.terminal.ack(id, chars),
+    close: (id) => api.terminal.close(id),
+  };
+}
+
+/** A shell on this computer, as the desktop user (admin only). */
+export function hostShell(api: LabApi): ShellChannel {
+  return {
+    open: (size) => api.hostTerminal.open(size),
+    write: (id, data) => api.hostTerminal.write(id, data),
+    resize: (id, size) => api.hostTerminal.resize(id, size),
+    ack: (id, chars) => api.hostTerminal.ack(id, chars),
+    close: (id) => api.hostTerminal.close(id),
+  };
+}
+
 export interface ShellHooks {
   onState(state: ShellState): void;
   /** Errors the whole app acts on (ENGINE_DOWN). */
   reportError(err: unknown): void;
+}
+
+/** What the view says under a shell that has ended or could not start, or null while it runs. */
+export function endMessage(state: ShellState): string | null {
+  if (state.kind === 'ended') return state.code === null ? state.reason : `${state.reason} (exit code ${state.code})`;
+  if (state.kind === 'failed') return `The shell could not start: ${state.message}`;
+  return null;
 }
 
 /** The contract's bounds for a terminal size. */
@@ -43,7 +84,7 @@ export class ShellSession {
 
   constructor(
     private readonly api: LabApi,
-    private readonly labId: string,
+    private readonly channel: ShellChannel,
     private readonly term: Terminal,
     size: TerminalSize,
     private readonly hooks: ShellHooks,
@@ -52,11 +93,11 @@ export class ShellSession {
   ) {
     this.lastSize = clampSize(size);
     this.input = new InputQueue(
-      (data) => this.api.terminal.write(this.terminalId ?? '', data),
+      (data) => this.channel.write(this.terminalId ?? '', data),
       (err) => this.inputFailed(err),
     );
-    this.acks = new AckCounter((chars) => this.api.terminal.ack(this.terminalId ?? '', chars));
-    this.sizes = new LatestSender((s) => this.api.terminal.resize(this.terminalId ?? '', s));
+    this.acks = new AckCounter((chars) => this.channel.ack(this.terminalId ?? '', chars));
+    this.sizes = new LatestSender((s) => this.channel.resize(this.terminalId ?? '', s));
   }
 
   get running(): boolean {
@@ -83,7 +124,7 @@ export class ShellSession {
     this.hooks.onState({ kind: 'starting' });
     let terminalId: string;
     try {
-      ({ terminalId } = await this.api.terminal.open(this.labId, this.lastSize));
+      ({ terminalId } = await this.channel.open(this.lastSize));
     } catch (err) {
       if (this.disposed) return;
       this.stopAll();
@@ -95,7 +136,7 @@ export class ShellSession {
     }
     if (this.disposed) {
       // The view went away while the shell was starting: nobody else would ever close it.
-      void this.api.terminal.close(terminalId).catch(() => undefined);
+      void this.channel.close(terminalId).catch(() => undefined);
       return;
     }
     this.terminalId = terminalId;
@@ -140,7 +181,7 @@ export class ShellSession {
     const wasRunning = this.phase === 'running';
     this.phase = 'disposed';
     this.stopAll();
-    if (wasRunning && this.terminalId) void this.api.terminal.close(this.terminalId).catch(() => undefined);
+    if (wasRunning && this.terminalId) void this.channel.close(this.terminalId).catch(() => undefined);
   }
 
   private onData(d: TerminalData): void {

@@ -7,7 +7,7 @@ import { WebLinksAddon } from '@xterm/addon-web-links';
 import { Terminal, type IDisposable } from '@xterm/xterm';
 import type { LabApi, TerminalSize } from '../../../electron/api/contract';
 import { isMacPlatform, shortcutOf } from './keys';
-import { LOST_CONNECTION, ShellSession, type ShellState } from './shellSession';
+import { LOST_CONNECTION, ShellSession, type ShellChannel, type ShellState } from './shellSession';
 import { SEARCH_DECORATIONS, TERMINAL_OPTIONS } from './theme';
 
 export interface ControllerHooks {
@@ -45,7 +45,7 @@ export class TerminalController {
 
   constructor(
     private readonly api: LabApi,
-    private readonly labId: string,
+    private readonly channel: ShellChannel,
     private readonly host: HTMLElement,
     private readonly hooks: ControllerHooks,
   ) {
@@ -96,7 +96,7 @@ export class TerminalController {
       if (over) this.term.write('\x1b[?25l');
       this.hooks.onState(state);
     };
-    const session = new ShellSession(this.api, this.labId, this.term, size, { onState, reportError: this.hooks.reportError }, generation);
+    const session = new ShellSession(this.api, this.channel, this.term, size, { onState, reportError: this.hooks.reportError }, generation);
     this.session = session;
     void session.open();
   }
