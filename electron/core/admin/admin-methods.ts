@@ -69,6 +69,10 @@ export const METHOD_ACCESS = {
   'host:backup': 'admin',
   'host:backups': 'admin',
   'host:restore': 'admin',
+  'host:resetPlan': 'admin',
+  'host:reset': 'admin',
+  'host:removeOrphans': 'admin',
+  'host:deleteLab': 'admin',
 } as const satisfies Record<MethodName, MethodAccess>;
 
 /** Whether a method needs the admin area unlocked. Fails closed: a method missing from the table is admin. */
