@@ -575,6 +575,8 @@ export const HostLabStatus = z.object({
   /** When the lab's container started (ISO 8601), and for how long it has run. */
   startedAt: z.string().nullable(),
   uptimeSeconds: z.number().int().nullable(),
+  /** Terminals open in the lab through this ClassLab (null when not counted). */
+  terminals: z.number().int().nullable(),
 });
 export type HostLabStatus = z.infer<typeof HostLabStatus>;
 
@@ -596,6 +598,8 @@ export const HostStatus = z.object({
   tookMs: z.number().int(),
   labs: z.array(HostLabStatus),
   orphans: z.array(OrphanObject),
+  /** The engine's machine: its CPUs and memory, for the totals (null when the engine did not say). */
+  machine: z.object({ cpus: z.number().int(), memoryBytes: z.number().int() }).nullable(),
 });
 export type HostStatus = z.infer<typeof HostStatus>;
 

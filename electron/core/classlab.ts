@@ -221,6 +221,7 @@ class Core implements ClassLabCore {
       log: opts.log,
       helperImage: () => this.helpers.gateId().catch(() => null),
       progress: (p) => this.emit('host:progress', p),
+      terminals: (labId) => this.terminals.count(labId),
     });
 
     // The one methods table: each area's handler group.

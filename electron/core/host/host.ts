@@ -26,6 +26,8 @@ export interface HostDeps {
   helperImage?: () => Promise<string | null>;
   /** Steps of a machine reset or a lab's deletion (host:progress). */
   progress?: (p: HostProgress) => void;
+  /** Terminals open in a lab, for the overview. */
+  terminals?: (labId: string) => number;
 }
 
 export class Host {
@@ -54,7 +56,7 @@ export class Host {
   }
 
   status(): Promise<HostStatus> {
-    return readHostStatus({ docker: this.deps.docker(), namespace: this.deps.namespace, labs: () => this.deps.labs.all() });
+    return readHostStatus({ docker: this.deps.docker(), namespace: this.deps.namespace, labs: () => this.deps.labs.all(), terminals: this.deps.terminals });
   }
 
   /** The labs whose container runs now (Docker's word, not the views'), in catalog order. */
