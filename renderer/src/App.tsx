@@ -8,6 +8,7 @@ import { Launcher } from './components/Launcher';
 import { Loading } from './components/Loading';
 import { ReconnectBanner } from './components/ReconnectBanner';
 import { SandboxScreen } from './components/SandboxScreen';
+import { HostScreen } from './components/host/HostScreen';
 import { AdminHint } from './components/admin/AdminIndicator';
 import { AdminPrompt } from './components/admin/AdminPrompt';
 import { AdminContext, ReportErrorContext } from './context';
@@ -26,6 +27,7 @@ export function App() {
   const { alerts, push, dismiss } = useAlerts();
   const [openLabId, setOpenLabId] = useState<string | null>(null);
   const [sandboxOpen, setSandboxOpen] = useState(false);
+  const [hostOpen, setHostOpen] = useState(false);
 
   // The generation of the last good connection: views reload after every reconnection.
   const [generation, setGeneration] = useState(0);
@@ -64,7 +66,14 @@ export function App() {
   );
 
   const launcher = (catalog: Catalog) => (
-    <Launcher catalog={catalog} actions={actions} onOpen={openLab} onSandboxCheck={() => setSandboxOpen(true)} sandboxRunning={sandbox.running} />
+    <Launcher
+      catalog={catalog}
+      actions={actions}
+      onOpen={openLab}
+      onSandboxCheck={() => setSandboxOpen(true)}
+      sandboxRunning={sandbox.running}
+      onHost={() => void admin.ensure('The host overview').then((ok) => ok && setHostOpen(true))}
+    />
   );
 
   let screen;
@@ -84,6 +93,8 @@ export function App() {
     ) : (
       <Loading label="Loading labs…" />
     );
+  } else if (hostOpen) {
+    screen = <HostScreen labs={labs.catalog.labs} actions={actions} onBack={() => setHostOpen(false)} />;
   } else if (sandboxOpen) {
     screen = <SandboxScreen check={sandbox} labs={labs.catalog.labs} onBack={() => setSandboxOpen(false)} />;
   } else if (openLabId) {

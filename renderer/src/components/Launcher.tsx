@@ -13,10 +13,12 @@ interface Props {
   onSandboxCheck(): void;
   /** A sandbox check is running (it goes on while the user is here). */
   sandboxRunning: boolean;
+  /** Opens the workshop host's console (This machine). */
+  onHost?(): void;
 }
 
 /** The list of labs from the catalog, each with its state and actions. */
-export function Launcher({ catalog, actions, onOpen, onSandboxCheck, sandboxRunning }: Props) {
+export function Launcher({ catalog, actions, onOpen, onSandboxCheck, sandboxRunning, onHost }: Props) {
   const heading = useFocusOnMount<HTMLHeadingElement>();
   return (
     <div className="screen launcher">
@@ -45,6 +47,11 @@ export function Launcher({ catalog, actions, onOpen, onSandboxCheck, sandboxRunn
             >
               Sandbox check
             </button>
+            {onHost && (
+              <button type="button" className="button" onClick={onHost} title="Every lab on this machine with its figures; stop, delete, reset the machine">
+                This machine
+              </button>
+            )}
           </div>
         </div>
         <ProfileProblems problems={catalog.problems} />
