@@ -13,7 +13,7 @@ export function DeleteLabButton({ title, disabled, onDelete }: Props) {
   const [deleting, setDeleting] = useState(false);
   return (
     <>
-      <button type="button" className="button button-small" disabled={disabled || deleting} onClick={() => setAsking(true)} aria-label={`Delete ${title}`}>
+      <button type="button" className="button" disabled={disabled || deleting} onClick={() => setAsking(true)} aria-label={`Delete ${title}`}>
         {deleting ? 'Deleting…' : 'Delete'}
       </button>
       <ConfirmDialog

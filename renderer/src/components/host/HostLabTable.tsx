@@ -46,7 +46,9 @@ export function HostLabTable({ labs, views, history, actions, onDelete }: Props)
               </button>
             </th>
           ))}
-          <th scope="col">Last minutes</th>
+          <th scope="col">
+            CPU, memory <span className="muted small">(last minutes)</span>
+          </th>
           <th scope="col">
             <span className="visually-hidden">Actions</span>
           </th>
@@ -78,22 +80,26 @@ export function HostLabTable({ labs, views, history, actions, onDelete }: Props)
               </td>
               <td className="host-number">{formatUptime(l.uptimeSeconds)}</td>
               <td className="host-number">{l.terminals ?? '–'}</td>
-              <td className="host-sparks">
-                <Sparkline values={samples.map((s) => s.cpu)} label={`CPU of ${l.title}`} tone="cpu" />
-                <Sparkline values={samples.map((s) => s.memory)} label={`Memory of ${l.title}`} tone="memory" />
+              <td>
+                <div className="host-sparks">
+                  <Sparkline values={samples.map((s) => s.cpu)} label={`CPU of ${l.title}`} tone="cpu" />
+                  <Sparkline values={samples.map((s) => s.memory)} label={`Memory of ${l.title}`} tone="memory" />
+                </div>
               </td>
-              <td className="host-actions">
-                <button
-                  type="button"
-                  className="button button-small"
-                  disabled={!allowed?.stop || busy !== null}
-                  onClick={() => void actions.run('stop', l.labId)}
-                  aria-label={`Stop ${l.title}`}
-                >
-                  {busy === 'stop' ? 'Stopping…' : 'Stop'}
-                </button>
-                {view && <ResetButton lab={view} disabled={!allowed?.reset || busy !== null} onReset={() => void actions.run('reset', l.labId)} />}
-                <DeleteLabButton title={l.title} disabled={busy !== null || view?.phase === 'building'} onDelete={() => onDelete(l.labId)} />
+              <td>
+                <div className="host-actions">
+                  <button
+                    type="button"
+                    className="button"
+                    disabled={!allowed?.stop || busy !== null}
+                    onClick={() => void actions.run('stop', l.labId)}
+                    aria-label={`Stop ${l.title}`}
+                  >
+                    {busy === 'stop' ? 'Stopping…' : 'Stop'}
+                  </button>
+                  {view && <ResetButton lab={view} disabled={!allowed?.reset || busy !== null} onReset={() => void actions.run('reset', l.labId)} />}
+                  <DeleteLabButton title={l.title} disabled={busy !== null || view?.phase === 'building'} onDelete={() => onDelete(l.labId)} />
+                </div>
               </td>
             </tr>
           );

@@ -16,7 +16,12 @@ interface Props {
 
 type Stage = { kind: 'plan' } | { kind: 'running' } | { kind: 'done'; result: ResetResult } | { kind: 'failed'; message: string };
 
-const KIND_WORDS = { container: 'containers', volume: 'volumes (workspaces and disks)', network: 'networks', image: 'images' } as const;
+const KIND_WORDS = {
+  container: ['container', 'containers'],
+  volume: ['volume', 'volumes (workspaces, their disks, sockets)'],
+  network: ['network', 'networks'],
+  image: ['image', 'images'],
+} as const;
 
 /** Reset this machine: the list of what goes first, then the progress, then what happened. */
 export function MachineResetDialog({ open, progress, onClose, onDone }: Props) {
@@ -182,7 +187,11 @@ function PlanList({ plan }: { plan: ResetPlan }) {
           <li key={l.labId}>
             <strong>{l.title}</strong>
             {l.orphan && <span className="muted"> (no profile)</span>} —{' '}
-            {l.backup ? <span className="reset-backup">its workspace is backed up first</span> : <span className="muted">{l.noBackupReason}</span>}
+            {l.backup ? (
+              <span className="reset-backup">its workspace is backed up first</span>
+            ) : (
+              <span className="muted">not backed up. {l.noBackupReason}</span>
+            )}
           </li>
         ))}
       </ul>
@@ -192,7 +201,7 @@ function PlanList({ plan }: { plan: ResetPlan }) {
           <li key={g.kind}>
             <details>
               <summary>
-                {g.objects.length} {KIND_WORDS[g.kind]}
+                {g.objects.length} {KIND_WORDS[g.kind][g.objects.length === 1 ? 0 : 1]}
               </summary>
               <ul className="reset-names">
                 {g.objects.map((o) => (
