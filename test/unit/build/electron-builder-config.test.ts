@@ -40,7 +40,8 @@ describe('build/electron-builder.yml', () => {
       expect(existsSync(path.join(REPO, f)), `${f} is named in the config`).toBe(true);
     // The deb puts the command line on the PATH.
     expect(c.extraResources).toContainEqual({ from: 'build/electron-builder-classlab.sh', to: 'classlab' });
-  });
+    // Loading electron-builder's code takes seconds on a busy machine.
+  }, 60_000);
 
   it('refuses a broken configuration (an unknown option, a wrong type)', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'classlab-builder-'));
@@ -49,5 +50,5 @@ describe('build/electron-builder.yml', () => {
     await expect(validate(broken)).rejects.toThrow(/notAnOption|Invalid configuration/);
     writeFileSync(broken, 'appId: org.classlab.desktop\nnsis:\n  oneClick: "sometimes"\n');
     await expect(validate(broken)).rejects.toThrow(/oneClick/);
-  });
+  }, 60_000);
 });
