@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useConfirmed } from '../../host/useConfirmed';
 import { ConfirmDialog } from '../ConfirmDialog';
 
 interface Props {
@@ -9,24 +9,19 @@ interface Props {
 
 /** "Delete" with a confirmation that says a backup is made first, and what goes. */
 export function DeleteLabButton({ title, disabled, onDelete }: Props) {
-  const [asking, setAsking] = useState(false);
-  const [deleting, setDeleting] = useState(false);
+  const deletion = useConfirmed(onDelete);
   return (
     <>
-      <button type="button" className="button" disabled={disabled || deleting} onClick={() => setAsking(true)} aria-label={`Delete ${title}`}>
-        {deleting ? 'Deleting…' : 'Delete'}
+      <button type="button" className="button" disabled={disabled || deletion.running} onClick={deletion.ask} aria-label={`Delete ${title}`}>
+        {deletion.running ? 'Deleting…' : 'Delete'}
       </button>
       <ConfirmDialog
-        open={asking}
+        open={deletion.asking}
         title={`Delete ${title}?`}
         confirmLabel="Back up, then delete"
         danger
-        onCancel={() => setAsking(false)}
-        onConfirm={() => {
-          setAsking(false);
-          setDeleting(true);
-          void onDelete().finally(() => setDeleting(false));
-        }}
+        onCancel={deletion.cancel}
+        onConfirm={deletion.confirm}
       >
         <p>
           The lab's workspace is <strong>backed up first</strong> (and the backup checked); then its container and its workspace with every file are deleted.

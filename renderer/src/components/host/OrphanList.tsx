@@ -1,5 +1,5 @@
-import { useState } from 'react';
 import type { OrphanObject } from '../../../../electron/api/contract';
+import { useConfirmed } from '../../host/useConfirmed';
 import { ConfirmDialog } from '../ConfirmDialog';
 
 interface Props {
@@ -9,15 +9,14 @@ interface Props {
 
 /** ClassLab's objects that belong to no lab profile (left by an older version, a removed profile, a crash). */
 export function OrphanList({ orphans, onRemove }: Props) {
-  const [asking, setAsking] = useState(false);
-  const [removing, setRemoving] = useState(false);
+  const removal = useConfirmed(onRemove);
   return (
     <section className="host-section" aria-labelledby="orphans-title">
       <div className="host-section-header">
         <h2 id="orphans-title">Left behind</h2>
         {orphans.length > 0 && (
-          <button type="button" className="button button-small" disabled={removing} onClick={() => setAsking(true)}>
-            {removing ? 'Removing…' : `Remove ${orphans.length === 1 ? 'it' : `all ${orphans.length}`}`}
+          <button type="button" className="button button-small" disabled={removal.running} onClick={removal.ask}>
+            {removal.running ? 'Removing…' : `Remove ${orphans.length === 1 ? 'it' : `all ${orphans.length}`}`}
           </button>
         )}
       </div>
@@ -40,16 +39,12 @@ export function OrphanList({ orphans, onRemove }: Props) {
         </>
       )}
       <ConfirmDialog
-        open={asking}
+        open={removal.asking}
         title="Remove what was left behind?"
         confirmLabel="Remove"
         danger
-        onCancel={() => setAsking(false)}
-        onConfirm={() => {
-          setAsking(false);
-          setRemoving(true);
-          void onRemove().finally(() => setRemoving(false));
-        }}
+        onCancel={removal.cancel}
+        onConfirm={removal.confirm}
       >
         <p>
           {orphans.length} {orphans.length === 1 ? 'object is' : 'objects are'} removed for good, workspaces with their files included. Labs of the catalog are
