@@ -1,5 +1,5 @@
 import type { Catalog, LabView } from '../../../electron/api/contract';
-import { AdminIndicator } from './admin/AdminIndicator';
+import { AdminIndicator, LockIcon, useAdminButton } from './admin/AdminIndicator';
 import { useFocusOnMount } from '../hooks/useFocusOnMount';
 import type { LabActions } from '../hooks/useLabActions';
 import { LabCard } from './LabCard';
@@ -20,6 +20,7 @@ interface Props {
 /** The list of labs from the catalog, each with its state and actions. */
 export function Launcher({ catalog, actions, onOpen, onSandboxCheck, sandboxRunning, onHost }: Props) {
   const heading = useFocusOnMount<HTMLHeadingElement>();
+  const adminButton = useAdminButton();
   return (
     <div className="screen launcher">
       <header className="topbar">
@@ -48,7 +49,14 @@ export function Launcher({ catalog, actions, onOpen, onSandboxCheck, sandboxRunn
               Sandbox check
             </button>
             {onHost && (
-              <button type="button" className="button" onClick={onHost} title="Every lab on this machine with its figures; stop, delete, reset the machine">
+              <button
+                type="button"
+                className="button"
+                onClick={onHost}
+                aria-describedby={adminButton.describedBy}
+                title="Every lab on this machine with its figures; stop, delete, reset the machine"
+              >
+                {adminButton.locked && <LockIcon />}
                 This machine
               </button>
             )}
