@@ -2,7 +2,8 @@
 // one stopped with a workspace made through its files helper) and an orphan volume. The plan lists them;
 // the reset backs up both workspaces (each verified), removes every object with the namespace's label
 // and the lab image's own tag (a tag of classlab/python:2 made for this test: the shared image stays),
-// forgets the saved state, and leaves both labs in the launcher, fresh. `classlab reset --all` (the built
+// forgets the saved state, and leaves both labs in the launcher, fresh. One lab deleted from the
+// overview's row first: backed up and verified, its objects gone, the other lab untouched. `classlab reset --all` (the built
 // CLI) prints the plan and exits 2 without --yes, refuses contradicting options, and with --yes --json
 // removes what is there and exits 0. Other namespaces on the engine are untouched (a decoy checks it).
 import { execFile } from 'node:child_process';
@@ -79,6 +80,19 @@ afterAll(async () => {
 }, 180_000);
 
 describe('machine reset', () => {
+  it('deletes one lab after a verified backup of it: its workspace and disk go, the other lab keeps running', async () => {
+    const backup = await core.service['host:deleteLab']('resb');
+    expect(backup).toMatchObject({ lab: 'resb', folders: 1 });
+    await expect(core.host.backups.verify(backup!.file)).resolves.toMatchObject({ sha256: backup!.sha256 });
+    const left = await labelled();
+    expect(left.filter((o) => o.includes(`${ns}-resb`))).toEqual([]);
+    expect(left).toContain(`volume ${ns}-resa-workspace`);
+    expect((await docker.getContainer(`${ns}-resa`).inspect()).State.Running).toBe(true);
+    expect((await core.service['labs:list']()).labs.find((l) => l.id === 'resb')?.phase).toBe('stopped');
+    // Made again for what follows: a stopped lab with a workspace.
+    await core.service['files:mkdir']('resb', 'notes');
+  }, 180_000);
+
   it('plans: both labs backed up, the orphan listed without a backup, every labelled object, the backups folder', async () => {
     const plan = ResetPlan.parse(await core.service['host:resetPlan']({ images: true, noBackup: false }));
     expect(plan.namespace).toBe(ns);
