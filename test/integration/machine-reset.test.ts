@@ -6,21 +6,18 @@
 // overview's row first: backed up and verified, its objects gone, the other lab untouched. `classlab reset --all` (the built
 // CLI) prints the plan and exits 2 without --yes, refuses contradicting options, and with --yes --json
 // removes what is there and exits 0. Other namespaces on the engine are untouched (a decoy checks it).
-import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ResetPlan, ResetResult } from '../../electron/api/contract';
 import type { ClassLabCore } from '../../electron/core/types';
 import { docker, execIn, removeNamespace, testCatalog, testCore, uniqueNamespace } from '../support/docker';
-import { CLI } from '../support/serve';
+import { CLI, runCli } from '../support/serve';
 
 const ns = uniqueNamespace('clroom');
 const decoyNs = `${uniqueNamespace('clroomx')}`;
 const image = `${ns}/python:reset`;
-const run = promisify(execFile);
 const lab = (id: string) => ({
   id,
   title: `Reset ${id}`,
@@ -41,13 +38,7 @@ async function labelled(namespace = ns): Promise<string[]> {
 
 async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
   const env = { ...process.env, CLASSLAB_HOME: dataDir, CLASSLAB_CATALOG: catalogDir, CLASSLAB_NAMESPACE: ns, CLASSLAB_ADMIN_PIN: '4711' };
-  try {
-    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { env, timeout: 300_000 });
-    return { code: 0, out: stdout, err: stderr };
-  } catch (e) {
-    const err = e as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof err.code === 'number' ? err.code : -1, out: err.stdout ?? '', err: err.stderr ?? '' };
-  }
+  return runCli(args, env);
 }
 
 beforeAll(async () => {
