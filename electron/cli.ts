@@ -96,7 +96,7 @@ ${CHECK_USAGE}
   admin forget-pin        Remove the admin PIN (for a forgotten one); the next admin action sets a new one
   admin lock-minutes N    Idle minutes after which the admin area locks again (1-240)
 
-Admin commands (build, audit, pack, status, stop --all, backup, restore, exercises install|remove) ask for the admin PIN on the
+Admin commands (build, audit, pack, status, stop --all, backup, restore, reset --all, exercises install|remove) ask for the admin PIN on the
 terminal, or read it from the
 ${PIN_VARIABLE} environment variable; never from an argument. Without a PIN set, the first one sets it.
 
@@ -123,6 +123,10 @@ interface Parsed {
   /** stop|backup --all, backup --list */
   all: boolean;
   list: boolean;
+  /** reset --all: --images (remove the labs' images too), --keep-images (the default, said explicitly), --no-backup */
+  images: boolean;
+  keepImages: boolean;
+  noBackup: boolean;
 }
 
 export function parseArgs(argv: string[]): Parsed | string {
@@ -137,6 +141,9 @@ export function parseArgs(argv: string[]): Parsed | string {
     trustSigner: undefined,
     all: false,
     list: false,
+    images: false,
+    keepImages: false,
+    noBackup: false,
   };
   // `run` parses its own options (run-command.ts).
   if (argv[0] === 'run') return { ...out, command: 'run', args: argv.slice(1), json: argv.includes('--json') };
@@ -162,6 +169,9 @@ export function parseArgs(argv: string[]): Parsed | string {
       out.trustSigner = v;
     } else if (a === '--yes' || a === '-y') out.yes = true;
     else if (a === '--all' || a === '--list') out[a === '--all' ? 'all' : 'list'] = true;
+    else if (a === '--images') out.images = true;
+    else if (a === '--keep-images') out.keepImages = true;
+    else if (a === '--no-backup') out.noBackup = true;
     else if (a === '-h' || a === '--help') return '';
     else if (a.startsWith('-')) return `unknown option ${a}`;
     else rest.push(a);

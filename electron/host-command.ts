@@ -3,7 +3,7 @@
 // line"): the EXIT table of cli.ts, handed in; a command over several labs exits with the first failed
 // lab's code (0 when every lab succeeded), after reporting every lab.
 import path from 'node:path';
-import type { ErrorCode, HostStatus } from './api/contract';
+import type { ErrorCode, HostStatus, ResetOptions, ResetPlan } from './api/contract';
 import { formatBytes } from './api/units';
 import type { LabOutcome } from './core/host/host';
 import type { ClassLabCore } from './core/types';
@@ -18,7 +18,12 @@ export const HOST_USAGE = `  status [--json]         Every lab with its state, C
   backup --list [--json]  The backups in <data>/backups, newest first
   restore FILE [LAB] [--json]
                           Check FILE against its manifest, then restore it into a new folder
-                          restored-<date> of LAB's workspace (default: the lab it was made of)`;
+                          restored-<date> of LAB's workspace (default: the lab it was made of)
+  reset --all [--images|--keep-images] [--no-backup] --yes [--json]
+                          Reset this machine: back up every workspace (each verified), then remove every
+                          lab, workspace, container, volume and network of this ClassLab. Images and
+                          packs stay (--keep-images, the default) unless --images. Without --yes it
+                          only prints the list of what would go, and exits 2`;
 
 export interface HostArgs {
   command: string | undefined;
@@ -28,10 +33,14 @@ export interface HostArgs {
   all: boolean;
   list: boolean;
   output: string | undefined;
+  yes: boolean;
+  images: boolean;
+  keepImages: boolean;
+  noBackup: boolean;
 }
 
 export function isHostCommand(p: Pick<HostArgs, 'command' | 'all'>): boolean {
-  return p.command === 'status' || p.command === 'backup' || p.command === 'restore' || (p.command === 'stop' && p.all);
+  return p.command === 'status' || p.command === 'backup' || p.command === 'restore' || ((p.command === 'stop' || p.command === 'reset') && p.all);
 }
 
 type ExitTable = Record<'ok' | 'usage' | ErrorCode, number>;
@@ -58,6 +67,7 @@ export async function hostCommand(core: ClassLabCore, p: HostArgs, exit: ExitTab
     else for (const o of outcomes) process.stdout.write(o.ok ? `${o.lab}: ${o.result.phase}\n` : `${o.lab}: NOT stopped — ${o.error.message}\n`);
     return firstFailure(outcomes, exit);
   }
+  if (p.command === 'reset') return resetCommand(core, p, exit, usage);
   if (p.command === 'backup') {
     if (p.list) {
       if (p.args.length || p.all || p.output) return usage('backup --list takes only --json');
@@ -91,6 +101,48 @@ export async function hostCommand(core: ClassLabCore, p: HostArgs, exit: ExitTab
     for (const s of r.skipped) process.stderr.write(`not restored: ${s.path} (${s.reason})\n`);
   }
   return exit.ok;
+}
+
+async function resetCommand(core: ClassLabCore, p: HostArgs, exit: ExitTable, usage: (why: string) => number): Promise<number> {
+  if (p.args.length || p.list || p.output) return usage('reset --all takes only --images or --keep-images, --no-backup, --yes and --json');
+  if (p.images && p.keepImages) return usage('reset --all takes --images or --keep-images, not both');
+  const options: ResetOptions = { images: p.images, noBackup: p.noBackup };
+  const machine = core.host.machine;
+  if (!p.yes) {
+    const plan = await machine.plan(options);
+    if (p.json) print({ plan, done: false, needs: '--yes' });
+    else describePlan(plan);
+    process.stderr.write('classlab: nothing was changed. Run again with --yes to reset this machine.\n');
+    return exit.usage;
+  }
+  const off = core.subscribe('host:progress', (e) => {
+    if (!p.json) process.stderr.write(`${e.message}\n`);
+  });
+  try {
+    const r = await machine.reset(options);
+    if (p.json) print(r);
+    else {
+      for (const b of r.backups) process.stdout.write(`backup ${b.lab}: ${b.file} (${formatBytes(b.bytes)}, verified)\n`);
+      process.stdout.write(`removed ${r.removed.length} objects in ${(r.tookMs / 1000).toFixed(1)} s\n`);
+      for (const k of r.kept) process.stdout.write(`kept ${k.kind} ${k.name}: ${k.reason}\n`);
+      for (const l of r.left) process.stderr.write(`NOT removed: ${l.kind} ${l.name}\n`);
+    }
+    return r.left.length ? exit.INTERNAL : exit.ok;
+  } finally {
+    off();
+  }
+}
+
+function describePlan(plan: ResetPlan): void {
+  const out = (line: string) => process.stdout.write(`${line}\n`);
+  out(`Resetting this machine (ClassLab ${plan.namespace}) would remove:`);
+  for (const l of plan.labs)
+    out(`  lab ${l.labId}${l.orphan ? ' (no profile)' : ''}: ${l.backup ? `workspace backed up first` : (l.noBackupReason ?? 'nothing to back up')}`);
+  for (const o of plan.objects) out(`  ${o.kind} ${o.name}`);
+  for (const s of plan.state) out(`  ${s}`);
+  out(`Backups go to ${plan.backupsDir}.`);
+  out('Kept:');
+  for (const k of plan.keeps) out(`  ${k}`);
 }
 
 function flat<T extends object>(o: LabOutcome<T>) {

@@ -655,6 +655,8 @@ export const HostLabStatus = z.object({
   /** When the lab's container started (ISO 8601), and for how long it has run. */
   startedAt: z.string().nullable(),
   uptimeSeconds: z.number().int().nullable(),
+  /** Terminals open in the lab through this ClassLab (null when not counted). */
+  terminals: z.number().int().nullable(),
 });
 export type HostLabStatus = z.infer<typeof HostLabStatus>;
 
@@ -676,6 +678,8 @@ export const HostStatus = z.object({
   tookMs: z.number().int(),
   labs: z.array(HostLabStatus),
   orphans: z.array(OrphanObject),
+  /** The engine's machine: its CPUs and memory, for the totals (null when the engine did not say). */
+  machine: z.object({ cpus: z.number().int(), memoryBytes: z.number().int() }).nullable(),
 });
 export type HostStatus = z.infer<typeof HostStatus>;
 
@@ -778,6 +782,74 @@ export type SettingsPatch = z.infer<typeof SettingsPatch>;
 /** What every view may know of the settings (the theme): settings:appearance and settings:changed. */
 export const Appearance = z.object({ theme: Theme });
 export type Appearance = z.infer<typeof Appearance>;
+/** What a machine reset takes (host:resetPlan, host:reset; `classlab reset --all`). */
+export const ResetOptions = z.object({
+  /** Also remove the images of this catalog's labs (never ClassLab's own helper images, never an image a container still uses). */
+  images: z.boolean(),
+  /** Skip the backups of the workspaces: their files are lost. */
+  noBackup: z.boolean(),
+});
+export type ResetOptions = z.infer<typeof ResetOptions>;
+
+/** One Docker object a reset (or an orphan removal) removes, or one image it may remove. */
+export const ResetObject = z.object({
+  kind: z.enum(['container', 'volume', 'network', 'image']),
+  name: z.string(),
+  labId: z.string().nullable(),
+  role: z.string().nullable(),
+});
+export type ResetObject = z.infer<typeof ResetObject>;
+
+/** The list shown before a machine reset: what will go, and where the backups will be. */
+export const ResetPlan = z.object({
+  namespace: z.string(),
+  options: ResetOptions,
+  labs: z.array(
+    z.object({
+      labId: z.string(),
+      title: z.string(),
+      phase: LabPhase.nullable(),
+      /** The lab has a workspace (a volume) now. */
+      workspace: z.boolean(),
+      /** Whether its workspace is backed up first, and why not when it is not. */
+      backup: z.boolean(),
+      noBackupReason: z.string().nullable(),
+      /** Not in the catalog: its objects are orphans. */
+      orphan: z.boolean(),
+    }),
+  ),
+  objects: z.array(ResetObject),
+  /** The folder the backups go to (each lab in its own folder below it). */
+  backupsDir: z.string(),
+  /** ClassLab's saved state that goes too (per-lab git state, the last opened lab). */
+  state: z.array(z.string()),
+  /** What stays, in sentences (packs, settings, the admin PIN, backups, images unless asked). */
+  keeps: z.array(z.string()),
+});
+export type ResetPlan = z.infer<typeof ResetPlan>;
+
+export const ResetResult = z.object({
+  namespace: z.string(),
+  backups: z.array(BackupInfo),
+  removed: z.array(ResetObject),
+  /** Images that were asked for but stay (in use by a container elsewhere), with why. */
+  kept: z.array(ResetObject.extend({ reason: z.string() })),
+  /** Objects with this namespace's label still there after the reset: empty when it worked. */
+  left: z.array(ResetObject),
+  tookMs: z.number().int(),
+});
+export type ResetResult = z.infer<typeof ResetResult>;
+
+/** A step of a machine reset or a lab's deletion (host:progress), for the progress view. */
+export const HostProgress = z.object({
+  stage: z.enum(['backup', 'remove', 'images', 'state', 'done']),
+  /** Which lab or object the step is about, or null. */
+  subject: z.string().nullable(),
+  done: z.number().int().min(0),
+  total: z.number().int().min(0),
+  message: z.string(),
+});
+export type HostProgress = z.infer<typeof HostProgress>;
 
 export const methods = {
   'engine:status': { args: noArgs, result: EngineStatus },
@@ -878,6 +950,14 @@ export const methods = {
   'settings:update': { args: z.tuple([SettingsPatch]), result: MachineSettings },
   /** The theme, for every view (student mode too): read-only. */
   'settings:appearance': { args: noArgs, result: Appearance },
+  /** What a machine reset would remove and back up, changing nothing. */
+  'host:resetPlan': { args: z.tuple([ResetOptions]), result: ResetPlan },
+  /** Backs up every workspace (verified; unless noBackup), then removes every object of this namespace (progress: host:progress). */
+  'host:reset': { args: z.tuple([ResetOptions]), result: ResetResult },
+  /** Removes the objects that belong to no profile (the overview's orphans). */
+  'host:removeOrphans': { args: noArgs, result: z.array(ResetObject) },
+  /** Deletes one lab's containers and workspace after a verified backup of it; the lab stays in the catalog. */
+  'host:deleteLab': { args: labArg, result: BackupInfo.nullable() },
 } as const;
 export type MethodName = keyof typeof methods;
 export type MethodArgs<M extends MethodName> = z.infer<(typeof methods)[M]['args']>;
@@ -902,6 +982,8 @@ export const events = {
   'runs:queue': RunQueueEvent,
   /** The settings changed: what every view may know of them (the theme). */
   'settings:changed': Appearance,
+  /** A machine reset's (or a lab deletion's) steps. */
+  'host:progress': HostProgress,
 } as const;
 export type EventName = keyof typeof events;
 export type EventPayload<E extends EventName> = z.infer<(typeof events)[E]>;

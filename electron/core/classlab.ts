@@ -229,7 +229,17 @@ class Core implements ClassLabCore {
       queued: (e) => this.emit('runs:queue', e),
       limits: opts.runLimits,
     });
-    this.host = new Host({ docker, namespace, labs: this.labs, dataDir: opts.dataDir, settings: opts.settings, log: opts.log });
+    this.host = new Host({
+      docker,
+      namespace,
+      labs: this.labs,
+      dataDir: opts.dataDir,
+      settings: opts.settings,
+      log: opts.log,
+      helperImage: () => this.helpers.gateId().catch(() => null),
+      progress: (p) => this.emit('host:progress', p),
+      terminals: (labId) => this.terminals.count(labId),
+    });
 
     // The one methods table: each area's handler group.
     this.service = {

@@ -8,6 +8,7 @@ import { Launcher } from './components/Launcher';
 import { Loading } from './components/Loading';
 import { ReconnectBanner } from './components/ReconnectBanner';
 import { SandboxScreen } from './components/SandboxScreen';
+import { HostScreen } from './components/host/HostScreen';
 import { AdminHint } from './components/admin/AdminIndicator';
 import { AdminPrompt } from './components/admin/AdminPrompt';
 import { SettingsScreen } from './components/settings/SettingsScreen';
@@ -33,6 +34,7 @@ export function App() {
   const [sandboxOpen, setSandboxOpen] = useState(false);
   /** The admin area's own screens (settings, host terminal), opened from the launcher. */
   const [adminScreen, setAdminScreen] = useState<'settings' | 'host-terminal' | null>(null);
+  const [hostOpen, setHostOpen] = useState(false);
 
   // The generation of the last good connection: views reload after every reconnection.
   const [generation, setGeneration] = useState(0);
@@ -86,6 +88,7 @@ export function App() {
       sandboxRunning={sandbox.running}
       onSettings={() => openAdminScreen('settings')}
       onHostTerminal={() => openAdminScreen('host-terminal')}
+      onHost={() => void admin.ensure('The host overview').then((ok) => ok && setHostOpen(true))}
     />
   );
 
@@ -114,6 +117,8 @@ export function App() {
         <HostTerminalScreen onBack={() => setAdminScreen(null)} />
       </Suspense>
     );
+  } else if (hostOpen) {
+    screen = <HostScreen labs={labs.catalog.labs} actions={actions} onBack={() => setHostOpen(false)} />;
   } else if (sandboxOpen) {
     screen = <SandboxScreen check={sandbox} labs={labs.catalog.labs} onBack={() => setSandboxOpen(false)} />;
   } else if (openLabId) {

@@ -1,6 +1,6 @@
 // End-to-end helpers: the real `classlab serve` as a child process, and Debian's Chromium through
 // playwright-core (a test tool's own browser download cannot work on every machine).
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
@@ -61,5 +61,15 @@ export async function launchChromium(opts: { popupBlocker?: boolean } = {}): Pro
     executablePath: CHROMIUM,
     ...(opts.popupBlocker ? { ignoreDefaultArgs: ['--disable-popup-blocking'] } : {}),
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+  });
+}
+
+/** Runs the built CLI once with these variables; resolves with its exit code and output (never rejects on a non-zero exit). */
+export function runCli(args: string[], env: NodeJS.ProcessEnv, timeout = 300_000): Promise<{ code: number; out: string; err: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [CLI, ...args], { env, timeout }, (error, stdout, stderr) => {
+      const code = error ? (typeof (error as { code?: unknown }).code === 'number' ? (error as { code: number }).code : -1) : 0;
+      resolve({ code, out: stdout, err: stderr });
+    });
   });
 }

@@ -85,6 +85,10 @@ export const METHOD_ACCESS = {
   'settings:update': 'admin',
   /** Only the theme, read-only: a student's view is drawn in it too. */
   'settings:appearance': 'student',
+  'host:resetPlan': 'admin',
+  'host:reset': 'admin',
+  'host:removeOrphans': 'admin',
+  'host:deleteLab': 'admin',
 } as const satisfies Record<MethodName, MethodAccess>;
 
 /** Whether a method needs the admin area unlocked. Fails closed: a method missing from the table is admin. */

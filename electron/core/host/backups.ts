@@ -188,6 +188,13 @@ export class Backups {
     return path.join(this.folder(labId), fileName);
   }
 
+  /** Checks a backup file against its manifest (size, then SHA-256): BACKUP_INVALID when it does not match. */
+  async verify(file: string): Promise<BackupManifest> {
+    const manifest = await readManifest(file);
+    await matchesManifest(file, path.basename(file), manifest, 'Nothing was deleted.');
+    return manifest;
+  }
+
   /**
    * Verifies the backup `file` (a .tar.gz with its manifest beside it), then restores it into a new
    * folder of `intoLab` (default: the lab it was made of).
@@ -205,11 +212,7 @@ export class Backups {
     try {
       const copy = path.join(scratch, 'backup.tar.gz');
       await fs.copyFile(tarFile, copy);
-      const size = (await fs.stat(copy)).size;
-      if (size !== manifest.bytes)
-        throw invalid(`${path.basename(tarFile)} is ${size} bytes but its manifest says ${manifest.bytes}: it was changed or cut short. Nothing was restored.`);
-      if ((await sha256Of(createReadStream(copy))) !== manifest.sha256)
-        throw invalid(`${path.basename(tarFile)} does not match its checksum (SHA-256): it was changed or damaged. Nothing was restored.`);
+      await matchesManifest(copy, path.basename(tarFile), manifest, 'Nothing was restored.');
 
       const unpacked = path.join(scratch, 'files');
       const raw = createReadStream(copy);
@@ -259,6 +262,13 @@ export class Backups {
       await fs.rm(scratch, { recursive: true, force: true });
     }
   }
+}
+
+async function matchesManifest(file: string, name: string, manifest: BackupManifest, outcome: string): Promise<void> {
+  const size = (await fs.stat(file)).size;
+  if (size !== manifest.bytes) throw invalid(`${name} is ${size} bytes but its manifest says ${manifest.bytes}: it was changed or cut short. ${outcome}`);
+  if ((await sha256Of(createReadStream(file))) !== manifest.sha256)
+    throw invalid(`${name} does not match its checksum (SHA-256): it was changed or damaged. ${outcome}`);
 }
 
 async function readManifest(tarFile: string): Promise<BackupManifest> {

@@ -3,7 +3,10 @@
 import type { CoreService } from '../types';
 import type { Host } from './host';
 
-export type HostMethods = Pick<CoreService, 'host:status' | 'host:backup' | 'host:backups' | 'host:restore'>;
+export type HostMethods = Pick<
+  CoreService,
+  'host:status' | 'host:backup' | 'host:backups' | 'host:restore' | 'host:resetPlan' | 'host:reset' | 'host:removeOrphans' | 'host:deleteLab'
+>;
 
 export function hostHandlers(host: Host): HostMethods {
   return {
@@ -11,5 +14,9 @@ export function hostHandlers(host: Host): HostMethods {
     'host:backup': (lab) => host.backups.backup(lab),
     'host:backups': () => host.backups.list(),
     'host:restore': async (lab, fileName, into) => host.restore(host.backups.fileOf(lab, fileName), into),
+    'host:resetPlan': (options) => host.machine.plan(options),
+    'host:reset': (options) => host.machine.reset(options),
+    'host:removeOrphans': () => host.machine.removeOrphans(),
+    'host:deleteLab': (lab) => host.machine.deleteLab(lab),
   };
 }

@@ -45,6 +45,22 @@ export interface HostStatusDeps {
   namespace: string;
   labs: () => LabEntry[];
   now?: () => number;
+  /** Terminals open in a lab (the core's count); without it, null. */
+  terminals?: (labId: string) => number;
+}
+
+/** The engine's CPUs and memory: read once per engine (they do not change while it runs). */
+const machines = new WeakMap<Docker, Promise<HostStatus['machine']>>();
+function machineOf(docker: Docker): Promise<HostStatus['machine']> {
+  let m = machines.get(docker);
+  if (!m) {
+    m = (docker.info() as Promise<{ NCPU?: number; MemTotal?: number }>).then(
+      (i) => (i.NCPU && i.MemTotal ? { cpus: i.NCPU, memoryBytes: i.MemTotal } : null),
+      () => null,
+    );
+    machines.set(docker, m);
+  }
+  return m;
 }
 
 export async function readHostStatus(deps: HostStatusDeps): Promise<HostStatus> {
@@ -52,16 +68,22 @@ export async function readHostStatus(deps: HostStatusDeps): Promise<HostStatus> 
   const now = deps.now ?? Date.now;
   const { docker, namespace } = deps;
   const filters = { label: [`${LABEL.instance}=${namespace}`] };
-  const [containers, volumes, networks] = await Promise.all([
+  const [containers, volumes, networks, machine] = await Promise.all([
     docker.listContainers({ all: true, filters }),
     docker.listVolumes({ filters }),
     docker.listNetworks({ filters }),
+    machineOf(docker),
   ]);
   const entries = deps.labs();
   const known = new Set(entries.map((e) => e.lab.profile.id));
   const running = new Set(containers.filter((c) => c.State === 'running' && c.Labels?.[LABEL.role] === 'lab').map((c) => c.Labels?.[LABEL.lab]));
 
-  const labs = await Promise.all(entries.map((e) => labStatus(docker, e, running.has(e.lab.profile.id), now)));
+  const labs = await Promise.all(
+    entries.map(async (e) => ({
+      ...(await labStatus(docker, e, running.has(e.lab.profile.id), now)),
+      terminals: deps.terminals ? deps.terminals(e.lab.profile.id) : null,
+    })),
+  );
 
   // Objects without a lab label are shared by every lab of the namespace (the gates' network): not orphans.
   const orphan = (labels: Record<string, string> | null | undefined) => {
@@ -86,12 +108,12 @@ export async function readHostStatus(deps: HostStatusDeps): Promise<HostStatus> 
       .map((n) => ({ kind: 'network' as const, name: n.Name, labId: n.Labels?.[LABEL.lab] ?? null, role: n.Labels?.[LABEL.role] ?? null, state: null })),
   ].sort((a, b) => a.kind.localeCompare(b.kind) || a.name.localeCompare(b.name));
 
-  return { namespace, at: new Date(started).toISOString(), tookMs: Date.now() - started, labs, orphans };
+  return { namespace, at: new Date(started).toISOString(), tookMs: Date.now() - started, labs, orphans, machine };
 }
 
-async function labStatus(docker: Docker, entry: LabEntry, running: boolean, now: () => number): Promise<HostLabStatus> {
+async function labStatus(docker: Docker, entry: LabEntry, running: boolean, now: () => number): Promise<Omit<HostLabStatus, 'terminals'>> {
   const { profile, view } = entry.lab;
-  const base: HostLabStatus = {
+  const base: Omit<HostLabStatus, 'terminals'> = {
     labId: profile.id,
     title: profile.title,
     phase: view.phase,

@@ -2,7 +2,7 @@
 // The UI goes through the host:* methods (which never take a path on the host: backups live in the data
 // folder); the command line uses this object directly, with its files and folders (-o DIR, FILE).
 import type Docker from 'dockerode';
-import type { BackupInfo, ErrorCode, HostStatus, LabPhase, RestoreResult } from '../../api/contract';
+import type { BackupInfo, ErrorCode, HostProgress, HostStatus, LabPhase, RestoreResult } from '../../api/contract';
 import { toApiError } from '../../api/errors';
 import type { Labs } from '../labs/labs';
 import { LABEL } from '../labs/naming';
@@ -10,6 +10,7 @@ import type { Logger } from '../log';
 import type { SettingsStore } from '../settings';
 import { Backups } from './backups';
 import { readHostStatus } from './host-status';
+import { MachineReset } from './machine-reset';
 
 /** What happened to one lab of an --all command. */
 export type LabOutcome<T> = { lab: string; ok: true; result: T } | { lab: string; ok: false; error: { code: ErrorCode; message: string } };
@@ -21,10 +22,18 @@ export interface HostDeps {
   dataDir: string;
   settings: SettingsStore;
   log: Logger;
+  /** The gate image's trusted ID for the disk helper (machine reset), or null when there is none. */
+  helperImage?: () => Promise<string | null>;
+  /** Steps of a machine reset or a lab's deletion (host:progress). */
+  progress?: (p: HostProgress) => void;
+  /** Terminals open in a lab, for the overview. */
+  terminals?: (labId: string) => number;
 }
 
 export class Host {
   readonly backups: Backups;
+  /** Reset this machine, remove orphans, delete one lab (machine-reset.ts). */
+  readonly machine: MachineReset;
 
   constructor(private readonly deps: HostDeps) {
     this.backups = new Backups({
@@ -33,10 +42,21 @@ export class Host {
       keep: () => deps.settings.get().backupsKeep,
       log: deps.log,
     });
+    this.machine = new MachineReset({
+      docker: deps.docker,
+      namespace: deps.namespace,
+      labs: deps.labs,
+      backups: this.backups,
+      dataDir: deps.dataDir,
+      settings: deps.settings,
+      helperImage: deps.helperImage ?? (() => Promise.resolve(null)),
+      progress: deps.progress ?? (() => undefined),
+      log: deps.log,
+    });
   }
 
   status(): Promise<HostStatus> {
-    return readHostStatus({ docker: this.deps.docker(), namespace: this.deps.namespace, labs: () => this.deps.labs.all() });
+    return readHostStatus({ docker: this.deps.docker(), namespace: this.deps.namespace, labs: () => this.deps.labs.all(), terminals: this.deps.terminals });
   }
 
   /** The labs whose container runs now (Docker's word, not the views'), in catalog order. */

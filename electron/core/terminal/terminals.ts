@@ -48,7 +48,8 @@ export class Terminals {
     await Promise.all([...this.open.values()].filter((t) => !labId || t.labId === labId).map((t) => t.close()));
   }
 
-  count(): number {
-    return this.open.size;
+  /** Open terminals, of one lab or of all. */
+  count(labId?: string): number {
+    return labId ? [...this.open.values()].filter((t) => t.labId === labId).length : this.open.size;
   }
 }

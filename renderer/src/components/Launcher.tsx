@@ -1,5 +1,5 @@
 import type { Catalog, LabView } from '../../../electron/api/contract';
-import { AdminIndicator } from './admin/AdminIndicator';
+import { AdminIndicator, LockIcon, useAdminButton } from './admin/AdminIndicator';
 import { useFocusOnMount } from '../hooks/useFocusOnMount';
 import type { LabActions } from '../hooks/useLabActions';
 import { LabCard } from './LabCard';
@@ -17,11 +17,14 @@ interface Props {
   /** The machine settings and the host terminal (admin). */
   onSettings(): void;
   onHostTerminal(): void;
+  /** Opens the workshop host's console (This machine). */
+  onHost?(): void;
 }
 
 /** The list of labs from the catalog, each with its state and actions. */
-export function Launcher({ catalog, actions, onOpen, onSandboxCheck, sandboxRunning, onSettings, onHostTerminal }: Props) {
+export function Launcher({ catalog, actions, onOpen, onSandboxCheck, sandboxRunning, onSettings, onHostTerminal, onHost }: Props) {
   const heading = useFocusOnMount<HTMLHeadingElement>();
+  const adminButton = useAdminButton();
   return (
     <div className="screen launcher">
       <header className="topbar">
@@ -50,6 +53,18 @@ export function Launcher({ catalog, actions, onOpen, onSandboxCheck, sandboxRunn
               Sandbox check
             </button>
             <AdminEntries onSettings={onSettings} onHostTerminal={onHostTerminal} />
+            {onHost && (
+              <button
+                type="button"
+                className="button"
+                onClick={onHost}
+                aria-describedby={adminButton.describedBy}
+                title="Every lab on this machine with its figures; stop, delete, reset the machine"
+              >
+                {adminButton.locked && <LockIcon />}
+                This machine
+              </button>
+            )}
           </div>
         </div>
         <ProfileProblems problems={catalog.problems} />
