@@ -69,6 +69,13 @@ export const METHOD_ACCESS = {
   'host:backup': 'admin',
   'host:backups': 'admin',
   'host:restore': 'admin',
+  // The profile editor: what labs are (also the check, which reads this machine's approved folders).
+  'profiles:list': 'admin',
+  'profiles:get': 'admin',
+  'profiles:check': 'admin',
+  'profiles:save': 'admin',
+  'profiles:duplicate': 'admin',
+  'profiles:delete': 'admin',
 } as const satisfies Record<MethodName, MethodAccess>;
 
 /** Whether a method needs the admin area unlocked. Fails closed: a method missing from the table is admin. */
