@@ -21,16 +21,3 @@ export function debianPackageProblem(name: string): string | null {
   if (/[A-Z]/.test(name)) return `"${name}": Debian package names are lower-case`;
   return `"${name}" is not a Debian package name (lower-case letters, digits, + - and . only)`;
 }
-
-/**
- * The editor's text (one name per line; blank lines and `#` comments are left out, as in apt.txt) as a
- * list, in the order written, each name once.
- */
-export function packageLines(text: string): string[] {
-  const out: string[] = [];
-  for (const raw of text.split(/\r?\n/)) {
-    const line = raw.replace(/#.*$/, '').trim();
-    if (line && !out.includes(line)) out.push(line);
-  }
-  return out;
-}
