@@ -9,6 +9,8 @@ import { Loading } from './components/Loading';
 import { ReconnectBanner } from './components/ReconnectBanner';
 import { SandboxScreen } from './components/SandboxScreen';
 import { AdminHint } from './components/admin/AdminIndicator';
+import { ProfileEditorScreen } from './components/editor/ProfileEditorScreen';
+import type { EditorTarget } from './editor/useProfileEditor';
 import { AdminPrompt } from './components/admin/AdminPrompt';
 import { AdminContext, ReportErrorContext } from './context';
 import { errorCode, errorMessage } from './errors';
@@ -26,6 +28,7 @@ export function App() {
   const { alerts, push, dismiss } = useAlerts();
   const [openLabId, setOpenLabId] = useState<string | null>(null);
   const [sandboxOpen, setSandboxOpen] = useState(false);
+  const [editorTarget, setEditorTarget] = useState<EditorTarget | null>(null);
 
   // The generation of the last good connection: views reload after every reconnection.
   const [generation, setGeneration] = useState(0);
@@ -64,7 +67,15 @@ export function App() {
   );
 
   const launcher = (catalog: Catalog) => (
-    <Launcher catalog={catalog} actions={actions} onOpen={openLab} onSandboxCheck={() => setSandboxOpen(true)} sandboxRunning={sandbox.running} />
+    <Launcher
+      catalog={catalog}
+      actions={actions}
+      onOpen={openLab}
+      onSandboxCheck={() => setSandboxOpen(true)}
+      sandboxRunning={sandbox.running}
+      onNewLab={() => setEditorTarget({ kind: 'new' })}
+      onEditLab={(id) => setEditorTarget({ kind: 'edit', id })}
+    />
   );
 
   let screen;
@@ -83,6 +94,20 @@ export function App() {
       <Loading label="The labs could not be loaded." retry={{ label: 'Try again', onRetry: () => void labs.reload() }} />
     ) : (
       <Loading label="Loading labs…" />
+    );
+  } else if (editorTarget) {
+    screen = (
+      <ProfileEditorScreen
+        key={editorTarget.kind === 'edit' ? editorTarget.id : 'new'}
+        target={editorTarget}
+        labs={labs.catalog.labs}
+        actions={actions}
+        onBack={() => setEditorTarget(null)}
+        onOpen={(lab) => {
+          setEditorTarget(null);
+          openLab(lab);
+        }}
+      />
     );
   } else if (sandboxOpen) {
     screen = <SandboxScreen check={sandbox} labs={labs.catalog.labs} onBack={() => setSandboxOpen(false)} />;
