@@ -164,15 +164,15 @@ export function ProfileEditorScreen({ target, labs, actions, onBack, onOpen }: P
               <EditorField name="diskMiB" label="Workspace disk (MiB)" errors={errors} hint="Fixed when a workspace is first made.">
                 <input {...text('diskMiB')} inputMode="numeric" />
               </EditorField>
-              <EditorField name="network" label="Network" errors={errors}>
+              <EditorField name="network" label="Network" errors={errors} hint="Internet never reaches this computer or its network.">
                 <select
                   {...fieldProps('network', errors)}
                   className="text-field"
                   value={form.network}
                   onChange={(e) => change({ network: e.target.value === 'internet' ? 'internet' : 'none' })}
                 >
-                  <option value="none">None (no network in the lab)</option>
-                  <option value="internet">Internet (not this computer or its network)</option>
+                  <option value="none">None</option>
+                  <option value="internet">Internet</option>
                 </select>
               </EditorField>
               <EditorField name="idleMinutes" label="Stop after idle minutes" errors={errors} hint="0: never.">
