@@ -12,6 +12,8 @@ import type { Figure } from './stats';
 import { terminalFigures } from './terminal';
 import { fileFigures } from './files';
 import { packFigures } from './packs';
+import { quickRunFigures } from './quick-run';
+import { launcherReady } from './launcher-ready';
 
 const run = promisify(execFile);
 
@@ -21,6 +23,8 @@ const entries: Array<{ names: string[]; measure: () => Promise<Figure[]> }> = [
   { names: ['terminal-echo-p99', 'terminal-throughput'], measure: terminalFigures },
   { names: ['upload-200mb', 'download-200mb', 'upload-1000-files', 'download-1000-files'], measure: fileFigures },
   { names: ['pack-export', 'pack-import', 'pack-size'], measure: packFigures },
+  { names: ['launcher-ready'], measure: async () => [await launcherReady()] },
+  { names: ['quick-run', 'quick-run-p95', 'quick-run-throughput'], measure: quickRunFigures },
 ];
 
 async function main(): Promise<void> {

@@ -6,12 +6,12 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { randomBytes } from 'node:crypto';
 import DockerClient from 'dockerode';
-import type Docker from 'dockerode';
 import { labNames } from '../electron/core/labs/naming';
 import { loadCatalog } from '../electron/core/profiles/catalog';
 import { checkedMounts } from '../electron/core/profiles/mount-policy';
 import { gateContainerSpec, gateNetworkSpec, labContainerSpec } from '../electron/core/sandbox/policy';
 import { benchCore, benchGateImage, benchNamespace, benchPolicy, removeBenchVolumes, REPO } from './lab';
+import { dockerRunArgs, shellQuote } from './docker-args';
 import { figure, type Figure } from './stats';
 
 const run = promisify(execFile);
@@ -42,7 +42,7 @@ export async function openToReady(): Promise<Figure> {
     '--opt',
     'device=tmpfs',
     '--opt',
-    'o=size=1m,uid=1000,gid=1000,mode=0700',
+    'o=nr_blocks=256,uid=1000,gid=1000,mode=0700',
     names.runVolume,
   ]);
   const script = [
@@ -87,40 +87,4 @@ export async function openToReady(): Promise<Figure> {
       .catch(() => undefined);
   }
   return figure('open-to-ready', 'ms', ours, theirs, 'ratio <= 1.10');
-}
-
-/** The `docker run` flags for the create options ClassLab uses, so the baseline runs the same container. */
-export function dockerRunArgs(spec: Docker.ContainerCreateOptions): string[] {
-  const h = spec.HostConfig ?? {};
-  const a: string[] = ['--name', spec.name!];
-  if (spec.User) a.push('--user', spec.User);
-  if (spec.WorkingDir) a.push('--workdir', spec.WorkingDir);
-  for (const e of spec.Env ?? []) a.push('-e', e.startsWith('JUPYTER_TOKEN=') ? 'JUPYTER_TOKEN' : e);
-  for (const [k, v] of Object.entries(spec.Labels ?? {})) a.push('--label', `${k}=${v}`);
-  if (h.NetworkMode) a.push('--network', h.NetworkMode);
-  for (const c of h.CapDrop ?? []) a.push('--cap-drop', c);
-  for (const s of h.SecurityOpt ?? []) a.push('--security-opt', s);
-  if (h.ReadonlyRootfs) a.push('--read-only');
-  for (const [p, o] of Object.entries(h.Tmpfs ?? {})) a.push('--tmpfs', `${p}:${o}`);
-  if (h.ShmSize) a.push('--shm-size', String(h.ShmSize));
-  if (h.PidsLimit) a.push('--pids-limit', String(h.PidsLimit));
-  if (h.Memory) a.push('--memory', String(h.Memory));
-  if (h.MemorySwap) a.push('--memory-swap', String(h.MemorySwap));
-  if (h.NanoCpus) a.push('--cpus', String(h.NanoCpus / 1e9));
-  if (h.LogConfig?.Type) {
-    a.push('--log-driver', h.LogConfig.Type);
-    for (const [k, v] of Object.entries(h.LogConfig.Config ?? {})) a.push('--log-opt', `${k}=${v}`);
-  }
-  for (const m of h.Mounts ?? []) a.push('--mount', `type=${m.Type},source=${m.Source},target=${m.Target}${m.ReadOnly ? ',readonly' : ''}`);
-  for (const [port, bindings] of Object.entries(h.PortBindings ?? {})) {
-    for (const b of (bindings as { HostIp?: string; HostPort?: string }[]) ?? []) a.push('-p', `${b.HostIp}:${b.HostPort ?? ''}:${port}`);
-  }
-  if (spec.StopTimeout) a.push('--stop-timeout', String(spec.StopTimeout));
-  a.push(spec.Image!);
-  a.push(...((spec.Cmd as string[] | undefined) ?? []));
-  return a;
-}
-
-function shellQuote(s: string): string {
-  return /^[A-Za-z0-9_\-./:=,@]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }

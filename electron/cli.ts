@@ -12,6 +12,7 @@ import { openNodeSettings } from './core/settings';
 import { HOST_USAGE, hostCommand, isHostCommand } from './host-command';
 import { PACK_USAGE, packCommand } from './pack-command';
 import { RUN_USAGE, runCommand } from './run-command';
+import { CHECK_USAGE, checkCommand, exercisesCommand, isExercisesAdmin } from './check-command';
 import { trustCommand } from './trust-command';
 import type { ClassLabCore, CoreService } from './core/types';
 import { adminCommand, openAdmin, pinSource } from './admin-command';
@@ -88,13 +89,14 @@ Commands:
 ${PACK_USAGE}
 ${RUN_USAGE}
 ${HOST_USAGE}
+${CHECK_USAGE}
 
   admin [status] [--json] Whether an admin PIN is set, and the idle minutes of the admin lock
   admin set-pin           Set or change the admin PIN (asked on the terminal)
   admin forget-pin        Remove the admin PIN (for a forgotten one); the next admin action sets a new one
   admin lock-minutes N    Idle minutes after which the admin area locks again (1-240)
 
-Admin commands (build, audit, pack, status, stop --all, backup, restore) ask for the admin PIN on the
+Admin commands (build, audit, pack, status, stop --all, backup, restore, exercises install|remove) ask for the admin PIN on the
 terminal, or read it from the
 ${PIN_VARIABLE} environment variable; never from an argument. Without a PIN set, the first one sets it.
 
@@ -102,7 +104,8 @@ Exit codes: 0 ok, 2 usage, 3 Docker not running, 4 no such lab, 5 image missing,
             6 start failed, 7 build or pull failed, 8 busy, 9 an attack was NOT blocked,
             10 a lab pack is damaged, changed or hostile, 11 a lab pack's signer is not trusted here,
             12 admin PIN needed (locked, wrong PIN, or none given),
-            13 a backup does not match its checksum or manifest (nothing restored), 1 anything else.`;
+            13 a backup does not match its checksum or manifest (nothing restored),
+            20 check: some test of the exercise did not pass, 1 anything else.`;
 
 interface Parsed {
   command: string | undefined;
@@ -137,6 +140,8 @@ export function parseArgs(argv: string[]): Parsed | string {
   };
   // `run` parses its own options (run-command.ts).
   if (argv[0] === 'run') return { ...out, command: 'run', args: argv.slice(1), json: argv.includes('--json') };
+  // `check` and `exercises` too (check-command.ts).
+  if (argv[0] === 'check' || argv[0] === 'exercises') return { ...out, command: argv[0], args: argv.slice(1), json: argv.includes('--json') };
   const rest: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
@@ -179,7 +184,7 @@ async function main(argv: string[]): Promise<number> {
     return problem || !parsed ? EXIT.usage : EXIT.ok;
   }
   const needsLab = ['build', 'open', 'stop', 'reset'];
-  if (!['serve', 'list', 'audit', 'trust', 'admin', 'pack', 'run', 'status', 'backup', 'restore', ...needsLab].includes(parsed.command)) {
+  if (!['serve', 'list', 'audit', 'trust', 'admin', 'pack', 'run', 'status', 'backup', 'restore', 'check', 'exercises', ...needsLab].includes(parsed.command)) {
     process.stderr.write(`classlab: unknown command ${parsed.command}\n\n${USAGE}\n`);
     return EXIT.usage;
   }
@@ -188,7 +193,7 @@ async function main(argv: string[]): Promise<number> {
     return EXIT.usage;
   }
   const source = pinSource(pinFromEnv);
-  const admin = ADMIN_COMMANDS.includes(parsed.command) || isHostCommand(parsed);
+  const admin = ADMIN_COMMANDS.includes(parsed.command) || isHostCommand(parsed) || isExercisesAdmin(parsed.command, parsed.args);
   // Said before Docker is even looked for: a script without the PIN learns at once how to pass it.
   if (admin && source.fromEnv === undefined && !source.ask) return fail(noPinSource(parsed.command), parsed.json);
 
@@ -231,6 +236,14 @@ async function main(argv: string[]): Promise<number> {
     // The pack commands use the core's packs by file path, after openAdmin above: they are admin commands.
     if (parsed.command === 'pack') return await packCommand(core, parsed.args, parsed);
     if (parsed.command === 'run') return await runCommand(core, parsed.args);
+    if (parsed.command === 'check' || parsed.command === 'exercises') {
+      const usage = (why: string): number => {
+        process.stderr.write(`classlab: ${why}\n\nUsage:\n${CHECK_USAGE}\n`);
+        return EXIT.usage;
+      };
+      const deps = { service, dataDir, log, json: parsed.json, usage };
+      return await (parsed.command === 'check' ? checkCommand(deps, parsed.args) : exercisesCommand(deps, parsed.args));
+    }
     // The host's commands use the core's host by file path, after openAdmin above: they are admin commands.
     if (isHostCommand(parsed)) return await hostCommand(core, parsed, EXIT);
     return await act(core, service, parsed.command, parsed.lab!, parsed.json);

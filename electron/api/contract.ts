@@ -560,6 +560,86 @@ export const RunQueueEvent = z.object({
   message: z.string().nullable(),
 });
 export type RunQueueEvent = z.infer<typeof RunQueueEvent>;
+
+// Exercises (core/exercises): installed on the host only (<data>/exercises/<lab>/<id>/); a check runs each
+// test as a quick run and compares its output on the host. Hidden tests never leave the host: not their
+// input, not their expected output, not what the program printed for them.
+export const EXERCISE_ID = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'an exercise id is 1–64 lower-case letters, digits or dashes');
+export const COMPARE_MODES = ['exact', 'trailing-whitespace', 'numbers'] as const;
+export const CompareMode = z.enum(COMPARE_MODES);
+export type CompareMode = z.infer<typeof CompareMode>;
+/** A test's verdict: a run's, or wrong-answer when it ran to the end with other output. */
+export const TEST_VERDICTS = ['accepted', 'wrong-answer', 'compile-error', 'runtime-error', 'time-limit', 'memory-limit', 'output-limit'] as const;
+export const TestVerdict = z.enum(TEST_VERDICTS);
+export type TestVerdict = z.infer<typeof TestVerdict>;
+export const ExerciseSummary = z.object({
+  lab: LAB_ID,
+  id: EXERCISE_ID,
+  title: z.string(),
+  languages: z.array(RunLanguage),
+  tests: z.number().int(),
+  hiddenTests: z.number().int(),
+  points: z.number(),
+});
+export type ExerciseSummary = z.infer<typeof ExerciseSummary>;
+/** A visible test as the student sees it. */
+export const VisibleTest = z.object({
+  /** 1-based, in the instructor's order (hidden tests keep their numbers). */
+  number: z.number().int().min(1),
+  name: z.string(),
+  stdin: z.string(),
+  expected: z.string(),
+  compare: CompareMode,
+  points: z.number(),
+  timeSeconds: z.number(),
+  memoryMiB: z.number(),
+});
+export type VisibleTest = z.infer<typeof VisibleTest>;
+export const ExerciseView = ExerciseSummary.extend({
+  /** Markdown, rendered as text only (no HTML). */
+  statement: z.string(),
+  starter: z.partialRecord(RunLanguage, z.string()),
+  visibleTests: z.array(VisibleTest),
+});
+export type ExerciseView = z.infer<typeof ExerciseView>;
+export const CheckRequest = z.object({
+  lab: LAB_ID,
+  exercise: EXERCISE_ID,
+  lang: RunLanguage,
+  code: RunRequest.shape.code,
+});
+export type CheckRequest = z.infer<typeof CheckRequest>;
+export const TestResult = z.object({
+  number: z.number().int().min(1),
+  hidden: z.boolean(),
+  /** The test's name; null for a hidden test. */
+  name: z.string().nullable(),
+  passed: z.boolean(),
+  verdict: TestVerdict,
+  points: z.number(),
+  maxPoints: z.number(),
+  /** Null for a hidden test: nothing of what it gave or printed leaves the host. */
+  stdout: z.string().nullable(),
+  stderr: z.string().nullable(),
+  note: z.string().nullable(),
+  timeMs: z.number().nullable(),
+  memoryMiB: z.number().nullable(),
+  /** False when the test was not run (the program did not compile). */
+  ran: z.boolean(),
+});
+export type TestResult = z.infer<typeof TestResult>;
+export const CheckResult = z.object({
+  lab: LAB_ID,
+  exercise: EXERCISE_ID,
+  lang: RunLanguage,
+  passed: z.boolean(),
+  points: z.number(),
+  maxPoints: z.number(),
+  /** The compiler's message when the program did not compile (it saw no test's input). */
+  compileOutput: z.string().nullable(),
+  tests: z.array(TestResult),
+});
+export type CheckResult = z.infer<typeof CheckResult>;
 /** One lab on this machine as the workshop host's overview shows it (host:status). Figures are null when not measured (a stopped lab). */
 export const HostLabStatus = z.object({
   labId: LAB_ID,
@@ -775,6 +855,12 @@ export const methods = {
   'profiles:duplicate': { args: z.tuple([LAB_ID, LAB_ID, z.string().min(1).max(80)]), result: ProfileDetails },
   /** Deletes a saved lab; its workspace stays unless deleteWorkspace, and then a verified backup is made first. */
   'profiles:delete': { args: z.tuple([LAB_ID, z.object({ deleteWorkspace: z.boolean() })]), result: ProfileDeleteResult },
+  /** The exercises installed for a lab on this computer. */
+  'exercises:list': { args: labArg, result: z.array(ExerciseSummary) },
+  /** One exercise: its statement, starter code and visible tests (never a hidden test). */
+  'exercises:get': { args: z.tuple([LAB_ID, EXERCISE_ID]), result: ExerciseView },
+  /** Runs the program against every test, each as a quick run; hidden tests say only passed or their verdict. */
+  'exercises:check': { args: z.tuple([CheckRequest]), result: CheckResult },
 } as const;
 export type MethodName = keyof typeof methods;
 export type MethodArgs<M extends MethodName> = z.infer<(typeof methods)[M]['args']>;

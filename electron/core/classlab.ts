@@ -32,6 +32,8 @@ import { NAMESPACE_PATTERN } from './labs/naming';
 import { notebookAnswers, waitForNotebook } from './labs/readiness';
 import { Reconciler } from './labs/reconcile';
 import { Runs } from './runs/runs';
+import { exerciseHandlers } from './areas/exercises';
+import { ExerciseStore } from './exercises/store';
 import type { RunSandboxLimits } from './runs/run-spec';
 import { INSTALLED_DIR } from './packs/installed-labs';
 import { PackKeys } from './packs/pack-signing';
@@ -242,6 +244,7 @@ class Core implements ClassLabCore {
           log: opts.log,
         }),
       ),
+      ...exerciseHandlers(new ExerciseStore(opts.dataDir, opts.log), this.runs, (lab) => void this.labs.get(lab)),
     };
   }
 

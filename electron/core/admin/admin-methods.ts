@@ -76,6 +76,10 @@ export const METHOD_ACCESS = {
   'profiles:save': 'admin',
   'profiles:duplicate': 'admin',
   'profiles:delete': 'admin',
+  // Exercises: a student reads them and checks their own code (each test a quick run in the capped pool).
+  'exercises:list': 'student',
+  'exercises:get': 'student',
+  'exercises:check': 'student',
 } as const satisfies Record<MethodName, MethodAccess>;
 
 /** Whether a method needs the admin area unlocked. Fails closed: a method missing from the table is admin. */

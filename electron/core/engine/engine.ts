@@ -10,6 +10,8 @@ import { describeCandidate, engineCandidates, type EngineCandidate } from './dis
 
 const DOWN_RETRY_MS = 3000;
 const UP_CHECK_MS = 15000;
+const PING_TIMEOUT_MS = 3000;
+const VERSION_TIMEOUT_MS = 20000;
 
 export function dockerFor(c: EngineCandidate): Docker {
   return c.kind === 'socket' ? new Docker({ socketPath: c.socketPath }) : new Docker({ protocol: c.protocol, host: c.host, port: c.port });
@@ -67,10 +69,16 @@ export class Engine extends EventEmitter<{ status: [EngineStatus] }> {
     for (const candidate of this.candidates) {
       const docker = dockerFor(candidate);
       try {
-        await withTimeout(docker.ping(), 3000);
-        const version = (await withTimeout(docker.version(), 3000)) as { Version?: string; ApiVersion?: string };
+        await withTimeout(docker.ping(), PING_TIMEOUT_MS);
+        // An engine that answers its ping is up. Its version is for display and may be slow: Podman's
+        // /version asks the system's package manager for each component's version (measured here:
+        // ping 0.15 s, version 8 s on a loaded machine), so it gets a timeout of its own and no say.
+        // Asked again only when the engine is new to this check.
+        const endpoint = describeCandidate(candidate);
+        const known = this.current.state === 'up' && this.current.endpoint === endpoint ? this.current.version : null;
+        const version = known ?? ((await withTimeout(docker.version(), VERSION_TIMEOUT_MS).catch(() => null)) as { Version?: string } | null)?.Version ?? null;
         this.client = docker;
-        next = { state: 'up', endpoint: describeCandidate(candidate), version: version.Version ?? null, problem: null, hint: null, nextCheckAt: null };
+        next = { state: 'up', endpoint, version, problem: null, hint: null, nextCheckAt: null };
         break;
       } catch (err) {
         tried.push(`${describeCandidate(candidate)}: ${shortReason(err)}`);

@@ -299,8 +299,10 @@ export class LabContainers {
       Name: this.names.runVolume,
       Labels: labLabelsNoFingerprint(this.namespace, this.profile, 'run'),
       Driver: 'local',
-      // Nothing executes from the socket folder: noexec, like the lab's other scratch places.
-      DriverOpts: { type: 'tmpfs', device: 'tmpfs', o: `size=1m,uid=${uid},gid=${gid},mode=0700,nosuid,nodev,noexec` },
+      // Nothing executes from the socket folder: noexec, like the lab's other scratch places. 1 MiB as
+      // 256 pages (nr_blocks), not size=1m: Podman reads a volume's `size` as an XFS project quota and
+      // refuses it on other file systems, while both engines hand nr_blocks to tmpfs as it is.
+      DriverOpts: { type: 'tmpfs', device: 'tmpfs', o: `nr_blocks=256,uid=${uid},gid=${gid},mode=0700,nosuid,nodev,noexec` },
     });
   }
 

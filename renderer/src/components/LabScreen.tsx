@@ -15,6 +15,7 @@ import { LimitNotice } from './LimitNotice';
 import { NotebookArea } from './NotebookArea';
 import { ProgressView } from './ProgressView';
 import { QuickRunPanel } from './runs/QuickRunPanel';
+import { ExercisesPanel } from './exercises/ExercisesPanel';
 import { StartingView } from './StartingView';
 
 // xterm.js is most of the renderer's weight: it loads when a lab is ready (a terminal may be wanted), not
@@ -42,6 +43,7 @@ export function LabScreen({ lab, busy, run, onBack }: Props) {
   const [filesOpen, toggleFiles] = useFilesPanelOpen();
   const [gitOpen, setGitOpen] = useState(false);
   const [runOpen, setRunOpen] = useState(false);
+  const [exercisesOpen, setExercisesOpen] = useState(false);
   // The course's status and sync progress live here, so a sync ClassLab runs on open is noticed with the panel closed.
   const course = useCourse(lab.id, ready);
   // The workspace is reachable while the lab runs, and while it is stopped (a helper serves it).
@@ -107,6 +109,7 @@ export function LabScreen({ lab, busy, run, onBack }: Props) {
         files={{ open: filesOpen, controls: `${ids}-files`, onToggle: toggleFiles }}
         git={{ open: gitOpen, controls: `${ids}-git`, label: course.status?.course ? 'Course' : 'Git', onToggle: () => setGitOpen((o) => !o) }}
         quickRun={{ open: runOpen, controls: `${ids}-run`, onToggle: () => setRunOpen((o) => !o) }}
+        exercises={{ open: exercisesOpen, controls: `${ids}-exercises`, onToggle: () => setExercisesOpen((o) => !o) }}
       />
       <LimitNotice notice={lab.notice} />
       <CourseNotice
@@ -168,6 +171,7 @@ export function LabScreen({ lab, busy, run, onBack }: Props) {
         </div>
         {gitOpen && <GitPanel id={`${ids}-git`} lab={lab} ready={ready} course={course} />}
         {runOpen && <QuickRunPanel id={`${ids}-run`} lab={lab} />}
+        {exercisesOpen && <ExercisesPanel id={`${ids}-exercises`} lab={lab} />}
       </main>
     </div>
   );

@@ -17,9 +17,11 @@ interface Props {
   git: { open: boolean; controls: string; label: string; onToggle(): void };
   /** The quick-run panel: shown or not, and its element's id. */
   quickRun: { open: boolean; controls: string; onToggle(): void };
+  /** The exercises panel: shown or not, and its element's id. */
+  exercises?: { open: boolean; controls: string; onToggle(): void };
 }
 
-export function LabToolbar({ lab, busy, onBack, onStop, onReset, files, git, quickRun }: Props) {
+export function LabToolbar({ lab, busy, onBack, onStop, onReset, files, git, quickRun, exercises }: Props) {
   const heading = useFocusOnMount<HTMLHeadingElement>();
   return (
     <header className="toolbar">
@@ -44,6 +46,13 @@ export function LabToolbar({ lab, busy, onBack, onStop, onReset, files, git, qui
         label="Run"
         title={quickRun.open ? 'Hide the quick-run panel' : 'Show the quick-run panel: run a program with input in a fresh sandbox'}
       />
+      {exercises && (
+        <PanelToggle
+          panel={exercises}
+          label="Exercises"
+          title={exercises.open ? 'Hide the exercises panel' : 'Show the exercises panel: write a program and check it against the tests'}
+        />
+      )}
       {allowedActions(lab.phase).stop && (
         <button type="button" className="button" disabled={busy === 'stop'} onClick={onStop}>
           Stop

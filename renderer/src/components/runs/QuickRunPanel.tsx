@@ -1,7 +1,9 @@
-import { useEffect, useId, useState, type KeyboardEvent } from 'react';
+import { useEffect, useId, useState } from 'react';
 import { RUN_LANGUAGES, type LabView, type RunLanguage, type RunResult } from '../../../../electron/api/contract';
 import { useQuickRun } from '../../hooks/useQuickRun';
-import { draftKey, languageName, runFigures, starterCode, verdictWords } from '../../quickRun';
+import { draftKey, runFigures, starterCode, verdictWords } from '../../quickRun';
+import { CodeArea, LanguageSelect, OutputStream } from './CodeFields';
+import { keepStored, readStored } from './drafts';
 import '../../runs.css';
 
 interface Props {
@@ -10,19 +12,7 @@ interface Props {
 }
 
 function readDraft(labId: string, lang: RunLanguage): string {
-  try {
-    return window.localStorage.getItem(draftKey(labId, lang)) ?? starterCode(lang);
-  } catch {
-    return starterCode(lang);
-  }
-}
-
-function keepDraft(labId: string, lang: RunLanguage, code: string): void {
-  try {
-    window.localStorage.setItem(draftKey(labId, lang), code);
-  } catch {
-    // Storage full or refused: the code stays in the box for this visit.
-  }
+  return readStored(draftKey(labId, lang), starterCode(lang));
 }
 
 /**
@@ -37,18 +27,11 @@ export function QuickRunPanel({ id, lab }: Props) {
   const { state, run } = useQuickRun(lab.id);
   const waiting = state.phase === 'waiting';
 
-  useEffect(() => keepDraft(lab.id, lang, code), [lab.id, lang, code]);
+  useEffect(() => keepStored(draftKey(lab.id, lang), code), [lab.id, lang, code]);
 
   const start = () => {
     if (!waiting) void run(lang, code, stdin);
   };
-  const onKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>) => {
-    if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
-      e.preventDefault();
-      start();
-    }
-  };
-
   return (
     <aside id={id} className="run-panel" aria-label="Quick run">
       <header className="files-header">
@@ -59,48 +42,23 @@ export function QuickRunPanel({ id, lab }: Props) {
         <label className="run-label" htmlFor={`${ids}-lang`}>
           Language
         </label>
-        <select
+        <LanguageSelect
           id={`${ids}-lang`}
-          className="run-select"
           value={lang}
-          onChange={(e) => {
-            const next = e.target.value as RunLanguage;
+          languages={RUN_LANGUAGES}
+          onChange={(next) => {
             setLang(next);
             setCode(readDraft(lab.id, next));
           }}
-        >
-          {RUN_LANGUAGES.map((l) => (
-            <option key={l} value={l}>
-              {languageName(l)}
-            </option>
-          ))}
-        </select>
+        />
         <label className="run-label" htmlFor={`${ids}-code`}>
           Program
         </label>
-        <textarea
-          id={`${ids}-code`}
-          className="run-code"
-          spellCheck={false}
-          autoCapitalize="off"
-          autoCorrect="off"
-          rows={12}
-          value={code}
-          onChange={(e) => setCode(e.target.value)}
-          onKeyDown={onKeyDown}
-        />
+        <CodeArea id={`${ids}-code`} rows={12} value={code} onChange={setCode} onSubmit={start} />
         <label className="run-label" htmlFor={`${ids}-stdin`}>
           Input (stdin)
         </label>
-        <textarea
-          id={`${ids}-stdin`}
-          className="run-code run-stdin"
-          spellCheck={false}
-          rows={3}
-          value={stdin}
-          onChange={(e) => setStdin(e.target.value)}
-          onKeyDown={onKeyDown}
-        />
+        <CodeArea id={`${ids}-stdin`} rows={3} code={false} value={stdin} onChange={setStdin} onSubmit={start} />
         <div className="run-actions">
           <button type="button" className="button button-primary" onClick={start} disabled={waiting} aria-keyshortcuts="Control+Enter Meta+Enter">
             {waiting ? 'Running…' : 'Run'}
@@ -131,18 +89,8 @@ function RunOutcome({ result }: { result: RunResult }) {
         <strong>{words.label}</strong> <span className="run-figures">{runFigures(result)}</span>
       </p>
       {result.note && <p className="run-note">{result.note}</p>}
-      <h3 className="run-stream-title">Output</h3>
-      <pre className="run-stream" tabIndex={0} aria-label="Output">
-        {result.stdout || '(nothing)'}
-      </pre>
-      {result.stderr && (
-        <>
-          <h3 className="run-stream-title">Errors</h3>
-          <pre className="run-stream run-stderr" tabIndex={0} aria-label="Errors">
-            {result.stderr}
-          </pre>
-        </>
-      )}
+      <OutputStream title="Output" text={result.stdout || '(nothing)'} />
+      {result.stderr && <OutputStream title="Errors" text={result.stderr} error />}
     </section>
   );
 }
