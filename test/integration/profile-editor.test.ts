@@ -11,6 +11,9 @@ import type { ImageProgress, LabView } from '../../electron/api/contract';
 import { labNames } from '../../electron/core/labs/naming';
 import { docker, execIn, removeNamespace, testCore, uniqueNamespace } from '../support/docker';
 import { codeOf } from '../support/fixtures';
+import { refuseUnlimitedVolumes } from '../../electron/core/images/custom-image';
+import { Profile } from '../../electron/core/profiles/schema';
+import tar from 'tar-stream';
 
 const ns = uniqueNamespace();
 const LAB = 'jqlab';
@@ -161,4 +164,26 @@ describe('the profile editor', () => {
     const backups = await core.service['host:backups']();
     expect(backups.some((b) => b.lab === LAB && b.file === result.backup!.file)).toBe(true);
   }, 180_000);
+
+  it("an image that declares a VOLUME outside the lab's own mounts is removed and refused", async () => {
+    const tag = `classlab-test/volume-${ns}:1`;
+    const context = tar.pack();
+    context.entry({ name: 'Dockerfile' }, 'FROM classlab/python:2\nVOLUME /data\n');
+    context.finalize();
+    const stream = await docker.buildImage(context as never, { t: tag, rm: true, forcerm: true, labels: { 'classlab.test': 'volume' } });
+    await new Promise<void>((resolve, reject) => docker.modem.followProgress(stream, (err: Error | null) => (err ? reject(err) : resolve())));
+    built.add(tag);
+    const profile = Profile.parse({ id: 'vol', title: 'Volume', image: tag });
+    await expect(refuseUnlimitedVolumes(docker, profile)).rejects.toMatchObject({ code: 'BUILD_FAILED', message: expect.stringMatching(/VOLUME \/data/) });
+    const gone = await docker
+      .getImage(tag)
+      .inspect()
+      .then(
+        () => false,
+        (err: { statusCode?: number }) => err.statusCode === 404,
+      );
+    expect(gone).toBe(true);
+    // The python image itself declares none: it passes.
+    await refuseUnlimitedVolumes(docker, Profile.parse({ id: 'python', title: 'Python', image: 'classlab/python:2' }));
+  }, 120_000);
 });
