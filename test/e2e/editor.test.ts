@@ -15,6 +15,15 @@ import { ARTIFACTS, answerAdminPrompt, e2eRun } from '../support/e2e';
 // An id of this run's own: the image it builds (classlab/custom-<id>:…) is this test's alone, and removed after.
 const LAB = `jq-${randomBytes(2).toString('hex')}`;
 const TITLE = 'Python with jq';
+// Registered before e2eRun's own: after-hooks run last-first, so this runs once the run's containers are gone.
+afterAll(async () => {
+  const images = await docker.listImages({ filters: { label: [`classlab.custom.lab=${LAB}`] } });
+  for (const image of images)
+    await docker
+      .getImage(image.Id)
+      .remove({ force: true })
+      .catch(() => undefined);
+}, 120_000);
 const e2e = e2eRun({ shotPrefix: 'editor-', lab: LAB });
 const { step } = e2e;
 const SHOTS = '/work/wt/shots';
@@ -31,15 +40,6 @@ beforeAll(() => {
 
 /** A text field of the editor by its label (exactly: radios and hints mention the same words). */
 const box = (name: string) => page.getByRole('textbox', { name, exact: true });
-
-afterAll(async () => {
-  const images = await docker.listImages({ filters: { label: [`classlab.custom.lab=${LAB}`] } });
-  for (const image of images)
-    await docker
-      .getImage(image.Id)
-      .remove({ force: true })
-      .catch(() => undefined);
-}, 120_000);
 
 /** The rows a terminal shows, as text (xterm.js renders its buffer's visible lines as DOM rows). */
 async function terminalRows(): Promise<string[]> {
