@@ -850,6 +850,49 @@ export const HostProgress = z.object({
   message: z.string(),
 });
 export type HostProgress = z.infer<typeof HostProgress>;
+// The profile editor (core/profiles/saved-profiles.ts, core/areas/profiles.ts): labs saved in ClassLab's data folder.
+export const PROFILE_ORIGINS = ['bundled', 'installed', 'saved'] as const;
+export const ProfileOrigin = z.enum(PROFILE_ORIGINS);
+/** A profile as the editor sends it: untrusted, checked by the core with the catalog's own rules. */
+export const ProfileDraft = z.record(z.string(), z.unknown()).refine((d) => JSON.stringify(d).length <= 64 * 1024, 'a profile is at most 64 KiB of JSON');
+export type ProfileDraft = z.infer<typeof ProfileDraft>;
+export const ProfileEntry = z.object({
+  id: LAB_ID,
+  title: z.string(),
+  /** Where the lab comes from: the app's catalog, a lab pack, or the editor. */
+  origin: ProfileOrigin,
+  /** A saved lab that replaces a bundled or installed lab of the same id (deleting it brings that one back). */
+  replaces: z.enum(['bundled', 'installed']).nullable(),
+  /** A bundled lab with its own Dockerfile: new labs can be built on it. */
+  base: z.boolean(),
+  image: z.string(),
+});
+export type ProfileEntry = z.infer<typeof ProfileEntry>;
+export const ProfileList = z.object({
+  profiles: z.array(ProfileEntry),
+  /** The host folders this computer shares with labs (settings trust.mountFolders): the only course folders a lab may mount. */
+  courseFolders: z.array(z.string()),
+});
+export type ProfileList = z.infer<typeof ProfileList>;
+export const ProfileDetails = ProfileEntry.extend({ profile: z.record(z.string(), z.unknown()) });
+export type ProfileDetails = z.infer<typeof ProfileDetails>;
+export const ProfileCheck = z.object({
+  /** Every problem by field (paths as in the profile: resources.memoryMiB, build.packages.2, …); none: it can be saved. */
+  problems: z.array(ProfileProblem),
+  /** The image the lab will have (a lab built on a base gets its name from its packages and lines). */
+  image: z.string().nullable(),
+});
+export type ProfileCheck = z.infer<typeof ProfileCheck>;
+export const ProfileSaveOptions = z.object({ create: z.boolean() });
+export const ProfileDeleteResult = z.object({
+  labId: LAB_ID,
+  /** The verified backup made before the workspace was deleted. */
+  backup: BackupInfo.nullable(),
+  workspaceDeleted: z.boolean(),
+  /** The bundled or installed lab of the same id that is back now. */
+  restored: z.enum(['bundled', 'installed']).nullable(),
+});
+export type ProfileDeleteResult = z.infer<typeof ProfileDeleteResult>;
 
 export const methods = {
   'engine:status': { args: noArgs, result: EngineStatus },
@@ -932,6 +975,17 @@ export const methods = {
   'host:backups': { args: noArgs, result: z.array(BackupInfo) },
   /** Verifies a backup (of lab, by file name), then restores it into a new folder of the lab given (null: its own lab). */
   'host:restore': { args: z.tuple([LAB_ID, BACKUP_FILE, LAB_ID.nullable()]), result: RestoreResult },
+  /** Every lab with where it comes from, and the approved course folders. */
+  'profiles:list': { args: noArgs, result: ProfileList },
+  'profiles:get': { args: labArg, result: ProfileDetails },
+  /** The editor's checks as the instructor types: the same rules as the catalog, nothing saved. */
+  'profiles:check': { args: z.tuple([ProfileDraft, ProfileSaveOptions]), result: ProfileCheck },
+  /** Saves into the data folder (create: a new id; otherwise a change or a saved copy of a bundled lab); the launcher has it at once. */
+  'profiles:save': { args: z.tuple([ProfileDraft, ProfileSaveOptions]), result: ProfileDetails },
+  /** Saves a copy of a lab under a new id and title. */
+  'profiles:duplicate': { args: z.tuple([LAB_ID, LAB_ID, z.string().min(1).max(80)]), result: ProfileDetails },
+  /** Deletes a saved lab; its workspace stays unless deleteWorkspace, and then a verified backup is made first. */
+  'profiles:delete': { args: z.tuple([LAB_ID, z.object({ deleteWorkspace: z.boolean() })]), result: ProfileDeleteResult },
   /** The exercises installed for a lab on this computer. */
   'exercises:list': { args: labArg, result: z.array(ExerciseSummary) },
   /** One exercise: its statement, starter code and visible tests (never a hidden test). */

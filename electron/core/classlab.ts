@@ -12,6 +12,7 @@ import { fileHandlers } from './areas/files';
 import { gitHandlers } from './areas/git';
 import { labHandlers } from './areas/labs';
 import { PACK_TRANSFER_PREFIX, packHandlers, PackTransfers } from './areas/packs';
+import { ProfileEditor, profileHandlers } from './areas/profiles';
 import { terminalHandlers } from './areas/terminal';
 import { closeWhenLocked, hostTerminalHandlers } from './areas/host-terminal';
 import { settingsHandlers } from './areas/settings';
@@ -41,6 +42,7 @@ import { INSTALLED_DIR } from './packs/installed-labs';
 import { PackKeys } from './packs/pack-signing';
 import { Packs } from './packs/packs';
 import { loadLabCatalogs } from './profiles/catalog';
+import { SAVED_DIR, SavedProfiles } from './profiles/saved-profiles';
 import type { HostPolicy } from './profiles/mount-policy';
 import type { Profile } from './profiles/schema';
 import { EncryptedFileSecretStore } from './secrets/aes-cipher';
@@ -87,7 +89,7 @@ export async function createClassLab(opts: ClassLabOptions): Promise<ClassLabCor
   if (!NAMESPACE_PATTERN.test(namespace)) throw new LabError('BAD_REQUEST', `bad namespace ${namespace}`);
   // Profiles are untrusted: their mounts are checked against this machine's own trust, read live.
   const policy: HostPolicy = { trust: () => opts.settings.get().trust, hostFolders: defaultHostFolderContext(opts.dataDir) };
-  const catalog = await loadLabCatalogs(opts.catalogDir, path.join(opts.dataDir, INSTALLED_DIR), policy);
+  const catalog = await loadLabCatalogs(opts.catalogDir, path.join(opts.dataDir, INSTALLED_DIR), policy, path.join(opts.dataDir, SAVED_DIR));
   for (const p of catalog.problems) opts.log.warn('profile problem', { ...p });
   const core = new Core(opts, namespace, catalog, opts.engine ?? new Engine(), policy);
   await core.start();
@@ -175,6 +177,7 @@ class Core implements ClassLabCore {
     this.catalog = new LiveCatalog({
       dir: opts.catalogDir,
       installedDir: path.join(opts.dataDir, INSTALLED_DIR),
+      savedDir: path.join(opts.dataDir, SAVED_DIR),
       policy,
       labs: this.labs,
       reconcile: (entry) => this.reconciler.reconcile(entry),
@@ -254,6 +257,18 @@ class Core implements ClassLabCore {
       ...packHandlers(this.packs, this.packTransfers),
       ...this.runs.handlers(),
       ...hostHandlers(this.host),
+      ...profileHandlers(
+        new ProfileEditor({
+          saved: new SavedProfiles(opts.dataDir),
+          catalogDir: opts.catalogDir,
+          installedDir: path.join(opts.dataDir, INSTALLED_DIR),
+          policy,
+          labs: this.labs,
+          reload: () => this.catalog.reload(),
+          backups: this.host.backups,
+          log: opts.log,
+        }),
+      ),
       ...exerciseHandlers(new ExerciseStore(opts.dataDir, opts.log), this.runs, (lab) => void this.labs.get(lab)),
       ...hostTerminalHandlers(this.hostTerminals),
       ...settingsHandlers({

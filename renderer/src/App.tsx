@@ -10,6 +10,8 @@ import { ReconnectBanner } from './components/ReconnectBanner';
 import { SandboxScreen } from './components/SandboxScreen';
 import { HostScreen } from './components/host/HostScreen';
 import { AdminHint } from './components/admin/AdminIndicator';
+import { ProfileEditorScreen } from './components/editor/ProfileEditorScreen';
+import type { EditorTarget } from './editor/useProfileEditor';
 import { AdminPrompt } from './components/admin/AdminPrompt';
 import { SettingsScreen } from './components/settings/SettingsScreen';
 import { useTheme } from './components/settings/useTheme';
@@ -35,6 +37,7 @@ export function App() {
   /** The admin area's own screens (settings, host terminal), opened from the launcher. */
   const [adminScreen, setAdminScreen] = useState<'settings' | 'host-terminal' | null>(null);
   const [hostOpen, setHostOpen] = useState(false);
+  const [editorTarget, setEditorTarget] = useState<EditorTarget | null>(null);
 
   // The generation of the last good connection: views reload after every reconnection.
   const [generation, setGeneration] = useState(0);
@@ -89,6 +92,8 @@ export function App() {
       onSettings={() => openAdminScreen('settings')}
       onHostTerminal={() => openAdminScreen('host-terminal')}
       onHost={() => void admin.ensure('The host overview').then((ok) => ok && setHostOpen(true))}
+      onNewLab={() => setEditorTarget({ kind: 'new' })}
+      onEditLab={(id) => setEditorTarget({ kind: 'edit', id })}
     />
   );
 
@@ -119,6 +124,20 @@ export function App() {
     );
   } else if (hostOpen) {
     screen = <HostScreen labs={labs.catalog.labs} actions={actions} onBack={() => setHostOpen(false)} />;
+  } else if (editorTarget) {
+    screen = (
+      <ProfileEditorScreen
+        key={editorTarget.kind === 'edit' ? editorTarget.id : 'new'}
+        target={editorTarget}
+        labs={labs.catalog.labs}
+        actions={actions}
+        onBack={() => setEditorTarget(null)}
+        onOpen={(lab) => {
+          setEditorTarget(null);
+          openLab(lab);
+        }}
+      />
+    );
   } else if (sandboxOpen) {
     screen = <SandboxScreen check={sandbox} labs={labs.catalog.labs} onBack={() => setSandboxOpen(false)} />;
   } else if (openLabId) {

@@ -69,6 +69,13 @@ export const METHOD_ACCESS = {
   'host:backup': 'admin',
   'host:backups': 'admin',
   'host:restore': 'admin',
+  // The profile editor: what labs are (also the check, which reads this machine's approved folders).
+  'profiles:list': 'admin',
+  'profiles:get': 'admin',
+  'profiles:check': 'admin',
+  'profiles:save': 'admin',
+  'profiles:duplicate': 'admin',
+  'profiles:delete': 'admin',
   // Exercises: a student reads them and checks their own code (each test a quick run in the capped pool).
   'exercises:list': 'student',
   'exercises:get': 'student',

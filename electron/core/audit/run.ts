@@ -16,6 +16,7 @@ import { pageAttacks } from './attacks/page';
 import { resourceAttacks } from './attacks/resources';
 import { tamperedPackAttacks } from './attacks/tampered-pack';
 import { urlImportAttacks } from './attacks/url-import';
+import { volumeAttacks } from './attacks/volumes';
 import { registeredAuditAttacks } from './extensions';
 import { AuditLab, auditNamespace } from './lab';
 import { HostListeners } from './listeners';
@@ -38,6 +39,7 @@ export const BUILTIN_ATTACKS: AuditAttack[] = [
   ...urlImportAttacks,
   resourceAttacks.find((a) => a.id === 'cpu-burn')!,
   ...diskAttacks.filter((a) => a.id === 'disk-fill'),
+  ...volumeAttacks,
   resourceAttacks.find((a) => a.id === 'memory-bomb')!,
   resourceAttacks.find((a) => a.id === 'fork-bomb')!,
   // They take the notebook's socket for a while (and give it back); the reset that follows starts afresh anyway.

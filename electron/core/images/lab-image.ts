@@ -6,6 +6,7 @@ import type Docker from 'dockerode';
 import path from 'node:path';
 import { LabError } from '../../api/errors';
 import type { Profile } from '../profiles/schema';
+import { buildOnBase, refuseUnlimitedVolumes } from './custom-image';
 import { buildImage, imagePresent, pullImage, type ImageJob } from './images';
 
 export interface LabImageSources {
@@ -21,19 +22,27 @@ const MAX_BASE_DEPTH = 4;
 
 export async function prepareLabImage(profile: Profile, sources: LabImageSources, job: ImageJob, chain: string[] = []): Promise<void> {
   const { build } = profile;
-  if (!build) return pullImage(sources.docker(), profile.image, job);
+  if (!build) {
+    await pullImage(sources.docker(), profile.image, job);
+    return refuseUnlimitedVolumes(sources.docker(), profile);
+  }
   const buildargs: Record<string, string> = {};
+  let base: Profile | null = null;
   if (build.base) {
-    const base = baseOf(profile, build.base, sources, chain);
+    base = baseOf(profile, build.base, sources, chain);
     if (!(await imagePresent(sources.docker(), base.image))) {
-      await prepareLabImage(base, sources, { ...job, onProgress: (s) => job.onProgress({ ...s, step: `Base lab ${base.id}: ${s.step ?? '…'}` }) }, [
+      await prepareLabImage(base, sources, { ...job, onProgress: (s) => job.onProgress({ ...s, step: `Base lab ${base?.id}: ${s.step ?? '…'}` }) }, [
         ...chain,
         profile.id,
       ]);
     }
     buildargs.BASE_IMAGE = base.image;
   }
-  await buildImage(sources.docker(), path.join(sources.catalogDir, build.context), profile.image, job, buildargs);
+  // A lab built on a base without a folder of its own: ClassLab writes its Dockerfile (custom-image.ts).
+  if (build.context) await buildImage(sources.docker(), path.join(sources.catalogDir, build.context), profile.image, job, buildargs);
+  else if (base) await buildOnBase(sources.docker(), profile, base, job);
+  else throw new LabError('BUILD_FAILED', `The lab ${profile.id} names neither a Dockerfile folder nor a base lab.`);
+  await refuseUnlimitedVolumes(sources.docker(), profile);
 }
 
 function baseOf(profile: Profile, baseId: string, sources: LabImageSources, chain: string[]): Profile {

@@ -17,6 +17,8 @@ export interface LiveCatalogOptions {
   dir: string;
   /** The folder of the labs installed from packs (it may not exist yet). */
   installedDir: string;
+  /** The folder of the labs saved in the profile editor (it may not exist yet; profiles/saved-profiles.ts). */
+  savedDir?: string;
   policy: HostPolicy;
   labs: Labs;
   /** Reads one lab from Docker (and adopts it when it runs): reconcile.ts. */
@@ -50,7 +52,7 @@ export class LiveCatalog {
    */
   watch(): void {
     if (this.watchers.length || this.closed) return;
-    for (const dir of [this.opts.dir, this.opts.installedDir]) {
+    for (const dir of [this.opts.dir, this.opts.installedDir, ...(this.opts.savedDir ? [this.opts.savedDir] : [])]) {
       try {
         const watcher = watch(dir, { persistent: false }, (_event, name) => {
           if (name !== null && name !== CATALOG_FILE) return;
@@ -64,7 +66,7 @@ export class LiveCatalog {
         watcher.on('error', (err) => this.opts.log.warn('catalog watch ended; changes are read on reload only', { error: err.message }));
         this.watchers.push(watcher);
       } catch (err) {
-        if (dir === this.opts.installedDir && (err as NodeJS.ErrnoException).code === 'ENOENT') continue;
+        if (dir !== this.opts.dir && (err as NodeJS.ErrnoException).code === 'ENOENT') continue;
         this.opts.log.warn('cannot watch the catalog folder; changes are read on reload only', { dir, error: (err as Error).message });
       }
     }
@@ -78,7 +80,7 @@ export class LiveCatalog {
 
   private async reloadNow(): Promise<CatalogChange> {
     const { labs, log } = this.opts;
-    const loaded = await loadLabCatalogs(this.opts.dir, this.opts.installedDir, this.opts.policy);
+    const loaded = await loadLabCatalogs(this.opts.dir, this.opts.installedDir, this.opts.policy, this.opts.savedDir);
     for (const p of loaded.problems) log.warn('profile problem', { ...p });
     const change = labs.apply(loaded);
     if (change.added.length || change.updated.length || change.removed.length || change.waiting.length) {

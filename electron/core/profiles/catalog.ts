@@ -5,6 +5,7 @@ import { access, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ProfileProblem } from '../../api/contract';
 import { mountProblems, type HostPolicy } from './mount-policy';
+import { withGeneratedImages, withSavedLabs } from './saved-layer';
 import { CatalogFile, Profile } from './schema';
 
 export interface LoadedCatalog {
@@ -14,7 +15,7 @@ export interface LoadedCatalog {
   dir: string;
 }
 
-export async function loadCatalog(dir: string, policy: HostPolicy): Promise<LoadedCatalog> {
+export async function loadCatalog(dir: string, policy: HostPolicy, opts: ParseOptions = {}): Promise<LoadedCatalog> {
   const file = path.join(dir, 'catalog.json');
   let raw: unknown;
   try {
@@ -23,7 +24,7 @@ export async function loadCatalog(dir: string, policy: HostPolicy): Promise<Load
     const why = err instanceof SyntaxError ? `not valid JSON: ${err.message}` : `cannot be read: ${(err as Error).message}`;
     return { profiles: [], problems: [{ profile: 'catalog.json', field: '(file)', message: why }], dir };
   }
-  return { ...(await withMountChecks(parseCatalog(raw), policy)), dir };
+  return { ...(await withMountChecks(parseCatalog(raw, opts), policy)), dir };
 }
 
 /**
@@ -33,7 +34,21 @@ export async function loadCatalog(dir: string, policy: HostPolicy): Promise<Load
  * first import there is none, and that is no problem. Its own file problems name it, so they never read as
  * the bundled catalog's (which stops a reload, labs.ts).
  */
-export async function loadLabCatalogs(bundledDir: string, installedDir: string, policy: HostPolicy): Promise<LoadedCatalog> {
+export async function loadLabCatalogs(bundledDir: string, installedDir: string, policy: HostPolicy, savedDir?: string): Promise<LoadedCatalog> {
+  const packed = await loadBundledAndInstalled(bundledDir, installedDir, policy);
+  // The labs saved in the editor come last and replace both (saved-layer.ts); they alone may have Dockerfile lines.
+  const saved = savedDir && (await exists(path.join(savedDir, 'catalog.json'))) ? await loadCatalog(savedDir, policy, { allowBuildLines: true }) : null;
+  return withGeneratedImages(saved ? withSavedLabs(packed, saved) : packed);
+}
+
+async function exists(file: string): Promise<boolean> {
+  return access(file).then(
+    () => true,
+    () => false,
+  );
+}
+
+async function loadBundledAndInstalled(bundledDir: string, installedDir: string, policy: HostPolicy): Promise<LoadedCatalog> {
   const bundled = await loadCatalog(bundledDir, policy);
   let installed: LoadedCatalog;
   try {
@@ -68,7 +83,12 @@ export async function withMountChecks(parsed: Omit<LoadedCatalog, 'dir'>, policy
   return { profiles, problems };
 }
 
-export function parseCatalog(raw: unknown): Omit<LoadedCatalog, 'dir'> {
+export interface ParseOptions {
+  /** Expert Dockerfile lines (build.lines) are accepted only from the profiles saved in the editor. */
+  allowBuildLines?: boolean;
+}
+
+export function parseCatalog(raw: unknown, opts: ParseOptions = {}): Omit<LoadedCatalog, 'dir'> {
   const file = CatalogFile.safeParse(raw);
   if (!file.success) {
     const issue = file.error.issues[0];
@@ -87,6 +107,14 @@ export function parseCatalog(raw: unknown): Omit<LoadedCatalog, 'dir'> {
       for (const issue of parsed.error.issues) {
         problems.push({ profile: name, field: issue.path.join('.') || '(profile)', message: issue.message });
       }
+      return;
+    }
+    if (!opts.allowBuildLines && parsed.data.build?.lines?.length) {
+      problems.push({
+        profile: name,
+        field: 'build.lines',
+        message: 'Dockerfile lines come only from the profile editor on this computer, never from a catalog or a lab pack',
+      });
       return;
     }
     if (seen.has(parsed.data.id)) {

@@ -8,6 +8,8 @@
 // again at start: that needs the file system, so it is not part of this pure schema).
 import { z } from 'zod';
 import { LAB_ID } from '../../api/contract';
+import { debianPackageProblem, MAX_PACKAGES } from '../images/debian-packages';
+import { dockerfileLineProblems } from '../images/dockerfile-lines';
 import { reservedImageReason } from '../images/reserved-names';
 import { CourseSettings } from './course';
 
@@ -83,12 +85,45 @@ export const Profile = z.object({
       const reserved = reservedImageReason(ref);
       if (reserved) ctx.addIssue({ code: 'custom', message: reserved });
     }),
-  /** A bundled Dockerfile folder, relative to the catalog. Without it, the image is pulled. */
+  /**
+   * How the image is made. With `context`: a bundled Dockerfile folder, relative to the catalog. Without
+   * it but with `base`: ClassLab writes the Dockerfile itself, FROM the base lab's image with `packages`
+   * and `lines` (images/custom-image.ts). Without `build`, the image is pulled.
+   */
   build: z
     .object({
-      context: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'a folder name beside catalog.json'),
+      context: z
+        .string()
+        .regex(/^[a-z0-9][a-z0-9._-]*$/, 'a folder name beside catalog.json')
+        .optional(),
       /** Another lab whose image this one is built on (images/lab-image.ts): made ready first, passed as BASE_IMAGE. */
       base: LAB_ID.optional(),
+      /** Extra Debian packages for a lab built on a base (the apt.txt convention): names only, checked strictly. */
+      packages: z
+        .array(
+          z.string().superRefine((name, ctx) => {
+            const problem = debianPackageProblem(name);
+            if (problem) ctx.addIssue({ code: 'custom', message: problem });
+          }),
+        )
+        .max(MAX_PACKAGES, `at most ${MAX_PACKAGES} packages`)
+        .optional(),
+      /** Expert Dockerfile lines after the packages (images/dockerfile-lines.ts); only profiles saved in the editor may have them (catalog.ts). */
+      lines: z
+        .array(z.string())
+        .superRefine((lines, ctx) => {
+          for (const p of dockerfileLineProblems(lines)) ctx.addIssue({ code: 'custom', path: [p.line], message: p.message });
+        })
+        .optional(),
+    })
+    .superRefine((build, ctx) => {
+      if (!build.context && !build.base) ctx.addIssue({ code: 'custom', path: ['base'], message: 'a build names a Dockerfile folder (context) or a base lab' });
+      if (build.context && (build.packages?.length || build.lines?.length))
+        ctx.addIssue({
+          code: 'custom',
+          path: [build.packages?.length ? 'packages' : 'lines'],
+          message: 'extra packages and lines are for a lab built on a base lab; a Dockerfile folder installs its own',
+        });
     })
     .optional(),
   server: z

@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import type { LabView } from '../../../electron/api/contract';
 import { allowedActions, type LabAction } from '../../../electron/api/phase-rules';
 import { ImageProgressView } from './ImageProgressView';
@@ -15,17 +16,19 @@ interface Props {
   onOpen(): void;
   onStop(): void;
   onReset(): void;
+  /** More actions for the card's footer (the profile editor's, in the admin area). */
+  extra?: ReactNode;
 }
 
 /** One lab in the launcher: what it is, its phase in words and why, and the actions that phase allows. */
-export function LabCard({ lab, busy, onPrepare, onOpen, onStop, onReset }: Props) {
+export function LabCard({ lab, busy, onPrepare, onOpen, onStop, onReset, extra }: Props) {
   const titleId = `lab-${lab.id}-title`;
   const building = lab.phase === 'building' || busy === 'prepare';
   const buildError = lab.progress?.error ?? null;
   const allowed = allowedActions(lab.phase);
   // Building an image is offered where it is missing; a rebuild of one that is there is the CLI's.
   const canPrepare = allowed.prepare && lab.phase === 'image-missing';
-  const hasActions = canPrepare || allowed.open || allowed.stop || allowed.reset;
+  const hasActions = canPrepare || allowed.open || allowed.stop || allowed.reset || Boolean(extra);
   const adminButton = useAdminButton();
   return (
     <article className={`card card-${lab.phase}`} aria-labelledby={titleId}>
@@ -68,6 +71,7 @@ export function LabCard({ lab, busy, onPrepare, onOpen, onStop, onReset }: Props
             </button>
           )}
           {allowed.reset && <ResetButton lab={lab} disabled={busy !== null} onReset={onReset} />}
+          {extra}
         </footer>
       )}
     </article>

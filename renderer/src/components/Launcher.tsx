@@ -1,5 +1,7 @@
 import type { Catalog, LabView } from '../../../electron/api/contract';
 import { AdminIndicator, LockIcon, useAdminButton } from './admin/AdminIndicator';
+import { LabEditActions } from './editor/LabEditActions';
+import { useProfileOrigins } from '../editor/useProfileOrigins';
 import { useFocusOnMount } from '../hooks/useFocusOnMount';
 import type { LabActions } from '../hooks/useLabActions';
 import { LabCard } from './LabCard';
@@ -19,11 +21,15 @@ interface Props {
   onHostTerminal(): void;
   /** Opens the workshop host's console (This machine). */
   onHost?(): void;
+  /** The profile editor: a new lab, or a lab to edit (absent: no editor). */
+  onNewLab?(): void;
+  onEditLab?(id: string): void;
 }
 
 /** The list of labs from the catalog, each with its state and actions. */
-export function Launcher({ catalog, actions, onOpen, onSandboxCheck, sandboxRunning, onSettings, onHostTerminal, onHost }: Props) {
+export function Launcher({ catalog, actions, onOpen, onSandboxCheck, sandboxRunning, onSettings, onHostTerminal, onHost, onNewLab, onEditLab }: Props) {
   const heading = useFocusOnMount<HTMLHeadingElement>();
+  const origins = useProfileOrigins(catalog.labs);
   const adminButton = useAdminButton();
   return (
     <div className="screen launcher">
@@ -37,6 +43,12 @@ export function Launcher({ catalog, actions, onOpen, onSandboxCheck, sandboxRunn
             Labs
           </h1>
           <div className="launcher-tools">
+            {onNewLab && (
+              <button type="button" className="button" onClick={onNewLab} aria-describedby={adminButton.describedBy}>
+                {adminButton.locked && <LockIcon />}
+                New lab
+              </button>
+            )}
             <PackActions labs={catalog.labs} />
             {sandboxRunning && (
               <span className="launcher-running muted small" id="sandbox-running">
@@ -81,6 +93,7 @@ export function Launcher({ catalog, actions, onOpen, onSandboxCheck, sandboxRunn
                   onOpen={() => onOpen(lab)}
                   onStop={() => void actions.run('stop', lab.id)}
                   onReset={() => void actions.run('reset', lab.id)}
+                  extra={onEditLab && origins?.get(lab.id) ? <LabEditActions lab={lab} entry={origins.get(lab.id)!} onEdit={onEditLab} /> : undefined}
                 />
               </li>
             ))}
