@@ -2,7 +2,9 @@
 import { describe, expect, it } from 'vitest';
 import { hashPin, PIN_COST, PinHash, pinProblem, verifyPin } from '../../../electron/core/admin/pin-hash';
 
-describe('the admin PIN hash', () => {
+// Real scrypt at the real cost (32 MiB, tens of ms each on a quiet machine): on a loaded one a test's few
+// hashes can pass the default 5 s, which says nothing about the code.
+describe('the admin PIN hash', { timeout: 60_000 }, () => {
   it('verifies the PIN it was made from, and no other', async () => {
     const stored = await hashPin('4826');
     expect(await verifyPin('4826', stored)).toBe(true);
