@@ -56,6 +56,7 @@ export const EXIT: Record<'ok' | 'usage' | ErrorCode, number> = {
   PACK_UNTRUSTED: 11,
   LOCKED: 12,
   BACKUP_INVALID: 13,
+  TOO_MANY_LABS: 14,
 };
 
 /** Commands that run admin methods: each asks for the admin PIN first (the lead's `pack …` commands join them). */
@@ -93,6 +94,7 @@ ${HOST_USAGE}
   admin set-pin           Set or change the admin PIN (asked on the terminal)
   admin forget-pin        Remove the admin PIN (for a forgotten one); the next admin action sets a new one
   admin lock-minutes N    Idle minutes after which the admin area locks again (1-240)
+  admin max-labs N        The most labs that may run at once on this computer (1-64, default 4)
 
 Admin commands (build, audit, pack, status, stop --all, backup, restore) ask for the admin PIN on the
 terminal, or read it from the
@@ -102,7 +104,8 @@ Exit codes: 0 ok, 2 usage, 3 Docker not running, 4 no such lab, 5 image missing,
             6 start failed, 7 build or pull failed, 8 busy, 9 an attack was NOT blocked,
             10 a lab pack is damaged, changed or hostile, 11 a lab pack's signer is not trusted here,
             12 admin PIN needed (locked, wrong PIN, or none given),
-            13 a backup does not match its checksum or manifest (nothing restored), 1 anything else.`;
+            13 a backup does not match its checksum or manifest (nothing restored),
+            14 too many labs run (admin max-labs): the message names them, 1 anything else.`;
 
 interface Parsed {
   command: string | undefined;

@@ -61,6 +61,8 @@ export const ERROR_CODES = [
   'LOCKED',
   /** A workspace backup whose file does not match its checksum or manifest, or holds what a backup may not: nothing was restored. */
   'BACKUP_INVALID',
+  /** Opening one more lab than this machine's cap (settings maxRunningLabs): the message names the labs that run; stop one first. */
+  'TOO_MANY_LABS',
   'INTERNAL',
 ] as const;
 export const ErrorCode = z.enum(ERROR_CODES);
@@ -639,6 +641,33 @@ export const RestoreResult = z.object({
 });
 export type RestoreResult = z.infer<typeof RestoreResult>;
 
+/** How long a running lab has been idle and why it counts as idle or busy (core/host/idle-rule.ts), for the cap dialog and the lab view. */
+export const LabIdle = z.object({
+  labId: LAB_ID,
+  title: z.string(),
+  /** The profile's idleMinutes; 0: this lab is never stopped for being idle. */
+  idleMinutes: z.number().int().min(0),
+  /** Since when nothing happened in it (ms since epoch), as of the last sample. */
+  idleSince: z.number(),
+  /** Seconds of nothing so far (0 while busy). */
+  idleSeconds: z.number().int().min(0),
+  /** What kept it busy at the last sample, in plain words ("a kernel is busy", "CPU 38 %"); empty when idle. */
+  busy: z.array(z.string()),
+  /** When it will be stopped (ms since epoch) while its warning is shown; null otherwise. */
+  stopsAt: z.number().nullable(),
+});
+export type LabIdle = z.infer<typeof LabIdle>;
+
+/** The lab view's warning before an idle stop (labs:idleWarning): stopsAt null withdraws it. */
+export const IdleWarning = z.object({
+  labId: LAB_ID,
+  stopsAt: z.number().nullable(),
+  /** Minutes of nothing so far when the warning was given, and the profile's idleMinutes. */
+  idleMinutesSoFar: z.number().int().min(0),
+  idleMinutes: z.number().int().min(0),
+});
+export type IdleWarning = z.infer<typeof IdleWarning>;
+
 export const methods = {
   'engine:status': { args: noArgs, result: EngineStatus },
   'labs:list': { args: noArgs, result: Catalog },
@@ -720,6 +749,10 @@ export const methods = {
   'host:backups': { args: noArgs, result: z.array(BackupInfo) },
   /** Verifies a backup (of lab, by file name), then restores it into a new folder of the lab given (null: its own lab). */
   'host:restore': { args: z.tuple([LAB_ID, BACKUP_FILE, LAB_ID.nullable()]), result: RestoreResult },
+  /** Someone typed or clicked in the lab's view (throttled by the view), or pressed "Keep working": the lab is not idle. */
+  'labs:activity': { args: labArg, result: z.null() },
+  /** Every running lab with its idle time and why, longest idle first (the cap dialog; the lab view's warning). */
+  'labs:idle': { args: noArgs, result: z.array(LabIdle) },
 } as const;
 export type MethodName = keyof typeof methods;
 export type MethodArgs<M extends MethodName> = z.infer<(typeof methods)[M]['args']>;
@@ -742,6 +775,8 @@ export const events = {
   /** The admin area locked (on Lock, or idle) or unlocked, or the PIN was set: every view updates its indicator. */
   'admin:changed': AdminStatus,
   'runs:queue': RunQueueEvent,
+  /** A running lab will be stopped for being idle (or no longer will be). */
+  'labs:idleWarning': IdleWarning,
 } as const;
 export type EventName = keyof typeof events;
 export type EventPayload<E extends EventName> = z.infer<(typeof events)[E]>;

@@ -45,6 +45,9 @@ import { Terminals } from './terminal/terminals';
 import { defaultHostFolderContext } from './trust/host-folders';
 import type { ClassLabCore, CoreService, Logger } from './types';
 import type { ScriptTarget } from './files/workspace-script';
+import { CapGate } from './host/idle-cap';
+import { idleHandlers } from './host/idle-methods';
+import { IdleWatcher, type IdleOptions } from './host/idle-watcher';
 
 export interface ClassLabOptions {
   settings: SettingsStore;
@@ -71,6 +74,8 @@ export interface ClassLabOptions {
   secrets?: SecretStore;
   /** Limits of quick runs other than DEFAULT_RUN_LIMITS (tests: shorter times). */
   runLimits?: Partial<RunSandboxLimits>;
+  /** The idle watcher's clock other than DEFAULT_IDLE_OPTIONS (tests: a short sampling interval and warning). */
+  idle?: Partial<IdleOptions>;
 }
 
 type CoreEvents = { [E in EventName]: [EventPayload<E>] };
@@ -91,7 +96,11 @@ class Core implements ClassLabCore {
   private readonly events = new EventEmitter<CoreEvents>();
   private readonly hostPorts = new Set<number>();
   private readonly terminals = new Terminals({
-    data: (terminalId, data) => this.emit('terminal:data', { terminalId, data }),
+    data: (terminalId, data) => {
+      const labId = this.terminals.find(terminalId)?.labId;
+      if (labId) this.idle.terminalActivity(labId);
+      this.emit('terminal:data', { terminalId, data });
+    },
     exit: (exit) => this.emit('terminal:exit', exit),
   });
   private readonly transfers: Transfers;
@@ -107,6 +116,9 @@ class Core implements ClassLabCore {
   readonly host: Host;
   readonly admin: AdminLock;
   readonly runs: Runs;
+  /** Idle auto-stop (core/host/idle-watcher.ts) and the cap on running labs (idle-cap.ts). */
+  readonly idle: IdleWatcher;
+  private readonly cap: CapGate;
   readonly service: CoreService;
 
   constructor(
@@ -143,6 +155,7 @@ class Core implements ClassLabCore {
       opening: (labId) => opts.settings.update({ lastOpenedLab: labId }),
       // The course: copied in on the first open, synced on every open when the profile asks. In the background.
       opened: (labId) => this.git.afterOpen(labId),
+      admit: (labId) => this.cap.admit(labId),
     };
     this.labs = new Labs(
       {
@@ -213,6 +226,20 @@ class Core implements ClassLabCore {
       limits: opts.runLimits,
     });
     this.host = new Host({ docker, namespace, labs: this.labs, dataDir: opts.dataDir, settings: opts.settings, log: opts.log });
+    this.idle = new IdleWatcher({
+      docker,
+      labs: () => this.labs.all(),
+      now: () => Date.now(),
+      warning: (w) => this.emit('labs:idleWarning', w),
+      log: opts.log,
+      options: opts.idle,
+    });
+    this.cap = new CapGate({
+      max: () => opts.settings.get().maxRunningLabs,
+      runningIds: () => this.host.runningLabs(),
+      idle: () => this.idle.list(),
+      title: (labId) => this.labs.find(labId)?.lab.profile.title ?? labId,
+    });
 
     // The one methods table: each area's handler group.
     this.service = {
@@ -227,6 +254,7 @@ class Core implements ClassLabCore {
       ...packHandlers(this.packs, this.packTransfers),
       ...this.runs.handlers(),
       ...hostHandlers(this.host),
+      ...idleHandlers(this.labs, this.idle),
     };
   }
 
@@ -240,6 +268,7 @@ class Core implements ClassLabCore {
     // The first list must show what Docker has, not a guess: wait for the first reconcile.
     await this.reconciler.start();
     if (this.opts.watchCatalog ?? true) this.catalog.watch();
+    this.idle.start();
     // Quick-run containers that a killed ClassLab left behind.
     if (this.engine.status().state === 'up')
       void this.runs.sweep().catch((err: Error) => this.opts.log.warn('run containers not swept', { error: err.message }));
@@ -278,6 +307,7 @@ class Core implements ClassLabCore {
 
   async close(): Promise<void> {
     this.admin.close();
+    this.idle.close();
     this.catalog.close();
     this.reconciler.close();
     // Every lab's operation is aborted now (synchronously) and waited for below.

@@ -18,6 +18,8 @@ export const Settings = z.object({
   quickRuns: z
     .object({ maxConcurrent: z.number().int().min(1).max(16).default(2), maxQueued: z.number().int().min(1).max(500).default(50) })
     .default({ maxConcurrent: 2, maxQueued: 50 }),
+  /** The most labs that may run at once on this machine (core/host/idle-cap.ts): opening one more is TOO_MANY_LABS. */
+  maxRunningLabs: z.number().int().min(1).max(64).default(4),
 });
 export type Settings = z.infer<typeof Settings>;
 

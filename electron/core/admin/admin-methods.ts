@@ -69,6 +69,9 @@ export const METHOD_ACCESS = {
   'host:backup': 'admin',
   'host:backups': 'admin',
   'host:restore': 'admin',
+  // Idle auto-stop and the cap on running labs: a student's own view reports activity and sees idle times.
+  'labs:activity': 'student',
+  'labs:idle': 'student',
 } as const satisfies Record<MethodName, MethodAccess>;
 
 /** Whether a method needs the admin area unlocked. Fails closed: a method missing from the table is admin. */
