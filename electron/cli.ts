@@ -13,6 +13,7 @@ import { HOST_USAGE, hostCommand, isHostCommand } from './host-command';
 import { PACK_USAGE, packCommand } from './pack-command';
 import { RUN_USAGE, runCommand } from './run-command';
 import { trustCommand } from './trust-command';
+import { TEST_IDLE_CLOCK_VARIABLE, testIdleClock } from './core/host/idle-watcher';
 import type { ClassLabCore, CoreService } from './core/types';
 import { adminCommand, openAdmin, pinSource } from './admin-command';
 import { gateAdmin } from './core/admin/admin-gate';
@@ -212,6 +213,7 @@ async function main(argv: string[]): Promise<number> {
     // ClassLab's own Dockerfiles (the gate): always the app's, whatever CLASSLAB_CATALOG names.
     imagesDir: path.resolve(here, '..', 'images'),
     namespace: process.env.CLASSLAB_NAMESPACE || undefined,
+    idle: testIdleClock(process.env[TEST_IDLE_CLOCK_VARIABLE]),
   });
   // This command's calls pass the same admin gate as the window's and the bridge's.
   const service = gateAdmin(core.service, core.admin);

@@ -13,8 +13,20 @@
 // Whatever cannot be read (the notebook server does not answer, the CPU could not be measured) counts as
 // busy: ClassLab never stops a lab because it could not see what it does.
 
-/** Kernel states that are not work. Anything else (busy, starting, restarting, an unknown word) is. */
+/** Kernel states that are not work. Anything else (busy, restarting, an unknown word) is; 'starting' see below. */
 const RESTING_KERNEL_STATES = new Set(['idle', 'dead']);
+/**
+ * Notebook 6.4 reports a kernel that no client ever sent a request to as 'starting' for good (measured: a
+ * session's kernel stays 'starting' with no page connected, its last_activity at its start). 'starting'
+ * is work only this long after the kernel's last activity: a kernel really booting takes seconds.
+ */
+export const STARTING_GRACE_MS = 60_000;
+
+function kernelWorking(k: { executionState: string; lastActivity: number | null }, at: number): boolean {
+  if (RESTING_KERNEL_STATES.has(k.executionState)) return false;
+  if (k.executionState === 'starting') return k.lastActivity === null || at - k.lastActivity < STARTING_GRACE_MS;
+  return true;
+}
 
 export interface IdleSample {
   /** When it was taken (ms since epoch). */
@@ -65,7 +77,7 @@ export function busyReasons(s: IdleSample, cpuBusyPercent: number): string[] {
   const out: string[] = [];
   if (s.kernels === null) out.push('the notebook server did not answer');
   else {
-    const working = s.kernels.filter((k) => !RESTING_KERNEL_STATES.has(k.executionState)).length;
+    const working = s.kernels.filter((k) => kernelWorking(k, s.at)).length;
     if (working > 0) out.push(working === 1 ? 'a kernel is busy' : `${working} kernels are busy`);
   }
   if (s.cpuPercent === null) out.push('its CPU could not be measured');

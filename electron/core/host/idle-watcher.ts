@@ -8,6 +8,8 @@
 // memory as they happen and cost nothing to read. Measured cost and the chosen interval are in
 // docs/design-notes.md ("Idle auto-stop").
 import type Docker from 'dockerode';
+import { z } from 'zod';
+import { LabError } from '../../api/errors';
 import type { IdleWarning, LabIdle } from '../../api/contract';
 import type { LabEntry } from '../labs/labs';
 import type { Logger } from '../log';
@@ -23,7 +25,23 @@ export interface IdleOptions {
   cpuBusyPercent: number;
 }
 
-export const DEFAULT_IDLE_OPTIONS: IdleOptions = { sampleEveryMs: 20_000, warnMs: 5 * 60_000, cpuBusyPercent: 5 };
+export const DEFAULT_IDLE_OPTIONS: IdleOptions = { sampleEveryMs: 20_000, warnMs: 5 * 60_000, cpuBusyPercent: 20 };
+
+/** The test-only clock of `classlab serve` (CLASSLAB_TEST_IDLE_CLOCK, JSON): end-to-end tests shorten the sampling and the warning. */
+export const TEST_IDLE_CLOCK_VARIABLE = 'CLASSLAB_TEST_IDLE_CLOCK';
+const TestIdleClock = z
+  .object({ sampleEveryMs: z.number().int().min(500).max(600_000), warnMs: z.number().int().min(1000).max(3_600_000) })
+  .partial()
+  .strict();
+
+export function testIdleClock(value: string | undefined): Partial<IdleOptions> | undefined {
+  if (!value) return undefined;
+  try {
+    return TestIdleClock.parse(JSON.parse(value));
+  } catch {
+    throw new LabError('BAD_REQUEST', `${TEST_IDLE_CLOCK_VARIABLE} is not {"sampleEveryMs": N, "warnMs": N}.`);
+  }
+}
 
 export interface IdleWatcherDeps {
   docker: () => Docker;

@@ -111,6 +111,9 @@ describe('idle rule', () => {
 
   it('an unknown kernel state is work; idle and dead are not', () => {
     expect(busyReasons(quiet(T0, { kernels: [{ executionState: 'starting', lastActivity: null }] }), 5)).toEqual(['a kernel is busy']);
+    // A kernel nobody ever talked to stays 'starting' in Notebook 6.4: work only for its first minute.
+    expect(busyReasons(quiet(T0, { kernels: [{ executionState: 'starting', lastActivity: T0 - 10_000 }] }), 5)).toEqual(['a kernel is busy']);
+    expect(busyReasons(quiet(T0, { kernels: [{ executionState: 'starting', lastActivity: T0 - 61_000 }] }), 5)).toEqual([]);
     expect(
       busyReasons(
         quiet(T0, {
