@@ -1,5 +1,5 @@
 // The words of idle auto-stop and the cap dialog, in one place (pure, unit-tested).
-import type { LabIdle } from '../../electron/api/contract';
+export { idleTimeWords } from '../../electron/api/idle-words';
 
 /** "5 minutes", "1 minute", "45 seconds": how long until `stopsAt`. */
 export function untilWords(stopsAt: number, now: number): string {
@@ -17,12 +17,4 @@ export function minutesWords(m: number): string {
 export function warningText(stopsAt: number, idleMinutesSoFar: number, now: number): string {
   const soFar = idleMinutesSoFar < 1 ? 'less than a minute' : minutesWords(idleMinutesSoFar);
   return `This lab stops in ${untilWords(stopsAt, now)} because nothing happened in it for ${soFar}.`;
-}
-
-/** A running lab's idle time in the cap dialog: "idle for 12 min", "busy: a kernel is busy". */
-export function idleTimeWords(idle: LabIdle | undefined): string {
-  if (!idle) return 'idle time not known yet';
-  if (idle.busy.length > 0) return `busy: ${idle.busy.join(', ')}`;
-  const m = Math.floor(idle.idleSeconds / 60);
-  return m < 1 ? 'idle for less than a minute' : `idle for ${m} min`;
 }

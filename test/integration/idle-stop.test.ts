@@ -126,6 +126,10 @@ describe('idle auto-stop', () => {
     await silentLoop('spinner', 'while True:\n    pass\n');
     const loopsFrom = Date.now();
 
+    // The quiet lab may have been stopped for being idle while the cap was tested: it starts afresh here,
+    // and input in its view (labs:activity) marks where its minute of nothing begins.
+    if ((await phase('quiet')).phase !== 'ready') await core.service['labs:open']('quiet');
+    await core.service['labs:activity']('quiet');
     // An open notebook in the quiet lab (a session, as the notebook page makes one): what a stop saves.
     const quiet = serverOf(core.notebookUrl('quiet'))!;
     const auth = { Authorization: `token ${quiet.token}`, 'Content-Type': 'application/json' };

@@ -7,6 +7,7 @@
 // Admissions are taken one at a time, so two opens at once cannot both take the last place.
 import type { LabIdle } from '../../api/contract';
 import { LabError } from '../../api/errors';
+import { idleTimeWords } from '../../api/idle-words';
 
 export interface RunningLab {
   labId: string;
@@ -21,19 +22,12 @@ export function byLongestIdle<T extends { idleSeconds: number | null; title: str
   return [...labs].sort((a, b) => (b.idleSeconds ?? -1) - (a.idleSeconds ?? -1) || a.title.localeCompare(b.title));
 }
 
-export function idleWords(lab: RunningLab): string {
-  if (lab.busy.length > 0) return `busy: ${lab.busy.join(', ')}`;
-  if (lab.idleSeconds === null) return 'idle time not known yet';
-  const minutes = Math.floor(lab.idleSeconds / 60);
-  return minutes < 1 ? 'idle for less than a minute' : `idle for ${minutes} min`;
-}
-
 /** Null when `opening` may start; otherwise the refusal's message. `running` may include `opening` itself (it is not counted). */
 export function capRefusal(opening: { labId: string; title: string }, running: RunningLab[], max: number): string | null {
   const others = running.filter((l) => l.labId !== opening.labId);
   if (others.length < max) return null;
   const list = byLongestIdle(others)
-    .map((l) => `${l.title} (${l.labId}, ${idleWords(l)})`)
+    .map((l) => `${l.title} (${l.labId}, ${idleTimeWords(l)})`)
     .join('; ');
   const runs = others.length === 1 ? '1 runs now' : `${others.length} run now`;
   return `This computer runs at most ${max} ${max === 1 ? 'lab' : 'labs'} at once, and ${runs}: ${list}. Stop one of them first, then open ${opening.title} again.`;
