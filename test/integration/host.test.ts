@@ -2,12 +2,10 @@
 // memory hog, an orphan container and volume), backups and restores of a real lab's workspace (byte for
 // byte, a changed backup refused with nothing written, retention), and every `classlab` host command's
 // --json and exit code through the built CLI (dist/cli.js) against the same engine and namespace.
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import tar from 'tar-stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,10 +14,9 @@ import { execDetached } from '../../electron/core/engine/exec';
 import type { ClassLabCore } from '../../electron/core/types';
 import { docker, execIn, removeNamespace, testCatalog, testCore, testSettings, uniqueNamespace } from '../support/docker';
 import { codeOf } from '../support/fixtures';
-import { CLI } from '../support/serve';
+import { CLI, runCli } from '../support/serve';
 
 const ns = uniqueNamespace('clhost');
-const run = promisify(execFile);
 const USER = '1000:1000';
 const WS = '/home/student/work';
 const lab = (id: string) => ({
@@ -91,16 +88,9 @@ async function forgedBackup(dir: string, entries: ({ name: string; data: string 
   return file;
 }
 
-async function cli(args: string[], extra: Record<string, string | undefined> = {}): Promise<{ code: number; out: string; err: string }> {
+function cli(args: string[], extra: Record<string, string | undefined> = {}): Promise<{ code: number; out: string; err: string }> {
   // The host's commands are admin commands: the first one sets this PIN on the test's fresh data folder.
-  const env = { ...process.env, CLASSLAB_HOME: dataDir, CLASSLAB_CATALOG: catalogDir, CLASSLAB_NAMESPACE: ns, CLASSLAB_ADMIN_PIN: '4711', ...extra };
-  try {
-    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { env, timeout: 300_000 });
-    return { code: 0, out: stdout, err: stderr };
-  } catch (e) {
-    const err = e as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof err.code === 'number' ? err.code : -1, out: err.stdout ?? '', err: err.stderr ?? '' };
-  }
+  return runCli(args, { ...process.env, CLASSLAB_HOME: dataDir, CLASSLAB_CATALOG: catalogDir, CLASSLAB_NAMESPACE: ns, CLASSLAB_ADMIN_PIN: '4711', ...extra });
 }
 
 beforeAll(async () => {

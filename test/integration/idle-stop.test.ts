@@ -5,11 +5,9 @@
 // `time.sleep` loop and one whose kernel runs a silent busy loop are still running well after that, never
 // warned. The cap (maxRunningLabs 2) refuses a third lab with TOO_MANY_LABS naming the two that run, through
 // the core and through the built CLI (exit 14).
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LabIdle, type IdleWarning } from '../../electron/api/contract';
 import { KernelClient } from '../../electron/core/audit/kernel';
@@ -17,10 +15,9 @@ import { serverOf } from '../../electron/core/host/idle-probe';
 import type { ClassLabCore } from '../../electron/core/types';
 import { removeNamespace, testCatalog, testCore, testSettings, uniqueNamespace } from '../support/docker';
 import { codeOf } from '../support/fixtures';
-import { CLI } from '../support/serve';
+import { CLI, runCli } from '../support/serve';
 
 const ns = uniqueNamespace('clidle');
-const run = promisify(execFile);
 const lab = (id: string) => ({
   id,
   title: `Idle ${id}`,
@@ -66,15 +63,8 @@ async function silentLoop(id: string, code: string): Promise<void> {
   void kernel.run(code, 30 * 60_000);
 }
 
-async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const env = { ...process.env, CLASSLAB_HOME: dataDir, CLASSLAB_CATALOG: catalogDir, CLASSLAB_NAMESPACE: ns, CLASSLAB_ADMIN_PIN: '4711' };
-  try {
-    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { env, timeout: 300_000 });
-    return { code: 0, out: stdout, err: stderr };
-  } catch (e) {
-    const err = e as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof err.code === 'number' ? err.code : -1, out: err.stdout ?? '', err: err.stderr ?? '' };
-  }
+function cli(args: string[]) {
+  return runCli(args, { ...process.env, CLASSLAB_HOME: dataDir, CLASSLAB_CATALOG: catalogDir, CLASSLAB_NAMESPACE: ns, CLASSLAB_ADMIN_PIN: '4711' });
 }
 
 beforeAll(async () => {

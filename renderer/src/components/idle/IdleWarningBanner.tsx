@@ -12,7 +12,7 @@ export function IdleWarningBanner({ warning, onKeepWorking }: Props) {
   const now = useNow(warning !== null);
   if (!warning?.stopsAt) return null;
   return (
-    <div className="idle-warning" role="alert">
+    <div className="limit-notice idle-warning" role="alert">
       <span aria-hidden="true">⚠</span>
       <span className="idle-warning-text">{warningText(warning.stopsAt, warning.idleMinutesSoFar, now)} Its files are kept when it stops.</span>
       <button type="button" className="button button-primary" onClick={onKeepWorking}>
