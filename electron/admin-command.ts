@@ -73,7 +73,7 @@ async function askNewPin(ask: (prompt: string) => Promise<string>): Promise<stri
   return pin;
 }
 
-const USAGE = 'usage: classlab admin [status] [--json] | admin set-pin | admin forget-pin | admin lock-minutes MINUTES';
+const USAGE = 'usage: classlab admin [status] [--json] | admin set-pin | admin forget-pin | admin lock-minutes MINUTES | admin max-labs N';
 
 /** `classlab admin ARGS`: needs no engine and no core; returns the exit code. */
 export async function adminCommand(opts: {
@@ -95,12 +95,19 @@ export async function adminCommand(opts: {
       if (value !== undefined) return usage();
       const status = await lock.status();
       // This command's own session says nothing about the window's: leave `unlocked` out.
-      const shown = { pinSet: status.pinSet, lockMinutes: status.lockMinutes, retryAfterSeconds: status.retryAfterSeconds, pinFile: pinFilePath(dataDir) };
+      const shown = {
+        pinSet: status.pinSet,
+        lockMinutes: status.lockMinutes,
+        retryAfterSeconds: status.retryAfterSeconds,
+        pinFile: pinFilePath(dataDir),
+        maxRunningLabs: settings.get().maxRunningLabs,
+      };
       if (json) process.stdout.write(`${JSON.stringify(shown, null, 2)}\n`);
       else {
         process.stdout.write(
           `${status.pinSet ? 'An admin PIN is set: ClassLab starts in student mode.' : 'No admin PIN is set yet: the first admin action asks for one.'}\n` +
             `The admin area locks again after ${status.lockMinutes} idle minutes.\n` +
+            `At most ${settings.get().maxRunningLabs} labs run at once on this computer.\n` +
             (status.retryAfterSeconds > 0 ? `Too many wrong PINs: the next try in ${status.retryAfterSeconds} s.\n` : ''),
         );
       }
@@ -142,6 +149,15 @@ export async function adminCommand(opts: {
       await openAdmin(lock.handlers(), 'admin lock-minutes', source);
       settings.update({ adminLockMinutes: minutes });
       process.stdout.write(`The admin area now locks after ${minutes} idle minutes.\n`);
+      return 0;
+    }
+    if (verb === 'max-labs') {
+      // The cap on running labs (core/host/idle-cap.ts): a machine setting, behind the admin PIN.
+      const max = Number(value);
+      if (!value || !/^\d{1,2}$/.test(value) || max < 1 || max > 64) return usage('max-labs takes a number of labs from 1 to 64.');
+      await openAdmin(lock.handlers(), 'admin max-labs', source);
+      settings.update({ maxRunningLabs: max });
+      process.stdout.write(`At most ${max} ${max === 1 ? 'lab runs' : 'labs run'} at once on this computer now; opening one more is refused (exit 14).\n`);
       return 0;
     }
     return usage();

@@ -14,6 +14,7 @@ import { PACK_USAGE, packCommand } from './pack-command';
 import { RUN_USAGE, runCommand } from './run-command';
 import { CHECK_USAGE, checkCommand, exercisesCommand, isExercisesAdmin } from './check-command';
 import { trustCommand } from './trust-command';
+import { TEST_IDLE_CLOCK_VARIABLE, testIdleClock } from './core/host/idle-watcher';
 import type { ClassLabCore, CoreService } from './core/types';
 import { adminCommand, openAdmin, pinSource } from './admin-command';
 import { gateAdmin } from './core/admin/admin-gate';
@@ -57,6 +58,7 @@ export const EXIT: Record<'ok' | 'usage' | ErrorCode, number> = {
   PACK_UNTRUSTED: 11,
   LOCKED: 12,
   BACKUP_INVALID: 13,
+  TOO_MANY_LABS: 14,
 };
 
 /** Commands that run admin methods: each asks for the admin PIN first (the lead's `pack …` commands join them). */
@@ -95,6 +97,7 @@ ${CHECK_USAGE}
   admin set-pin           Set or change the admin PIN (asked on the terminal)
   admin forget-pin        Remove the admin PIN (for a forgotten one); the next admin action sets a new one
   admin lock-minutes N    Idle minutes after which the admin area locks again (1-240)
+  admin max-labs N        The most labs that may run at once on this computer (1-64, default 4)
 
 Admin commands (build, audit, pack, status, stop --all, backup, restore, reset --all, exercises install|remove) ask for the admin PIN on the
 terminal, or read it from the
@@ -105,6 +108,7 @@ Exit codes: 0 ok, 2 usage, 3 Docker not running, 4 no such lab, 5 image missing,
             10 a lab pack is damaged, changed or hostile, 11 a lab pack's signer is not trusted here,
             12 admin PIN needed (locked, wrong PIN, or none given),
             13 a backup does not match its checksum or manifest (nothing restored),
+            14 too many labs run (admin max-labs): the message names them,
             20 check: some test of the exercise did not pass, 1 anything else.`;
 
 interface Parsed {
@@ -224,6 +228,7 @@ async function main(argv: string[]): Promise<number> {
     // ClassLab's own Dockerfiles (the gate): always the app's, whatever CLASSLAB_CATALOG names.
     imagesDir: path.resolve(here, '..', 'images'),
     namespace: process.env.CLASSLAB_NAMESPACE || undefined,
+    idle: testIdleClock(process.env[TEST_IDLE_CLOCK_VARIABLE]),
   });
   // This command's calls pass the same admin gate as the window's and the bridge's.
   const service = gateAdmin(core.service, core.admin);

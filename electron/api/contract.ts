@@ -61,6 +61,8 @@ export const ERROR_CODES = [
   'LOCKED',
   /** A workspace backup whose file does not match its checksum or manifest, or holds what a backup may not: nothing was restored. */
   'BACKUP_INVALID',
+  /** Opening one more lab than this machine's cap (settings maxRunningLabs): the message names the labs that run; stop one first. */
+  'TOO_MANY_LABS',
   'INTERNAL',
 ] as const;
 export const ErrorCode = z.enum(ERROR_CODES);
@@ -893,6 +895,32 @@ export const ProfileDeleteResult = z.object({
   restored: z.enum(['bundled', 'installed']).nullable(),
 });
 export type ProfileDeleteResult = z.infer<typeof ProfileDeleteResult>;
+/** How long a running lab has been idle and why it counts as idle or busy (core/host/idle-rule.ts), for the cap dialog and the lab view. */
+export const LabIdle = z.object({
+  labId: LAB_ID,
+  title: z.string(),
+  /** The profile's idleMinutes; 0: this lab is never stopped for being idle. */
+  idleMinutes: z.number().int().min(0),
+  /** Since when nothing happened in it (ms since epoch), as of the last sample. */
+  idleSince: z.number(),
+  /** Seconds of nothing so far (0 while busy). */
+  idleSeconds: z.number().int().min(0),
+  /** What kept it busy at the last sample, in plain words ("a kernel is busy", "CPU 38 %"); empty when idle. */
+  busy: z.array(z.string()),
+  /** When it will be stopped (ms since epoch) while its warning is shown; null otherwise. */
+  stopsAt: z.number().nullable(),
+});
+export type LabIdle = z.infer<typeof LabIdle>;
+
+/** The lab view's warning before an idle stop (labs:idleWarning): stopsAt null withdraws it. */
+export const IdleWarning = z.object({
+  labId: LAB_ID,
+  stopsAt: z.number().nullable(),
+  /** Minutes of nothing so far when the warning was given, and the profile's idleMinutes. */
+  idleMinutesSoFar: z.number().int().min(0),
+  idleMinutes: z.number().int().min(0),
+});
+export type IdleWarning = z.infer<typeof IdleWarning>;
 
 export const methods = {
   'engine:status': { args: noArgs, result: EngineStatus },
@@ -1012,6 +1040,10 @@ export const methods = {
   'host:removeOrphans': { args: noArgs, result: z.array(ResetObject) },
   /** Deletes one lab's containers and workspace after a verified backup of it; the lab stays in the catalog. */
   'host:deleteLab': { args: labArg, result: BackupInfo.nullable() },
+  /** Someone typed or clicked in the lab's view (throttled by the view), or pressed "Keep working": the lab is not idle. */
+  'labs:activity': { args: labArg, result: z.null() },
+  /** Every running lab with its idle time and why, longest idle first (the cap dialog; the lab view's warning). */
+  'labs:idle': { args: noArgs, result: z.array(LabIdle) },
 } as const;
 export type MethodName = keyof typeof methods;
 export type MethodArgs<M extends MethodName> = z.infer<(typeof methods)[M]['args']>;
@@ -1038,6 +1070,8 @@ export const events = {
   'settings:changed': Appearance,
   /** A machine reset's (or a lab deletion's) steps. */
   'host:progress': HostProgress,
+  /** A running lab will be stopped for being idle (or no longer will be). */
+  'labs:idleWarning': IdleWarning,
 } as const;
 export type EventName = keyof typeof events;
 export type EventPayload<E extends EventName> = z.infer<(typeof events)[E]>;

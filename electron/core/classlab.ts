@@ -52,6 +52,9 @@ import { Terminals } from './terminal/terminals';
 import { defaultHostFolderContext } from './trust/host-folders';
 import type { ClassLabCore, CoreService, Logger } from './types';
 import type { ScriptTarget } from './files/workspace-script';
+import { CapGate } from './host/idle-cap';
+import { idleHandlers } from './host/idle-methods';
+import { IdleWatcher, type IdleOptions } from './host/idle-watcher';
 
 export interface ClassLabOptions {
   settings: SettingsStore;
@@ -80,6 +83,8 @@ export interface ClassLabOptions {
   runLimits?: Partial<RunSandboxLimits>;
   /** The host terminal's pty and environment (tests: a fake pty, a given environment). */
   hostTerminals?: HostTerminalsOptions;
+  /** The idle watcher's clock other than DEFAULT_IDLE_OPTIONS (tests: a short sampling interval and warning). */
+  idle?: Partial<IdleOptions>;
 }
 
 type CoreEvents = { [E in EventName]: [EventPayload<E>] };
@@ -100,7 +105,11 @@ class Core implements ClassLabCore {
   private readonly events = new EventEmitter<CoreEvents>();
   private readonly hostPorts = new Set<number>();
   private readonly terminals = new Terminals({
-    data: (terminalId, data) => this.emit('terminal:data', { terminalId, data }),
+    data: (terminalId, data) => {
+      const labId = this.terminals.find(terminalId)?.labId;
+      if (labId) this.idle.terminalActivity(labId);
+      this.emit('terminal:data', { terminalId, data });
+    },
     exit: (exit) => this.emit('terminal:exit', exit),
   });
   /** Shells on this computer (the admin's host terminal); all closed when the admin area locks. */
@@ -118,6 +127,9 @@ class Core implements ClassLabCore {
   readonly host: Host;
   readonly admin: AdminLock;
   readonly runs: Runs;
+  /** Idle auto-stop (core/host/idle-watcher.ts) and the cap on running labs (idle-cap.ts). */
+  readonly idle: IdleWatcher;
+  private readonly cap: CapGate;
   readonly service: CoreService;
 
   constructor(
@@ -162,6 +174,7 @@ class Core implements ClassLabCore {
       opening: (labId) => opts.settings.update({ lastOpenedLab: labId }),
       // The course: copied in on the first open, synced on every open when the profile asks. In the background.
       opened: (labId) => this.git.afterOpen(labId),
+      admit: (labId) => this.cap.admit(labId),
     };
     this.labs = new Labs(
       {
@@ -243,6 +256,20 @@ class Core implements ClassLabCore {
       progress: (p) => this.emit('host:progress', p),
       terminals: (labId) => this.terminals.count(labId),
     });
+    this.idle = new IdleWatcher({
+      docker,
+      labs: () => this.labs.all(),
+      now: () => Date.now(),
+      warning: (w) => this.emit('labs:idleWarning', w),
+      log: opts.log,
+      options: opts.idle,
+    });
+    this.cap = new CapGate({
+      max: () => opts.settings.get().maxRunningLabs,
+      runningIds: () => this.host.runningLabs(),
+      idle: () => this.idle.list(),
+      title: (labId) => this.labs.find(labId)?.lab.profile.title ?? labId,
+    });
 
     // The one methods table: each area's handler group.
     this.service = {
@@ -277,6 +304,7 @@ class Core implements ClassLabCore {
         changed: (appearance) => this.emit('settings:changed', appearance),
         lockMinutesChanged: () => void this.admin.status().then((status) => this.emit('admin:changed', status)),
       }),
+      ...idleHandlers(this.labs, this.idle),
     };
   }
 
@@ -290,6 +318,7 @@ class Core implements ClassLabCore {
     // The first list must show what Docker has, not a guess: wait for the first reconcile.
     await this.reconciler.start();
     if (this.opts.watchCatalog ?? true) this.catalog.watch();
+    this.idle.start();
     // Quick-run containers that a killed ClassLab left behind.
     if (this.engine.status().state === 'up')
       void this.runs.sweep().catch((err: Error) => this.opts.log.warn('run containers not swept', { error: err.message }));
@@ -332,6 +361,7 @@ class Core implements ClassLabCore {
   async close(): Promise<void> {
     this.admin.close();
     await this.hostTerminals.closeAll('ClassLab is closing.').catch(() => undefined);
+    this.idle.close();
     this.catalog.close();
     this.reconciler.close();
     // Every lab's operation is aborted now (synchronously) and waited for below.

@@ -19,6 +19,8 @@ export const Settings = z.object({
   quickRuns: z.object({ maxConcurrent: RUNS_MAX_CONCURRENT.default(2), maxQueued: RUNS_MAX_QUEUED.default(50) }).default({ maxConcurrent: 2, maxQueued: 50 }),
   /** The app's theme for every view: light, dark, or the system's (prefers-color-scheme). */
   theme: Theme.default('system'),
+  /** The most labs that may run at once on this machine (core/host/idle-cap.ts): opening one more is TOO_MANY_LABS. */
+  maxRunningLabs: z.number().int().min(1).max(64).default(4),
 });
 export type Settings = z.infer<typeof Settings>;
 

@@ -1,4 +1,5 @@
 // What the Node core offers the shells (Electron main, the bridge, the CLI).
+import type { IdleWatcher } from './host/idle-watcher';
 import type { EventName, EventPayload, LabService } from '../api/contract';
 import type { AdminGuard } from './admin/admin-gate';
 import type { TransferRequest, TransferResponse } from './files/transfers';
@@ -35,6 +36,8 @@ export interface ClassLabCore {
   readonly packs: Packs;
   /** The workshop host's status, stop-all and backups by file path, for the command line (the UI: host:*). */
   readonly host: Host;
+  /** Idle auto-stop: every ready lab's idle time (what labs:idle answers), and a round of samples on demand (tests). */
+  readonly idle: IdleWatcher;
   /** Live counts, for leak checks in tests and diagnostics. */
   stats(): { terminals: number; listeners: number };
   /** Stops timers, event streams and listeners. Lab containers keep running: they are adopted next time. */

@@ -25,6 +25,8 @@ import { useLabActions } from './hooks/useLabActions';
 import { allowedActions, isRunning } from '../../electron/api/phase-rules';
 import { useLabs } from './hooks/useLabs';
 import { useSandboxCheck } from './hooks/useSandboxCheck';
+import { useCapDialog } from './hooks/useCapDialog';
+import { CapDialog } from './components/idle/CapDialog';
 
 // The host terminal brings xterm.js: loaded when it is opened, as a lab's terminals are.
 const HostTerminalScreen = lazy(() => import('./components/hostterm/HostTerminalScreen').then((m) => ({ default: m.HostTerminalScreen })));
@@ -45,12 +47,16 @@ export function App() {
 
   // ENGINE_DOWN switches to the engine screen; everything else becomes a dismissible alert.
   const reportDown = useRef<(message: string) => void>(() => {});
+  // TOO_MANY_LABS opens the cap dialog (the running labs, an offer to stop the longest-idle one).
+  const cap = useCapDialog();
+  const showCap = cap.show;
   const reportError = useCallback(
     (err: unknown) => {
       if (errorCode(err) === 'ENGINE_DOWN') reportDown.current(errorMessage(err));
+      else if (errorCode(err) === 'TOO_MANY_LABS') showCap(errorMessage(err));
       else push(err);
     },
-    [push],
+    [push, showCap],
   );
 
   const engine = useEngine(generation, reportError);
@@ -158,6 +164,14 @@ export function App() {
           {connection.kind === 'reconnecting' && <ReconnectBanner state={connection} />}
           {connection.kind !== 'expired' && <AlertList alerts={alerts} onDismiss={dismiss} />}
           {screen}
+          <CapDialog
+            message={cap.message}
+            labs={labs.catalog?.labs ?? []}
+            opening={labs.catalog?.labs.find((l) => l.id === openLabId) ?? null}
+            stop={(id) => run('stop', id)}
+            open={(id) => run('open', id)}
+            onClose={cap.close}
+          />
           <AdminPrompt />
           <AdminHint />
         </div>

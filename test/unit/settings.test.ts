@@ -25,7 +25,13 @@ describe('settings', () => {
       adminLockMinutes: 10,
       quickRuns: { maxConcurrent: 2, maxQueued: 50 },
       theme: 'system',
+      maxRunningLabs: 4,
     });
+  });
+  it('caps running labs at 4 unless the machine says otherwise; a bad cap falls back', () => {
+    expect(createSettingsStore(memory({ maxRunningLabs: 2 })).get().maxRunningLabs).toBe(2);
+    expect(createSettingsStore(memory({ maxRunningLabs: 0 })).get().maxRunningLabs).toBe(4);
+    expect(() => createSettingsStore(memory({})).update({ maxRunningLabs: 65 })).toThrow();
   });
   it('caps quick runs at 2 at once and 50 waiting unless the machine says otherwise; a bad cap falls back', () => {
     expect(createSettingsStore(memory({})).get().quickRuns).toEqual({ maxConcurrent: 2, maxQueued: 50 });

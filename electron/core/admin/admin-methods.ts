@@ -96,6 +96,9 @@ export const METHOD_ACCESS = {
   'host:reset': 'admin',
   'host:removeOrphans': 'admin',
   'host:deleteLab': 'admin',
+  // Idle auto-stop and the cap on running labs: a student's own view reports activity and sees idle times.
+  'labs:activity': 'student',
+  'labs:idle': 'student',
 } as const satisfies Record<MethodName, MethodAccess>;
 
 /** Whether a method needs the admin area unlocked. Fails closed: a method missing from the table is admin. */

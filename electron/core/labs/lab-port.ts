@@ -48,4 +48,9 @@ export interface LabWorld {
   opening(labId: string): void;
   /** A user's open ended ready (the course is copied or synced in the background). */
   opened(labId: string): void;
+  /**
+   * The cap on running labs: resolves with a release (called when the start has ended) or rejects with
+   * TOO_MANY_LABS (core/host/idle-cap.ts). Absent: no cap.
+   */
+  admit?(labId: string): Promise<() => void>;
 }

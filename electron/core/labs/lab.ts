@@ -32,6 +32,8 @@ export class Lab {
   private oomNotice: string | null = null;
   /** Why this lab still runs with a profile the catalog no longer has (see labs.ts), or null. */
   private catalogNote: string | null = null;
+  /** Why the lab was stopped when ClassLab stopped it (an idle stop), shown while it stays stopped; null otherwise. */
+  private stopNote: string | null = null;
   private lastProgressAt = 0;
   private lastProgressStep: string | null = null;
 
@@ -69,12 +71,15 @@ export class Lab {
     return this.act('open', () => this.run('starting', (signal) => this.start(signal)));
   }
 
-  stop(): Promise<LabView> {
+  /** `note`: why ClassLab itself stopped it (an idle stop), said by the launcher until the next open. */
+  stop(note: string | null = null): Promise<LabView> {
     return this.act('stop', () =>
       this.run('stopping', async () => {
         this.oomNotice = null;
+        this.stopNote = null;
         this.update({ phase: 'stopping', reason: null, notebookUrl: null, notice: null });
         await this.docker.stop();
+        this.stopNote = note;
         return this.refresh();
       }),
     );
@@ -236,8 +241,19 @@ export class Lab {
     const { profile } = this;
     const details = await this.docker.details();
     if (!details.observation.imagePresent || (await this.world.gate.state()) === 'missing') throw imageMissing(profile);
+    // The cap on running labs (core/host/idle-cap.ts): refused with TOO_MANY_LABS before anything starts.
+    const admitted = await this.world.admit?.(this.id);
+    try {
+      return await this.admittedStart(signal);
+    } finally {
+      admitted?.();
+    }
+  }
+
+  private async admittedStart(signal: AbortSignal): Promise<LabView> {
     this.world.opening(this.id);
     this.oomNotice = null;
+    this.stopNote = null;
     this.update({ phase: 'starting', reason: null, logTail: [], notebookUrl: null, notice: null });
     const started = this.world.now();
     let port: number;
@@ -357,6 +373,8 @@ export class Lab {
     const next = { ...this.viewNow, ...patch };
     // A running lab whose catalog entry changed says so while it runs (the reason line of its card).
     if (this.catalogNote && isRunning(next.phase) && next.reason === null) next.reason = this.catalogNote;
+    // A lab ClassLab stopped says why while it stays stopped (the launcher's card).
+    if (this.stopNote && next.phase === 'stopped' && next.reason === null) next.reason = this.stopNote;
     const changed = JSON.stringify(next) !== JSON.stringify(this.viewNow);
     this.viewNow = next;
     if (changed) this.world.changed(next);

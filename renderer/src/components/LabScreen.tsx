@@ -3,6 +3,8 @@ import type { LabView } from '../../../electron/api/contract';
 import type { LabAction } from '../hooks/useLabActions';
 import { useCourse } from '../hooks/useCourse';
 import { useFilesPanelOpen } from '../hooks/useFilesPanelOpen';
+import { useIdleWarning } from '../hooks/useIdleWarning';
+import { IdleWarningBanner } from './idle/IdleWarningBanner';
 import { useTerminalTabs, type ActiveTab } from '../hooks/useTerminalTabs';
 import { requestNotebookOpen } from '../notebookRequest';
 import { FilesPanel } from './files/FilesPanel';
@@ -46,6 +48,8 @@ export function LabScreen({ lab, busy, run, onBack }: Props) {
   const [exercisesOpen, setExercisesOpen] = useState(false);
   // The course's status and sync progress live here, so a sync ClassLab runs on open is noticed with the panel closed.
   const course = useCourse(lab.id, ready);
+  // Idle auto-stop: this view's input keeps the lab from counting as idle; the warning before a stop.
+  const idle = useIdleWarning(lab.id, ready);
   // The workspace is reachable while the lab runs, and while it is stopped (a helper serves it).
   const filesAvailable = busy !== 'reset' && (ready || lab.phase === 'stopped' || lab.phase === 'error');
   const { activate } = terminals;
@@ -112,6 +116,7 @@ export function LabScreen({ lab, busy, run, onBack }: Props) {
         exercises={{ open: exercisesOpen, controls: `${ids}-exercises`, onToggle: () => setExercisesOpen((o) => !o) }}
       />
       <LimitNotice notice={lab.notice} />
+      <IdleWarningBanner warning={idle.warning} onKeepWorking={idle.keepWorking} />
       <CourseNotice
         notice={course.notice}
         onShow={() => {
