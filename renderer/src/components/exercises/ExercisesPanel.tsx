@@ -21,7 +21,7 @@ interface Props {
 export function ExercisesPanel({ id, lab }: Props) {
   const [open, setOpen] = useState<string | null>(null);
   return (
-    <aside id={id} className="run-panel exercise-panel" aria-label="Exercises">
+    <aside id={id} className="side-panel run-panel exercise-panel" aria-label="Exercises">
       <header className="files-header">
         <h2 className="files-title">Exercises</h2>
       </header>
@@ -33,7 +33,7 @@ export function ExercisesPanel({ id, lab }: Props) {
 function ExerciseList({ labId, onOpen }: { labId: string; onOpen(id: string): void }) {
   const { list, refresh } = useExerciseList(labId);
   return (
-    <div className="run-scroll">
+    <div className="side-panel-scroll run-scroll">
       {list.phase === 'loading' && <p className="run-status">Reading the exercises…</p>}
       {list.phase === 'failed' && (
         <p className="run-status run-failed" role="alert">
@@ -76,7 +76,7 @@ function ExerciseScreen({ labId, exercise, onBack }: { labId: string; exercise: 
   const back = useRef<HTMLButtonElement>(null);
   useEffect(() => back.current?.focus(), []);
   return (
-    <div className="run-scroll">
+    <div className="side-panel-scroll run-scroll">
       <button type="button" ref={back} className="button button-ghost exercise-back" onClick={onBack}>
         <span aria-hidden="true">←</span> All exercises
       </button>

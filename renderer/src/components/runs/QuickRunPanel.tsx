@@ -33,11 +33,11 @@ export function QuickRunPanel({ id, lab }: Props) {
     if (!waiting) void run(lang, code, stdin);
   };
   return (
-    <aside id={id} className="run-panel" aria-label="Quick run">
+    <aside id={id} className="side-panel run-panel" aria-label="Quick run">
       <header className="files-header">
         <h2 className="files-title">Quick run</h2>
       </header>
-      <div className="run-scroll">
+      <div className="side-panel-scroll run-scroll">
         <p className="run-hint">Each run starts a fresh sandbox from this lab's image: no network, no files of the lab, nothing kept.</p>
         <label className="run-label" htmlFor={`${ids}-lang`}>
           Language
