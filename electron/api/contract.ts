@@ -744,6 +744,7 @@ export const ADMIN_LOCK_MINUTES = z.number().int().min(1, 'at least 1 minute').m
 export const BACKUPS_KEEP = z.number().int().min(1, 'keep at least 1 backup').max(1000, 'at most 1000 backups');
 export const RUNS_MAX_CONCURRENT = z.number().int().min(1, 'at least 1 run at once').max(16, 'at most 16 runs at once');
 export const RUNS_MAX_QUEUED = z.number().int().min(1, 'at least 1 waiting run').max(500, 'at most 500 waiting runs');
+export const MAX_RUNNING_LABS = z.number().int().min(1, 'at least 1 lab').max(64, 'at most 64 labs');
 /** What this machine trusts, as the settings screen shows it (core/trust/machine-trust.ts owns the rules). */
 export const TrustView = z.object({
   mountFolders: z.array(z.string()),
@@ -759,6 +760,8 @@ export const MachineSettings = z.object({
   backupsKeep: z.number().int(),
   quickRuns: z.object({ maxConcurrent: z.number().int(), maxQueued: z.number().int() }),
   theme: Theme,
+  /** The most labs that may run at once (opening one more is TOO_MANY_LABS). */
+  maxRunningLabs: z.number().int(),
 });
 export type MachineSettings = z.infer<typeof MachineSettings>;
 /**
@@ -776,6 +779,7 @@ export const SettingsPatch = z
     backupsKeep: BACKUPS_KEEP.optional(),
     quickRuns: z.object({ maxConcurrent: RUNS_MAX_CONCURRENT.optional(), maxQueued: RUNS_MAX_QUEUED.optional() }).strict().optional(),
     theme: Theme.optional(),
+    maxRunningLabs: MAX_RUNNING_LABS.optional(),
     /** Applied in order; the first refused one refuses the whole patch (nothing is saved). */
     trust: z.array(TrustChange).max(64).optional(),
   })

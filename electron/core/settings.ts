@@ -2,7 +2,7 @@
 // author, same file format). Both are handed in as a KeyValueBacking; this module owns the shape.
 import { z } from 'zod';
 import { MachineTrust, NO_TRUST } from './trust/machine-trust';
-import { ADMIN_LOCK_MINUTES, BACKUPS_KEEP, RUNS_MAX_CONCURRENT, RUNS_MAX_QUEUED, Theme } from '../api/contract';
+import { ADMIN_LOCK_MINUTES, BACKUPS_KEEP, MAX_RUNNING_LABS, RUNS_MAX_CONCURRENT, RUNS_MAX_QUEUED, Theme } from '../api/contract';
 
 export const Settings = z.object({
   /** The lab the user opened last, shown first in the launcher. */
@@ -20,7 +20,7 @@ export const Settings = z.object({
   /** The app's theme for every view: light, dark, or the system's (prefers-color-scheme). */
   theme: Theme.default('system'),
   /** The most labs that may run at once on this machine (core/host/idle-cap.ts): opening one more is TOO_MANY_LABS. */
-  maxRunningLabs: z.number().int().min(1).max(64).default(4),
+  maxRunningLabs: MAX_RUNNING_LABS.default(4),
 });
 export type Settings = z.infer<typeof Settings>;
 

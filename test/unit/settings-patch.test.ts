@@ -34,10 +34,10 @@ function setup() {
 }
 
 describe('settings:update', () => {
-  it('saves the lock timeout, theme, backups and quick runs within their ranges, and announces the theme and lock changes', async () => {
+  it('saves the lock timeout, theme, backups, quick runs and the running-labs cap within their ranges, and announces the theme and lock changes', async () => {
     const { h, appearance, lockChanges } = setup();
-    const next = await h['settings:update']({ adminLockMinutes: 3, theme: 'dark', backupsKeep: 4, quickRuns: { maxQueued: 20 } });
-    expect(next).toMatchObject({ adminLockMinutes: 3, theme: 'dark', backupsKeep: 4, quickRuns: { maxConcurrent: 2, maxQueued: 20 } });
+    const next = await h['settings:update']({ adminLockMinutes: 3, theme: 'dark', backupsKeep: 4, quickRuns: { maxQueued: 20 }, maxRunningLabs: 2 });
+    expect(next).toMatchObject({ adminLockMinutes: 3, theme: 'dark', backupsKeep: 4, quickRuns: { maxConcurrent: 2, maxQueued: 20 }, maxRunningLabs: 2 });
     expect(await h['settings:get']()).toEqual(next);
     expect(await h['settings:appearance']()).toEqual({ theme: 'dark' });
     expect(appearance).toEqual([{ theme: 'dark' }]);
@@ -53,6 +53,7 @@ describe('settings:update', () => {
     [{ adminLockMinutes: 2.5 }, /adminLockMinutes/],
     [{ theme: 'pink' }, /theme/],
     [{ quickRuns: { maxConcurrent: 17 } }, /at most 16 runs at once/],
+    [{ maxRunningLabs: 0 }, /maxRunningLabs: at least 1 lab/],
     [{ bridgePort: 80 }, /Unrecognized key|bridgePort/],
     [{ trust: [{ area: 'mount', verb: 'add' }] }, /trust/],
   ])('refuses %j with BAD_REQUEST and saves nothing', async (patch, message) => {

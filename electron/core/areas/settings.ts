@@ -21,7 +21,14 @@ export interface SettingsDeps {
 }
 
 function view(s: Settings): MachineSettings {
-  return { trust: s.trust, adminLockMinutes: s.adminLockMinutes, backupsKeep: s.backupsKeep, quickRuns: s.quickRuns, theme: s.theme };
+  return {
+    trust: s.trust,
+    adminLockMinutes: s.adminLockMinutes,
+    backupsKeep: s.backupsKeep,
+    quickRuns: s.quickRuns,
+    theme: s.theme,
+    maxRunningLabs: s.maxRunningLabs,
+  };
 }
 
 /** The settings as a patch would leave them, or a BAD_REQUEST that says what was refused (nothing saved). */

@@ -146,6 +146,16 @@ export function SettingsScreen({ onBack }: Props) {
             onSave={(backupsKeep) => save('backups', { backupsKeep })}
           />
           <NumberSetting
+            label="Labs running at once"
+            value={settings.maxRunningLabs}
+            min={1}
+            max={64}
+            unit="labs"
+            saving={saving !== null}
+            error={errors.labs}
+            onSave={(maxRunningLabs) => save('labs', { maxRunningLabs })}
+          />
+          <NumberSetting
             label="Quick runs at once"
             value={settings.quickRuns.maxConcurrent}
             min={1}
