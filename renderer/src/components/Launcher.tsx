@@ -59,9 +59,10 @@ export function Launcher({ catalog, actions, onOpen, onSandboxCheck, sandboxRunn
               type="button"
               className="button"
               onClick={onSandboxCheck}
-              aria-describedby={sandboxRunning ? 'sandbox-running' : undefined}
+              aria-describedby={sandboxRunning ? 'sandbox-running' : adminButton.describedBy}
               title="Attack a throw-away copy of each lab to see that the sandbox holds"
             >
+              {adminButton.locked && <LockIcon />}
               Sandbox check
             </button>
             <AdminEntries onSettings={onSettings} onHostTerminal={onHostTerminal} />
