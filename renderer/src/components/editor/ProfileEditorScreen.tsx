@@ -3,7 +3,7 @@ import { useFocusOnMount } from '../../hooks/useFocusOnMount';
 import type { LabActions } from '../../hooks/useLabActions';
 import { hasErrors, useProfileEditor, type EditorTarget } from '../../editor/useProfileEditor';
 import type { ProfileForm } from '../../editor/profileForm';
-import { AdminIndicator } from '../admin/AdminIndicator';
+import { ScreenToolbar } from '../ScreenToolbar';
 import { ImageProgressView } from '../ImageProgressView';
 import { LogDisclosure } from '../LogDisclosure';
 import { PhaseBadge } from '../PhaseBadge';
@@ -36,16 +36,7 @@ export function ProfileEditorScreen({ target, labs, actions, onBack, onOpen }: P
 
   return (
     <div className="screen editor-screen">
-      <header className="toolbar">
-        <button type="button" className="button button-ghost" onClick={onBack} aria-label="Back to labs">
-          <span aria-hidden="true">←</span> Labs
-        </button>
-        <h1 className="toolbar-title" ref={heading} tabIndex={-1}>
-          {title}
-        </h1>
-        <span className="toolbar-spacer" />
-        <AdminIndicator />
-      </header>
+      <ScreenToolbar title={title} headingRef={heading} onBack={onBack} />
       <main className="editor-content" aria-label={title}>
         {!form ? (
           editor.error ? (

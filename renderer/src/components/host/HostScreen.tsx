@@ -6,7 +6,7 @@ import { useFocusOnMount } from '../../hooks/useFocusOnMount';
 import type { LabActions } from '../../hooks/useLabActions';
 import { totals } from '../../host/overview';
 import { POLL_MS, useHostOverview } from '../../host/useHostOverview';
-import { AdminIndicator } from '../admin/AdminIndicator';
+import { ScreenToolbar } from '../ScreenToolbar';
 import { HostLabTable } from './HostLabTable';
 import { MachineResetDialog } from './MachineResetDialog';
 import { OrphanList } from './OrphanList';
@@ -43,16 +43,7 @@ export function HostScreen({ labs, actions, onBack }: Props) {
 
   return (
     <div className="screen host-screen">
-      <header className="toolbar">
-        <button type="button" className="button button-ghost" onClick={onBack} aria-label="Back to labs">
-          <span aria-hidden="true">←</span> Labs
-        </button>
-        <h1 className="toolbar-title" ref={heading} tabIndex={-1}>
-          This machine
-        </h1>
-        <span className="toolbar-spacer" />
-        <AdminIndicator />
-      </header>
+      <ScreenToolbar title={'This machine'} headingRef={heading} onBack={onBack} />
       <main className="host-content" aria-label="This machine">
         {overview.locked && (
           <div className="notice" role="status">
