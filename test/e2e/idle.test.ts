@@ -1,7 +1,8 @@
 // Issue #13 in Chromium, through the real `classlab serve`: idle auto-stop's warning in the lab view with
 // "Keep working", the launcher saying why a lab was stopped, and the cap dialog offering to stop the
 // longest-idle lab. A test catalog: `warnlab` with idleMinutes 1, `capa` and `capb` with 30; the bridge's
-// idle clock is shortened by the test-only CLASSLAB_TEST_IDLE_CLOCK (samples every 2 s, a 25 s warning);
+// idle clock is shortened by the test-only CLASSLAB_TEST_IDLE_CLOCK (samples every 2 s, an idle minute of
+// 40 s, a 15 s warning);
 // the cap is set to 2 with `classlab admin max-labs 2`. Screenshots: artifacts/e2e/idle-*.png.
 import type { Locator, Page } from 'playwright-core';
 import { beforeAll, describe, expect } from 'vitest';
@@ -23,7 +24,7 @@ const e2e = e2eRun({
   lab: 'warnlab',
   prepare: async () => ({
     CLASSLAB_CATALOG: testCatalog([lab('warnlab', 'Warn lab', 1), lab('capa', 'Cap A', 30), lab('capb', 'Cap B', 30)]),
-    CLASSLAB_TEST_IDLE_CLOCK: JSON.stringify({ sampleEveryMs: 2000, warnMs: 25_000 }),
+    CLASSLAB_TEST_IDLE_CLOCK: JSON.stringify({ sampleEveryMs: 2000, warnMs: 15_000, minuteMs: 40_000 }),
     // `classlab admin max-labs` is behind the admin PIN: the first admin command sets this one.
     CLASSLAB_ADMIN_PIN: '4711',
   }),
@@ -127,7 +128,7 @@ describe('idle auto-stop and the cap in a browser', () => {
   step(
     'the launcher says why a lab was stopped for being idle',
     async () => {
-      // Warn lab was opened again and nothing happens in it: warned after 35 s, stopped after a minute.
+      // Warn lab was opened again and nothing happens in it: warned after 25 s, stopped after its (40 s) minute.
       const reason = card('Warn lab').getByText(/^Stopped after 1 idle minute at \d\d:\d\d\./);
       await reason.waitFor({ timeout: 180_000 });
       await shot('04-launcher-reason');

@@ -1,9 +1,10 @@
 // Issue #13, idle auto-stop and the cap, on the real engine: three python labs with `idleMinutes: 1` (a
-// test catalog), a core whose idle watcher samples every 3 s and warns 20 s before the stop (the test-only
-// clock option; the rule is the app's). A lab where nothing happens is warned, its open notebook is
-// checkpointed and it is stopped after a minute, with its reason; a lab whose kernel runs a silent
-// `time.sleep` loop and one whose kernel runs a silent busy loop are still running well after that, never
-// warned. The cap (maxRunningLabs 2) refuses a third lab with TOO_MANY_LABS naming the two that run, through
+// test catalog), a core whose idle watcher samples every 2 s, counts a minute as 20 s and warns 8 s before
+// the stop (the test-only clock options; the rule is the app's). A lab where nothing happens is warned, its
+// open notebook is checkpointed and it is stopped after its minute, with its reason; a lab whose kernel runs
+// a silent `time.sleep` loop and one whose kernel runs a silent busy loop are still running well after
+// that, never warned (the sleeper's kernel is listed as idle by Notebook 6.4 once anything connects to it:
+// electron/core/host/kernel-asks.ts). The cap (maxRunningLabs 2) refuses a third lab with TOO_MANY_LABS naming the two that run, through
 // the core and through the built CLI (exit 14).
 import { existsSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
@@ -12,12 +13,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LabIdle, type IdleWarning } from '../../electron/api/contract';
 import { KernelClient } from '../../electron/core/audit/kernel';
 import { serverOf } from '../../electron/core/host/idle-probe';
-import type { ClassLabCore } from '../../electron/core/types';
 import { removeNamespace, testCatalog, testCore, testSettings, uniqueNamespace } from '../support/docker';
 import { codeOf } from '../support/fixtures';
 import { CLI, runCli } from '../support/serve';
 
 const ns = uniqueNamespace('clidle');
+/** The test's idle minute. */
+const MINUTE = 20_000;
 const lab = (id: string) => ({
   id,
   title: `Idle ${id}`,
@@ -30,7 +32,7 @@ const lab = (id: string) => ({
 const catalogDir = testCatalog([lab('quiet'), lab('sleeper'), lab('spinner')]);
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'classlab-idle-'));
 const settings = testSettings();
-let core: ClassLabCore;
+let core: Awaited<ReturnType<typeof testCore>>;
 const warnings: IdleWarning[] = [];
 const kernels: KernelClient[] = [];
 /** When the last silent loop began. */
@@ -75,11 +77,13 @@ beforeAll(async () => {
   expect(set.code, set.err).toBe(0);
   expect(set.out).toContain('At most 2 labs run at once');
   expect((await cli(['admin', 'max-labs', '0'])).code).toBe(2);
-  core = await testCore(ns, { catalogDir, dataDir, settings, idle: { sampleEveryMs: 3000, warnMs: 20_000 } });
+  core = await testCore(ns, { catalogDir, dataDir, settings, idle: { sampleEveryMs: 2000, warnMs: 8000, minuteMs: MINUTE } });
   core.subscribe('labs:idleWarning', (w) => warnings.push(w));
 });
 
 afterAll(async () => {
+  // What the watcher saw when it warned or stopped a lab (states and ages only), for a failure's reader.
+  console.info(`idle watcher log:\n${core?.log.lines.filter((l) => /idle/.test(l)).join('\n')}`);
   for (const k of kernels) await k.close().catch(() => undefined);
   await core?.close();
   await removeNamespace(ns);
@@ -154,7 +158,7 @@ describe('idle auto-stop', () => {
     });
     const stoppedAfter = Date.now() - quietFrom;
     // Never before its minute of nothing.
-    expect(stoppedAfter).toBeGreaterThanOrEqual(60_000);
+    expect(stoppedAfter).toBeGreaterThanOrEqual(MINUTE);
     expect(stopped.reason).toMatch(/^Stopped after 1 idle minute at \d\d:\d\d\./);
     expect(stopped.reason).toContain('Open notebooks saved as checkpoints: idle-notes.ipynb.');
     // The lab view was warned, with the minute to come, before the stop.
@@ -163,17 +167,17 @@ describe('idle auto-stop', () => {
     expect(warnings.some((w) => w.labId === 'quiet' && w.stopsAt === null)).toBe(true);
 
     // The busy kernels: well past a minute and the warning period, still running, never warned.
-    await sleep(Math.max(0, loopsFrom + 100_000 - Date.now()));
+    await sleep(Math.max(0, loopsFrom + 4 * MINUTE - Date.now()));
     expect((await phase('sleeper')).phase).toBe('ready');
     expect((await phase('spinner')).phase).toBe('ready');
     expect(warnings.filter((w) => w.labId !== 'quiet')).toEqual([]);
     const idle = LabIdle.array().parse(await core.service['labs:idle']());
     expect(idle.find((l) => l.labId === 'sleeper')!.busy).toContain('a kernel is busy');
     const spinner = idle.find((l) => l.labId === 'spinner')!;
-    // Busy, for its kernel or its CPU: under load a busy loop may get under the 20 % threshold (the rule's
-    // CPU part is unit-tested), and on a quiet machine (CI, 78 %) the notebook server was once seen not
-    // reporting the spinning kernel as busy (not explained yet). What the issue asks is asserted above:
-    // never warned, never stopped. The silent sleeper shows the kernel alone keeps a lab running.
+    // Busy, for its kernel or its CPU: the notebook server lists a spinning kernel as idle once anything
+    // connected to it (kernel-asks.ts), and then its CPU alone keeps it busy, without any need to ask the
+    // kernel; under load its CPU may get under the 20 % threshold, and then it is asked before a warning.
+    // What the issue asks is asserted above: never warned, never stopped.
     expect(
       spinner.busy.some((r) => r === 'a kernel is busy' || /^CPU \d+ %$/.test(r)),
       spinner.busy.join(', '),

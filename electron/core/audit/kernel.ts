@@ -38,6 +38,12 @@ export class KernelClient {
     await this.connect();
   }
 
+  /** Connects to a kernel that is already running (one the lab's notebook server lists), without starting one. */
+  async attach(kernelId: string): Promise<void> {
+    this.kernelId = kernelId;
+    await this.connect();
+  }
+
   /** A fresh WebSocket to the same kernel (after it was restarted). */
   async reconnect(): Promise<void> {
     this.ws?.removeAllListeners();
@@ -49,7 +55,8 @@ export class KernelClient {
   private async connect(): Promise<void> {
     const url = new URL(`api/kernels/${this.kernelId}/channels?session_id=${this.session}`, this.base);
     url.protocol = 'ws:';
-    const ws = new WebSocket(url, { headers: { Authorization: `token ${this.token}` } });
+    // The lab's server is hostile: no message larger than this is read.
+    const ws = new WebSocket(url, { headers: { Authorization: `token ${this.token}` }, maxPayload: 8 * 1024 * 1024 });
     ws.on('error', () => undefined);
     await new Promise<void>((resolve, reject) => {
       ws.once('open', () => resolve());
@@ -138,6 +145,61 @@ export class KernelClient {
         }),
       );
     });
+  }
+
+  /**
+   * Asks the kernel for its kernel_info on its shell channel; true when it answered within `timeoutMs`.
+   * A kernel handles shell requests one at a time, so one still running a cell answers only once it is done.
+   */
+  async kernelInfo(timeoutMs: number): Promise<boolean> {
+    if (!this.ws || this.ws.readyState !== WebSocket.OPEN) await this.connect();
+    const ws = this.ws!;
+    const msgId = randomUUID();
+    return new Promise<boolean>((resolve) => {
+      const finish = (answered: boolean) => {
+        clearTimeout(timer);
+        ws.off('message', onMessage);
+        ws.off('close', onClose);
+        resolve(answered);
+      };
+      const timer = setTimeout(() => finish(false), timeoutMs);
+      const onClose = () => finish(false);
+      const onMessage = (data: WebSocket.RawData, isBinary: boolean) => {
+        if (isBinary) return;
+        try {
+          const msg = JSON.parse(data.toString()) as { msg_type?: string; header?: { msg_type?: string }; parent_header?: { msg_id?: string } };
+          if ((msg.msg_type ?? msg.header?.msg_type) === 'kernel_info_reply' && msg.parent_header?.msg_id === msgId) finish(true);
+        } catch {
+          // Not a Jupyter message: ignored.
+        }
+      };
+      ws.on('message', onMessage);
+      ws.on('close', onClose);
+      ws.send(
+        JSON.stringify({
+          header: {
+            msg_id: msgId,
+            username: 'classlab',
+            session: this.session,
+            msg_type: 'kernel_info_request',
+            version: '5.3',
+            date: new Date().toISOString(),
+          },
+          parent_header: {},
+          metadata: {},
+          content: {},
+          channel: 'shell',
+          buffers: [],
+        }),
+      );
+    });
+  }
+
+  /** Closes the connection and leaves the kernel running (one this client attached to). */
+  disconnect(): void {
+    this.ws?.removeAllListeners();
+    this.ws?.terminate();
+    this.ws = null;
   }
 
   async close(): Promise<void> {

@@ -4,6 +4,7 @@
 // names are only ever used as single encoded path segments of its own server's contents API.
 import type Docker from 'dockerode';
 import { z } from 'zod';
+import { KernelClient } from '../audit/kernel';
 
 /** A lab answering more than this for a list of kernels or sessions is not believed. */
 const MAX_BODY = 512 * 1024;
@@ -88,7 +89,7 @@ function timeOf(iso: string | null | undefined): number | null {
 }
 
 export interface NotebookReading {
-  kernels: Array<{ executionState: string; lastActivity: number | null }>;
+  kernels: Array<{ id: string; executionState: string; lastActivity: number | null }>;
   /** Paths of the notebooks open in sessions (at most MAX_NOTEBOOKS). */
   notebooks: string[];
   /** The latest last_modified of those notebooks. */
@@ -108,7 +109,7 @@ export async function readNotebookServer(server: NotebookServer): Promise<Notebo
   );
   const times = saved.filter((t): t is number => t !== null);
   return {
-    kernels: kernels.map((k) => ({ executionState: k.execution_state, lastActivity: timeOf(k.last_activity) })),
+    kernels: kernels.map((k) => ({ id: k.id, executionState: k.execution_state, lastActivity: timeOf(k.last_activity) })),
     notebooks,
     notebooksSavedAt: times.length ? Math.max(...times) : null,
   };
@@ -121,6 +122,32 @@ function openNotebooks(sessions: z.infer<typeof Sessions>): string[] {
     if (p && p.endsWith('.ipynb')) paths.add(p);
   }
   return [...paths].slice(0, MAX_NOTEBOOKS);
+}
+
+/**
+ * Asks one kernel of the lab directly (kernel_info over its channel, as a page connecting to it does). Notebook
+ * 6.4 learns a kernel's state only from the kernel's own status messages, and a kernel nobody has talked to
+ * yet stays 'starting' in its list for good; after one request the server's state is the kernel's again.
+ * 'answered': the kernel replied (it was not running a cell); 'silent': connected, no reply in time (a cell
+ * runs); 'unreachable': no connection.
+ */
+export async function askKernel(server: NotebookServer, kernelId: string, timeoutMs: number): Promise<'answered' | 'silent' | 'unreachable'> {
+  // The id comes from the lab: only a plain id is ever put in a path.
+  if (!/^[A-Za-z0-9-]{1,64}$/.test(kernelId)) return 'unreachable';
+  const client = new KernelClient(server.base, server.token);
+  const connect = client.attach(kernelId).then(
+    () => true,
+    () => false,
+  );
+  const connected = await Promise.race([connect, new Promise<false>((r) => setTimeout(() => r(false), timeoutMs).unref())]);
+  try {
+    if (!connected) return 'unreachable';
+    return (await client.kernelInfo(timeoutMs)) ? 'answered' : 'silent';
+  } finally {
+    // A connection that opened after the time box is closed too.
+    void connect.then(() => client.disconnect());
+    client.disconnect();
+  }
 }
 
 /**

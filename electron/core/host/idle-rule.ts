@@ -13,19 +13,16 @@
 // Whatever cannot be read (the notebook server does not answer, the CPU could not be measured) counts as
 // busy: ClassLab never stops a lab because it could not see what it does.
 
-/** Kernel states that are not work. Anything else (busy, restarting, an unknown word) is; 'starting' see below. */
-const RESTING_KERNEL_STATES = new Set(['idle', 'dead']);
 /**
- * Notebook 6.4 reports a kernel that no client ever sent a request to as 'starting' for good (measured: a
- * session's kernel stays 'starting' with no page connected, its last_activity at its start). 'starting'
- * is work only this long after the kernel's last activity: a kernel really booting takes seconds.
+ * Kernel states that are not work by the notebook server's word. Anything else (busy, restarting, an
+ * unknown word) is. 'idle' and 'starting' are only the server's hints (kernel-asks.ts says why): the
+ * watcher confirms them by asking the kernel itself before any warning and before any stop, and hands
+ * this rule a kernel that did not answer as 'busy'.
  */
-export const STARTING_GRACE_MS = 60_000;
+const RESTING_KERNEL_STATES = new Set(['idle', 'starting', 'dead']);
 
-function kernelWorking(k: { executionState: string; lastActivity: number | null }, at: number): boolean {
-  if (RESTING_KERNEL_STATES.has(k.executionState)) return false;
-  if (k.executionState === 'starting') return k.lastActivity === null || at - k.lastActivity < STARTING_GRACE_MS;
-  return true;
+function kernelWorking(k: { executionState: string }): boolean {
+  return !RESTING_KERNEL_STATES.has(k.executionState);
 }
 
 export interface IdleSample {
@@ -77,7 +74,7 @@ export function busyReasons(s: IdleSample, cpuBusyPercent: number): string[] {
   const out: string[] = [];
   if (s.kernels === null) out.push('the notebook server did not answer');
   else {
-    const working = s.kernels.filter((k) => kernelWorking(k, s.at)).length;
+    const working = s.kernels.filter((k) => kernelWorking(k)).length;
     if (working > 0) out.push(working === 1 ? 'a kernel is busy' : `${working} kernels are busy`);
   }
   if (s.cpuPercent === null) out.push('its CPU could not be measured');

@@ -13,8 +13,9 @@ import { LabError } from '../../api/errors';
 import type { IdleWarning, LabIdle } from '../../api/contract';
 import type { LabEntry } from '../labs/labs';
 import type { Logger } from '../log';
-import { checkpointNotebooks, cpuTimeNs, readNotebookServer, serverOf } from './idle-probe';
+import { askKernel, checkpointNotebooks, cpuTimeNs, readNotebookServer, serverOf, type NotebookServer } from './idle-probe';
 import { idleStep, type IdleSample, type IdleState } from './idle-rule';
+import { doubtfulKernels, forgetGone, kernelsAsKnown, ASK_SLACK_MS, type KernelAsk, type SeenKernel } from './kernel-asks';
 
 export interface IdleOptions {
   /** How often every ready lab is sampled. */
@@ -23,14 +24,25 @@ export interface IdleOptions {
   warnMs: number;
   /** CPU above this (% of one core, between two samples) is work. */
   cpuBusyPercent: number;
+  /** How long one of a profile's idleMinutes lasts: a minute, except under the test-only clock. */
+  minuteMs: number;
 }
 
-export const DEFAULT_IDLE_OPTIONS: IdleOptions = { sampleEveryMs: 20_000, warnMs: 5 * 60_000, cpuBusyPercent: 20 };
+/** How long an ask of one kernel may take (connecting, then its reply). */
+const ASK_TIMEOUT_MS = 10_000;
+/** At most this many kernels of one lab are asked; a lab with more is not stopped (its kernels cannot all be confirmed). */
+const MAX_ASKED_KERNELS = 16;
 
-/** The test-only clock of `classlab serve` (CLASSLAB_TEST_IDLE_CLOCK, JSON): end-to-end tests shorten the sampling and the warning. */
+export const DEFAULT_IDLE_OPTIONS: IdleOptions = { sampleEveryMs: 20_000, warnMs: 5 * 60_000, cpuBusyPercent: 20, minuteMs: 60_000 };
+
+/** The test-only clock of `classlab serve` (CLASSLAB_TEST_IDLE_CLOCK, JSON): end-to-end tests shorten the sampling, the warning and the idle minute. */
 export const TEST_IDLE_CLOCK_VARIABLE = 'CLASSLAB_TEST_IDLE_CLOCK';
 const TestIdleClock = z
-  .object({ sampleEveryMs: z.number().int().min(500).max(600_000), warnMs: z.number().int().min(1000).max(3_600_000) })
+  .object({
+    sampleEveryMs: z.number().int().min(500).max(600_000),
+    warnMs: z.number().int().min(1000).max(3_600_000),
+    minuteMs: z.number().int().min(5000).max(60_000),
+  })
   .partial()
   .strict();
 
@@ -39,7 +51,7 @@ export function testIdleClock(value: string | undefined): Partial<IdleOptions> |
   try {
     return TestIdleClock.parse(JSON.parse(value));
   } catch {
-    throw new LabError('BAD_REQUEST', `${TEST_IDLE_CLOCK_VARIABLE} is not {"sampleEveryMs": N, "warnMs": N}.`);
+    throw new LabError('BAD_REQUEST', `${TEST_IDLE_CLOCK_VARIABLE} is not {"sampleEveryMs": N, "warnMs": N, "minuteMs": N}.`);
   }
 }
 
@@ -61,6 +73,19 @@ interface Tracked {
   notebooks: string[];
   sampling: boolean;
   stopping: boolean;
+  /** The last ask of each kernel (kernel-asks.ts). */
+  asks: Map<string, KernelAsk>;
+}
+
+/** What a sample saw, for the log when a lab is warned or stopped (states and ages only: nothing the lab wrote). */
+function sampleSummary(s: IdleSample): Record<string, unknown> {
+  const age = (t: number | null) => (t === null ? null : Math.round((s.at - t) / 1000));
+  return {
+    kernels: s.kernels?.map((k) => `${k.executionState.slice(0, 12)}:${age(k.lastActivity) ?? '-'}s`) ?? null,
+    cpuPercent: s.cpuPercent === null ? null : Math.round(s.cpuPercent),
+    terminalAgoS: age(s.terminalAt),
+    viewAgoS: age(s.viewAt),
+  };
 }
 
 export class IdleWatcher {
@@ -150,7 +175,7 @@ export class IdleWatcher {
     const { lab } = entry;
     let t = this.tracked.get(lab.id);
     if (!t) {
-      t = { state: null, cpu: null, stopsAt: null, notebooks: [], sampling: false, stopping: false };
+      t = { state: null, cpu: null, stopsAt: null, notebooks: [], sampling: false, stopping: false, asks: new Map() };
       this.tracked.set(lab.id, t);
     }
     if (t.sampling || t.stopping) return;
@@ -169,26 +194,61 @@ export class IdleWatcher {
       t.cpu = cpuNs === null ? null : { ns: cpuNs, at };
       if (reading) t.notebooks = reading.notebooks;
       const a = this.activity.get(lab.id);
+      const known = reading ? kernelsAsKnown(reading.kernels, t.asks) : null;
       const sample: IdleSample = {
         at,
-        kernels: reading?.kernels ?? null,
+        kernels: known,
         notebooksSavedAt: reading?.notebooksSavedAt ?? null,
         terminalAt: a?.terminal ?? null,
         viewAt: a?.view ?? null,
         cpuPercent,
       };
-      const idleMs = lab.profile.idleMinutes * 60_000;
-      const { state, decision } = idleStep(t.state, sample, { idleMs, warnMs: this.opts.warnMs, cpuBusyPercent: this.opts.cpuBusyPercent });
+      const idleMs = lab.profile.idleMinutes * this.opts.minuteMs;
+      const rule = { idleMs, warnMs: this.opts.warnMs, cpuBusyPercent: this.opts.cpuBusyPercent };
+      let { state, decision } = idleStep(t.state, sample, rule);
+      // Before the first warning of a stretch and before the stop: the kernels the server calls resting are asked.
+      const deciding = (decision.kind === 'warn' && t.stopsAt === null) || decision.kind === 'stop';
+      if (deciding && server && reading && known) {
+        forgetGone(t.asks, reading.kernels);
+        const unconfirmed = await this.confirmResting(lab.id, t, server, known);
+        if (unconfirmed.size > 0) {
+          sample.kernels = kernelsAsKnown(reading.kernels, t.asks).map((k) => (unconfirmed.has(k.id) ? { ...k, executionState: 'busy' } : k));
+          ({ state, decision } = idleStep(t.state, sample, rule));
+        }
+      }
       t.state = state;
-      const soFar = Math.floor((at - state.idleSince) / 60_000);
+      const soFar = Math.floor((at - state.idleSince) / this.opts.minuteMs);
+      if (decision.kind === 'warn' && t.stopsAt === null) this.deps.log.info('idle lab warned', { lab: lab.id, ...sampleSummary(sample) });
       if (decision.kind === 'warn') this.setWarning(lab.id, t, decision.stopsAt, soFar, lab.profile.idleMinutes);
-      else if (decision.kind === 'stop') await this.stop(entry, t, server);
-      else if (t.stopsAt !== null) this.setWarning(lab.id, t, null, soFar, lab.profile.idleMinutes);
+      else if (decision.kind === 'stop') {
+        this.deps.log.info('idle lab stopping', { lab: lab.id, ...sampleSummary(sample) });
+        await this.stop(entry, t, server);
+      } else if (t.stopsAt !== null) this.setWarning(lab.id, t, null, soFar, lab.profile.idleMinutes);
     } catch (err) {
       this.deps.log.warn('idle sample failed', { lab: lab.id, error: (err as Error).message });
     } finally {
       t.sampling = false;
     }
+  }
+
+  /**
+   * Asks each kernel the server calls resting (kernel-asks.ts); the ids of those that did not answer. A
+   * kernel that could not be asked counts as one that did not answer: ClassLab never stops what it could not see.
+   */
+  private async confirmResting(labId: string, t: Tracked, server: NotebookServer, kernels: SeenKernel[]): Promise<Set<string>> {
+    const doubtful = doubtfulKernels(kernels);
+    if (doubtful.length > MAX_ASKED_KERNELS) return new Set(doubtful.map((k) => k.id));
+    const answers = await Promise.all(
+      doubtful.map(async (k) => {
+        const from = this.deps.now();
+        const answer = await askKernel(server, k.id, ASK_TIMEOUT_MS);
+        t.asks.set(k.id, { from, to: this.deps.now() + ASK_SLACK_MS, before: k.lastActivity, answered: answer === 'answered' });
+        return answer === 'answered' ? null : k.id;
+      }),
+    );
+    const unanswered = new Set(answers.filter((id): id is string => id !== null));
+    if (doubtful.length) this.deps.log.info('idle watcher asked resting kernels', { lab: labId, asked: doubtful.length, unanswered: unanswered.size });
+    return unanswered;
   }
 
   private setWarning(labId: string, t: Tracked, stopsAt: number | null, idleMinutesSoFar: number, idleMinutes: number): void {
