@@ -127,10 +127,11 @@ interface Parsed {
   /** stop|backup --all, backup --list */
   all: boolean;
   list: boolean;
-  /** reset --all: --images (remove the labs' images too), --keep-images (the default, said explicitly), --no-backup */
+  /** reset --all: --images (remove the labs' images too), --keep-images (the default, said explicitly), --no-backup, --keep-sign-ins */
   images: boolean;
   keepImages: boolean;
   noBackup: boolean;
+  keepSignIns: boolean;
 }
 
 export function parseArgs(argv: string[]): Parsed | string {
@@ -148,6 +149,7 @@ export function parseArgs(argv: string[]): Parsed | string {
     images: false,
     keepImages: false,
     noBackup: false,
+    keepSignIns: false,
   };
   // `run` parses its own options (run-command.ts).
   if (argv[0] === 'run') return { ...out, command: 'run', args: argv.slice(1), json: argv.includes('--json') };
@@ -176,6 +178,7 @@ export function parseArgs(argv: string[]): Parsed | string {
     else if (a === '--images') out.images = true;
     else if (a === '--keep-images') out.keepImages = true;
     else if (a === '--no-backup') out.noBackup = true;
+    else if (a === '--keep-sign-ins') out.keepSignIns = true;
     else if (a === '-h' || a === '--help') return '';
     else if (a.startsWith('-')) return `unknown option ${a}`;
     else rest.push(a);

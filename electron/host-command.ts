@@ -19,11 +19,12 @@ export const HOST_USAGE = `  status [--json]         Every lab with its state, C
   restore FILE [LAB] [--json]
                           Check FILE against its manifest, then restore it into a new folder
                           restored-<date> of LAB's workspace (default: the lab it was made of)
-  reset --all [--images|--keep-images] [--no-backup] --yes [--json]
+  reset --all [--images|--keep-images] [--no-backup] [--keep-sign-ins] --yes [--json]
                           Reset this machine: back up every workspace (each verified), then remove every
-                          lab, workspace, container, volume and network of this ClassLab. Images and
-                          packs stay (--keep-images, the default) unless --images. Without --yes it
-                          only prints the list of what would go, and exits 2`;
+                          lab, workspace, container, volume and network of this ClassLab, and forget
+                          the saved git sign-ins (unless --keep-sign-ins). Images and packs stay
+                          (--keep-images, the default) unless --images. Without --yes it only prints
+                          the list of what would go, and exits 2`;
 
 export interface HostArgs {
   command: string | undefined;
@@ -37,6 +38,7 @@ export interface HostArgs {
   images: boolean;
   keepImages: boolean;
   noBackup: boolean;
+  keepSignIns: boolean;
 }
 
 export function isHostCommand(p: Pick<HostArgs, 'command' | 'all'>): boolean {
@@ -104,9 +106,9 @@ export async function hostCommand(core: ClassLabCore, p: HostArgs, exit: ExitTab
 }
 
 async function resetCommand(core: ClassLabCore, p: HostArgs, exit: ExitTable, usage: (why: string) => number): Promise<number> {
-  if (p.args.length || p.list || p.output) return usage('reset --all takes only --images or --keep-images, --no-backup, --yes and --json');
+  if (p.args.length || p.list || p.output) return usage('reset --all takes only --images or --keep-images, --no-backup, --keep-sign-ins, --yes and --json');
   if (p.images && p.keepImages) return usage('reset --all takes --images or --keep-images, not both');
-  const options: ResetOptions = { images: p.images, noBackup: p.noBackup };
+  const options: ResetOptions = { images: p.images, noBackup: p.noBackup, keepSignIns: p.keepSignIns };
   const machine = core.host.machine;
   if (!p.yes) {
     const plan = await machine.plan(options);
@@ -125,6 +127,7 @@ async function resetCommand(core: ClassLabCore, p: HostArgs, exit: ExitTable, us
       for (const b of r.backups) process.stdout.write(`backup ${b.lab}: ${b.file} (${formatBytes(b.bytes)}, verified)\n`);
       process.stdout.write(`removed ${r.removed.length} objects in ${(r.tookMs / 1000).toFixed(1)} s\n`);
       for (const k of r.kept) process.stdout.write(`kept ${k.kind} ${k.name}: ${k.reason}\n`);
+      if (r.signInsForgotten) process.stdout.write(`forgot ${r.signInsForgotten} saved git sign-in${r.signInsForgotten === 1 ? '' : 's'}\n`);
       for (const l of r.left) process.stderr.write(`NOT removed: ${l.kind} ${l.name}\n`);
     }
     return r.left.length ? exit.INTERNAL : exit.ok;

@@ -794,6 +794,8 @@ export const ResetOptions = z.object({
   images: z.boolean(),
   /** Skip the backups of the workspaces: their files are lost. */
   noBackup: z.boolean(),
+  /** Keep the saved git sign-ins (tokens) of course and student repositories; by default a reset forgets them. */
+  keepSignIns: z.boolean().optional(),
 });
 export type ResetOptions = z.infer<typeof ResetOptions>;
 
@@ -842,6 +844,8 @@ export const ResetResult = z.object({
   kept: z.array(ResetObject.extend({ reason: z.string() })),
   /** Objects with this namespace's label still there after the reset: empty when it worked. */
   left: z.array(ResetObject),
+  /** How many saved git sign-ins were forgotten (0 when kept). */
+  signInsForgotten: z.number().int().min(0),
   tookMs: z.number().int(),
 });
 export type ResetResult = z.infer<typeof ResetResult>;

@@ -2,7 +2,8 @@
 // one stopped with a workspace made through its files helper) and an orphan volume. The plan lists them;
 // the reset backs up both workspaces (each verified), removes every object with the namespace's label
 // and the lab image's own tag (a tag of classlab/python:2 made for this test: the shared image stays),
-// forgets the saved state, and leaves both labs in the launcher, fresh. One lab deleted from the
+// forgets the saved state and the saved git sign-ins (tokens: a group's must not be left for the next),
+// and leaves both labs in the launcher, fresh; `--keep-sign-ins` keeps them. One lab deleted from the
 // overview's row first: backed up and verified, its objects gone, the other lab untouched. `classlab reset --all` (the built
 // CLI) prints the plan and exits 2 without --yes, refuses contradicting options, and with --yes --json
 // removes what is there and exits 0. Other namespaces on the engine are untouched (a decoy checks it).
@@ -12,6 +13,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ResetPlan, ResetResult } from '../../electron/api/contract';
 import type { ClassLabCore } from '../../electron/core/types';
+import { EncryptedFileSecretStore } from '../../electron/core/secrets/aes-cipher';
+import { gitSecretKey } from '../../electron/core/secrets/secret-store';
 import { docker, execIn, removeNamespace, testCatalog, testCore, uniqueNamespace } from '../support/docker';
 import { CLI, runCli } from '../support/serve';
 
@@ -36,6 +39,12 @@ async function labelled(namespace = ns): Promise<string[]> {
   return [...c.map((x) => `container ${x.Names[0]}`), ...(v.Volumes ?? []).map((x) => `volume ${x.Name}`), ...n.map((x) => `network ${x.Name}`)].sort();
 }
 
+/** Whether a git sign-in for `url` is saved in the data folder's secret store (what the CLI and the core share). */
+async function signedIn(url: string): Promise<boolean> {
+  const store = await EncryptedFileSecretStore.open(path.join(dataDir, 'secrets.bin'), path.join(dataDir, 'secrets.key'));
+  return (await store.get(gitSecretKey(url))) !== null;
+}
+
 async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
   const env = { ...process.env, CLASSLAB_HOME: dataDir, CLASSLAB_CATALOG: catalogDir, CLASSLAB_NAMESPACE: ns, CLASSLAB_ADMIN_PIN: '4711' };
   return runCli(args, env);
@@ -58,6 +67,9 @@ beforeAll(async () => {
   // Saved state of a lab (its course sync state lives in <data>/git/LAB).
   mkdirSync(path.join(dataDir, 'git', 'resa'), { recursive: true });
   writeFileSync(path.join(dataDir, 'git', 'resa', 'state.json'), '{}');
+  // A student's saved git sign-in.
+  await core.service['git:setCredentials']('https://git.example.org/student/work.git', 'student', 'tok-of-this-group');
+  expect(await signedIn('https://git.example.org/student/work.git')).toBe(true);
 }, 400_000);
 
 afterAll(async () => {
@@ -104,6 +116,10 @@ describe('machine reset', () => {
     expect(names).toContain(`image ${image}`);
     expect(names.some((n) => n.includes(decoyNs))).toBe(false);
     expect(plan.backupsDir).toBe(path.join(dataDir, 'backups'));
+    expect(plan.state).toContain('Saved git sign-ins (tokens for course and student repositories)');
+    const keeping = ResetPlan.parse(await core.service['host:resetPlan']({ images: false, noBackup: false, keepSignIns: true }));
+    expect(keeping.state.join()).not.toContain('sign-ins');
+    expect(keeping.keeps).toContain('The saved git sign-ins (tokens for course and student repositories).');
   }, 60_000);
 
   it('`classlab reset --all` without --yes prints the plan, changes nothing and exits 2; contradicting options exit 2', async () => {
@@ -144,6 +160,8 @@ describe('machine reset', () => {
     await expect(docker.getImage('classlab/python:2').inspect()).resolves.toBeTruthy();
     expect(await labelled(decoyNs)).toEqual([`volume ${decoyNs}-resa-workspace`]);
     expect(existsSync(path.join(dataDir, 'git', 'resa'))).toBe(false);
+    expect(result.signInsForgotten).toBe(1);
+    expect(await signedIn('https://git.example.org/student/work.git')).toBe(false);
     // A fresh launcher: both labs still there, stopped (their image is gone, so they ask for it).
     const { labs } = await core.service['labs:list']();
     expect(labs.map((l) => [l.id, l.phase])).toEqual([
@@ -154,9 +172,12 @@ describe('machine reset', () => {
 
   it('`classlab reset --all --yes --json` removes what is there and exits 0; a second one finds nothing', async () => {
     await docker.createVolume({ Name: `${ns}-late-workspace`, Labels: { 'classlab.instance': ns, 'classlab.lab': 'late', 'classlab.role': 'workspace' } });
-    const r = await cli(['reset', '--all', '--yes', '--json', '--no-backup']);
+    await core.service['git:setCredentials']('https://git.example.org/course/notes.git', '', 'tok-kept');
+    const r = await cli(['reset', '--all', '--yes', '--json', '--no-backup', '--keep-sign-ins']);
     expect(r.code, r.err).toBe(0);
     const result = ResetResult.parse(JSON.parse(r.out));
+    expect(result.signInsForgotten).toBe(0);
+    expect(await signedIn('https://git.example.org/course/notes.git')).toBe(true);
     expect(result.removed.map((o) => `${o.kind} ${o.name}`)).toEqual([`volume ${ns}-late-workspace`]);
     expect(result.left).toEqual([]);
     expect(result.backups).toEqual([]);
@@ -164,6 +185,8 @@ describe('machine reset', () => {
     const again = await cli(['reset', '--all', '--yes', '--json']);
     expect(again.code, again.err).toBe(0);
     expect(ResetResult.parse(JSON.parse(again.out)).removed).toEqual([]);
+    expect(ResetResult.parse(JSON.parse(again.out)).signInsForgotten).toBe(1);
+    expect(await signedIn('https://git.example.org/course/notes.git')).toBe(false);
     expect(await labelled(decoyNs)).toEqual([`volume ${decoyNs}-resa-workspace`]);
   }, 300_000);
 });

@@ -2,7 +2,7 @@
 // holding the user name and token as JSON. Never in settings, never in a log; they reach git only through
 // the askpass script's environment (git-runner.ts).
 import { LabError } from '../../api/errors';
-import { gitSecretKey, SecretStoreError, type SecretStore } from '../secrets/secret-store';
+import { GIT_SECRET_PREFIX, gitSecretKey, SecretStoreError, type SecretStore } from '../secrets/secret-store';
 import { credentialOrigin, type GitCredentials } from './git-runner';
 import { parseRemoteUrl } from './remote-url';
 
@@ -44,6 +44,11 @@ export class GitCredentialStore {
 
   async forget(url: string): Promise<void> {
     await this.call((s) => s.delete(keyOf(url)));
+  }
+
+  /** Forgets every saved git sign-in (a machine reset between groups); how many there were. */
+  async forgetAll(): Promise<number> {
+    return this.call((s) => s.deleteAll(GIT_SECRET_PREFIX));
   }
 
   private async call<T>(fn: (s: SecretStore) => Promise<T>): Promise<T> {

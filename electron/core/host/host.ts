@@ -28,6 +28,8 @@ export interface HostDeps {
   progress?: (p: HostProgress) => void;
   /** Terminals open in a lab, for the overview. */
   terminals?: (labId: string) => number;
+  /** Forgets every saved git sign-in (machine reset); how many there were. */
+  forgetSignIns?: () => Promise<number>;
 }
 
 export class Host {
@@ -51,6 +53,7 @@ export class Host {
       settings: deps.settings,
       helperImage: deps.helperImage ?? (() => Promise.resolve(null)),
       progress: deps.progress ?? (() => undefined),
+      forgetSignIns: deps.forgetSignIns ?? (() => Promise.resolve(0)),
       log: deps.log,
     });
   }

@@ -81,6 +81,7 @@ export function planReset(input: PlanInput): ResetPlan {
     "ClassLab's own helper images.",
   ];
   if (!options.images) keeps.push("The labs' images (nothing needs to be built or pulled again).");
+  if (options.keepSignIns) keeps.push('The saved git sign-ins (tokens for course and student repositories).');
 
   return { namespace, options, labs, objects, backupsDir: input.backupsDir, state: input.state, keeps };
 }

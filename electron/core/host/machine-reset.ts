@@ -13,7 +13,8 @@
 //    orphans, the gates' network), disks detached before volumes;
 // 4. the labs' images, when asked: removed by tag without force, so an image a container still uses
 //    (another ClassLab's) stays and is reported;
-// 5. the saved state: per-lab git state, the last opened lab;
+// 5. the saved state: per-lab git state, the last opened lab, and the saved git sign-ins (a group's
+//    tokens must not be left for the next group), unless asked to keep them;
 // 6. a listing again: whatever still carries the label is reported in `left` (the CLI exits non-zero).
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
@@ -39,6 +40,8 @@ export interface MachineResetDeps {
   /** The gate image's trusted ID (the disk helper runs it), or null when there is none (then no disk was ever attached). */
   helperImage: () => Promise<string | null>;
   progress: (p: HostProgress) => void;
+  /** Forgets every saved git sign-in; how many there were. */
+  forgetSignIns: () => Promise<number>;
   log: Logger;
 }
 
@@ -95,7 +98,11 @@ export class MachineReset {
       objects: await this.listed(),
       presentImages: present,
       backupsDir: path.join(this.deps.dataDir, BACKUPS_DIR),
-      state: [`Course sync state and snapshots of every lab (${path.join(this.deps.dataDir, GIT_STATE_DIR)}/LAB)`, 'Which lab was opened last'],
+      state: [
+        `Course sync state and snapshots of every lab (${path.join(this.deps.dataDir, GIT_STATE_DIR)}/LAB)`,
+        'Which lab was opened last',
+        ...(options.keepSignIns ? [] : ['Saved git sign-ins (tokens for course and student repositories)']),
+      ],
     });
   }
 
@@ -144,6 +151,7 @@ export class MachineReset {
       this.step('state', null, 0, 1, 'Forgetting saved state…');
       await this.forgetState(entries.map((e) => e.lab.profile.id));
       this.deps.settings.update({ lastOpenedLab: null });
+      const signInsForgotten = options.keepSignIns ? 0 : await this.deps.forgetSignIns();
 
       // 6. What is left, and every lab's view read again (a fresh launcher).
       const left = leftBehind(await this.listed(), this.deps.namespace);
@@ -154,6 +162,7 @@ export class MachineReset {
         removed: [...plan.objects.filter((o) => o.kind !== 'image' && !left.some((l) => l.kind === o.kind && l.name === o.name)), ...removedImages],
         kept,
         left,
+        signInsForgotten,
         tookMs: Date.now() - started,
       };
       this.step('done', null, 1, 1, left.length ? `${left.length} objects could not be removed.` : 'This machine is reset.');

@@ -13,6 +13,8 @@ export interface SecretStore {
   get(key: string): Promise<string | null>;
   set(key: string, value: string): Promise<void>;
   delete(key: string): Promise<void>;
+  /** Deletes every secret whose name starts with `prefix`; how many there were. */
+  deleteAll(prefix: string): Promise<number>;
 }
 
 /** Turns bytes into ciphertext and back. The Electron shell implements it with safeStorage. */
@@ -71,6 +73,16 @@ export class CipherFileSecretStore implements SecretStore {
     return this.serial(async () => {
       const map = await this.load();
       if (map.delete(key)) await this.save(map);
+    });
+  }
+
+  deleteAll(prefix: string): Promise<number> {
+    return this.serial(async () => {
+      const map = await this.load();
+      const gone = [...map.keys()].filter((k) => k.startsWith(prefix));
+      for (const k of gone) map.delete(k);
+      if (gone.length) await this.save(map);
+      return gone.length;
     });
   }
 
@@ -138,12 +150,15 @@ export async function writeFileAtomic(file: string, data: Buffer, mode: number):
   }
 }
 
+/** Every git remote's token is stored under a name with this prefix. */
+export const GIT_SECRET_PREFIX = 'git:';
+
 /** The secret-store key for a git remote's token (one per server and repository path). */
 export function gitSecretKey(url: string): string {
   const u = /^[a-z]+:\/\/([^/@]*@)?([^/]+)(\/[^?#]*)?/i.exec(url);
   const host = u?.[2] ?? 'local';
   const repo = (u?.[3] ?? url).replace(/[^A-Za-z0-9._/@+-]/g, '_').replace(/^\/+/, '');
-  return `git:${host.replace(/[^A-Za-z0-9._-]/g, '_')}/${repo}`.slice(0, 200);
+  return `${GIT_SECRET_PREFIX}${host.replace(/[^A-Za-z0-9._-]/g, '_')}/${repo}`.slice(0, 200);
 }
 
 /** A SecretStore that lives only in this process: throw-away keys (the Sandbox check's forged packs), tests. */
@@ -159,5 +174,10 @@ export class MemorySecretStore implements SecretStore {
   }
   async delete(key: string): Promise<void> {
     this.map.delete(key);
+  }
+  async deleteAll(prefix: string): Promise<number> {
+    const gone = [...this.map.keys()].filter((k) => k.startsWith(prefix));
+    for (const k of gone) this.map.delete(k);
+    return gone.length;
   }
 }

@@ -15,6 +15,11 @@ class MemoryStore implements SecretStore {
   async delete(key: string) {
     this.map.delete(key);
   }
+  async deleteAll(prefix: string) {
+    const gone = [...this.map.keys()].filter((k) => k.startsWith(prefix));
+    for (const k of gone) this.map.delete(k);
+    return gone.length;
+  }
 }
 
 describe('git credentials', () => {
@@ -34,6 +39,19 @@ describe('git credentials', () => {
     expect([...store.map.keys()].join()).not.toContain('tok-123');
     await creds.forget('https://git.example.org/me/work.git');
     expect(await creds.has('https://git.example.org/me/work.git')).toBe(false);
+  });
+
+  it('forgets every git sign-in at once (a machine reset), and nothing else in the store', async () => {
+    const store = new MemoryStore();
+    const creds = new GitCredentialStore(async () => store);
+    await creds.set('https://git.example.org/a.git', 'me', 'tok-a');
+    await creds.set('https://other.example.org/b.git', '', 'tok-b');
+    await store.set('pack-signing:key', 'not a git secret');
+    expect(await creds.forgetAll()).toBe(2);
+    expect(await creds.has('https://git.example.org/a.git')).toBe(false);
+    expect(await creds.has('https://other.example.org/b.git')).toBe(false);
+    expect(await store.get('pack-signing:key')).toBe('not a git secret');
+    expect(await creds.forgetAll()).toBe(0);
   });
 
   it('takes no user name when none is given', async () => {
@@ -57,6 +75,7 @@ describe('git credentials', () => {
       },
       set: async () => undefined,
       delete: async () => undefined,
+      deleteAll: async () => 0,
     };
     const creds = new GitCredentialStore(async () => broken);
     await expect(creds.get('https://example.org/x.git')).rejects.toMatchObject({ code: 'SECRETS_UNREADABLE' });

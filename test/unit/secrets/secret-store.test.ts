@@ -30,6 +30,19 @@ describe('encrypted file secret store', () => {
     expect(await store.get('other')).toBeNull();
   });
 
+  it('deletes every secret with a prefix at once, on disk, and keeps the others', async () => {
+    const store = await EncryptedFileSecretStore.open(file, keyFile);
+    await store.set('git:a.example/x', TOKEN);
+    await store.set('git:b.example/y', TOKEN);
+    await store.set('signing:key', 'kept');
+    expect(await store.deleteAll('git:')).toBe(2);
+    const again = await EncryptedFileSecretStore.open(file, keyFile);
+    expect(await again.get('git:a.example/x')).toBeNull();
+    expect(await again.get('git:b.example/y')).toBeNull();
+    expect(await again.get('signing:key')).toBe('kept');
+    expect(await again.deleteAll('git:')).toBe(0);
+  });
+
   it('keeps the key and the file private (0600), and never holds the token or its name in clear', async () => {
     const store = await EncryptedFileSecretStore.open(file, keyFile);
     await store.set('git:github.com/org/repo', TOKEN);

@@ -152,6 +152,10 @@ export function MachineResetDialog({ open, progress, onClose, onDone }: Props) {
             <input type="checkbox" checked={options.noBackup} onChange={(e) => setOptions((o) => ({ ...o, noBackup: e.target.checked }))} /> Do not back up the
             workspaces (<strong>every student's files are lost</strong>)
           </label>
+          <label>
+            <input type="checkbox" checked={options.keepSignIns ?? false} onChange={(e) => setOptions((o) => ({ ...o, keepSignIns: e.target.checked }))} /> Keep
+            the saved git sign-ins (only when the same people use this machine next)
+          </label>
         </fieldset>
       </>
     );
