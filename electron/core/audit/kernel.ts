@@ -127,23 +127,14 @@ export class KernelClient {
       };
       ws.on('message', onMessage);
       ws.on('close', onClose);
-      ws.send(
-        JSON.stringify({
-          header: {
-            msg_id: msgId,
-            username: 'classlab-audit',
-            session: this.session,
-            msg_type: 'execute_request',
-            version: '5.3',
-            date: new Date().toISOString(),
-          },
-          parent_header: {},
-          metadata: {},
-          content: { code, silent: false, store_history: false, user_expressions: {}, allow_stdin: false, stop_on_error: true },
-          channel: 'shell',
-          buffers: [],
-        }),
-      );
+      this.sendShell(ws, msgId, 'execute_request', {
+        code,
+        silent: false,
+        store_history: false,
+        user_expressions: {},
+        allow_stdin: false,
+        stop_on_error: true,
+      });
     });
   }
 
@@ -175,24 +166,22 @@ export class KernelClient {
       };
       ws.on('message', onMessage);
       ws.on('close', onClose);
-      ws.send(
-        JSON.stringify({
-          header: {
-            msg_id: msgId,
-            username: 'classlab',
-            session: this.session,
-            msg_type: 'kernel_info_request',
-            version: '5.3',
-            date: new Date().toISOString(),
-          },
-          parent_header: {},
-          metadata: {},
-          content: {},
-          channel: 'shell',
-          buffers: [],
-        }),
-      );
+      this.sendShell(ws, msgId, 'kernel_info_request', {});
     });
+  }
+
+  /** Sends one request on the kernel's shell channel in the notebook server's WebSocket envelope. */
+  private sendShell(ws: WebSocket, msgId: string, msgType: string, content: Record<string, unknown>): void {
+    ws.send(
+      JSON.stringify({
+        header: { msg_id: msgId, username: 'classlab', session: this.session, msg_type: msgType, version: '5.3', date: new Date().toISOString() },
+        parent_header: {},
+        metadata: {},
+        content,
+        channel: 'shell',
+        buffers: [],
+      }),
+    );
   }
 
   /** Closes the connection and leaves the kernel running (one this client attached to). */
