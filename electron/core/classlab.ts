@@ -255,6 +255,7 @@ class Core implements ClassLabCore {
       helperImage: () => this.helpers.gateId().catch(() => null),
       progress: (p) => this.emit('host:progress', p),
       terminals: (labId) => this.terminals.count(labId),
+      kernels: (entry) => this.idle.runningKernels(entry),
     });
     this.idle = new IdleWatcher({
       docker,

@@ -4,6 +4,7 @@
 // parallel, one `stats?stream=false` (the engine samples twice, about a second apart, so CPU % is real),
 // one inspect (its start time) and one `stat -f` exec as the lab user (the workspace disk). A stopped lab
 // costs nothing beyond the lists: its figures are null, and no files helper is started to measure it.
+// Running kernels come from the idle watcher (its last sample of the lab's api/kernels, or one request).
 import type Docker from 'dockerode';
 import type { HostLabStatus, HostStatus, OrphanObject } from '../../api/contract';
 import { execCollect } from '../engine/exec';
@@ -47,6 +48,8 @@ export interface HostStatusDeps {
   now?: () => number;
   /** Terminals open in a lab (the core's count); without it, null. */
   terminals?: (labId: string) => number;
+  /** Kernels running in a running lab (the idle watcher's reading, idle-watcher.ts); without it, null. */
+  kernels?: (entry: LabEntry) => Promise<number | null>;
 }
 
 /** The engine's CPUs and memory: read once per engine (they do not change while it runs). */
@@ -79,10 +82,14 @@ export async function readHostStatus(deps: HostStatusDeps): Promise<HostStatus> 
   const running = new Set(containers.filter((c) => c.State === 'running' && c.Labels?.[LABEL.role] === 'lab').map((c) => c.Labels?.[LABEL.lab]));
 
   const labs = await Promise.all(
-    entries.map(async (e) => ({
-      ...(await labStatus(docker, e, running.has(e.lab.profile.id), now)),
-      terminals: deps.terminals ? deps.terminals(e.lab.profile.id) : null,
-    })),
+    entries.map(async (e) => {
+      const isRunning = running.has(e.lab.profile.id);
+      const [figures, kernels] = await Promise.all([
+        labStatus(docker, e, isRunning, now),
+        isRunning && deps.kernels ? deps.kernels(e).catch(() => null) : Promise.resolve(null),
+      ]);
+      return { ...figures, terminals: deps.terminals ? deps.terminals(e.lab.profile.id) : null, kernels };
+    }),
   );
 
   // Objects without a lab label are shared by every lab of the namespace (the gates' network): not orphans.
@@ -111,9 +118,11 @@ export async function readHostStatus(deps: HostStatusDeps): Promise<HostStatus> 
   return { namespace, at: new Date(started).toISOString(), tookMs: Date.now() - started, labs, orphans, machine };
 }
 
-async function labStatus(docker: Docker, entry: LabEntry, running: boolean, now: () => number): Promise<Omit<HostLabStatus, 'terminals'>> {
+type LabFigures = Omit<HostLabStatus, 'terminals' | 'kernels'>;
+
+async function labStatus(docker: Docker, entry: LabEntry, running: boolean, now: () => number): Promise<LabFigures> {
   const { profile, view } = entry.lab;
-  const base: Omit<HostLabStatus, 'terminals'> = {
+  const base: LabFigures = {
     labId: profile.id,
     title: profile.title,
     phase: view.phase,

@@ -4,7 +4,7 @@
 import type Docker from 'dockerode';
 import type { BackupInfo, ErrorCode, HostProgress, HostStatus, LabPhase, RestoreResult } from '../../api/contract';
 import { toApiError } from '../../api/errors';
-import type { Labs } from '../labs/labs';
+import type { LabEntry, Labs } from '../labs/labs';
 import { LABEL } from '../labs/naming';
 import type { Logger } from '../log';
 import type { SettingsStore } from '../settings';
@@ -28,6 +28,8 @@ export interface HostDeps {
   progress?: (p: HostProgress) => void;
   /** Terminals open in a lab, for the overview. */
   terminals?: (labId: string) => number;
+  /** Kernels running in a running lab, for the overview (the idle watcher's). */
+  kernels?: (entry: LabEntry) => Promise<number | null>;
 }
 
 export class Host {
@@ -56,7 +58,13 @@ export class Host {
   }
 
   status(): Promise<HostStatus> {
-    return readHostStatus({ docker: this.deps.docker(), namespace: this.deps.namespace, labs: () => this.deps.labs.all(), terminals: this.deps.terminals });
+    return readHostStatus({
+      docker: this.deps.docker(),
+      namespace: this.deps.namespace,
+      labs: () => this.deps.labs.all(),
+      terminals: this.deps.terminals,
+      kernels: this.deps.kernels,
+    });
   }
 
   /** The labs whose container runs now (Docker's word, not the views'), in catalog order. */
