@@ -12,6 +12,8 @@ export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export interface ServeProcess {
   /** The printed address, with its #token. */
   url: string;
+  /** The serve process's id (the benchmarks read its CPU time and memory from /proc). */
+  pid: number;
   /** Everything it printed so far (for error messages). */
   output(): string;
   stop(): Promise<void>;
@@ -43,7 +45,7 @@ export function startServe(env: NodeJS.ProcessEnv, cli = CLI): Promise<ServeProc
       const m = /ClassLab is ready at (http:\/\/127\.0\.0\.1:\d+\/#token=[\w-]+)/.exec(output);
       if (m?.[1]) {
         clearTimeout(timer);
-        resolve({ url: m[1], output: () => output, stop });
+        resolve({ url: m[1], pid: child.pid!, output: () => output, stop });
       }
     });
     child.stderr!.on('data', (chunk: string) => (output += chunk));
