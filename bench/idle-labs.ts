@@ -75,7 +75,9 @@ export async function idleLabsFigures(): Promise<Figure[]> {
   try {
     // The cap on running labs raised for the bench, in its own data folder (an admin command: sets the PIN).
     await cli(['admin', 'max-labs', String(LABS)]);
-    serve = await startServe(env, CLI);
+    // BENCH_CPU_PROF=DIR: the serve process writes a V8 CPU profile there when it exits (for finding what costs).
+    const prof = process.env.BENCH_CPU_PROF;
+    serve = await startServe(env, CLI, prof ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(prof)}`] : []);
     const url = new URL(serve.url);
     const api = await connectBridge(Number(url.port), new URLSearchParams(url.hash.slice(1)).get('token') ?? '');
     const opened = Date.now();

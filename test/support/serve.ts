@@ -19,11 +19,15 @@ export interface ServeProcess {
   stop(): Promise<void>;
 }
 
-/** Starts `classlab serve --port 0` and resolves with the address it prints. `cli`: the built CLI (bundles pass their own). */
-export function startServe(env: NodeJS.ProcessEnv, cli = CLI): Promise<ServeProcess> {
+/**
+ * Starts `classlab serve --port 0` and resolves with the address it prints. `cli`: the built CLI (bundles
+ * pass their own); `nodeArgs`: Node's own options before it (a benchmark's `--cpu-prof`, which
+ * NODE_OPTIONS refuses).
+ */
+export function startServe(env: NodeJS.ProcessEnv, cli = CLI, nodeArgs: string[] = []): Promise<ServeProcess> {
   if (!existsSync(cli)) throw new Error('dist/cli.js is missing: run `npm run build` first');
   return new Promise((resolve, reject) => {
-    const child: ChildProcess = spawn(process.execPath, [cli, 'serve', '--port', '0'], {
+    const child: ChildProcess = spawn(process.execPath, [...nodeArgs, cli, 'serve', '--port', '0'], {
       cwd: path.dirname(path.dirname(cli)),
       env,
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -9,7 +9,7 @@ import { LABEL } from '../labs/naming';
 import type { Logger } from '../log';
 import type { SettingsStore } from '../settings';
 import { Backups } from './backups';
-import { readHostStatus } from './host-status';
+import { readHostStatus, SlowFigures } from './host-status';
 import { MachineReset } from './machine-reset';
 
 /** What happened to one lab of an --all command. */
@@ -36,6 +36,8 @@ export class Host {
   readonly backups: Backups;
   /** Reset this machine, remove orphans, delete one lab (machine-reset.ts). */
   readonly machine: MachineReset;
+  /** Slow figures kept between the overview's readings (host-status.ts). */
+  private readonly slow = new SlowFigures();
 
   constructor(private readonly deps: HostDeps) {
     this.backups = new Backups({
@@ -64,6 +66,7 @@ export class Host {
       labs: () => this.deps.labs.all(),
       terminals: this.deps.terminals,
       kernels: this.deps.kernels,
+      slow: this.slow,
     });
   }
 
