@@ -14,6 +14,7 @@ import { fileFigures } from './files';
 import { packFigures } from './packs';
 import { quickRunFigures } from './quick-run';
 import { launcherReady } from './launcher-ready';
+import { idleLabsFigures } from './idle-labs';
 
 const run = promisify(execFile);
 
@@ -25,6 +26,7 @@ const entries: Array<{ names: string[]; measure: () => Promise<Figure[]> }> = [
   { names: ['pack-export', 'pack-import', 'pack-size'], measure: packFigures },
   { names: ['launcher-ready'], measure: async () => [await launcherReady()] },
   { names: ['quick-run', 'quick-run-p95', 'quick-run-throughput'], measure: quickRunFigures },
+  { names: ['idle-30-labs-cpu', 'idle-30-labs-rss', 'status-json'], measure: idleLabsFigures },
 ];
 
 async function main(): Promise<void> {

@@ -1,5 +1,5 @@
 // A ClassLab core of the benchmark's own (its own Docker namespace and data folder), quiet.
-import { mkdtempSync } from 'node:fs';
+import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -46,4 +46,36 @@ export function benchGateImage(docker: Docker): Promise<string> {
 /** The bench namespace's volumes (the workspace, its loop disk detached first): its containers are gone with the lab's reset. */
 export async function removeBenchVolumes(docker: Docker, namespace: string): Promise<void> {
   await removeNamespaceVolumes(docker, namespace, await benchGateImage(docker).catch(() => null));
+}
+
+/** A catalog folder of the bench's own with these labs (and the python image's build context beside them). */
+export function benchCatalog(labs: unknown[]): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'classlab-bench-catalog-'));
+  cpSync(path.join(REPO, 'images', 'python'), path.join(dir, 'python'), { recursive: true });
+  writeFileSync(path.join(dir, 'catalog.json'), JSON.stringify({ schema: 1, labs }));
+  return dir;
+}
+
+/** Everything of the bench's namespace: its containers first (they hold the disks), then volumes and loop disks, then networks. */
+export async function removeBenchNamespace(docker: Docker, namespace: string): Promise<void> {
+  const filters = { label: [`classlab.instance=${namespace}`] };
+  const containers = await docker.listContainers({ all: true, filters });
+  await Promise.all(
+    containers.map((c) =>
+      docker
+        .getContainer(c.Id)
+        .remove({ force: true })
+        .catch(() => undefined),
+    ),
+  );
+  await removeBenchVolumes(docker, namespace);
+  const networks = await docker.listNetworks({ filters });
+  await Promise.all(
+    networks.map((n) =>
+      docker
+        .getNetwork(n.Id)
+        .remove()
+        .catch(() => undefined),
+    ),
+  );
 }

@@ -167,7 +167,7 @@ function describeStatus(s: HostStatus): void {
   const up = (sec: number | null) =>
     sec === null ? '-' : sec < 3600 ? `${Math.floor(sec / 60)}m${sec % 60}s` : `${Math.floor(sec / 3600)}h${Math.floor((sec % 3600) / 60)}m`;
   const rows = [
-    ['LAB', 'STATE', 'CPU', 'MEMORY', 'DISK', 'UPTIME'],
+    ['LAB', 'STATE', 'CPU', 'MEMORY', 'DISK', 'UPTIME', 'KERNELS'],
     ...s.labs.map((l) => [
       l.labId,
       l.phase,
@@ -175,6 +175,7 @@ function describeStatus(s: HostStatus): void {
       of(l.memoryBytes, l.memoryLimitBytes),
       of(l.diskUsedBytes, l.diskLimitBytes),
       up(l.uptimeSeconds),
+      l.kernels === null ? '-' : String(l.kernels),
     ]),
   ];
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));

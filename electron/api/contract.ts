@@ -659,6 +659,8 @@ export const HostLabStatus = z.object({
   uptimeSeconds: z.number().int().nullable(),
   /** Terminals open in the lab through this ClassLab (null when not counted). */
   terminals: z.number().int().nullable(),
+  /** Kernels running in the lab's notebook server (its api/kernels; null when not ready or it did not answer). */
+  kernels: z.number().int().nullable(),
 });
 export type HostLabStatus = z.infer<typeof HostLabStatus>;
 

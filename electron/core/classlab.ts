@@ -56,6 +56,13 @@ import { CapGate } from './host/idle-cap';
 import { idleHandlers } from './host/idle-methods';
 import { IdleWatcher, type IdleOptions } from './host/idle-watcher';
 
+/**
+ * The periodic re-read of every lab (reconcile.ts), a safety net behind Docker's event stream, which
+ * carries every change at once. 30 s, not 10 s: each re-read is four requests and one exec per lab, and
+ * with thirty idle labs the 10 s period alone cost more than ClassLab's CPU target (idle-30-labs bench).
+ */
+export const RECONCILE_EVERY_MS = 30_000;
+
 export interface ClassLabOptions {
   settings: SettingsStore;
   /** The folder with catalog.json and the bundled Dockerfile folders (images/). */
@@ -70,7 +77,7 @@ export interface ClassLabOptions {
   /** Prefix of every Docker object's name and the `classlab.instance` label. Tests use their own. */
   namespace?: string;
   engine?: Engine;
-  /** How often Docker is re-read even without events (events can be missed). */
+  /** How often Docker is re-read even without events (events can be missed); default RECONCILE_EVERY_MS. */
   reconcileEveryMs?: number;
   /** Re-read catalog.json when it changes (default true; the catalog can always be reloaded by reloadCatalog()). */
   watchCatalog?: boolean;
@@ -186,7 +193,7 @@ class Core implements ClassLabCore {
       },
       loaded,
     );
-    this.reconciler = new Reconciler({ engine, labs: this.labs, namespace, log: opts.log, everyMs: opts.reconcileEveryMs ?? 10_000 });
+    this.reconciler = new Reconciler({ engine, labs: this.labs, namespace, log: opts.log, everyMs: opts.reconcileEveryMs ?? RECONCILE_EVERY_MS });
     this.catalog = new LiveCatalog({
       dir: opts.catalogDir,
       installedDir: path.join(opts.dataDir, INSTALLED_DIR),
@@ -256,6 +263,7 @@ class Core implements ClassLabCore {
       progress: (p) => this.emit('host:progress', p),
       terminals: (labId) => this.terminals.count(labId),
       forgetSignIns: () => credentials.forgetAll(),
+      kernels: (entry) => this.idle.runningKernels(entry),
     });
     this.idle = new IdleWatcher({
       docker,

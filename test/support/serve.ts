@@ -12,16 +12,22 @@ export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export interface ServeProcess {
   /** The printed address, with its #token. */
   url: string;
+  /** The serve process's id (the benchmarks read its CPU time and memory from /proc). */
+  pid: number;
   /** Everything it printed so far (for error messages). */
   output(): string;
   stop(): Promise<void>;
 }
 
-/** Starts `classlab serve --port 0` and resolves with the address it prints. `cli`: the built CLI (bundles pass their own). */
-export function startServe(env: NodeJS.ProcessEnv, cli = CLI): Promise<ServeProcess> {
+/**
+ * Starts `classlab serve --port 0` and resolves with the address it prints. `cli`: the built CLI (bundles
+ * pass their own); `nodeArgs`: Node's own options before it (a benchmark's `--cpu-prof`, which
+ * NODE_OPTIONS refuses).
+ */
+export function startServe(env: NodeJS.ProcessEnv, cli = CLI, nodeArgs: string[] = []): Promise<ServeProcess> {
   if (!existsSync(cli)) throw new Error('dist/cli.js is missing: run `npm run build` first');
   return new Promise((resolve, reject) => {
-    const child: ChildProcess = spawn(process.execPath, [cli, 'serve', '--port', '0'], {
+    const child: ChildProcess = spawn(process.execPath, [...nodeArgs, cli, 'serve', '--port', '0'], {
       cwd: path.dirname(path.dirname(cli)),
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -43,7 +49,7 @@ export function startServe(env: NodeJS.ProcessEnv, cli = CLI): Promise<ServeProc
       const m = /ClassLab is ready at (http:\/\/127\.0\.0\.1:\d+\/#token=[\w-]+)/.exec(output);
       if (m?.[1]) {
         clearTimeout(timer);
-        resolve({ url: m[1], output: () => output, stop });
+        resolve({ url: m[1], pid: child.pid!, output: () => output, stop });
       }
     });
     child.stderr!.on('data', (chunk: string) => (output += chunk));

@@ -4,6 +4,7 @@
 // parallel, one `stats?stream=false` (the engine samples twice, about a second apart, so CPU % is real),
 // one inspect (its start time) and one `stat -f` exec as the lab user (the workspace disk). A stopped lab
 // costs nothing beyond the lists: its figures are null, and no files helper is started to measure it.
+// Running kernels come from the idle watcher (its last sample of the lab's api/kernels, or one request).
 import type Docker from 'dockerode';
 import type { HostLabStatus, HostStatus, OrphanObject } from '../../api/contract';
 import { execCollect } from '../engine/exec';
@@ -47,6 +48,48 @@ export interface HostStatusDeps {
   now?: () => number;
   /** Terminals open in a lab (the core's count); without it, null. */
   terminals?: (labId: string) => number;
+  /** Kernels running in a running lab (the idle watcher's reading, idle-watcher.ts); without it, null. */
+  kernels?: (entry: LabEntry) => Promise<number | null>;
+  /** Slow figures kept between readings (an open overview's); without it, every reading reads them all. */
+  slow?: SlowFigures;
+}
+
+type Statfs = { sizeBytes: number; freeBytes: number };
+
+/**
+ * The figures of a running lab that change slowly, kept between two readings of an open overview: the
+ * workspace disk's use (one exec in the lab: re-read after DISK_MS) and the container's start time (one
+ * inspect: re-read after STARTED_MS, so a restart in place shows within that). Keyed by container ID, so a
+ * recreated lab is read afresh; a failed read is not kept. Measured with thirty labs (docs/design-notes.md,
+ * "idle-30-labs"): without it, a reading every 5 s cost 30 execs and 30 inspects besides the 30 stats calls.
+ */
+export class SlowFigures {
+  static readonly DISK_MS = 30_000;
+  static readonly STARTED_MS = 60_000;
+  private readonly disk = new Map<string, { at: number; value: Statfs }>();
+  private readonly started = new Map<string, { at: number; value: string }>();
+
+  /** Forgets containers that no longer run. */
+  keepOnly(ids: Set<string>): void {
+    for (const m of [this.disk, this.started]) for (const id of m.keys()) if (!ids.has(id)) m.delete(id);
+  }
+
+  diskOf(id: string, now: number, read: () => Promise<Statfs | null>): Promise<Statfs | null> {
+    return remember(this.disk, id, now, SlowFigures.DISK_MS, read);
+  }
+
+  startedOf(id: string, now: number, read: () => Promise<string | null>): Promise<string | null> {
+    return remember(this.started, id, now, SlowFigures.STARTED_MS, read);
+  }
+}
+
+async function remember<T>(m: Map<string, { at: number; value: T }>, id: string, now: number, ttl: number, read: () => Promise<T | null>): Promise<T | null> {
+  const kept = m.get(id);
+  if (kept && now - kept.at < ttl) return kept.value;
+  const value = await read();
+  if (value === null) m.delete(id);
+  else m.set(id, { at: now, value });
+  return value;
 }
 
 /** The engine's CPUs and memory: read once per engine (they do not change while it runs). */
@@ -76,13 +119,19 @@ export async function readHostStatus(deps: HostStatusDeps): Promise<HostStatus> 
   ]);
   const entries = deps.labs();
   const known = new Set(entries.map((e) => e.lab.profile.id));
-  const running = new Set(containers.filter((c) => c.State === 'running' && c.Labels?.[LABEL.role] === 'lab').map((c) => c.Labels?.[LABEL.lab]));
+  // The running lab containers by lab: their IDs key the slow figures.
+  const running = new Map(containers.filter((c) => c.State === 'running' && c.Labels?.[LABEL.role] === 'lab').map((c) => [c.Labels?.[LABEL.lab], c.Id]));
+  deps.slow?.keepOnly(new Set(running.values()));
 
   const labs = await Promise.all(
-    entries.map(async (e) => ({
-      ...(await labStatus(docker, e, running.has(e.lab.profile.id), now)),
-      terminals: deps.terminals ? deps.terminals(e.lab.profile.id) : null,
-    })),
+    entries.map(async (e) => {
+      const id = running.get(e.lab.profile.id) ?? null;
+      const [figures, kernels] = await Promise.all([
+        labStatus(docker, e, id, now, deps.slow ?? null),
+        id !== null && deps.kernels ? deps.kernels(e).catch(() => null) : Promise.resolve(null),
+      ]);
+      return { ...figures, terminals: deps.terminals ? deps.terminals(e.lab.profile.id) : null, kernels };
+    }),
   );
 
   // Objects without a lab label are shared by every lab of the namespace (the gates' network): not orphans.
@@ -111,9 +160,12 @@ export async function readHostStatus(deps: HostStatusDeps): Promise<HostStatus> 
   return { namespace, at: new Date(started).toISOString(), tookMs: Date.now() - started, labs, orphans, machine };
 }
 
-async function labStatus(docker: Docker, entry: LabEntry, running: boolean, now: () => number): Promise<Omit<HostLabStatus, 'terminals'>> {
+type LabFigures = Omit<HostLabStatus, 'terminals' | 'kernels'>;
+
+/** `id`: the running lab container's ID, or null when it does not run. */
+async function labStatus(docker: Docker, entry: LabEntry, id: string | null, now: () => number, slow: SlowFigures | null): Promise<LabFigures> {
   const { profile, view } = entry.lab;
-  const base: Omit<HostLabStatus, 'terminals'> = {
+  const base: LabFigures = {
     labId: profile.id,
     title: profile.title,
     phase: view.phase,
@@ -126,17 +178,25 @@ async function labStatus(docker: Docker, entry: LabEntry, running: boolean, now:
     startedAt: null,
     uptimeSeconds: null,
   };
-  if (!running) return base;
+  if (id === null) return base;
   const name = entry.containers.names.container;
   const container = docker.getContainer(name);
+  const readDisk = async () => {
+    const cmd = ['stat', '-f', '-c', STATFS_FORMAT, profile.server.workspace];
+    const disk = await execCollect(docker, name, cmd, { user: profile.server.user, stderr: false }).catch(() => null);
+    return disk?.code === 0 ? parseStatfs(disk.out) : null;
+  };
+  const readStarted = async () => {
+    const info = await container.inspect().catch(() => null);
+    return info?.State?.Running ? info.State.StartedAt : null;
+  };
+  const at = now();
   // Each figure on its own: a lab that stops meanwhile leaves its figures null, not the whole status failed.
-  const [stats, info, disk] = await Promise.all([
+  const [stats, startedAt, fs] = await Promise.all([
     (container.stats({ stream: false }) as Promise<ContainerStats>).catch(() => null),
-    container.inspect().catch(() => null),
-    execCollect(docker, name, ['stat', '-f', '-c', STATFS_FORMAT, profile.server.workspace], { user: profile.server.user, stderr: false }).catch(() => null),
+    slow ? slow.startedOf(id, at, readStarted) : readStarted(),
+    slow ? slow.diskOf(id, at, readDisk) : readDisk(),
   ]);
-  const fs = disk?.code === 0 ? parseStatfs(disk.out) : null;
-  const startedAt = info?.State?.Running ? info.State.StartedAt : null;
   return {
     ...base,
     cpuPercent: stats ? cpuPercent(stats) : null,

@@ -4,12 +4,12 @@
 import type Docker from 'dockerode';
 import type { BackupInfo, ErrorCode, HostProgress, HostStatus, LabPhase, RestoreResult } from '../../api/contract';
 import { toApiError } from '../../api/errors';
-import type { Labs } from '../labs/labs';
+import type { LabEntry, Labs } from '../labs/labs';
 import { LABEL } from '../labs/naming';
 import type { Logger } from '../log';
 import type { SettingsStore } from '../settings';
 import { Backups } from './backups';
-import { readHostStatus } from './host-status';
+import { readHostStatus, SlowFigures } from './host-status';
 import { MachineReset } from './machine-reset';
 
 /** What happened to one lab of an --all command. */
@@ -30,12 +30,16 @@ export interface HostDeps {
   terminals?: (labId: string) => number;
   /** Forgets every saved git sign-in (machine reset); how many there were. */
   forgetSignIns?: () => Promise<number>;
+  /** Kernels running in a running lab, for the overview (the idle watcher's). */
+  kernels?: (entry: LabEntry) => Promise<number | null>;
 }
 
 export class Host {
   readonly backups: Backups;
   /** Reset this machine, remove orphans, delete one lab (machine-reset.ts). */
   readonly machine: MachineReset;
+  /** Slow figures kept between the overview's readings (host-status.ts). */
+  private readonly slow = new SlowFigures();
 
   constructor(private readonly deps: HostDeps) {
     this.backups = new Backups({
@@ -59,7 +63,14 @@ export class Host {
   }
 
   status(): Promise<HostStatus> {
-    return readHostStatus({ docker: this.deps.docker(), namespace: this.deps.namespace, labs: () => this.deps.labs.all(), terminals: this.deps.terminals });
+    return readHostStatus({
+      docker: this.deps.docker(),
+      namespace: this.deps.namespace,
+      labs: () => this.deps.labs.all(),
+      terminals: this.deps.terminals,
+      kernels: this.deps.kernels,
+      slow: this.slow,
+    });
   }
 
   /** The labs whose container runs now (Docker's word, not the views'), in catalog order. */

@@ -96,9 +96,20 @@ export interface NotebookReading {
   notebooksSavedAt: number | null;
 }
 
+/** The notebook server's kernels (GET api/kernels): what the idle rule and the overview's kernel count read. Null when it does not answer. */
+export async function readKernels(server: NotebookServer): Promise<NotebookReading['kernels'] | null> {
+  const kernels = await getJson(server, 'api/kernels', Kernels);
+  return kernels ? kernels.map((k) => ({ id: k.id, executionState: k.execution_state, lastActivity: timeOf(k.last_activity) })) : null;
+}
+
+/** Kernels that run: every kernel the server lists except one it reports dead (its process is gone). */
+export function runningKernels(kernels: NotebookReading['kernels']): number {
+  return kernels.filter((k) => k.executionState !== 'dead').length;
+}
+
 /** One reading of the notebook server: GET api/kernels, api/sessions and each open notebook's metadata. Null when it does not answer. */
 export async function readNotebookServer(server: NotebookServer): Promise<NotebookReading | null> {
-  const [kernels, sessions] = await Promise.all([getJson(server, 'api/kernels', Kernels), getJson(server, 'api/sessions', Sessions)]);
+  const [kernels, sessions] = await Promise.all([readKernels(server), getJson(server, 'api/sessions', Sessions)]);
   if (!kernels) return null;
   const notebooks = openNotebooks(sessions ?? []);
   const saved = await Promise.all(
@@ -109,7 +120,7 @@ export async function readNotebookServer(server: NotebookServer): Promise<Notebo
   );
   const times = saved.filter((t): t is number => t !== null);
   return {
-    kernels: kernels.map((k) => ({ id: k.id, executionState: k.execution_state, lastActivity: timeOf(k.last_activity) })),
+    kernels,
     notebooks,
     notebooksSavedAt: times.length ? Math.max(...times) : null,
   };

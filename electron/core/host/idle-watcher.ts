@@ -13,7 +13,7 @@ import { LabError } from '../../api/errors';
 import type { IdleWarning, LabIdle } from '../../api/contract';
 import type { LabEntry } from '../labs/labs';
 import type { Logger } from '../log';
-import { askKernel, checkpointNotebooks, cpuTimeNs, readNotebookServer, serverOf, type NotebookServer } from './idle-probe';
+import { askKernel, checkpointNotebooks, cpuTimeNs, readKernels, readNotebookServer, runningKernels, serverOf, type NotebookServer } from './idle-probe';
 import { idleStep, type IdleSample, type IdleState } from './idle-rule';
 import { doubtfulKernels, forgetGone, kernelsAsKnown, ASK_SLACK_MS, type KernelAsk, type SeenKernel } from './kernel-asks';
 
@@ -71,6 +71,8 @@ interface Tracked {
   stopsAt: number | null;
   /** The open notebooks of the last sample: what a stop saves. */
   notebooks: string[];
+  /** The running kernels at the last reading of the notebook server (the overview's column reuses it). */
+  kernels: { count: number; at: number } | null;
   sampling: boolean;
   stopping: boolean;
   /** The last ask of each kernel (kernel-asks.ts). */
@@ -149,6 +151,22 @@ export class IdleWatcher {
     return out.sort((a, b) => b.idleSeconds - a.idleSeconds || a.title.localeCompare(b.title));
   }
 
+  /**
+   * The running kernels of a ready lab, for the overview (host:status): the last sample's count while it is
+   * at most one and a half sampling intervals old, so an overview open beside the watcher asks the notebook
+   * server nothing more; otherwise one GET api/kernels now (a CLI's `classlab status` has no sample yet).
+   * Null when the lab is not ready or its server does not answer.
+   */
+  async runningKernels(entry: LabEntry): Promise<number | null> {
+    const { lab } = entry;
+    if (lab.view.phase !== 'ready') return null;
+    const t = this.tracked.get(lab.id);
+    if (t?.kernels && this.deps.now() - t.kernels.at <= this.opts.sampleEveryMs * 1.5) return t.kernels.count;
+    const server = serverOf(lab.view.notebookUrl);
+    const kernels = server ? await readKernels(server) : null;
+    return kernels ? runningKernels(kernels) : null;
+  }
+
   /** One round: every ready lab sampled at once. Exposed for tests that drive the clock themselves. */
   async round(): Promise<void> {
     const started = Date.now();
@@ -175,7 +193,7 @@ export class IdleWatcher {
     const { lab } = entry;
     let t = this.tracked.get(lab.id);
     if (!t) {
-      t = { state: null, cpu: null, stopsAt: null, notebooks: [], sampling: false, stopping: false, asks: new Map() };
+      t = { state: null, cpu: null, stopsAt: null, notebooks: [], kernels: null, sampling: false, stopping: false, asks: new Map() };
       this.tracked.set(lab.id, t);
     }
     if (t.sampling || t.stopping) return;
@@ -192,7 +210,10 @@ export class IdleWatcher {
       // The first sample has nothing to compare with: it counts as quiet, and the lab's idle time starts here.
       if (cpuNs !== null && !t.cpu) cpuPercent = 0;
       t.cpu = cpuNs === null ? null : { ns: cpuNs, at };
-      if (reading) t.notebooks = reading.notebooks;
+      if (reading) {
+        t.notebooks = reading.notebooks;
+        t.kernels = { count: runningKernels(reading.kernels), at };
+      }
       const a = this.activity.get(lab.id);
       const known = reading ? kernelsAsKnown(reading.kernels, t.asks) : null;
       const sample: IdleSample = {

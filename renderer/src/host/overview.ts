@@ -26,7 +26,7 @@ export function addSample(history: History, status: HostStatus, at: number): His
   return next;
 }
 
-export const SORT_KEYS = ['title', 'phase', 'cpu', 'memory', 'disk', 'uptime', 'terminals'] as const;
+export const SORT_KEYS = ['title', 'phase', 'cpu', 'memory', 'disk', 'uptime', 'terminals', 'kernels'] as const;
 export type SortKey = (typeof SORT_KEYS)[number];
 export interface Sort {
   key: SortKey;
@@ -49,6 +49,8 @@ function sortValue(l: HostLabStatus, key: SortKey): number | string | null {
       return l.uptimeSeconds;
     case 'terminals':
       return l.terminals;
+    case 'kernels':
+      return l.kernels;
   }
 }
 

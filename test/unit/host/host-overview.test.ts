@@ -17,10 +17,11 @@ const lab = (labId: string, over: Partial<HostLabStatus> = {}): HostLabStatus =>
   startedAt: '2026-12-02T10:00:00Z',
   uptimeSeconds: 60,
   terminals: 1,
+  kernels: 1,
   ...over,
 });
 const stopped = (labId: string) =>
-  lab(labId, { phase: 'stopped', cpuPercent: null, memoryBytes: null, diskUsedBytes: null, startedAt: null, uptimeSeconds: null, terminals: 0 });
+  lab(labId, { phase: 'stopped', cpuPercent: null, memoryBytes: null, diskUsedBytes: null, startedAt: null, uptimeSeconds: null, terminals: 0, kernels: null });
 const status = (labs: HostLabStatus[]): HostStatus => ({
   namespace: 'classlab',
   at: '2026-12-02T10:01:00Z',

@@ -25,6 +25,7 @@ const COLUMNS: { key: SortKey; label: string }[] = [
   { key: 'disk', label: 'Disk' },
   { key: 'uptime', label: 'Uptime' },
   { key: 'terminals', label: 'Terminals' },
+  { key: 'kernels', label: 'Kernels' },
 ];
 
 /** Every lab of this machine, one row each, sortable by any column (a button in its header). */
@@ -80,6 +81,7 @@ export function HostLabTable({ labs, views, history, actions, onDelete }: Props)
               </td>
               <td className="host-number">{formatUptime(l.uptimeSeconds)}</td>
               <td className="host-number">{l.terminals ?? '–'}</td>
+              <td className="host-number">{l.kernels ?? '–'}</td>
               <td>
                 <div className="host-sparks">
                   <Sparkline values={samples.map((s) => s.cpu)} label={`CPU of ${l.title}`} tone="cpu" />
