@@ -10,7 +10,7 @@ import { imageId } from '../images/images';
 import { LABEL } from '../labs/naming';
 import type { Logger } from '../log';
 import type { Profile } from '../profiles/schema';
-import { chooseRuntime, engineSecurity } from '../sandbox/engine-security';
+import { engineSecurity, labSecurity } from '../sandbox/engine-security';
 import type { SettingsStore } from '../settings';
 import type { MachineTrust } from '../trust/machine-trust';
 import type { CoreService } from '../types';
@@ -113,6 +113,17 @@ export class Runs {
           .catch(() => undefined),
       ),
     );
+    // Their /box volumes (run-box.ts), old enough that no run is about to use one; one still in use is refused.
+    const { Volumes } = await docker.listVolumes({ filters: { label: [`${LABEL.role}=${RUN_ROLE}`, `${LABEL.instance}=${this.deps.namespace}`] } });
+    const boxes = (Volumes ?? []).filter((v) => Date.now() - Date.parse((v as { CreatedAt?: string }).CreatedAt ?? '') >= olderThanMs);
+    await Promise.all(
+      boxes.map((v) =>
+        docker
+          .getVolume(v.Name)
+          .remove()
+          .catch(() => undefined),
+      ),
+    );
     return found.length;
   }
 
@@ -142,7 +153,7 @@ export class Runs {
         if (lab !== null) throw new LabError('IMAGE_MISSING', `The image of ${profile.title} is not on this computer: build it first.`);
         continue;
       }
-      const security = { seccomp: engine.seccomp, runtime: chooseRuntime(profile, engine, this.deps.trust()) };
+      const security = labSecurity(profile, engine, this.deps.trust());
       const spec = {
         runId: 'r0000000000000000',
         labId: profile.id,
