@@ -20,7 +20,7 @@ import {
 import { holderName, networkHolderSpec } from '../sandbox/network-holder';
 import { WorkspaceDisk, type DiskState } from '../sandbox/disk';
 import { applyLabFirewall } from '../sandbox/firewall';
-import { engineSecurity, labSecurity } from '../sandbox/engine-security';
+import { labSecurityOn } from '../sandbox/engine-security';
 import { imageId } from '../images/images';
 import { missingInitError } from '../engine/init-binary';
 import { checkedMounts, type CheckedMount, type HostPolicy } from '../profiles/mount-policy';
@@ -127,8 +127,7 @@ export class LabContainers {
       if (lab) await docker.getContainer(this.names.container).remove({ force: true });
       const fresh = randomBytes(24).toString('hex');
       token = fresh;
-      const engine = await engineSecurity(docker);
-      const security = labSecurity(this.profile, engine, this.deps.policy.trust());
+      const security = await labSecurityOn(docker, this.profile, this.deps.policy.trust(), this.deps.policy.hostFolders.dataDir);
       await this.ensureHomeVolume(docker);
       // The mounts are checked right before the container is made, and it gets the real paths just checked.
       await withDisk(async () =>
@@ -226,8 +225,7 @@ export class LabContainers {
     if (!known) await this.ensureVolumes();
     const withDisk = this.attachingDiskOnMountError(known);
     if (!info) {
-      const engine = await engineSecurity(docker);
-      const security = labSecurity(this.profile, engine, this.deps.policy.trust());
+      const security = await labSecurityOn(docker, this.profile, this.deps.policy.trust(), this.deps.policy.hostFolders.dataDir);
       await withDisk(() =>
         docker.createContainer(filesHelperSpec({ profile: this.profile, names: this.names, namespace: this.namespace, security })).catch((err: Error) => {
           throw missingInitError(err.message) ?? err;

@@ -4,7 +4,7 @@ import type Docker from 'dockerode';
 import type { RunLanguage } from '../../api/contract';
 import { LABEL, LABEL_SCHEMA_VERSION, SANDBOX_REVISION } from '../labs/naming';
 import { confinedHostConfig, floorUlimitsWith, ONE_SHOT_HEALTH } from '../sandbox/container-floor';
-import type { LabRuntime } from '../sandbox/engine-security';
+import type { LabSecurity } from '../sandbox/engine-security';
 import { driverScript } from './driver';
 
 const MiB = 1024 * 1024;
@@ -50,7 +50,7 @@ export interface RunSpecInput {
   user: string;
   lang: RunLanguage;
   limits: RunSandboxLimits;
-  security: { seccomp: boolean; runtime: LabRuntime };
+  security: LabSecurity;
 }
 
 export function runLabels(namespace: string, labId: string, runId: string): Record<string, string> {

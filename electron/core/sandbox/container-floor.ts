@@ -4,7 +4,7 @@
 // ulimits set, a health check at run time, and (in each spec) memory, CPU, PIDs, a read-only root and
 // no-new-privileges. test/integration/sandbox-cis.test.ts checks all of them on the real engine.
 import type Docker from 'dockerode';
-import type { LabRuntime } from './engine-security';
+import type { LabSecurity } from './engine-security';
 import { seccompSecurityOpt } from './seccomp';
 
 /**
@@ -82,7 +82,7 @@ const MiB = 1024 * 1024;
 
 /** How a container that runs the lab's image (student code, or a helper with the lab's image) is kept in. */
 export interface Confinement {
-  security: { seccomp: boolean; runtime: LabRuntime } | undefined;
+  security: LabSecurity | undefined;
   memoryMiB: number;
   cpus: number;
   pids: number;
@@ -97,7 +97,7 @@ export interface Confinement {
  */
 export function confinedHostConfig({ security, memoryMiB, cpus, pids }: Confinement): Docker.HostConfig {
   const securityOpt = ['no-new-privileges:true'];
-  if (security?.seccomp && security.runtime === 'runc') securityOpt.push(seccompSecurityOpt());
+  if (security?.seccomp && security.runtime === 'runc') securityOpt.push(seccompSecurityOpt(security.seccompFile));
   const memory = memoryMiB * MiB;
   return {
     CapDrop: ['ALL'],

@@ -6,6 +6,7 @@ import type Docker from 'dockerode';
 import { LabError } from '../../api/errors';
 import type { Profile } from '../profiles/schema';
 import type { MachineTrust } from '../trust/machine-trust';
+import { seccompProfileFile } from './seccomp-file';
 
 export interface EngineSecurity {
   /** Docker, or Podman through its Docker-compatible API (its `info` has a BuildahVersion). */
@@ -23,6 +24,14 @@ export interface EngineSecurity {
 }
 
 export type LabRuntime = 'runc' | 'runsc';
+
+/** How a container of a lab's image is confined beyond the floor's fixed parts (container-floor.ts). */
+export interface LabSecurity {
+  seccomp: boolean;
+  runtime: LabRuntime;
+  /** The seccomp profile's file on the engine's host, for engines that take a path (Podman: seccomp-file.ts). */
+  seccompFile?: string;
+}
 
 interface InfoLike {
   SecurityOptions?: string[] | null;
@@ -79,7 +88,7 @@ export function labSecurity(
   profile: Pick<Profile, 'id' | 'runtime' | 'title'>,
   engine: EngineSecurity,
   trust: Pick<MachineTrust, 'skipGvisorLabs'>,
-): { seccomp: boolean; runtime: LabRuntime } {
+): LabSecurity {
   const runtime = chooseRuntime(profile, engine, trust);
   const name = engineName(engine);
   if (engine.missingLimits.length > 0) {
@@ -133,4 +142,20 @@ export function engineSecurity(docker: Docker): Promise<EngineSecurity> {
   cache.set(docker, { at: Date.now(), value });
   value.catch(() => cache.delete(docker));
   return value;
+}
+
+/**
+ * The security of a container of a lab's image on this engine, with the profile's file written where
+ * the engine needs a path (Podman). Throws START_FAILED where the floor cannot be had (labSecurity).
+ */
+export async function labSecurityOn(
+  docker: Docker,
+  profile: Pick<Profile, 'id' | 'runtime' | 'title'>,
+  trust: Pick<MachineTrust, 'skipGvisorLabs'>,
+  dataDir: string,
+): Promise<LabSecurity> {
+  const engine = await engineSecurity(docker);
+  const security = labSecurity(profile, engine, trust);
+  if (engine.kind === 'podman' && security.seccomp && security.runtime === 'runc') return { ...security, seccompFile: await seccompProfileFile(dataDir) };
+  return security;
 }

@@ -7,7 +7,7 @@ import type Docker from 'dockerode';
 import type { Profile } from '../profiles/schema';
 import type { CheckedMount } from '../profiles/mount-policy';
 import { LABEL, LABEL_SCHEMA_VERSION, labLabels, type LabNames } from '../labs/naming';
-import type { LabRuntime } from './engine-security';
+import type { LabSecurity } from './engine-security';
 import { confinedHostConfig, healthcheck, listeningHealth, FLOOR_ULIMITS } from './container-floor';
 import { holderName } from './network-holder';
 
@@ -30,7 +30,7 @@ export interface LabSpecInput {
    * What the engine offers (see engine-security.ts). Without it the lab gets Docker's own seccomp
    * profile and runc: the floor, as before.
    */
-  security?: { seccomp: boolean; runtime: LabRuntime };
+  security?: LabSecurity;
 }
 
 export const CAPPED_LOGS = { Type: 'json-file', Config: { 'max-size': '1m', 'max-file': '2' } };
