@@ -8,6 +8,7 @@ import type { RunResult } from '../../api/contract';
 import { LabError } from '../../api/errors';
 import type { Logger } from '../log';
 import { driverInput, splitDriverReport } from './driver';
+import { attachStdio } from '../engine/attach';
 import { missingInitError } from '../engine/init-binary';
 import { withRunBox } from './run-box';
 import { runContainerSpec, type RunSpecInput } from './run-spec';
@@ -73,7 +74,7 @@ async function runInBox(docker: Docker, input: SandboxRunInput, log: Logger): Pr
     };
     const out = new CappedSink(limits.outputBytes, () => stop('output'));
     const err = new CappedSink(limits.outputBytes + 256, () => stop('output'));
-    const stream = (await c.attach({ stream: true, stdin: true, stdout: true, stderr: true, hijack: true })) as NodeJS.ReadWriteStream;
+    const stream = await attachStdio(docker, c.id);
     const drained = new Promise<void>((resolve) => {
       stream.on('end', resolve);
       stream.on('close', resolve);
