@@ -251,6 +251,7 @@ class Core implements ClassLabCore {
       log: opts.log,
       queued: (e) => this.emit('runs:queue', e),
       limits: opts.runLimits,
+      dataDir: opts.dataDir,
     });
     this.host = new Host({
       docker,

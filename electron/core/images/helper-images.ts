@@ -39,6 +39,25 @@ export type HelperImageState = 'ready' | 'unconfirmed' | 'missing';
 
 const engineIds = new WeakMap<Docker, Promise<string>>();
 
+interface EngineInfo {
+  ID?: string;
+  BuildahVersion?: string;
+  Name?: string;
+  DockerRootDir?: string;
+}
+
+/**
+ * Which engine a record is for. Docker's `info` ID is stable. Podman's compatible API answers a new
+ * random ID at every call (measured on 4.3), so a Podman engine is its host name and storage folder. A
+ * key two engines share would do no harm: a recorded ID is used only when that engine has an image of
+ * exactly that ID, and an image ID is the digest of its content.
+ */
+export function engineKey(info: EngineInfo): string {
+  if (info.BuildahVersion && info.Name && info.DockerRootDir) return `podman:${info.Name}:${info.DockerRootDir}`;
+  if (!info.ID) throw new LabError('ENGINE_DOWN', 'The Docker engine did not say which engine it is (docker info has no ID).');
+  return info.ID;
+}
+
 export class HelperImages {
   private readonly building = new Map<string, Promise<string>>();
 
@@ -124,10 +143,7 @@ export class HelperImages {
   private engineId(docker: Docker): Promise<string> {
     let id = engineIds.get(docker);
     if (!id) {
-      id = (docker.info() as Promise<{ ID?: string }>).then((info) => {
-        if (!info.ID) throw new LabError('ENGINE_DOWN', 'The Docker engine did not say which engine it is (docker info has no ID).');
-        return info.ID;
-      });
+      id = (docker.info() as Promise<EngineInfo>).then(engineKey);
       engineIds.set(docker, id);
       id.catch(() => engineIds.delete(docker));
     }

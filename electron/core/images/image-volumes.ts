@@ -5,7 +5,7 @@
 // folders), Docker uses that mount instead and makes no volume; anywhere else (also inside the workspace:
 // the volume would be mounted over a part of it) the image is refused. Pure.
 import path from 'node:path';
-import { labTmpfs } from '../sandbox/policy';
+import { labHome, labTmpfs } from '../sandbox/policy';
 import type { Profile } from '../profiles/schema';
 
 /** The container paths the lab container mounts itself. */
@@ -14,6 +14,7 @@ export function coveredPaths(profile: Profile): string[] {
     profile.server.workspace,
     path.posix.dirname(profile.server.socket),
     ...Object.keys(labTmpfs(profile)),
+    ...(labHome(profile) ? [labHome(profile)!] : []),
     '/dev/shm',
     ...profile.mounts.map((m) => m.target),
   ].map((p) => path.posix.normalize(p).replace(/(.)\/$/, '$1'));

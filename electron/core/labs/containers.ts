@@ -6,12 +6,23 @@ import { LabError } from '../../api/errors';
 import { demuxLogs } from '../engine/exec';
 import { inspectOrNull, statusOf } from '../engine/inspect';
 import type { Profile } from '../profiles/schema';
-import { filesHelperSpec, GATE_PORT, gateContainerSpec, gateNetworkName, gateNetworkSpec, labContainerSpec, labNetworkSpec } from '../sandbox/policy';
+import {
+  filesHelperSpec,
+  GATE_PORT,
+  gateContainerSpec,
+  gateNetworkName,
+  gateNetworkSpec,
+  labContainerSpec,
+  labHome,
+  labHomeVolumeSpec,
+  labNetworkSpec,
+} from '../sandbox/policy';
 import { holderName, networkHolderSpec } from '../sandbox/network-holder';
 import { WorkspaceDisk, type DiskState } from '../sandbox/disk';
 import { applyLabFirewall } from '../sandbox/firewall';
-import { chooseRuntime, engineSecurity } from '../sandbox/engine-security';
+import { labSecurityOn } from '../sandbox/engine-security';
 import { imageId } from '../images/images';
+import { missingInitError } from '../engine/init-binary';
 import { checkedMounts, type CheckedMount, type HostPolicy } from '../profiles/mount-policy';
 import { LABEL, labLabels, labNames, madeFrom, type LabNames } from './naming';
 import type { ContainerState, Observation } from './state';
@@ -116,8 +127,8 @@ export class LabContainers {
       if (lab) await docker.getContainer(this.names.container).remove({ force: true });
       const fresh = randomBytes(24).toString('hex');
       token = fresh;
-      const engine = await engineSecurity(docker);
-      const security = { seccomp: engine.seccomp, runtime: chooseRuntime(this.profile, engine, this.deps.policy.trust()) };
+      const security = await labSecurityOn(docker, this.profile, this.deps.policy.trust(), this.deps.policy.hostFolders.dataDir);
+      await this.ensureHomeVolume(docker);
       // The mounts are checked right before the container is made, and it gets the real paths just checked.
       await withDisk(async () =>
         docker.createContainer(
@@ -214,9 +225,12 @@ export class LabContainers {
     if (!known) await this.ensureVolumes();
     const withDisk = this.attachingDiskOnMountError(known);
     if (!info) {
-      const engine = await engineSecurity(docker);
-      const security = { seccomp: engine.seccomp, runtime: chooseRuntime(this.profile, engine, this.deps.policy.trust()) };
-      await withDisk(() => docker.createContainer(filesHelperSpec({ profile: this.profile, names: this.names, namespace: this.namespace, security })));
+      const security = await labSecurityOn(docker, this.profile, this.deps.policy.trust(), this.deps.policy.hostFolders.dataDir);
+      await withDisk(() =>
+        docker.createContainer(filesHelperSpec({ profile: this.profile, names: this.names, namespace: this.namespace, security })).catch((err: Error) => {
+          throw missingInitError(err.message) ?? err;
+        }),
+      );
     }
     await withDisk(() => startContainer(docker, name));
     return name;
@@ -274,10 +288,12 @@ export class LabContainers {
   async removeEverything(): Promise<void> {
     await this.removeContainers();
     await this.disk.remove();
-    try {
-      await this.docker().getVolume(this.names.runVolume).remove();
-    } catch (err) {
-      if (statusOf(err) !== 404) throw err;
+    for (const volume of [this.names.runVolume, this.names.homeVolume]) {
+      try {
+        await this.docker().getVolume(volume).remove();
+      } catch (err) {
+        if (statusOf(err) !== 404) throw err;
+      }
     }
   }
 
@@ -304,6 +320,26 @@ export class LabContainers {
       // refuses it on other file systems, while both engines hand nr_blocks to tmpfs as it is.
       DriverOpts: { type: 'tmpfs', device: 'tmpfs', o: `nr_blocks=256,uid=${uid},gid=${gid},mode=0700,nosuid,nodev,noexec` },
     });
+  }
+
+  /**
+   * The home folder's tmpfs volume (labHomeVolumeSpec), made before the lab container that mounts it. Its
+   * options are fixed when it is made, so one made for another user or size (an edited profile; the lab
+   * container using it has just been removed) is made again: it holds nothing while no lab runs.
+   */
+  private async ensureHomeVolume(docker: Docker): Promise<void> {
+    if (!labHome(this.profile)) return;
+    const spec = labHomeVolumeSpec({ profile: this.profile, names: this.names, namespace: this.namespace });
+    const found = await docker
+      .getVolume(this.names.homeVolume)
+      .inspect()
+      .catch((err: unknown) => {
+        if (statusOf(err) === 404) return null;
+        throw err;
+      });
+    if (found && sameOptions(found.Options, spec.DriverOpts)) return;
+    if (found) await docker.getVolume(this.names.homeVolume).remove();
+    await docker.createVolume(spec);
   }
 
   /**
@@ -390,6 +426,13 @@ function sameBinds(info: Inspect, mounts: readonly CheckedMount[]): boolean {
     .sort();
   const want = mounts.map((m) => `${m.source}\0${m.target}`).sort();
   return binds.length === want.length && binds.every((b, i) => b === want[i]);
+}
+
+/** A volume's driver options are the ones wanted (the engine may add none of its own to a local tmpfs volume). */
+function sameOptions(have: Record<string, string> | null | undefined, want: Record<string, string> | undefined): boolean {
+  const a = Object.entries(have ?? {}).sort(([x], [y]) => x.localeCompare(y));
+  const b = Object.entries(want ?? {}).sort(([x], [y]) => x.localeCompare(y));
+  return a.length === b.length && a.every(([k, v], i) => b[i]![0] === k && b[i]![1] === v);
 }
 
 /** Volumes outlive profile changes, so they carry no fingerprint. */

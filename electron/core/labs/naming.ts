@@ -17,9 +17,9 @@ export const LABEL_SCHEMA_VERSION = '1';
  * Revision of the containers' sandbox settings (seccomp, ulimits, networks, health checks, …). A stopped
  * container made with another revision is made again at its next start, like one of an older profile.
  */
-export const SANDBOX_REVISION = '2';
+export const SANDBOX_REVISION = '3';
 
-export type Role = 'lab' | 'gate' | 'workspace' | 'run' | 'files' | 'holder';
+export type Role = 'lab' | 'gate' | 'workspace' | 'run' | 'home' | 'files' | 'holder';
 
 export interface LabNames {
   container: string;
@@ -28,6 +28,8 @@ export interface LabNames {
   files: string;
   workspaceVolume: string;
   runVolume: string;
+  /** The home folder's tmpfs volume (sandbox/policy.ts labHomeVolumeSpec): scratch, emptied whenever the lab stops. */
+  homeVolume: string;
   network: string;
 }
 
@@ -39,6 +41,7 @@ export function labNames(namespace: string, labId: string): LabNames {
     files: `${base}-files`,
     workspaceVolume: `${base}-workspace`,
     runVolume: `${base}-run`,
+    homeVolume: `${base}-home`,
     network: `${base}-net`,
   };
 }

@@ -4,6 +4,8 @@ import type Docker from 'dockerode';
 import { RUN_LANGUAGES, type RunLanguage } from '../../api/contract';
 import type { Logger } from '../log';
 import { LANGUAGES } from './languages';
+import { missingInitError } from '../engine/init-binary';
+import { withRunBox } from './run-box';
 import { runContainerSpec, type RunSpecInput } from './run-spec';
 
 export class LanguageProbe {
@@ -28,6 +30,12 @@ export class LanguageProbe {
 async function probe(docker: Docker, spec: Omit<RunSpecInput, 'lang'>): Promise<Set<RunLanguage>> {
   // A fixed script: program names come from ClassLab's own table.
   const script = RUN_LANGUAGES.map((l) => `command -v ${LANGUAGES[l].needs} >/dev/null 2>&1 && echo ${l}`).join('; ') + '; exit 0';
+  return withRunBox(docker, spec, () => probeInBox(docker, spec, script)).catch((err: Error) => {
+    throw missingInitError(err.message) ?? err;
+  });
+}
+
+async function probeInBox(docker: Docker, spec: Omit<RunSpecInput, 'lang'>, script: string): Promise<Set<RunLanguage>> {
   const base = runContainerSpec({ ...spec, lang: 'bash' });
   const container = await docker.createContainer({ ...base, Entrypoint: ['/bin/sh', '-c', script], OpenStdin: false, StdinOnce: false, AttachStdin: false });
   try {
@@ -50,6 +58,6 @@ async function probe(docker: Docker, spec: Omit<RunSpecInput, 'lang'>): Promise<
     const words = Buffer.concat(chunks).toString('utf8').split(/\s+/);
     return new Set(RUN_LANGUAGES.filter((l) => words.includes(l)));
   } finally {
-    await container.remove({ force: true }).catch(() => undefined);
+    await container.remove({ force: true, v: true }).catch(() => undefined);
   }
 }

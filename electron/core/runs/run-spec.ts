@@ -3,8 +3,8 @@
 import type Docker from 'dockerode';
 import type { RunLanguage } from '../../api/contract';
 import { LABEL, LABEL_SCHEMA_VERSION, SANDBOX_REVISION } from '../labs/naming';
-import { confinedHostConfig, NO_CORE_DUMPS, ONE_SHOT_HEALTH } from '../sandbox/container-floor';
-import type { LabRuntime } from '../sandbox/engine-security';
+import { confinedHostConfig, floorUlimitsWith, ONE_SHOT_HEALTH } from '../sandbox/container-floor';
+import type { LabSecurity } from '../sandbox/engine-security';
 import { driverScript } from './driver';
 
 const MiB = 1024 * 1024;
@@ -50,7 +50,7 @@ export interface RunSpecInput {
   user: string;
   lang: RunLanguage;
   limits: RunSandboxLimits;
-  security: { seccomp: boolean; runtime: LabRuntime };
+  security: LabSecurity;
 }
 
 export function runLabels(namespace: string, labId: string, runId: string): Record<string, string> {
@@ -65,7 +65,6 @@ export function runLabels(namespace: string, labId: string, runId: string): Reco
 }
 
 export function runContainerSpec({ runId, labId, namespace, image, user, lang, limits, security }: RunSpecInput): Docker.ContainerCreateOptions {
-  const [uid, gid] = user.split(':');
   return {
     name: `${namespace}-run-${runId}`,
     Image: image,
@@ -92,18 +91,48 @@ export function runContainerSpec({ runId, labId, namespace, image, user, lang, l
       Init: true,
       // The lab's floor with the run's own, tighter limits (tmpfs pages count against the memory limit).
       ...confinedHostConfig({ security, memoryMiB: limits.memoryMiB, cpus: limits.cpus, pids: limits.pids }),
-      Tmpfs: {
-        // The only writable places; nothing of the host. /box holds the source and, for C, the binary
-        // (so it is executable); tmpfs pages count against the memory limit.
-        '/box': `rw,nosuid,nodev,exec,size=${limits.scratchMiB}m,uid=${uid},gid=${gid},mode=0700`,
-        '/tmp': 'rw,nosuid,nodev,noexec,size=16m,mode=1777',
-      },
+      // The only writable places; nothing of the host. /box (the run's own tmpfs volume, runBoxVolumeSpec)
+      // holds the source and, for C, the binary; /tmp is noexec. tmpfs pages count against the memory limit.
+      Tmpfs: { '/tmp': 'rw,nosuid,nodev,noexec,size=16m,mode=1777' },
       ShmSize: 8 * MiB,
-      Ulimits: [...NO_CORE_DUMPS, { Name: 'fsize', Soft: limits.fileMiB * MiB, Hard: limits.fileMiB * MiB }, { Name: 'nofile', Soft: 256, Hard: 256 }],
+      Ulimits: floorUlimitsWith([
+        { Name: 'fsize', Soft: limits.fileMiB * MiB, Hard: limits.fileMiB * MiB },
+        { Name: 'nofile', Soft: 256, Hard: 256 },
+      ]),
       // Output goes only through the attach stream, capped by ClassLab: nothing of it is logged on disk.
       LogConfig: { Type: 'none', Config: {} },
       RestartPolicy: { Name: 'no' },
-      Mounts: [],
+      Mounts: [{ Type: 'volume', Source: runBoxName(namespace, runId), Target: '/box', ReadOnly: false }],
     },
+  };
+}
+
+export function runBoxName(namespace: string, runId: string): string {
+  return `${namespace}-run-${runId}-box`;
+}
+
+/** tmpfs counts its size in pages (`nr_blocks`): 4 KiB on x86_64 and the usual arm64 kernels. */
+const TMPFS_PAGES_PER_MiB = 256;
+
+/**
+ * A run's /box: a tmpfs owned by the lab user, 0700, executable (a C program's binary runs from there),
+ * `scratchMiB` in size. A tmpfs *volume* of the local driver made for this run alone, rather than an
+ * entry of HostConfig.Tmpfs, because that is what gives an owned tmpfs on both engines: Podman's
+ * compatible API refuses uid=/gid= in HostConfig.Tmpfs, and ignores the driver options of an anonymous
+ * volume (it made a plain folder on the host's disk, measured). Sized in pages: Podman reads a volume's
+ * `size` as an XFS quota. Made just before the run's container and removed right after it (run-box.ts).
+ */
+export function runBoxVolumeSpec({ runId, labId, namespace, user, limits }: Pick<RunSpecInput, 'runId' | 'labId' | 'namespace' | 'user' | 'limits'>): {
+  Name: string;
+  Driver: string;
+  DriverOpts: Record<string, string>;
+  Labels: Record<string, string>;
+} {
+  const [uid, gid] = user.split(':');
+  return {
+    Name: runBoxName(namespace, runId),
+    Driver: 'local',
+    DriverOpts: { type: 'tmpfs', device: 'tmpfs', o: `nr_blocks=${limits.scratchMiB * TMPFS_PAGES_PER_MiB},uid=${uid},gid=${gid},mode=0700,nosuid,nodev` },
+    Labels: runLabels(namespace, labId, runId),
   };
 }

@@ -2,6 +2,9 @@
 // whose image has the language), queues the run behind the machine's capped pool, and runs it in its own
 // throw-away sandbox (sandbox-run.ts). Run containers left by a crash are removed at start-up, by label.
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type Docker from 'dockerode';
 import type { RunQueueEvent, RunResult } from '../../api/contract';
 import { RunRequest } from '../../api/contract';
@@ -10,7 +13,7 @@ import { imageId } from '../images/images';
 import { LABEL } from '../labs/naming';
 import type { Logger } from '../log';
 import type { Profile } from '../profiles/schema';
-import { chooseRuntime, engineSecurity } from '../sandbox/engine-security';
+import { labSecurityOn } from '../sandbox/engine-security';
 import type { SettingsStore } from '../settings';
 import type { MachineTrust } from '../trust/machine-trust';
 import type { CoreService } from '../types';
@@ -30,6 +33,11 @@ export interface RunsDeps {
   queued(e: RunQueueEvent): void;
   /** Tighter or looser limits than DEFAULT_RUN_LIMITS (tests). */
   limits?: Partial<RunSandboxLimits>;
+  /**
+   * A private folder for files the engine reads (the seccomp profile, for Podman): ClassLab's data
+   * folder; without one, a folder of this process's own made in the system's temporary folder (0700).
+   */
+  dataDir?: string;
 }
 
 export class Runs {
@@ -113,6 +121,17 @@ export class Runs {
           .catch(() => undefined),
       ),
     );
+    // Their /box volumes (run-box.ts), old enough that no run is about to use one; one still in use is refused.
+    const { Volumes } = await docker.listVolumes({ filters: { label: [`${LABEL.role}=${RUN_ROLE}`, `${LABEL.instance}=${this.deps.namespace}`] } });
+    const boxes = (Volumes ?? []).filter((v) => Date.now() - Date.parse((v as { CreatedAt?: string }).CreatedAt ?? '') >= olderThanMs);
+    await Promise.all(
+      boxes.map((v) =>
+        docker
+          .getVolume(v.Name)
+          .remove()
+          .catch(() => undefined),
+      ),
+    );
     return found.length;
   }
 
@@ -131,18 +150,25 @@ export class Runs {
     this.abort.abort();
   }
 
+  private privateDir: string | null = null;
+
+  private seccompDir(): string {
+    if (this.deps.dataDir) return this.deps.dataDir;
+    this.privateDir ??= mkdtempSync(path.join(os.tmpdir(), 'classlab-runs-'));
+    return this.privateDir;
+  }
+
   private async pick(docker: Docker, lab: string | null, lang: RunRequest['lang']) {
     const profiles = this.deps.profiles();
     const candidates = lab === null ? profiles : profiles.filter((p) => p.id === lab);
     if (lab !== null && candidates.length === 0) throw new LabError('LAB_NOT_FOUND', `There is no lab ${lab} (see \`classlab list\`).`);
-    const engine = await engineSecurity(docker);
     for (const profile of candidates) {
       const image = await imageId(docker, profile.image);
       if (!image) {
         if (lab !== null) throw new LabError('IMAGE_MISSING', `The image of ${profile.title} is not on this computer: build it first.`);
         continue;
       }
-      const security = { seccomp: engine.seccomp, runtime: chooseRuntime(profile, engine, this.deps.trust()) };
+      const security = await labSecurityOn(docker, profile, this.deps.trust(), this.seccompDir());
       const spec = {
         runId: 'r0000000000000000',
         labId: profile.id,

@@ -8,6 +8,9 @@ import type { RunResult } from '../../api/contract';
 import { LabError } from '../../api/errors';
 import type { Logger } from '../log';
 import { driverInput, splitDriverReport } from './driver';
+import { attachStdio } from '../engine/attach';
+import { missingInitError } from '../engine/init-binary';
+import { withRunBox } from './run-box';
 import { runContainerSpec, type RunSpecInput } from './run-spec';
 import { decideVerdict } from './verdict';
 
@@ -48,6 +51,14 @@ export interface SandboxRunInput extends Omit<RunSpecInput, 'runId'> {
 }
 
 export async function sandboxRun(docker: Docker, input: SandboxRunInput, log: Logger): Promise<Omit<RunResult, 'labId'>> {
+  try {
+    return await withRunBox(docker, input, () => runInBox(docker, input, log));
+  } catch (err) {
+    throw asRunError(err);
+  }
+}
+
+async function runInBox(docker: Docker, input: SandboxRunInput, log: Logger): Promise<Omit<RunResult, 'labId'>> {
   const { limits } = input;
   const nonce = randomBytes(16).toString('hex');
   let container: Docker.Container | null = null;
@@ -63,7 +74,7 @@ export async function sandboxRun(docker: Docker, input: SandboxRunInput, log: Lo
     };
     const out = new CappedSink(limits.outputBytes, () => stop('output'));
     const err = new CappedSink(limits.outputBytes + 256, () => stop('output'));
-    const stream = (await c.attach({ stream: true, stdin: true, stdout: true, stderr: true, hijack: true })) as NodeJS.ReadWriteStream;
+    const stream = await attachStdio(docker, c.id);
     const drained = new Promise<void>((resolve) => {
       stream.on('end', resolve);
       stream.on('close', resolve);
@@ -119,13 +130,17 @@ export async function sandboxRun(docker: Docker, input: SandboxRunInput, log: Lo
       memoryMiB: peak !== null ? Math.round((peak / (1024 * 1024)) * 10) / 10 : null,
       note,
     };
-  } catch (err) {
-    if (err instanceof LabError) throw err;
-    const e = err as { statusCode?: number; message?: string };
-    if (e.statusCode === 404) throw new LabError('IMAGE_MISSING', `The lab's image is not on this computer: build it first. (${e.message ?? ''})`);
-    throw new LabError('START_FAILED', `The run's sandbox could not be started: ${e.message ?? String(err)}`);
   } finally {
     // Whatever happened: no container of this run stays behind.
     if (container) await container.remove({ force: true, v: true }).catch((e: Error) => log.warn('run container not removed', { error: e.message }));
   }
+}
+
+function asRunError(err: unknown): LabError {
+  if (err instanceof LabError) return err;
+  const e = err as { statusCode?: number; message?: string };
+  const noInit = missingInitError(e.message ?? '');
+  if (noInit) return noInit;
+  if (e.statusCode === 404) return new LabError('IMAGE_MISSING', `The lab's image is not on this computer: build it first. (${e.message ?? ''})`);
+  return new LabError('START_FAILED', `The run's sandbox could not be started: ${e.message ?? String(err)}`);
 }

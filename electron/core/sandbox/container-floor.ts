@@ -4,7 +4,7 @@
 // ulimits set, a health check at run time, and (in each spec) memory, CPU, PIDs, a read-only root and
 // no-new-privileges. test/integration/sandbox-cis.test.ts checks all of them on the real engine.
 import type Docker from 'dockerode';
-import type { LabRuntime } from './engine-security';
+import type { LabSecurity } from './engine-security';
 import { seccompSecurityOpt } from './seccomp';
 
 /**
@@ -14,6 +14,30 @@ import { seccompSecurityOpt } from './seccomp';
  * handler on the host (systemd-coredump, apport) sees a limit of 0 and keeps nothing either.
  */
 export const NO_CORE_DUMPS: Docker.Ulimit[] = [{ Name: 'core', Soft: 0, Hard: 0 }];
+
+/**
+ * Open files and processes, said outright rather than inherited. Podman gives every container
+ * RLIMIT_NOFILE and RLIMIT_NPROC of 1048576 unless told otherwise, and where its service's own hard
+ * limits are lower (a service without CAP_SYS_RESOURCE; this machine: 20000 and 96362) no container
+ * starts at all ("error setting rlimit type 7"); Docker hands on dockerd's limits. Set here, both engines
+ * give the same ones. 16384 files is far above what a notebook, its kernels and a terminal open.
+ * RLIMIT_NPROC counts every process and thread of the uid in the whole user namespace, not the
+ * container's (all labs of the desktop user's uid together, and the host's own), so it stays generous:
+ * the per-lab process cap is the pids cgroup limit (PidsLimit), which counts only the container.
+ */
+export const FILE_AND_PROCESS_LIMITS: Docker.Ulimit[] = [
+  { Name: 'nofile', Soft: 16384, Hard: 16384 },
+  { Name: 'nproc', Soft: 32768, Hard: 32768 },
+];
+
+/** The ulimits of every ClassLab container: no core dumps, and the open-file and process limits above. */
+export const FLOOR_ULIMITS: Docker.Ulimit[] = [...NO_CORE_DUMPS, ...FILE_AND_PROCESS_LIMITS];
+
+/** The floor's ulimits with some of them replaced (a quick run's own, smaller nofile), each named once. */
+export function floorUlimitsWith(own: Docker.Ulimit[]): Docker.Ulimit[] {
+  const names = new Set(own.map((u) => u.Name));
+  return [...FLOOR_ULIMITS.filter((u) => !names.has(u.Name)), ...own];
+}
 
 const SECOND_NS = 1e9;
 
@@ -58,7 +82,7 @@ const MiB = 1024 * 1024;
 
 /** How a container that runs the lab's image (student code, or a helper with the lab's image) is kept in. */
 export interface Confinement {
-  security: { seccomp: boolean; runtime: LabRuntime } | undefined;
+  security: LabSecurity | undefined;
   memoryMiB: number;
   cpus: number;
   pids: number;
@@ -73,7 +97,7 @@ export interface Confinement {
  */
 export function confinedHostConfig({ security, memoryMiB, cpus, pids }: Confinement): Docker.HostConfig {
   const securityOpt = ['no-new-privileges:true'];
-  if (security?.seccomp && security.runtime === 'runc') securityOpt.push(seccompSecurityOpt());
+  if (security?.seccomp && security.runtime === 'runc') securityOpt.push(seccompSecurityOpt(security.seccompFile));
   const memory = memoryMiB * MiB;
   return {
     CapDrop: ['ALL'],

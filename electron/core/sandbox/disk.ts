@@ -31,7 +31,7 @@ import { LabError } from '../../api/errors';
 import type { Profile } from '../profiles/schema';
 import { LABEL, LABEL_SCHEMA_VERSION, type LabNames } from '../labs/naming';
 import { demuxLogs } from '../engine/exec';
-import { NO_CORE_DUMPS, ONE_SHOT_HEALTH } from './container-floor';
+import { FLOOR_ULIMITS, ONE_SHOT_HEALTH } from './container-floor';
 import { execCollect } from '../engine/exec';
 
 export const DISK_FILE = 'workspace.ext4';
@@ -180,7 +180,7 @@ export function diskHelperSpec(op: DiskOp, opts: DiskHelperInput): Docker.Contai
       Memory: 128 * MiB,
       MemorySwap: 128 * MiB,
       NanoCpus: 1e9,
-      Ulimits: NO_CORE_DUMPS,
+      Ulimits: FLOOR_ULIMITS,
       LogConfig: { Type: 'json-file', Config: { 'max-size': '1m', 'max-file': '1' } },
       RestartPolicy: { Name: 'no' },
       ...(disk ? {} : { Tmpfs: { '/disk': 'rw,nosuid,nodev,noexec,size=1m' } }),

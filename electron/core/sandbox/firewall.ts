@@ -35,7 +35,7 @@ import { LabError } from '../../api/errors';
 import { LABEL, labLabels, labNames } from '../labs/naming';
 import type { Profile } from '../profiles/schema';
 import { CAPPED_LOGS, GATE_IMAGE, gateNetworkName } from './policy';
-import { NO_CORE_DUMPS, ONE_SHOT_HEALTH } from './container-floor';
+import { FLOOR_ULIMITS, ONE_SHOT_HEALTH } from './container-floor';
 import { demuxText } from '../engine/exec';
 import { LOCAL_V4, LOCAL_V6 } from '../net/address-ranges';
 
@@ -136,7 +136,7 @@ export function firewallHelperSpec(opts: {
       Memory: 64 * MiB,
       MemorySwap: 64 * MiB,
       NanoCpus: 0.5e9,
-      Ulimits: NO_CORE_DUMPS,
+      Ulimits: FLOOR_ULIMITS,
       LogConfig: CAPPED_LOGS,
       RestartPolicy: { Name: 'no' },
     },

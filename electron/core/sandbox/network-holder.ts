@@ -15,7 +15,7 @@
 import type Docker from 'dockerode';
 import type { Profile } from '../profiles/schema';
 import { labLabels, type LabNames } from '../labs/naming';
-import { healthcheck, NO_CORE_DUMPS } from './container-floor';
+import { healthcheck, FLOOR_ULIMITS } from './container-floor';
 
 const MiB = 1024 * 1024;
 
@@ -49,7 +49,7 @@ export function networkHolderSpec(opts: { profile: Profile; names: LabNames; nam
       Memory: 32 * MiB,
       MemorySwap: 32 * MiB,
       NanoCpus: 0.1e9,
-      Ulimits: NO_CORE_DUMPS,
+      Ulimits: FLOOR_ULIMITS,
       LogConfig: { Type: 'json-file', Config: { 'max-size': '64k', 'max-file': '1' } },
       RestartPolicy: { Name: 'no' },
     },

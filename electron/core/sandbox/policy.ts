@@ -7,8 +7,8 @@ import type Docker from 'dockerode';
 import type { Profile } from '../profiles/schema';
 import type { CheckedMount } from '../profiles/mount-policy';
 import { LABEL, LABEL_SCHEMA_VERSION, labLabels, type LabNames } from '../labs/naming';
-import type { LabRuntime } from './engine-security';
-import { confinedHostConfig, healthcheck, listeningHealth, NO_CORE_DUMPS } from './container-floor';
+import type { LabSecurity } from './engine-security';
+import { confinedHostConfig, healthcheck, listeningHealth, FLOOR_ULIMITS } from './container-floor';
 import { holderName } from './network-holder';
 
 // The tag moves with what the gate image must hold (2: iptables for internet labs' firewall; 3: nginx, the
@@ -30,7 +30,7 @@ export interface LabSpecInput {
    * What the engine offers (see engine-security.ts). Without it the lab gets Docker's own seccomp
    * profile and runc: the floor, as before.
    */
-  security?: { seccomp: boolean; runtime: LabRuntime };
+  security?: LabSecurity;
 }
 
 export const CAPPED_LOGS = { Type: 'json-file', Config: { 'max-size': '1m', 'max-file': '2' } };
@@ -49,14 +49,12 @@ export function scratchSizesMiB(memoryMiB: number): { tmp: number; varTmp: numbe
  * Writable places inside a read-only root, each size-capped so they cannot fill the host. The shared
  * scratch folders (/tmp, /var/tmp, /run; /dev/shm is Docker's, noexec) are `noexec`: nothing a
  * notebook, a kernel or the scientific stack does executes a file there, and they are where an exploit
- * drops what it runs. The home folder stays executable: it is the student's own (not world-writable), it
+ * drops what it runs. The home folder (labHome, a tmpfs volume of its own) stays executable: it is the student's own (not world-writable), it
  * holds what `pip install --user` puts in ~/.local (scripts in ~/.local/bin, compiled modules that are
  * mapped executable), and the student can run files from the workspace anyway, so noexec there would
  * break installs and stop nothing.
  */
 export function labTmpfs(profile: Profile): Record<string, string> {
-  const [uid, gid] = profile.server.user.split(':');
-  const home = path.posix.dirname(profile.server.workspace);
   const size = scratchSizesMiB(profile.resources.memoryMiB);
   const tmpfs: Record<string, string> = {
     '/tmp': `rw,nosuid,nodev,noexec,size=${size.tmp}m,mode=1777`,
@@ -65,11 +63,44 @@ export function labTmpfs(profile: Profile): Record<string, string> {
     // mounted inside it.
     '/run': `rw,nosuid,nodev,noexec,size=${size.run}m,mode=0755`,
   };
-  // The home folder (shell history, caches, kernel settings) is scratch space; the student's files live
-  // in the workspace volume mounted inside it.
-  // `exec` said outright: Docker mounts a tmpfs noexec unless told otherwise.
-  if (home !== '/' && !(home in tmpfs)) tmpfs[home] = `rw,nosuid,nodev,exec,size=${size.home}m,uid=${uid},gid=${gid},mode=0755`;
   return tmpfs;
+}
+
+/**
+ * The home folder (shell history, caches, kernel settings) is scratch space too, owned by the lab user;
+ * the student's files live in the workspace volume mounted inside it. Null when the workspace's parent is
+ * the root or one of the scratch places above.
+ */
+export function labHome(profile: Profile): string | null {
+  const home = path.posix.dirname(profile.server.workspace);
+  return home === '/' || home in labTmpfs(profile) ? null : home;
+}
+
+/** tmpfs counts its size in pages (`nr_blocks`); 4 KiB on x86_64 and on the usual arm64 kernels. */
+const TMPFS_PAGES_PER_MiB = 256;
+
+/**
+ * The home folder as a tmpfs *volume* (driver local, type tmpfs), not an entry of HostConfig.Tmpfs: a
+ * tmpfs owned by the lab user is what both engines give this way. Podman's compatible API refuses uid=,
+ * gid= and U in HostConfig.Tmpfs, and where the path exists in the image its copy-up gives the mount the
+ * image folder's owner and mode instead of the ones asked for. A volume of the local driver takes the
+ * options to mount(2) as they are, on Docker and on Podman alike (measured on Docker 20.10 and Podman
+ * 4.3: owner 1000:1000, mode 0755, the size, and nothing kept after the container stops, since the engine
+ * mounts the volume when the container starts and unmounts it when it stops). Its size in pages, not
+ * `size=`: Podman reads a volume's `size` as an XFS project quota. Executable, unlike the other scratch
+ * places (see labTmpfs): mount(2)'s default, as no `noexec` is given.
+ */
+export function labHomeVolumeSpec({ profile, names, namespace }: Pick<LabSpecInput, 'profile' | 'names' | 'namespace'>): Docker.VolumeCreateOptions {
+  const [uid, gid] = profile.server.user.split(':');
+  const pages = scratchSizesMiB(profile.resources.memoryMiB).home * TMPFS_PAGES_PER_MiB;
+  const { [LABEL.profile]: _fingerprint, ...labels } = labLabels(namespace, profile, 'home');
+  return {
+    Name: names.homeVolume,
+    Driver: 'local',
+    DriverOpts: { type: 'tmpfs', device: 'tmpfs', o: `nr_blocks=${pages},uid=${uid},gid=${gid},mode=0755,nosuid,nodev` },
+    // Volumes outlive profile changes, so they carry no fingerprint (containers.ts makes it anew when its options differ).
+    Labels: labels,
+  };
 }
 
 /**
@@ -111,10 +142,11 @@ export function labContainerSpec({
       ...confinedHostConfig({ security, ...profile.resources }),
       Tmpfs: labTmpfs(profile),
       ShmSize: scratchSizesMiB(profile.resources.memoryMiB).shm * MiB,
-      Ulimits: NO_CORE_DUMPS,
+      Ulimits: FLOOR_ULIMITS,
       LogConfig: CAPPED_LOGS,
       RestartPolicy: { Name: 'no' },
       Mounts: [
+        ...(labHome(profile) ? [{ Type: 'volume' as const, Source: names.homeVolume, Target: labHome(profile)!, ReadOnly: false }] : []),
         { Type: 'volume', Source: names.workspaceVolume, Target: profile.server.workspace, ReadOnly: false },
         { Type: 'volume', Source: names.runVolume, Target: socketDir, ReadOnly: false },
         ...hostMounts.map((m) => ({ Type: 'bind' as const, Source: m.source, Target: m.target, ReadOnly: true })),
@@ -156,7 +188,7 @@ export function gateContainerSpec({ profile, names, namespace, image }: Omit<Lab
       Memory: 64 * MiB,
       MemorySwap: 64 * MiB,
       NanoCpus: 0.5e9,
-      Ulimits: NO_CORE_DUMPS,
+      Ulimits: FLOOR_ULIMITS,
       LogConfig: CAPPED_LOGS,
       RestartPolicy: { Name: 'no' },
       Mounts: [{ Type: 'volume', Source: names.runVolume, Target: GATE_RUN_DIR, ReadOnly: false }],
@@ -187,7 +219,7 @@ export function filesHelperSpec({ profile, names, namespace, security }: Omit<La
       Init: true,
       ...confinedHostConfig({ security, memoryMiB: 256, cpus: 1, pids: 64 }),
       Tmpfs: { '/tmp': 'rw,noexec,nosuid,nodev,size=16m' },
-      Ulimits: NO_CORE_DUMPS,
+      Ulimits: FLOOR_ULIMITS,
       LogConfig: CAPPED_LOGS,
       RestartPolicy: { Name: 'no' },
       Mounts: [{ Type: 'volume', Source: names.workspaceVolume, Target: profile.server.workspace, ReadOnly: false }],

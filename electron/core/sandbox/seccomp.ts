@@ -568,7 +568,10 @@ function socketRules(): SeccompProfile['syscalls'] {
   ];
 }
 
-/** The SecurityOpt entry that applies the profile. */
-export function seccompSecurityOpt(): string {
-  return `seccomp=${JSON.stringify(labSeccompProfile())}`;
+/**
+ * The SecurityOpt entry that applies the profile: the profile itself (Docker), or the path of its file on
+ * the engine's host (Podman's compatible API takes a path there: seccomp-file.ts).
+ */
+export function seccompSecurityOpt(file?: string): string {
+  return file ? `seccomp=${file}` : `seccomp=${JSON.stringify(labSeccompProfile())}`;
 }

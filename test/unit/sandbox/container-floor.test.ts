@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type Docker from 'dockerode';
 import { Profile } from '../../../electron/core/profiles/schema';
 import { labNames } from '../../../electron/core/labs/naming';
-import { filesHelperSpec, gateContainerSpec, labContainerSpec, labTmpfs } from '../../../electron/core/sandbox/policy';
+import { filesHelperSpec, gateContainerSpec, labContainerSpec, labHomeVolumeSpec, labTmpfs } from '../../../electron/core/sandbox/policy';
 import { networkHolderSpec } from '../../../electron/core/sandbox/network-holder';
 import { diskHelperSpec, diskNames } from '../../../electron/core/sandbox/disk';
 import { firewallHelperSpec, firewallRules } from '../../../electron/core/sandbox/firewall';
@@ -41,8 +41,12 @@ const specs: [string, Docker.ContainerCreateOptions, string[]][] = [
 
 describe.each(specs)('%s', (_name, spec, caps) => {
   const host = spec.HostConfig!;
-  it('has core dumps off, soft and hard', () => {
-    expect(host.Ulimits).toEqual([{ Name: 'core', Soft: 0, Hard: 0 }]);
+  it('has core dumps off, soft and hard, and open files and processes set outright (Podman would force 1048576)', () => {
+    expect(host.Ulimits).toEqual([
+      { Name: 'core', Soft: 0, Hard: 0 },
+      { Name: 'nofile', Soft: 16384, Hard: 16384 },
+      { Name: 'nproc', Soft: 32768, Hard: 32768 },
+    ]);
   });
   it('declares a health check: a fixed command with an absolute path', () => {
     const test = spec.Healthcheck?.Test ?? [];
@@ -78,9 +82,12 @@ describe('scratch folders', () => {
   it('are noexec, except the home folder (the student runs pip --user installs from there, and the workspace anyway)', () => {
     const t = labTmpfs(none);
     for (const dir of ['/tmp', '/var/tmp', '/run']) expect(t[dir], dir).toMatch(/(^|,)noexec(,|$)/);
-    expect(t['/home/student']).not.toMatch(/noexec/);
-    expect(t['/home/student']).toMatch(/(^|,)exec(,|$)/); // Docker's tmpfs default is noexec
     for (const opts of Object.values(t)) expect(opts).toMatch(/nosuid,nodev/);
+    // The home folder: a tmpfs volume owned by the lab user (both engines take uid= there, Podman not in
+    // HostConfig.Tmpfs); mount(2) without noexec is executable.
+    const home = labHomeVolumeSpec({ profile: none, names: labNames('classlab', none.id), namespace: 'classlab' });
+    expect(home.DriverOpts).toEqual({ type: 'tmpfs', device: 'tmpfs', o: 'nr_blocks=16384,uid=1000,gid=1000,mode=0755,nosuid,nodev' });
+    expect(home.Labels?.['classlab.profile']).toBeUndefined();
   });
 });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Profile } from '../../../electron/core/profiles/schema';
 import { labNames } from '../../../electron/core/labs/naming';
-import { labContainerSpec, labTmpfs, scratchSizesMiB } from '../../../electron/core/sandbox/policy';
+import { labContainerSpec, labHomeVolumeSpec, labTmpfs, scratchSizesMiB } from '../../../electron/core/sandbox/policy';
 import {
   ALLOWED_SYSCALLS,
   CLONE_NAMESPACE_FLAGS,
@@ -83,7 +83,15 @@ describe('engine security', () => {
       CgroupVersion: '2',
       OperatingSystem: 'Docker Desktop',
     });
-    expect(e).toEqual({ seccomp: true, runtimes: ['runc', 'runsc'], rootless: true, cgroupVersion: '2', operatingSystem: 'Docker Desktop' });
+    expect(e).toEqual({
+      kind: 'docker',
+      seccomp: true,
+      runtimes: ['runc', 'runsc'],
+      rootless: true,
+      cgroupVersion: '2',
+      missingLimits: [],
+      operatingSystem: 'Docker Desktop',
+    });
     expect(parseEngineSecurity({ SecurityOptions: [], Runtimes: { runc: {} } }).seccomp).toBe(false);
     expect(parseEngineSecurity({}).runtimes).toEqual([]);
   });
@@ -131,7 +139,9 @@ describe('policy with engine security', () => {
 
   it('caps every scratch place, /run included, and keeps them well below the memory limit', () => {
     const t = labTmpfs(profile);
-    expect(Object.keys(t).sort()).toEqual(['/home/student', '/run', '/tmp', '/var/tmp']);
+    expect(Object.keys(t).sort()).toEqual(['/run', '/tmp', '/var/tmp']);
+    // The home folder is a tmpfs volume of its own (labHomeVolumeSpec), capped the same way.
+    expect(labHomeVolumeSpec({ profile, names, namespace: 'classlab' }).DriverOpts?.o).toMatch(/(^|,)nr_blocks=\d+(,|$)/);
     for (const opts of Object.values(t)) expect(opts).toMatch(/size=\d+m/);
     expect(t['/run']).toMatch(/noexec/);
     for (const mem of [128, 512, 2048, 65536]) {

@@ -1,7 +1,7 @@
 // Attack 4b, a lab image's VOLUMEs: an image that declares `VOLUME /data` makes Docker give every container
 // of it an anonymous volume on the engine's own disk, outside the workspace's disk limit, where a
-// student's `dd` could fill the host. The lab under attack must have no volume but its own two (the
-// workspace and the socket folder), and its image must declare none anywhere else (images/image-volumes.ts,
+// student's `dd` could fill the host. The lab under attack must have no volume but its own three (the
+// workspace, the socket folder and the home's tmpfs), and its image must declare none anywhere else (images/image-volumes.ts,
 // which ClassLab checks after every build and pull). Read from Docker, the way the engine sees the lab.
 import { imageVolumeProblems } from '../../images/image-volumes';
 import type { AttackResult, AuditAttack, AuditContext } from '../types';
@@ -11,7 +11,7 @@ async function labVolumes(ctx: AuditContext): Promise<AttackResult> {
   const info = await ctx.lab.inspect();
   if (!info) return { attack, blocked: false, evidence: 'the lab container could not be read from Docker, so nothing was checked' };
   const names = ctx.lab.containers.names;
-  const own = new Set([names.workspaceVolume, names.runVolume]);
+  const own = new Set([names.workspaceVolume, names.runVolume, names.homeVolume]);
   const extra = (info.Mounts ?? []).filter((m) => m.Type === 'volume' && !own.has(m.Name ?? ''));
   const image = await ctx.docker
     .getImage(info.Image)
