@@ -240,7 +240,7 @@ describe("a student's computer imports the pack dropped on its launcher", () => 
       await d.getByText(/^python\.classlab · \d[\d.]* [KMG]B · made by ClassLab /).waitFor();
       const lab = d.getByRole('listitem').filter({ hasText: 'Python notebook' });
       await lab.getByText('New', { exact: true }).waitFor();
-      await d.getByText('classlab/python:2', { exact: true }).waitFor();
+      await d.getByText('classlab/python:3', { exact: true }).waitFor();
       await d.getByText('Signed by a key this computer does not trust yet.').waitFor();
       expect(await d.locator('.fingerprint').first().textContent()).toBe(fingerprint);
       // Import waits for the answer.

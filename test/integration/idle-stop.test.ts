@@ -21,7 +21,7 @@ const ns = uniqueNamespace('clidle');
 const lab = (id: string) => ({
   id,
   title: `Idle ${id}`,
-  image: 'classlab/python:2',
+  image: 'classlab/python:3',
   build: { context: 'python' },
   network: 'none',
   idleMinutes: 1,

@@ -9,7 +9,7 @@ import { SAVED_CATALOG_NAME } from '../../../electron/core/profiles/saved-layer'
 import { SavedProfiles } from '../../../electron/core/profiles/saved-profiles';
 import { testPolicy } from '../../support/docker';
 
-const python = { id: 'python', title: 'Python', image: 'classlab/python:2', build: { context: 'python' } };
+const python = { id: 'python', title: 'Python', image: 'classlab/python:3', build: { context: 'python' } };
 const folders = () => {
   const root = mkdtempSync(path.join(os.tmpdir(), 'classlab-saved-'));
   const dirs = { bundled: path.join(root, 'images'), installed: path.join(root, 'data', 'labs'), saved: path.join(root, 'data', 'profiles') };
