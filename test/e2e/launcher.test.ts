@@ -8,7 +8,7 @@ import type { Frame, Locator, Page } from 'playwright-core';
 import { beforeAll, describe, expect } from 'vitest';
 import { REPO } from '../support/docker';
 import { e2eRun } from '../support/e2e';
-import { cellOutputs, listedFile, newNotebook, typeAndRun, waitForJupyterLab } from '../support/jupyterlab';
+import { cellOutputs, listedFile, newNotebook, saveShownNotebook, typeAndRun, waitForJupyterLab } from '../support/jupyterlab';
 import { CLI } from '../support/serve';
 
 const run = promisify(execFile);
@@ -125,7 +125,7 @@ describe('the launcher in a browser, through the bridge', () => {
     await expect.poll(() => cellOutputs(nb, 0).first().textContent(), { timeout: 60_000 }).toContain('42');
     await shot('05-printed-42');
 
-    await page.keyboard.press('Control+s');
+    await saveShownNotebook(page, nb);
     // Saved means the file on the server holds the cell and its output: ask the notebook server itself,
     // from inside the frame (its origin, its login cookie).
     const frame = await notebookFrame();

@@ -65,3 +65,19 @@ export async function typeAndRun(page: Page, nb: FrameLocator, code: string, ind
 export function cellOutputs(nb: FrameLocator, index = 0): Locator {
   return shownNotebook(nb).locator('.jp-Cell').nth(index).locator('.jp-OutputArea-output');
 }
+
+/**
+ * Saves the shown notebook with Ctrl+S, as a student does. JupyterLab 4 offers to rename a file still
+ * called Untitled on its first save; the student keeps the name.
+ */
+export async function saveShownNotebook(page: Page, nb: FrameLocator): Promise<void> {
+  await page.keyboard.press('Control+s');
+  const rename = nb.locator('.jp-Dialog').filter({ hasText: 'Rename file' }).getByRole('button', { name: 'Rename', exact: true });
+  try {
+    await rename.waitFor({ timeout: 5000 });
+  } catch {
+    return;
+  }
+  await rename.click();
+  await rename.waitFor({ state: 'hidden' });
+}

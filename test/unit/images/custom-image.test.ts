@@ -70,14 +70,14 @@ describe('expert Dockerfile lines', () => {
   });
   it('writes the Dockerfile FROM the base, packages as root, the lines, and the lab user last', () => {
     const text = generatedDockerfile({
-      baseImage: 'classlab/python:3',
+      baseImage: 'classlab/python:2',
       packages: ['jq', 'cowsay'],
       lines: ['USER root', 'RUN true'],
       user: '1000:1000',
       labels: { 'classlab.custom.lab': 'x"y' },
     });
     const lines = text.trim().split('\n');
-    expect(lines[0]).toBe('FROM classlab/python:3');
+    expect(lines[0]).toBe('FROM classlab/python:2');
     expect(lines[1]).toBe('USER root');
     expect(text).toMatch(/apt-get install -y --no-install-recommends -- jq cowsay/);
     expect(text).toContain('LABEL classlab.custom.lab="x\\"y"');
@@ -89,17 +89,17 @@ describe('expert Dockerfile lines', () => {
 describe('the tag of a lab built on a base', () => {
   const tag = (base: string, packages: string[], lines: string[] = []) => customImageTag('stats', base, packages, lines);
   it('is the same for the same list and changes with the base, a package, their order or a line', () => {
-    const one = tag('classlab/python:3', ['jq']);
+    const one = tag('classlab/python:2', ['jq']);
     expect(one).toMatch(/^classlab\/custom-stats:[0-9a-f]{16}$/);
-    expect(tag('classlab/python:3', ['jq'])).toBe(one);
+    expect(tag('classlab/python:2', ['jq'])).toBe(one);
     const others = [
       tag('classlab/python:3', ['jq']),
-      tag('classlab/python:3', ['jq', 'cowsay']),
-      tag('classlab/python:3', ['cowsay', 'jq']),
-      tag('classlab/python:3', ['jq'], ['RUN true']),
+      tag('classlab/python:2', ['jq', 'cowsay']),
+      tag('classlab/python:2', ['cowsay', 'jq']),
+      tag('classlab/python:2', ['jq'], ['RUN true']),
     ];
     expect(new Set([one, ...others]).size).toBe(5);
-    expect(customImageTag('other', 'classlab/python:3', ['jq'], [])).not.toBe(one);
+    expect(customImageTag('other', 'classlab/python:2', ['jq'], [])).not.toBe(one);
   });
   it('is for builds on a base without a folder of their own', () => {
     expect(isGeneratedBuild({ build: { base: 'python' } })).toBe(true);
