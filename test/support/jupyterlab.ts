@@ -28,9 +28,13 @@ export function shownNotebook(nb: FrameLocator): Locator {
   return nb.locator('.jp-NotebookPanel').filter({ visible: true });
 }
 
-/** The shown notebook's kernel is connected and idle (the toolbar's indicator), as a student waits for it. */
-export async function waitForIdleKernel(nb: FrameLocator, timeout = 90_000): Promise<void> {
-  await shownNotebook(nb).locator('.jp-Notebook-ExecutionIndicator[data-status="idle"]').waitFor({ timeout });
+/**
+ * The shown notebook's kernel is connected and idle, as a student waits for it: the status bar's kernel
+ * item says "Python 3 (ipykernel) | Idle" (it says Connecting or Initializing before). The toolbar's
+ * execution indicator is no such sign: it starts out as idle before any kernel is there.
+ */
+export async function waitForIdleKernel(nb: FrameLocator, timeout = 90_000, kernel: string = PYTHON_KERNEL): Promise<void> {
+  await nb.locator('#jp-main-statusbar').getByText(`${kernel} | Idle`, { exact: true }).waitFor({ timeout });
 }
 
 /** The workspace path of the document shown in the frame: JupyterLab keeps /lab/tree/PATH in its address. */
