@@ -63,7 +63,7 @@ export async function packFigures(): Promise<Figure[]> {
   try {
     say('flattening the python image into one layer of the bench\u2019s own');
     const box = `${namespace}-flat`;
-    await run('docker', ['create', '--name', box, 'classlab/python:2']);
+    await run('docker', ['create', '--name', box, 'classlab/python:3']);
     await shell(
       `docker export ${box} | docker import --change 'USER 1000:1000' --change 'ENTRYPOINT ["/usr/bin/tini","--"]' --change 'CMD ["/usr/local/bin/classlab-notebook"]' - ${FLAT} >/dev/null`,
     );

@@ -458,7 +458,7 @@ export const PackSummary = z.object({
 export type PackSummary = z.infer<typeof PackSummary>;
 export const PackProgress = z.object({
   job: z.enum(['export', 'import', 'verify']),
-  /** "Saving classlab/python:2", "Checking digests", "Loading images"… */
+  /** "Saving classlab/python:3", "Checking digests", "Loading images"… */
   stage: z.string(),
   fraction: z.number().min(0).max(1).nullable(),
   done: z.boolean(),

@@ -14,6 +14,7 @@ import type { Frame, Locator, Page } from 'playwright-core';
 import { beforeAll, describe, expect } from 'vitest';
 import { execIn } from '../support/docker';
 import { e2eRun, labWithImage } from '../support/e2e';
+import { waitForJupyterLab } from '../support/jupyterlab';
 
 const LAB = 'python';
 const FRAME = 'iframe[title^="Notebook for"]';
@@ -103,7 +104,7 @@ describe('the Files panel in a browser, through the bridge', () => {
       const side = (await panel().boundingBox())!;
       const frame = (await page.locator(FRAME).boundingBox())!;
       expect(side.x + side.width).toBeLessThanOrEqual(frame.x + 1);
-      await page.frameLocator(FRAME).getByRole('button', { name: 'New' }).waitFor({ timeout: 180_000 });
+      await waitForJupyterLab(page.frameLocator(FRAME), 180_000);
       await shot('01-panel');
     },
     960_000,
@@ -137,11 +138,11 @@ describe('the Files panel in a browser, through the bridge', () => {
 
   step('opens the notebook in the notebook frame with a double-click', async () => {
     await row(NOTEBOOK).dblclick();
-    await expect.poll(() => page.locator(FRAME).getAttribute('src'), { timeout: 30_000 }).toContain(`/notebooks/${encodeURIComponent(NOTEBOOK)}`);
+    await expect.poll(() => page.locator(FRAME).getAttribute('src'), { timeout: 30_000 }).toContain(`/lab/tree/${encodeURIComponent(NOTEBOOK)}`);
     const frame = await notebookFrame();
-    await expect.poll(() => frame.url(), { timeout: 60_000 }).toContain(`/notebooks/${encodeURIComponent(NOTEBOOK)}`);
-    // The classic notebook's editor (CodeMirror 5), or Notebook 7's (CodeMirror 6).
-    const cell = frame.locator('.cell .CodeMirror-code, .jp-Cell .cm-content').first();
+    await expect.poll(() => frame.url(), { timeout: 60_000 }).toContain(`/lab/tree/${encodeURIComponent(NOTEBOOK)}`);
+    // JupyterLab's notebook, its first cell's editor (CodeMirror 6).
+    const cell = frame.locator('.jp-NotebookPanel .jp-Cell .cm-content').first();
     await cell.waitFor({ timeout: 60_000 });
     await expect.poll(() => cell.innerText(), { timeout: 30_000 }).toContain('print(6*7)');
     await shot('04-notebook-opened');
@@ -254,7 +255,7 @@ describe('the Files panel in a browser, through the bridge', () => {
       expect(await saved.textContent()).toContain('Saved as week 1.ipynb');
       await shot('10b-url-fetched');
       await saved.getByRole('button', { name: 'Open it' }).click();
-      await expect.poll(() => page.locator(FRAME).getAttribute('src'), { timeout: 30_000 }).toContain(`/notebooks/${encodeURIComponent('week 1.ipynb')}`);
+      await expect.poll(() => page.locator(FRAME).getAttribute('src'), { timeout: 30_000 }).toContain(`/lab/tree/${encodeURIComponent('week 1.ipynb')}`);
       await row('week 1.ipynb').waitFor({ timeout: 30_000 });
       const { out } = await execIn(container, ['sha256sum', '/home/student/work/week 1.ipynb'], 'student');
       expect(out.split(' ')[0]).toBe(sha256(Buffer.from(notebookJson)));

@@ -39,7 +39,7 @@ const e2e = e2eRun({
         id: LAB,
         title: 'Python notebook',
         description: 'The python lab with a course repository.',
-        image: 'classlab/python:2',
+        image: 'classlab/python:3',
         build: { context: 'python' },
         network: 'none',
         course: { url: remote.url, branch: 'main', folder: 'course' },

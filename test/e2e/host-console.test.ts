@@ -21,7 +21,7 @@ const e2e = e2eRun({
   shotPrefix: 'room-',
   lab: 'roa',
   prepare: async () => {
-    await docker.getImage('classlab/python:2').tag({ repo: `classlab-e2e/${e2e.namespace}-python`, tag: '1' });
+    await docker.getImage('classlab/python:3').tag({ repo: `classlab-e2e/${e2e.namespace}-python`, tag: '1' });
     const lab = (id: string, title: string) => ({
       id,
       title,

@@ -12,7 +12,7 @@ import { e2eRun } from '../support/e2e';
 const lab = (id: string, title: string, idleMinutes: number) => ({
   id,
   title,
-  image: 'classlab/python:2',
+  image: 'classlab/python:3',
   build: { context: 'python' },
   network: 'none',
   idleMinutes,

@@ -8,6 +8,7 @@ import type { Frame, Locator, Page } from 'playwright-core';
 import { beforeAll, describe, expect } from 'vitest';
 import { REPO } from '../support/docker';
 import { e2eRun } from '../support/e2e';
+import { cellOutputs, listedFile, newNotebook, saveShownNotebook, typeAndRun, waitForJupyterLab } from '../support/jupyterlab';
 import { CLI } from '../support/serve';
 
 const run = promisify(execFile);
@@ -104,43 +105,27 @@ describe('the launcher in a browser, through the bridge', () => {
     expect(box?.width).toBeGreaterThan(1280 - (files?.width ?? 0) - 40);
     expect(box?.width).toBeGreaterThan(900);
     expect(box?.height).toBeGreaterThan(650);
-    // Notebook 6.4's file tree, inside the frame.
-    await page.frameLocator(FRAME).getByRole('button', { name: 'New' }).waitFor({ timeout: 60_000 });
-    await shot('04-notebook-tree');
+    // JupyterLab's page (its launcher and file browser), inside the frame.
+    await waitForJupyterLab(page.frameLocator(FRAME), 60_000);
+    await shot('04-jupyterlab');
   });
 
   step('creates a Python 3 notebook in the frame, runs print(6*7), reads 42 and saves', async () => {
     const nb = page.frameLocator(FRAME);
-    await nb.getByRole('button', { name: 'New' }).click();
-    // The lab image sets Jupyter's _target to _self: the new notebook opens in the embedded frame, never
-    // in a new window (which the Electron shell refuses).
+    // JupyterLab opens the new notebook in a tab of the same page, never in a new window (which the
+    // Electron shell refuses).
     const popups: unknown[] = [];
     page.on('popup', (p) => popups.push(p));
-    const inFrame = page.waitForEvent('framenavigated', {
-      timeout: 30_000,
-      predicate: (f) => f !== page.mainFrame() && /\/notebooks\/.+\.ipynb/.test(f.url()),
-    });
-    // (Notebook labels the item with the kernel's id, "python3"; the student sees its display name.)
-    await nb.getByRole('menuitem').filter({ hasText: 'Python 3 (ipykernel)' }).click();
-    await inFrame;
+    // Made from the launcher's Python card; ready once its kernel is idle, as a student waits for it.
+    notebookPath = await newNotebook(page, nb, notebookFrame);
     expect(popups).toHaveLength(0);
-    const url = (await notebookFrame()).url();
-    const match = /\/notebooks\/([^?#]+\.ipynb)/.exec(url);
-    expect(match, `a notebook address, got ${url}`).not.toBeNull();
-    notebookPath = decodeURIComponent(match![1]!);
+    expect(notebookPath).toMatch(/\.ipynb$/);
 
-    const firstCell = nb.locator('.cell.code_cell .CodeMirror').first();
-    await firstCell.waitFor({ timeout: 60_000 });
-    // Wait for the kernel before typing, as a student would wait for the "Python 3" indicator.
-    await nb.locator('#kernel_indicator_icon.kernel_idle_icon').waitFor({ timeout: 90_000 });
-    await firstCell.click();
-    await page.keyboard.type('print(6*7)');
-    await page.keyboard.press('Shift+Enter');
-    const output = nb.locator('.cell.code_cell').first().locator('.output_area .output_text');
-    await expect.poll(() => output.textContent(), { timeout: 60_000 }).toContain('42');
+    await typeAndRun(page, nb, 'print(6*7)');
+    await expect.poll(() => cellOutputs(nb, 0).first().textContent(), { timeout: 60_000 }).toContain('42');
     await shot('05-printed-42');
 
-    await page.keyboard.press('Control+s');
+    await saveShownNotebook(page, nb);
     // Saved means the file on the server holds the cell and its output: ask the notebook server itself,
     // from inside the frame (its origin, its login cookie).
     const frame = await notebookFrame();
@@ -176,8 +161,7 @@ describe('the launcher in a browser, through the bridge', () => {
   step('opens the lab again: the saved notebook is still listed', async () => {
     await labCard().getByRole('button', { name: 'Open', exact: true }).click();
     await page.locator(FRAME).waitFor({ timeout: 120_000 });
-    const item = page.frameLocator(FRAME).getByRole('link', { name: notebookPath, exact: true });
-    await item.waitFor({ timeout: 60_000 });
+    await listedFile(page.frameLocator(FRAME), notebookPath).waitFor({ timeout: 60_000 });
     await shot('09-reopened');
   });
 

@@ -16,6 +16,7 @@ import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { testCatalog } from '../support/docker';
 import { answerAdminPrompt, e2eRun, labWithImage, NOTEBOOK_FRAME } from '../support/e2e';
+import { waitForJupyterLab } from '../support/jupyterlab';
 
 const LAB = 'python';
 const work = mkdtempSync(path.join(os.tmpdir(), 'classlab-e2e-packs-'));
@@ -240,7 +241,7 @@ describe("a student's computer imports the pack dropped on its launcher", () => 
       await d.getByText(/^python\.classlab · \d[\d.]* [KMG]B · made by ClassLab /).waitFor();
       const lab = d.getByRole('listitem').filter({ hasText: 'Python notebook' });
       await lab.getByText('New', { exact: true }).waitFor();
-      await d.getByText('classlab/python:2', { exact: true }).waitFor();
+      await d.getByText('classlab/python:3', { exact: true }).waitFor();
       await d.getByText('Signed by a key this computer does not trust yet.').waitFor();
       expect(await d.locator('.fingerprint').first().textContent()).toBe(fingerprint);
       // Import waits for the answer.
@@ -284,7 +285,7 @@ describe("a student's computer imports the pack dropped on its launcher", () => 
         .getByRole('button', { name: 'Open', exact: true })
         .click();
       await page.locator(NOTEBOOK_FRAME).waitFor({ timeout: 180_000 });
-      await page.frameLocator(NOTEBOOK_FRAME).getByRole('button', { name: 'New' }).waitFor({ timeout: 180_000 });
+      await waitForJupyterLab(page.frameLocator(NOTEBOOK_FRAME), 180_000);
       await student.shot('08-lab-open');
       await page.getByRole('button', { name: 'Back to labs' }).click();
       await page.getByRole('heading', { name: 'Labs', level: 1 }).waitFor();

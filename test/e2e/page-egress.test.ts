@@ -11,7 +11,9 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Frame, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
+import { execIn } from '../support/docker';
 import { e2eRun, NOTEBOOK_FRAME, openLabInFrame } from '../support/e2e';
+import { cellOutputs, listedFile, shownNotebook, typeAndRun, waitForIdleKernel, waitForJupyterLab } from '../support/jupyterlab';
 
 const FRAME = NOTEBOOK_FRAME;
 /** What the browser said about Content-Security-Policy, from any frame (Jupyter's own pages included). */
@@ -67,6 +69,19 @@ async function notebookFrame(): Promise<Frame> {
   return frame;
 }
 
+/** The notebook the test opens: the hostile cell, an empty code cell, and Markdown with math. */
+const NOTEBOOK = 'egress.ipynb';
+function egressNotebook(target: number): string {
+  const cell = (cell_type: string, source: string) =>
+    cell_type === 'code' ? { cell_type, source, metadata: {}, execution_count: null, outputs: [] } : { cell_type, source, metadata: {} };
+  return JSON.stringify({
+    nbformat: 4,
+    nbformat_minor: 5,
+    metadata: { kernelspec: { name: 'python3', display_name: 'Python 3 (ipykernel)', language: 'python' } },
+    cells: [cell('code', attackCell(target)), cell('code', ''), cell('markdown', 'Euler: $e^{i\\pi} + 1 = 0$')],
+  });
+}
+
 /**
  * The hostile cell: elements in an HTML output, and a script that tries every other way out and then adds
  * the same elements again (after it listens for the browser's policy reports, so each refusal is seen).
@@ -105,9 +120,9 @@ attempt('form post', () => document.getElementById('classlab-form').submit());
 // A browser lets a page open a popup only within ~5 s of the user's input (transient activation), so the
 // open waits that out: a script that opens a link on its own, not one the user just asked for.
 attempt('popup without input', () => setTimeout(() => window.open(L + '/popup'), 6000));
-attempt('elements', () => element.append(${JSON.stringify(html)}));
-element.prepend('<div>classlab-attacks-sent: ' + tried.join(', ') + '</div>');
-setTimeout(() => element.append('<div id="classlab-violations">' + violations.join(' ') + '</div>'), 7000);`;
+attempt('elements', () => element.insertAdjacentHTML('beforeend', ${JSON.stringify(html)}));
+element.insertAdjacentHTML('afterbegin', '<div>classlab-attacks-sent: ' + tried.join(', ') + '</div>');
+setTimeout(() => element.insertAdjacentHTML('beforeend', '<div id="classlab-violations">' + violations.join(' ') + '</div>'), 7000);`;
   return ['from IPython.display import HTML, Javascript, display', `display(HTML(${JSON.stringify(html)}))`, `display(Javascript(${JSON.stringify(js)}))`].join(
     '\n',
   );
@@ -115,28 +130,27 @@ setTimeout(() => element.append('<div id="classlab-violations">' + violations.jo
 
 describe('a notebook output cannot reach what the lab cannot (browser, through the bridge)', () => {
   step(
-    'opens the python lab in its frame and a new notebook',
+    'opens the python lab in its frame and the notebook of the attack',
     async () => {
       await openLabInFrame(page, e2e.url);
       const nb = page.frameLocator(FRAME);
-      await nb.getByRole('button', { name: 'New' }).waitFor({ timeout: 60_000 });
-      // ClassLab's custom.js makes New open the notebook in this frame; on a busy machine it can arrive after
-      // the button, and a click before it opens a new tab instead. A student waits for the page too.
-      const tree = await notebookFrame();
-      await tree.waitForFunction(() => (globalThis as unknown as { Jupyter?: { _target?: string } }).Jupyter?._target === '_self', undefined, {
-        timeout: 60_000,
-      });
-      await nb.getByRole('button', { name: 'New' }).click();
-      const inFrame = page.waitForEvent('framenavigated', {
-        timeout: 90_000,
-        predicate: (f) => f !== page.mainFrame() && /\/notebooks\/.+\.ipynb/.test(f.url()),
-      });
-      await nb.getByRole('menuitem').filter({ hasText: 'Python 3 (ipykernel)' }).click();
-      await inFrame;
-      await nb.locator('#kernel_indicator_icon.kernel_idle_icon').waitFor({ timeout: 90_000 });
+      await waitForJupyterLab(nb);
+      // The notebook is written into the workspace as the student (its cells are run by hand below), and
+      // opened from JupyterLab's file browser, as a student opens a file.
+      const written = await execIn(
+        e2e.container,
+        ['python3', '-c', 'import sys; open(sys.argv[1], "w").write(sys.argv[2])', `/home/student/work/${NOTEBOOK}`, egressNotebook(port)],
+        'student',
+      );
+      expect(written.code).toBe(0);
+      await listedFile(nb, NOTEBOOK).waitFor({ timeout: 60_000 });
+      await listedFile(nb, NOTEBOOK).dblclick();
+      await shownNotebook(nb).locator('.jp-Cell').nth(2).waitFor({ timeout: 60_000 });
+      await waitForIdleKernel(nb);
       await shot('01-notebook');
-      // Notebook 6.4's own file tree and notebook, kernel WebSocket included, work under the gate's policy.
-      // The one report is MathJax 2 probing for fonts with 'about:blank' (no request: about: is local).
+      // JupyterLab's own page, file browser and notebook, kernel WebSocket included, work under the gate's
+      // policy: the browser reports nothing. (Notebook 6.4's MathJax 2 probed for fonts with 'about:blank',
+      // no request: about: is local; kept out in case a lab still serves it.)
       expect(cspMessages.filter((m) => !/^Loading the font 'about:blank'/.test(m))).toEqual([]);
     },
     960_000,
@@ -145,15 +159,13 @@ describe('a notebook output cannot reach what the lab cannot (browser, through t
   step('runs a cell whose output tries every way out to a listener on 127.0.0.1: nothing reaches it', async () => {
     const frame = await notebookFrame();
     expect(seen).toEqual({ bytes: 0, requests: [] });
-    // Set and run the cell through Jupyter's own API. Every Playwright evaluation in the frame (locator
-    // polling too) counts as a user gesture, so the popup attempt waits until this one has expired and the
-    // test leaves the frame alone meanwhile (see the design notes on what a browser allows after a click).
-    await frame.evaluate((code) => {
-      const nb = (globalThis as unknown as { Jupyter: { notebook: { get_cell(i: number): { set_text(t: string): void }; execute_cells(i: number[]): void } } })
-        .Jupyter.notebook;
-      nb.get_cell(0).set_text(code);
-      nb.execute_cells([0]);
-    }, attackCell(port));
+    // Run the cell with a click and Shift+Enter, as a student would. That input (like every Playwright
+    // evaluation in the frame, locator polling too) counts as a user gesture, so the popup attempt waits
+    // until it has expired and the test leaves the frame alone meanwhile (see the design notes on what a
+    // browser allows after a click).
+    await shownNotebook(page.frameLocator(FRAME)).locator('.jp-Cell').nth(0).locator('.cm-content').click();
+    await page.keyboard.press('Shift+Enter');
+    expect(frame.url()).toContain(`/lab/tree/${NOTEBOOK}`);
     // The popup fires 6 s after the cell runs, the report at 7 s; stragglers (a retried preload, a late
     // beacon) get time to arrive too.
     await page.waitForTimeout(12_000);
@@ -187,29 +199,11 @@ describe('a notebook output cannot reach what the lab cannot (browser, through t
   });
 
   step('the notebook still works: print(6*7) prints 42, and math renders', async () => {
-    const frame = await notebookFrame();
-    await frame.evaluate(() => {
-      const nb = (globalThis as unknown as { Jupyter: { notebook: { insert_cell_below(type: string, index: number): unknown; select(i: number): void } } })
-        .Jupyter.notebook;
-      nb.insert_cell_below('code', 0);
-      nb.select(1);
-    });
     const nb = page.frameLocator(FRAME);
-    const second = nb.locator('.cell.code_cell').nth(1);
-    await second.locator('.CodeMirror').click();
-    await page.keyboard.type('print(6*7)');
-    await page.keyboard.press('Shift+Enter');
-    await expect.poll(() => second.locator('.output_area .output_text').textContent(), { timeout: 60_000 }).toContain('42');
-    // A Markdown cell with math: MathJax (served by the lab) typesets it under the policy.
-    await frame.evaluate(() => {
-      const nb = (
-        globalThis as unknown as { Jupyter: { notebook: { insert_cell_below(type: string, index: number): { set_text(t: string): void; render(): void } } } }
-      ).Jupyter.notebook;
-      const cell = nb.insert_cell_below('markdown', 1);
-      cell.set_text('Euler: $e^{i\\pi} + 1 = 0$');
-      cell.render();
-    });
-    await nb.locator('.text_cell_render .MathJax, .text_cell_render mjx-container').first().waitFor({ timeout: 30_000 });
+    await typeAndRun(page, nb, 'print(6*7)', 1);
+    await expect.poll(() => cellOutputs(nb, 1).first().textContent(), { timeout: 60_000 }).toContain('42');
+    // The Markdown cell with math: MathJax 3 (bundled in the lab's JupyterLab) typesets it under the policy.
+    await shownNotebook(nb).locator('.jp-MarkdownCell mjx-container').first().waitFor({ timeout: 30_000 });
     await shot('03-printed-42');
     expect(seen).toEqual({ bytes: 0, requests: [] });
   });

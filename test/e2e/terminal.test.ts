@@ -12,6 +12,7 @@ import { beforeAll, describe, expect } from 'vitest';
 import { TERMINAL_WINDOW_CHARS } from '../../electron/api/contract';
 import { execIn, REPO } from '../support/docker';
 import { e2eRun, labWithImage } from '../support/e2e';
+import { waitForJupyterLab } from '../support/jupyterlab';
 import { CLI } from '../support/serve';
 
 const run = promisify(execFile);
@@ -144,7 +145,7 @@ describe('terminals in the lab view, in a browser, through the bridge', () => {
       // The tabs: the notebook, selected, and a way to open a terminal.
       await expect.poll(() => tab('Notebook').getAttribute('aria-selected')).toBe('true');
       await page.getByRole('button', { name: 'New terminal' }).waitFor();
-      await page.frameLocator(FRAME).getByRole('button', { name: 'New' }).waitFor({ timeout: 60_000 });
+      await waitForJupyterLab(page.frameLocator(FRAME), 60_000);
       await shot('01-notebook-with-tabs');
     },
     960_000,

@@ -54,7 +54,7 @@ const check = (exercise: string, lang: 'python' | 'c', code: string): Promise<Ch
 const verdicts = (r: CheckResult) => r.tests.map((t) => t.verdict);
 
 beforeAll(async () => {
-  catalogDir = testCatalog([{ id: 'python', title: 'Python', image: 'classlab/python:2', build: { context: 'python' } }]);
+  catalogDir = testCatalog([{ id: 'python', title: 'Python', image: 'classlab/python:3', build: { context: 'python' } }]);
   const greet = exerciseFolder(
     'greet',
     {

@@ -38,31 +38,31 @@ afterAll(async () => {
 
 describe("the gate in front of Jupyter's answers", () => {
   it('logs in with the token: the login cookie HttpOnly and SameSite=Strict, _xsrf SameSite=Strict and readable', async () => {
-    // The address ClassLab opens (/?token=…) redirects to /tree?token=…, which sets both cookies.
+    // The address ClassLab opens (/?token=…) redirects to /lab?token=…, which sets both cookies.
     const start = await probeGate(port, { path: `/?token=${token}` });
     expect(start.status).toBe(302);
-    expect(start.headers.location).toBe(`/tree?token=${token}`);
+    expect(start.headers.location).toBe(`/lab?token=${token}`);
     const login = await probeGate(port, { path: start.headers.location! });
     expect(login.status).toBe(200);
-    const tree = await probeGate(port, { path: '/tree', headers: { Cookie: cookiePairs(login) } });
-    expect(tree.status).toBe(200);
-    const setCookies = [...headerValues(login, 'set-cookie'), ...headerValues(tree, 'set-cookie')];
+    const page = await probeGate(port, { path: '/lab', headers: { Cookie: cookiePairs(login) } });
+    expect(page.status).toBe(200);
+    const setCookies = [...headerValues(login, 'set-cookie'), ...headerValues(page, 'set-cookie')];
     const names = setCookies.map((c) => c.split('=')[0]);
     expect(names).toContain(`username-127-0-0-1-${port}`);
     expect(names).toContain('_xsrf');
     expect(judgeLabCookies(setCookies)).toEqual({ ok: true, problems: [] });
     expect(setCookies.find((c) => c.startsWith('_xsrf='))).not.toMatch(/httponly/i);
-    cookie = [cookiePairs(login), cookiePairs(tree)].filter(Boolean).join('; ');
+    cookie = [cookiePairs(login), cookiePairs(page)].filter(Boolean).join('; ');
     xsrf = /_xsrf=([^;]+)/.exec(cookie)?.[1] ?? '';
     expect(xsrf).not.toBe('');
   });
 
   it("puts ClassLab's headers on every answer: pages, API, redirects, refusals and gate errors", async () => {
     const answers = [
-      await probeGate(port, { path: '/tree', headers: { Cookie: cookie } }),
+      await probeGate(port, { path: '/lab', headers: { Cookie: cookie } }),
       await probeGate(port, { path: '/api/status', headers: { Authorization: `token ${token}` } }),
       await probeGate(port, { path: '/' }),
-      await probeGate(port, { path: '/tree', headers: { Origin: 'http://localhost.evil.example' } }),
+      await probeGate(port, { path: '/lab', headers: { Origin: 'http://localhost.evil.example' } }),
     ];
     expect(answers.map((a) => a.status)).toEqual([200, 200, 302, 403]);
     for (const a of answers) {
@@ -110,7 +110,7 @@ describe("the gate in front of Jupyter's answers", () => {
     });
     expect(api.status).toBe(200);
     const framed = await probeGate(port, {
-      path: '/tree',
+      path: '/lab',
       headers: { Cookie: cookie, 'Sec-Fetch-Site': 'same-site', 'Sec-Fetch-Mode': 'navigate', 'Sec-Fetch-Dest': 'iframe' },
     });
     expect(framed.status).toBe(200);
@@ -133,8 +133,9 @@ describe("the gate in front of Jupyter's answers", () => {
   });
 
   it('keeps Referer for the lab itself (Referrer-Policy same-origin): Jupyter refuses /files/ without one', async () => {
-    // What decided same-origin over no-referrer: Notebook 6.4 checks the Referer of GET /files/ (and API
-    // GETs without an XSRF header), so with no-referrer every image and download of the workspace fails.
+    // What decided same-origin over no-referrer: Jupyter (Notebook 6.4, and Jupyter Server 2 under
+    // JupyterLab 4 alike) checks the Referer of GET /files/ (and API GETs without an XSRF header), so with
+    // no-referrer every image and download of the workspace fails.
     const put = await fetch(`http://127.0.0.1:${port}/api/contents/gate-check.txt`, {
       method: 'PUT',
       headers: { Authorization: `token ${token}`, 'Content-Type': 'application/json' },
@@ -145,7 +146,7 @@ describe("the gate in front of Jupyter's answers", () => {
     expect(noReferer.status).toBe(403);
     const sameOrigin = await probeGate(port, {
       path: '/files/gate-check.txt',
-      headers: { Cookie: cookie, Referer: `http://127.0.0.1:${port}/notebooks/x.ipynb` },
+      headers: { Cookie: cookie, Referer: `http://127.0.0.1:${port}/lab/tree/x.ipynb` },
     });
     expect(sameOrigin.status).toBe(200);
     expect(sameOrigin.body).toBe('hello');
@@ -167,7 +168,7 @@ class C(http.client.HTTPConnection):
 token, port = sys.argv[1], sys.argv[2]
 def ask(path, headers):
     c = C('localhost'); c.request('GET', path, headers={'Host': '127.0.0.1:' + port, **headers}); r = c.getresponse(); r.read(); return r
-login = ask('/tree?token=' + token, {})
+login = ask('/lab?token=' + token, {})
 cookie = '; '.join(v.split(';')[0] for k, v in login.getheaders() if k == 'Set-Cookie')
 out = {}
 for origin in ['http://localhost.evil.example', 'http://127.0.0.1.evil.example', 'http://127.0.0.1:1', 'http://127.0.0.1:' + port]:
@@ -184,7 +185,7 @@ print(json.dumps(out))`,
     expect(answers['cookie http://127.0.0.1.evil.example']).toEqual([404, '']);
     expect(answers['cookie http://127.0.0.1:1']).toEqual([404, '']);
     expect(answers[`cookie http://127.0.0.1:${port}`]).toEqual([200, '']);
-    // Notebook 6.4 serves a token holder from anywhere; with the token no other origin may read the answer.
+    // Jupyter serves a token holder from anywhere; with the token no other origin may read the answer.
     for (const origin of ['http://localhost.evil.example', 'http://127.0.0.1:1']) expect(answers[`token ${origin}`]).toEqual([200, '']);
     expect(answers.host).toBe(403);
   });

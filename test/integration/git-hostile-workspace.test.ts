@@ -1,4 +1,4 @@
-// Issue #9, item 1: git on the host runs nothing a lab wrote. A real lab (classlab/python:2) and real
+// Issue #9, item 1: git on the host runs nothing a lab wrote. A real lab (classlab/python:3) and real
 // git on both sides: the student plants, with the lab's own git, every hostile variant (a nested
 // repository with a clean filter — the confirmed attack —, textconv and diff/merge drivers, fsmonitor,
 // hooks, sshCommand, include/includeIf, a .git file pointing elsewhere, the folder's own .git, a
@@ -79,7 +79,7 @@ afterAll(async () => {
 
 describe('git on the host runs nothing a lab wrote', () => {
   it('control: plain git on a raw copy of the folder, run the way ClassLab used to, runs the lab’s programs', async () => {
-    const target = { docker, container: names.container, profile: Profile.parse({ id: 'python', title: 'P', image: 'classlab/python:2' }) };
+    const target = { docker, container: names.container, profile: Profile.parse({ id: 'python', title: 'P', image: 'classlab/python:3' }) };
     const raw = path.join(root, 'raw');
     const { leftOut } = await exportFolder(target, HOSTILE_GIT_FOLDER, raw);
     expect(leftOut).toEqual([]);

@@ -221,7 +221,7 @@ describe('git sync of a lab', () => {
   });
 
   it('never replaces a folder that changed after it was copied out', async () => {
-    const target = { docker, container: names.container, profile: Profile.parse({ id: 'python', title: 'P', image: 'classlab/python:2' }) };
+    const target = { docker, container: names.container, profile: Profile.parse({ id: 'python', title: 'P', image: 'classlab/python:3' }) };
     const host = path.join(root, 'export-1');
     const { state } = await exportFolder(target, 'course', host);
     await sh(`printf 'saved meanwhile\\n' > ${WS}/course/late.txt`);

@@ -77,7 +77,7 @@ describe("ClassLab's helper image", () => {
     const profile = Profile.parse({
       id: 'by-id',
       title: 'Gate by ID',
-      image: 'classlab/python:2',
+      image: 'classlab/python:3',
       resources: { memoryMiB: 256, diskMiB: 32 },
       server: { command: ['sleep', 'infinity'] },
     });
@@ -118,7 +118,7 @@ describe("ClassLab's helper image", () => {
   });
 
   it("never builds a catalog's own gate folder (CLASSLAB_CATALOG cannot supply the gate's Dockerfile)", async () => {
-    const catalogDir = testCatalog([{ id: 'python', title: 'Python', image: 'classlab/python:2', build: { context: 'python' } }]);
+    const catalogDir = testCatalog([{ id: 'python', title: 'Python', image: 'classlab/python:3', build: { context: 'python' } }]);
     mkdirSync(path.join(catalogDir, 'gate'));
     writeFileSync(path.join(catalogDir, 'gate', 'Dockerfile'), `FROM debian:bookworm-slim\nLABEL ${DECOY_LABEL}="catalog-${ns}"\n`);
     const dataDir = tmp('classlab-helper-');

@@ -18,7 +18,7 @@ const ns = uniqueNamespace('clkern');
 const lab = (id: string) => ({
   id,
   title: `Kernels ${id}`,
-  image: 'classlab/python:2',
+  image: 'classlab/python:3',
   build: { context: 'python' },
   network: 'none',
   resources: { memoryMiB: 512, cpus: 1, pids: 256, diskMiB: 128 },

@@ -22,7 +22,7 @@ const WS = '/home/student/work';
 const lab = (id: string) => ({
   id,
   title: `Host ${id}`,
-  image: 'classlab/python:2',
+  image: 'classlab/python:3',
   build: { context: 'python' },
   network: 'none',
   resources: { memoryMiB: 1024, cpus: 1, pids: 256, diskMiB: 256 },
@@ -173,7 +173,7 @@ describe('host status', () => {
 
   it('lists a container and a volume with ClassLab labels but no profile as orphans', async () => {
     const labels = { 'classlab.instance': ns, 'classlab.lab': 'ghost', 'classlab.role': 'lab' };
-    await docker.createContainer({ name: orphanName, Image: 'classlab/python:2', Cmd: ['true'], Labels: labels });
+    await docker.createContainer({ name: orphanName, Image: 'classlab/python:3', Cmd: ['true'], Labels: labels });
     await docker.createVolume({ Name: `${orphanName}-workspace`, Labels: { ...labels, 'classlab.role': 'workspace' } });
     const status = await core.service['host:status']();
     expect(status.orphans).toEqual([

@@ -30,7 +30,7 @@ import {
 } from '../support/docker';
 
 const ns = uniqueNamespace('clhostile');
-const PY = { image: 'classlab/python:2', build: { context: 'python' }, resources: { memoryMiB: 1024, diskMiB: 32 } };
+const PY = { image: 'classlab/python:3', build: { context: 'python' }, resources: { memoryMiB: 1024, diskMiB: 32 } };
 const COURSE_TARGET = '/home/student/course';
 let root = '';
 let shared = '';

@@ -23,7 +23,7 @@ const MINUTE = 20_000;
 const lab = (id: string) => ({
   id,
   title: `Idle ${id}`,
-  image: 'classlab/python:2',
+  image: 'classlab/python:3',
   build: { context: 'python' },
   network: 'none',
   idleMinutes: 1,

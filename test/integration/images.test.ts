@@ -10,10 +10,10 @@ let core: Awaited<ReturnType<typeof testCore>>;
 
 beforeAll(async () => {
   catalogDir = testCatalog([
-    { id: 'python', title: 'Python', image: 'classlab/python:2', build: { context: 'python' } },
+    { id: 'python', title: 'Python', image: 'classlab/python:3', build: { context: 'python' } },
     // Nothing listens on port 9 of loopback: the pull fails fast and offline.
     { id: 'remote', title: 'Remote image', image: '127.0.0.1:9/nobody/nothing:1' },
-    { id: 'broken', title: 'Broken', image: 'classlab/python:2', resources: { memoryMiB: 'lots' } },
+    { id: 'broken', title: 'Broken', image: 'classlab/python:3', resources: { memoryMiB: 'lots' } },
   ]);
   core = await testCore(ns, { catalogDir });
 });

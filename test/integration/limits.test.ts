@@ -12,8 +12,8 @@ let core: Awaited<ReturnType<typeof testCore>>;
 
 beforeAll(async () => {
   catalogDir = testCatalog([
-    { id: 'python', title: 'Python', image: 'classlab/python:2', build: { context: 'python' } },
-    { id: 'small', title: 'Small', image: 'classlab/python:2', build: { context: 'python' }, resources: { memoryMiB: 512, diskMiB: 64 } },
+    { id: 'python', title: 'Python', image: 'classlab/python:3', build: { context: 'python' } },
+    { id: 'small', title: 'Small', image: 'classlab/python:3', build: { context: 'python' }, resources: { memoryMiB: 512, diskMiB: 64 } },
   ]);
   core = await testCore(ns, { catalogDir });
   await ensureImages(core);

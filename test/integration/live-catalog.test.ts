@@ -13,7 +13,7 @@ const ns = uniqueNamespace();
 const python = {
   id: 'python',
   title: 'Python notebook',
-  image: 'classlab/python:2',
+  image: 'classlab/python:3',
   build: { context: 'python' },
   resources: { memoryMiB: 1024, cpus: 1, pids: 512 },
 };

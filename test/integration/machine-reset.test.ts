@@ -1,7 +1,7 @@
 // Issue #13, "Reset this machine", on a real engine: a namespace of its own with two labs (one running,
 // one stopped with a workspace made through its files helper) and an orphan volume. The plan lists them;
 // the reset backs up both workspaces (each verified), removes every object with the namespace's label
-// and the lab image's own tag (a tag of classlab/python:2 made for this test: the shared image stays),
+// and the lab image's own tag (a tag of classlab/python:3 made for this test: the shared image stays),
 // forgets the saved state and the saved git sign-ins (tokens: a group's must not be left for the next),
 // and leaves both labs in the launcher, fresh; `--keep-sign-ins` keeps them. One lab deleted from the
 // overview's row first: backed up and verified, its objects gone, the other lab untouched. `classlab reset --all` (the built
@@ -53,7 +53,7 @@ async function cli(args: string[]): Promise<{ code: number; out: string; err: st
 beforeAll(async () => {
   expect(existsSync(CLI), 'run `npm run build` first: the CLI tests use dist/cli.js').toBe(true);
   // The lab image under a tag of this test's own: removing it (reset --images) only untags.
-  await docker.getImage('classlab/python:2').tag({ repo: `${ns}/python`, tag: 'reset' });
+  await docker.getImage('classlab/python:3').tag({ repo: `${ns}/python`, tag: 'reset' });
   core = await testCore(ns, { catalogDir, dataDir });
   await core.service['labs:open']('resa');
   expect((await execIn(`${ns}-resa`, ['sh', '-c', 'echo hello > /home/student/work/a.txt'], '1000:1000')).code).toBe(0);
@@ -157,7 +157,7 @@ describe('machine reset', () => {
     expect(steps.at(-1)).toBe('done');
     // The test's tag is gone; the shared image it pointed at stays, as does another namespace's volume.
     await expect(docker.getImage(image).inspect()).rejects.toMatchObject({ statusCode: 404 });
-    await expect(docker.getImage('classlab/python:2').inspect()).resolves.toBeTruthy();
+    await expect(docker.getImage('classlab/python:3').inspect()).resolves.toBeTruthy();
     expect(await labelled(decoyNs)).toEqual([`volume ${decoyNs}-resa-workspace`]);
     expect(existsSync(path.join(dataDir, 'git', 'resa'))).toBe(false);
     expect(result.signInsForgotten).toBe(1);

@@ -24,7 +24,7 @@ let student: ClassLabCore;
 let commit = '';
 
 beforeAll(async () => {
-  await buildTestImage(image, 'classlab/python:2', ns);
+  await buildTestImage(image, 'classlab/python:3', ns);
   remote = initRemote(path.join(tempRoot('packcourse'), 'course'));
   commit = remote.publish({ 'lesson.py': 'print("lesson one")\n', 'data/table.csv': 'a,b\n1,2\n' }, 'first');
   const lab = {

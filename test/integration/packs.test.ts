@@ -37,7 +37,7 @@ let student: ClassLabCore;
 let signer = '';
 
 beforeAll(async () => {
-  await buildTestImage(image, 'classlab/python:2', ns);
+  await buildTestImage(image, 'classlab/python:3', ns);
   instructorCatalog = testCatalog([lab]);
   instructor = await testCore(ns, { catalogDir: instructorCatalog });
 }, 300_000);
@@ -105,7 +105,7 @@ describe('a lab pack from one ClassLab to another', () => {
     await runInKernel(running?.notebookUrl as string, 'open("/home/student/work/keep.txt", "w").write("student work")');
     const v1 = await imageId(docker, image);
     // The instructor's next version: another image, another title.
-    await buildTestImage(imageV2, 'classlab/python:2', `${ns}-v2`);
+    await buildTestImage(imageV2, 'classlab/python:3', `${ns}-v2`);
     writeFileSync(path.join(instructorCatalog, 'catalog.json'), JSON.stringify({ schema: 1, labs: [{ ...lab, title: 'Pack lab v2', image: imageV2 }] }));
     await instructor.reloadCatalog();
     const v2File = path.join(dir, 'packlab-v2.classlab');

@@ -42,7 +42,7 @@ beforeAll(async () => {
   core = await testCore(ns, { dataDir });
   core.subscribe('labs:changed', (v) => changed.push(v));
   core.subscribe('images:progress', (p) => progress.push(p));
-  if ((await listed('python'))?.phase === 'image-missing') throw new Error('classlab/python:2 is not built: this test builds on it');
+  if ((await listed('python'))?.phase === 'image-missing') throw new Error('classlab/python:3 is not built: this test builds on it');
 });
 
 afterAll(async () => {
@@ -73,7 +73,7 @@ describe('the profile editor', () => {
       ['runtime', draft({ runtime: 'runc' })],
       ['server.user', draft({ server: { user: '0:0' } })],
       ['mounts.0.source', draft({ mounts: [{ kind: 'course', source: '/etc', target: '/home/student/course' }] })],
-      ['build.context', draft({ build: { context: 'gate' }, image: 'classlab/python:2' })],
+      ['build.context', draft({ build: { context: 'gate' }, image: 'classlab/python:3' })],
       ['id', draft({ id: 'python' })],
     ];
     for (const [field, d] of hostile) {
@@ -119,7 +119,7 @@ describe('the profile editor', () => {
     expect(ours.length).toBeGreaterThan(0);
     expect(ours.some((p) => p.lines.some((l) => /apt-get install/.test(l)))).toBe(true);
     const image = await docker.getImage(view.image).inspect();
-    const python = await docker.getImage('classlab/python:2').inspect();
+    const python = await docker.getImage('classlab/python:3').inspect();
     expect(image.Config.Labels).toMatchObject({ 'classlab.custom.lab': LAB, 'classlab.custom.base-lab': 'python', 'classlab.base-image': python.Id });
     expect(image.Config.User).toBe('1000:1000');
     const layers = python.RootFS.Layers ?? [];
@@ -168,7 +168,7 @@ describe('the profile editor', () => {
   it("an image that declares a VOLUME outside the lab's own mounts is removed and refused", async () => {
     const tag = `classlab-test/volume-${ns}:1`;
     const context = tar.pack();
-    context.entry({ name: 'Dockerfile' }, 'FROM classlab/python:2\nVOLUME /data\n');
+    context.entry({ name: 'Dockerfile' }, 'FROM classlab/python:3\nVOLUME /data\n');
     context.finalize();
     const stream = await docker.buildImage(context as never, { t: tag, rm: true, forcerm: true, labels: { 'classlab.test': 'volume' } });
     await new Promise<void>((resolve, reject) => docker.modem.followProgress(stream, (err: Error | null) => (err ? reject(err) : resolve())));
@@ -184,6 +184,6 @@ describe('the profile editor', () => {
       );
     expect(gone).toBe(true);
     // The python image itself declares none: it passes.
-    await refuseUnlimitedVolumes(docker, Profile.parse({ id: 'python', title: 'Python', image: 'classlab/python:2' }));
+    await refuseUnlimitedVolumes(docker, Profile.parse({ id: 'python', title: 'Python', image: 'classlab/python:3' }));
   }, 120_000);
 });

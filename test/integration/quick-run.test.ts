@@ -28,8 +28,8 @@ async function run(lang: RunLanguage, code: string, stdin = ''): Promise<RunResu
 
 beforeAll(async () => {
   const catalogDir = testCatalog([
-    { id: 'python', title: 'Python', image: 'classlab/python:2', build: { context: 'python' } },
-    { id: 'python-two', title: 'Python two', image: 'classlab/python:2', build: { context: 'python' } },
+    { id: 'python', title: 'Python', image: 'classlab/python:3', build: { context: 'python' } },
+    { id: 'python-two', title: 'Python two', image: 'classlab/python:3', build: { context: 'python' } },
   ]);
   core = await testCore(ns, { catalogDir, runLimits: LIMITS });
 });
@@ -157,7 +157,7 @@ describe('quick run limits and lab choice', () => {
     const runs = new Runs({
       docker: () => docker,
       namespace: ns,
-      profiles: () => [{ id: 'python', title: 'Python', image: 'classlab/python:2', server: { user: '1000:1000' }, runtime: 'auto' }] as never,
+      profiles: () => [{ id: 'python', title: 'Python', image: 'classlab/python:3', server: { user: '1000:1000' }, runtime: 'auto' }] as never,
       trust: () => ({ skipGvisorLabs: [] }) as never,
       settings,
       log: memoryLogger(),
@@ -180,7 +180,7 @@ describe('quick run limits and lab choice', () => {
         runId: 'r00000000deadbeef',
         labId: 'python',
         namespace: ns,
-        image: 'classlab/python:2',
+        image: 'classlab/python:3',
         user: '1000:1000',
         lang: 'bash',
         limits: DEFAULT_RUN_LIMITS,
@@ -246,8 +246,8 @@ describe('capped pool and bounded queue', () => {
       namespace: ns,
       profiles: () =>
         [
-          { id: 'python', title: 'Python', image: 'classlab/python:2', server: { user: '1000:1000' }, runtime: 'auto' },
-          { id: 'python-two', title: 'Python two', image: 'classlab/python:2', server: { user: '1000:1000' }, runtime: 'auto' },
+          { id: 'python', title: 'Python', image: 'classlab/python:3', server: { user: '1000:1000' }, runtime: 'auto' },
+          { id: 'python-two', title: 'Python two', image: 'classlab/python:3', server: { user: '1000:1000' }, runtime: 'auto' },
         ] as never,
       trust: () => ({ skipGvisorLabs: [] }) as never,
       settings,

@@ -14,7 +14,7 @@ const ns = uniqueNamespace('cldisk');
 const profile = Profile.parse({
   id: 'disk',
   title: 'Disk test',
-  image: 'classlab/python:2',
+  image: 'classlab/python:3',
   resources: { memoryMiB: 512, diskMiB: 64 },
   server: { command: ['sleep', 'infinity'] },
 });

@@ -15,7 +15,7 @@ import path from 'node:path';
 
 const ns = uniqueNamespace('clkern');
 const names = labNames(ns, 'python');
-const IMAGE = 'classlab/python:2';
+const IMAGE = 'classlab/python:3';
 let core: Awaited<ReturnType<typeof testCore>>;
 let base = '';
 let token = '';

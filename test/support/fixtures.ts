@@ -7,7 +7,7 @@ export function labView(overrides: Partial<LabView> = {}): LabView {
     id: 'python',
     title: 'Python',
     description: 'Python lab',
-    image: 'classlab/python:2',
+    image: 'classlab/python:3',
     source: 'build',
     phase: 'stopped',
     reason: null,
@@ -36,7 +36,7 @@ export function pythonCourseLab(courseUrl: string): Record<string, unknown> {
   return {
     id: 'python',
     title: 'Python notebook',
-    image: 'classlab/python:2',
+    image: 'classlab/python:3',
     build: { context: 'python' },
     resources: { memoryMiB: 1024, cpus: 1, pids: 512, diskMiB: 256 },
     network: 'none',

@@ -8,7 +8,7 @@ const REPO = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..',
 const GATE_CSP = /add_header Content-Security-Policy "([^"]+)" always;/.exec(readFileSync(path.join(REPO, 'images', 'gate', 'nginx.conf'), 'utf8'))![1]!;
 
 describe('judging a page policy (Sandbox check, page egress)', () => {
-  it("accepts the gate's own policy: Notebook 6.4 keeps inline scripts and eval, nothing reaches another origin", () => {
+  it("accepts the gate's own policy: Jupyter's pages keep inline scripts and eval, nothing reaches another origin", () => {
     expect(judgePagePolicy([GATE_CSP])).toEqual({ ok: true, problems: [] });
     expect(GATE_CSP).toContain("script-src 'self' 'unsafe-inline' 'unsafe-eval'");
   });

@@ -3,7 +3,7 @@ import { parseCatalog } from '../../electron/core/profiles/catalog';
 import { Profile } from '../../electron/core/profiles/schema';
 import { readFileSync } from 'node:fs';
 
-const good = { id: 'python', title: 'Python', image: 'classlab/python:2', build: { context: 'python' } };
+const good = { id: 'python', title: 'Python', image: 'classlab/python:3', build: { context: 'python' } };
 
 describe('lab profile schema', () => {
   it('fills safe defaults: no network, unprivileged user, limits', () => {

@@ -23,7 +23,7 @@ import { labView } from '../support/fixtures';
 const FP = `SHA256:${'A'.repeat(43)}`;
 const image = (over: Partial<PackImage> = {}): PackImage => ({
   id: 'sha256:0123456789abcdef',
-  tags: ['classlab/python:2'],
+  tags: ['classlab/python:3'],
   bytes: 1_400_000_000,
   role: 'lab',
   present: false,
@@ -35,7 +35,7 @@ const summary = (over: Partial<PackSummary> = {}): PackSummary => ({
   format: 1,
   classlabVersion: '0.1.0',
   created: '2026-12-02T05:31:00.000Z',
-  labs: [{ id: 'python', title: 'Python notebook', description: '', image: 'classlab/python:2', change: 'new', course: false }],
+  labs: [{ id: 'python', title: 'Python notebook', description: '', image: 'classlab/python:3', change: 'new', course: false }],
   images: [image(), image({ id: 'sha256:fedcba9876543210', tags: ['classlab/gate:3'], bytes: 60_000_000, role: 'helper', present: true })],
   signer: { fingerprint: FP, trusted: false, own: false },
   ...over,
@@ -98,7 +98,7 @@ describe('what a pack holds, in words', () => {
   });
 
   it('names an image by its first tag, or by its short ID when it has none', () => {
-    expect(imageName(image())).toBe('classlab/python:2');
+    expect(imageName(image())).toBe('classlab/python:3');
     expect(imageName(image({ tags: [] }))).toBe('0123456789ab');
   });
 });
@@ -131,7 +131,7 @@ describe('who signed it', () => {
 describe('what an import did', () => {
   const two = summary({
     labs: [
-      { id: 'python', title: 'Python notebook', description: '', image: 'classlab/python:2', change: 'new', course: true },
+      { id: 'python', title: 'Python notebook', description: '', image: 'classlab/python:3', change: 'new', course: true },
       { id: 'stats', title: 'Statistics', description: '', image: 'classlab/stats:1', change: 'update', course: false },
       { id: 'old', title: 'Old lab', description: '', image: 'classlab/old:1', change: 'same', course: false },
     ],
@@ -177,8 +177,8 @@ describe('the progress bars', () => {
 
   it('moves the export bar only with export events, and only while exporting', () => {
     const running = { kind: 'running' as const, progress: null, cancelling: false };
-    expect(exportProgressed(running, progress({ job: 'export', stage: 'Saving classlab/python:2' }))).toMatchObject({
-      progress: { stage: 'Saving classlab/python:2' },
+    expect(exportProgressed(running, progress({ job: 'export', stage: 'Saving classlab/python:3' }))).toMatchObject({
+      progress: { stage: 'Saving classlab/python:3' },
     });
     expect(exportProgressed(running, progress())).toBe(running);
     expect(exportProgressed(EXPORT_CHOOSING, progress({ job: 'export' }))).toBe(EXPORT_CHOOSING);

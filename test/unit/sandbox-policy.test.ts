@@ -8,7 +8,7 @@ import type { CheckedMount } from '../../electron/core/profiles/mount-policy';
 const profile = Profile.parse({
   id: 'python',
   title: 'Python',
-  image: 'classlab/python:2',
+  image: 'classlab/python:3',
   resources: { memoryMiB: 1024, cpus: 1.5, pids: 300 },
   mounts: [{ kind: 'course', source: '/srv/course', target: '/home/student/course' }],
 });

@@ -6,7 +6,7 @@
 // The same list gives the same tag, so the image is built once and found again (the launcher's
 // "image missing" is simply "no image of that tag"); a changed list is a new tag, so the next start
 // builds it, and the old image stays until removed. The base is named by the reference its lab gives
-// (classlab/python:2), because the catalog is read before the engine is: the bundled images carry their
+// (classlab/python:3), because the catalog is read before the engine is: the bundled images carry their
 // version in the tag. The image ID the base had at build time is kept in the label classlab.base-image.
 import type Docker from 'dockerode';
 import { createHash } from 'node:crypto';

@@ -50,7 +50,7 @@ export function reservedImageReason(ref: string): string | null {
   const trimmed = ref.trim().toLowerCase();
   // An image ID (or its short form) would name whatever image has it, ClassLab's own included.
   if (trimmed.startsWith('sha256:') || /^[a-f0-9]{12,64}$/.test(trimmed))
-    return 'a profile names its image by name (such as classlab/python:2), never by an image ID';
+    return 'a profile names its image by name (such as classlab/python:3), never by an image ID';
   const image = parseImageName(trimmed);
   if ((HELPER_IMAGE_REPOSITORIES as readonly string[]).includes(image.repository)) {
     return `${image.repository} is ClassLab's own helper image (it runs outside the lab sandbox); choose another image name`;

@@ -60,7 +60,10 @@ export function notebookBase(port: number): string {
   return `http://127.0.0.1:${port}/`;
 }
 
-/** The notebook's address as the user opens it (the file tree, with its token). */
+/**
+ * The notebook's address as the user opens it: JupyterLab's page, with its token (the server turns it into
+ * its login cookie). files/notebook-path.ts derives a file's page from this address.
+ */
 export function notebookAddress(port: number, token: string): string {
-  return `${notebookBase(port)}tree?token=${encodeURIComponent(token)}`;
+  return `${notebookBase(port)}lab?token=${encodeURIComponent(token)}`;
 }

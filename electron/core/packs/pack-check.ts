@@ -213,7 +213,7 @@ export async function checkDigests(pack: OpenPack, onBytes: (done: number, total
   }
 }
 
-/** A part as a person reads it: "A layer of classlab/python:2 in the pack", "The course copy of python in the pack". */
+/** A part as a person reads it: "A layer of classlab/python:3 in the pack", "The course copy of python in the pack". */
 export function partLabel(manifest: Manifest, name: string): string {
   const imageName = (match: (i: Manifest['images'][number]) => boolean) => {
     const image = manifest.images.find(match);

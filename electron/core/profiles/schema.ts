@@ -80,7 +80,7 @@ export const Profile = z.object({
   description: z.string().max(500).default(''),
   image: z
     .string()
-    .regex(IMAGE_REF, 'a Docker image reference such as classlab/python:2')
+    .regex(IMAGE_REF, 'a Docker image reference such as classlab/python:3')
     .superRefine((ref, ctx) => {
       const reserved = reservedImageReason(ref);
       if (reserved) ctx.addIssue({ code: 'custom', message: reserved });

@@ -25,11 +25,11 @@ const input = (over: Partial<PlanInput> = {}): PlanInput => ({
   namespace: ns,
   options: { images: false, noBackup: false },
   labs: [
-    { labId: 'py', title: 'Python', phase: 'ready', image: 'classlab/python:2' },
+    { labId: 'py', title: 'Python', phase: 'ready', image: 'classlab/python:3' },
     { labId: 'r', title: 'R', phase: 'stopped', image: 'classlab/r:1' },
   ],
   objects,
-  presentImages: ['classlab/python:2'],
+  presentImages: ['classlab/python:3'],
   backupsDir: '/data/backups',
   state: ['git state'],
   ...over,
@@ -70,7 +70,7 @@ describe('planReset', () => {
     expect(planReset(input()).keeps.join(' ')).toMatch(/images/);
     const plan = planReset(input({ options: { images: true, noBackup: false } }));
     // classlab/r:1 is not on this engine: nothing to remove.
-    expect(plan.objects.filter((o) => o.kind === 'image')).toEqual([{ kind: 'image', name: 'classlab/python:2', labId: 'py', role: 'lab-image' }]);
+    expect(plan.objects.filter((o) => o.kind === 'image')).toEqual([{ kind: 'image', name: 'classlab/python:3', labId: 'py', role: 'lab-image' }]);
     expect(plan.objects.at(-1)!.kind).toBe('image');
   });
 

@@ -10,7 +10,7 @@ import type { ReadinessOptions } from '../../../electron/core/labs/readiness';
 import type { ContainerState } from '../../../electron/core/labs/state';
 import { Profile } from '../../../electron/core/profiles/schema';
 
-export const profile = Profile.parse({ id: 'python', title: 'Python', image: 'classlab/python:2', build: { context: 'python' } });
+export const profile = Profile.parse({ id: 'python', title: 'Python', image: 'classlab/python:3', build: { context: 'python' } });
 
 /** A promise with its resolve outside, to hold an operation at one step. */
 export function deferred<T = void>() {

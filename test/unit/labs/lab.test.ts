@@ -21,7 +21,7 @@ describe('Lab: open', () => {
     expect(second).toBe(first);
     const view = await first;
     expect(view.phase).toBe('ready');
-    expect(view.notebookUrl).toBe('http://127.0.0.1:40001/tree?token=tok');
+    expect(view.notebookUrl).toBe('http://127.0.0.1:40001/lab?token=tok');
     expect(docker.calls).toEqual(['start']);
   });
 
@@ -119,7 +119,7 @@ describe('Lab: adopt', () => {
     await lab.refresh();
     const adoption = lab.adopt();
     world.answering = true;
-    expect(await adoption).toMatchObject({ phase: 'ready', notebookUrl: 'http://127.0.0.1:40002/tree?token=other' });
+    expect(await adoption).toMatchObject({ phase: 'ready', notebookUrl: 'http://127.0.0.1:40002/lab?token=other' });
   });
 });
 

@@ -7,7 +7,7 @@ import { Labs } from '../../../electron/core/labs/labs';
 import { Profile } from '../../../electron/core/profiles/schema';
 import { deferred, FakeContainers, FakeWorld, until } from './fake-docker';
 
-const python = Profile.parse({ id: 'python', title: 'Python', image: 'classlab/python:2' });
+const python = Profile.parse({ id: 'python', title: 'Python', image: 'classlab/python:3' });
 const r = Profile.parse({ id: 'r', title: 'R', image: 'classlab/r:1' });
 
 function setup(profiles: Profile[] = [python]) {

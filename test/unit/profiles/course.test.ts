@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { Profile } from '../../../electron/core/profiles/schema';
 
-const base = { id: 'python', title: 'Python', image: 'classlab/python:2' };
+const base = { id: 'python', title: 'Python', image: 'classlab/python:3' };
 const withCourse = (course: Record<string, unknown>) => Profile.safeParse({ ...base, course });
 const problems = (course: Record<string, unknown>) => {
   const r = withCourse(course);

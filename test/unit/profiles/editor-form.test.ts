@@ -108,7 +108,7 @@ describe('the profile form model', () => {
       id: 'python',
       title: 'Python notebook',
       description: 'Jupyter',
-      image: 'classlab/python:2',
+      image: 'classlab/python:3',
       build: { context: 'python' },
       server: { user: '1000:1000', workspace: '/home/student/work' },
       runtime: 'auto',
@@ -121,7 +121,7 @@ describe('the profile form model', () => {
     expect(f).toMatchObject({
       source: 'folder',
       context: 'python',
-      image: 'classlab/python:2',
+      image: 'classlab/python:3',
       mounts: [{ source: '/srv/course', target: '/home/student/shared' }],
     });
     expect(draftFromForm(f)).toMatchObject({ ...profile, description: 'Jupyter' });

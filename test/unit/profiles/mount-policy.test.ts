@@ -108,14 +108,14 @@ describe('mount sources', () => {
 
 describe('checked at load and again at start', () => {
   const profileWith = (source: string) =>
-    Profile.parse({ id: 'course-lab', title: 'Course lab', image: 'classlab/python:2', mounts: [{ kind: 'course', source, target: '/home/student/course' }] });
+    Profile.parse({ id: 'course-lab', title: 'Course lab', image: 'classlab/python:3', mounts: [{ kind: 'course', source, target: '/home/student/course' }] });
 
   it('a catalog loads its allowed profiles and reports each refused mount by name and field', async () => {
     const dir = mkdtempSync(path.join(root, 'catalog-'));
     const lab = (id: string, ...sources: string[]) => ({
       id,
       title: id,
-      image: 'classlab/python:2',
+      image: 'classlab/python:3',
       mounts: sources.map((source, i) => ({ kind: 'course', source, target: `/home/student/c${i}` })),
     });
     writeFileSync(

@@ -9,7 +9,7 @@ import { SAVED_CATALOG_NAME } from '../../../electron/core/profiles/saved-layer'
 import { SavedProfiles } from '../../../electron/core/profiles/saved-profiles';
 import { testPolicy } from '../../support/docker';
 
-const python = { id: 'python', title: 'Python', image: 'classlab/python:2', build: { context: 'python' } };
+const python = { id: 'python', title: 'Python', image: 'classlab/python:3', build: { context: 'python' } };
 const folders = () => {
   const root = mkdtempSync(path.join(os.tmpdir(), 'classlab-saved-'));
   const dirs = { bundled: path.join(root, 'images'), installed: path.join(root, 'data', 'labs'), saved: path.join(root, 'data', 'profiles') };
@@ -48,7 +48,7 @@ describe('saved labs', () => {
   it('refuses hostile saved labs by field; the others still load', async () => {
     const d = folders();
     write(d.saved, [
-      { id: 'own-folder', title: 'A bundled Dockerfile under another image', image: 'classlab/python:3', build: { context: 'python' } },
+      { id: 'own-folder', title: 'A bundled Dockerfile under another image', image: 'classlab/python:2', build: { context: 'python' } },
       { id: 'no-base', title: 'On a lab that is not here', image: 'a/b:1', build: { base: 'nothere', packages: ['jq'] } },
       { id: 'gate', title: 'Gate', image: 'classlab/gate:3' },
       { id: 'volume', title: 'Volume', image: 'a/b:1', build: { base: 'python', lines: ['VOLUME /data'] } },

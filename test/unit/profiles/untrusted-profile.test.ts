@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { Profile } from '../../../electron/core/profiles/schema';
 import { parseCatalog } from '../../../electron/core/profiles/catalog';
 
-const good = { id: 'python', title: 'Python', image: 'classlab/python:2' };
+const good = { id: 'python', title: 'Python', image: 'classlab/python:3' };
 
 function refusal(raw: unknown): { field: string; message: string } | null {
   const r = Profile.safeParse(raw);
@@ -88,7 +88,7 @@ describe("ClassLab's own image names", () => {
   });
 
   it.each([
-    'classlab/python:2',
+    'classlab/python:3',
     'classlab/gatehouse:1',
     'myschool/classlab-gate:1',
     'debian:trixie-slim',

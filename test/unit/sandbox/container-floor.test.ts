@@ -11,7 +11,7 @@ import { diskHelperSpec, diskNames } from '../../../electron/core/sandbox/disk';
 import { firewallHelperSpec, firewallRules } from '../../../electron/core/sandbox/firewall';
 import { listeningHealth, procNetPort } from '../../../electron/core/sandbox/container-floor';
 
-const none = Profile.parse({ id: 'python', title: 'Python', image: 'classlab/python:2' });
+const none = Profile.parse({ id: 'python', title: 'Python', image: 'classlab/python:3' });
 const internet = { ...none, network: 'internet' as const };
 const names = labNames('classlab', 'python');
 const security = { seccomp: true, runtime: 'runc' as const };

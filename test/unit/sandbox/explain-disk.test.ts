@@ -5,7 +5,7 @@ import { formatMiB } from '../../../electron/api/units';
 import { explainDiskFull, explainEvent, explainNoSpace, explainProcesses } from '../../../electron/core/sandbox/explain';
 import { DISK_SCRIPT, diskHelperSpec, diskNames, parseHelperOutput, workspaceVolumeSpec } from '../../../electron/core/sandbox/disk';
 
-const profile = Profile.parse({ id: 'python', title: 'Python', image: 'classlab/python:2', resources: { memoryMiB: 1024, pids: 256, diskMiB: 2048 } });
+const profile = Profile.parse({ id: 'python', title: 'Python', image: 'classlab/python:3', resources: { memoryMiB: 1024, pids: 256, diskMiB: 2048 } });
 
 describe('limit explanations', () => {
   it('formats sizes the way people read them', () => {

@@ -5,7 +5,7 @@ import { Profile } from '../../../electron/core/profiles/schema';
 import { BLOCKED_V4, BLOCKED_V6, FIREWALL_SCRIPT, firewallHelperSpec, firewallRules, inV4Range, restoreInput } from '../../../electron/core/sandbox/firewall';
 import { GATE_IMAGE } from '../../../electron/core/sandbox/policy';
 
-const profile = Profile.parse({ id: 'web', title: 'Web', image: 'classlab/python:2', network: 'internet' });
+const profile = Profile.parse({ id: 'web', title: 'Web', image: 'classlab/python:3', network: 'internet' });
 
 describe('firewall rules', () => {
   const rules = firewallRules({ hostAddresses: ['172.17.0.1', '172.18.0.1', '203.0.113.7', '192.168.1.20', '2001:db8::5', 'fe80::1', 'not-an-ip', '::1'] });

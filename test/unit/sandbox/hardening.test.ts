@@ -13,7 +13,7 @@ import {
 import { chooseRuntime, parseEngineSecurity } from '../../../electron/core/sandbox/engine-security';
 import type { LabError } from '../../../electron/api/errors';
 
-const profile = Profile.parse({ id: 'python', title: 'Python', image: 'classlab/python:2' });
+const profile = Profile.parse({ id: 'python', title: 'Python', image: 'classlab/python:3' });
 const names = labNames('classlab', 'python');
 
 describe('seccomp profile', () => {
