@@ -186,4 +186,32 @@ describe('the profile editor', () => {
     // The python image itself declares none: it passes.
     await refuseUnlimitedVolumes(docker, Profile.parse({ id: 'python', title: 'Python', image: 'classlab/python:3' }));
   }, 120_000);
+
+  it('a lab whose image arrived with a VOLUME by another way (docker load, a moved tag) is not started', async () => {
+    const tag = `classlab-test/volume-open-${ns}:1`;
+    const context = tar.pack();
+    context.entry({ name: 'Dockerfile' }, 'FROM classlab/python:3\nVOLUME /srv/unlimited\n');
+    context.finalize();
+    const stream = await docker.buildImage(context as never, { t: tag, rm: true, forcerm: true, labels: { 'classlab.test': 'volume' } });
+    await new Promise<void>((resolve, reject) => docker.modem.followProgress(stream, (err: Error | null) => (err ? reject(err) : resolve())));
+    built.add(tag);
+    // Saved as a lab from an image name: ClassLab never built or pulled it, so only the open can check it.
+    const id = 'volopen';
+    await core.service['profiles:save'](
+      {
+        id,
+        title: 'Loaded image',
+        description: 'An image that came by docker load.',
+        image: tag,
+        resources: { memoryMiB: 1024, cpus: 1, pids: 512, diskMiB: 64 },
+      },
+      { create: true },
+    );
+    const err = await core.service['labs:open'](id).catch((e: { code: string; message: string }) => e);
+    expect(err).toMatchObject({ code: 'START_FAILED', message: expect.stringMatching(/VOLUME \/srv\/unlimited/) });
+    // Nothing was made for it: no lab container with the image's anonymous volume.
+    const made = await docker.listContainers({ all: true, filters: { name: [labNames(ns, id).container] } });
+    expect(made).toEqual([]);
+    await core.service['profiles:delete'](id, { deleteWorkspace: false });
+  }, 180_000);
 });

@@ -56,19 +56,27 @@ export async function buildOnBase(docker: Docker, profile: Profile, base: Profil
 }
 
 /**
- * After a build or pull: an image that declares a VOLUME where the lab has no mount of its own is removed
- * again and refused (image-volumes.ts says why), so the lab stays "image missing" with the reason.
+ * The image's declared volumes that the lab would get without a limit (image-volumes.ts says why), in
+ * words; null when the image is not on the engine.
  */
-export async function refuseUnlimitedVolumes(docker: Docker, profile: Profile): Promise<void> {
+export async function declaredVolumeProblems(docker: Docker, profile: Profile): Promise<string[] | null> {
   let volumes: Record<string, unknown> | undefined;
   try {
     volumes = (await docker.getImage(profile.image).inspect()).Config?.Volumes ?? undefined;
   } catch (err) {
-    if ((err as { statusCode?: number }).statusCode === 404) return;
+    if ((err as { statusCode?: number }).statusCode === 404) return null;
     throw err;
   }
-  const problems = imageVolumeProblems(Object.keys(volumes ?? {}), profile);
-  if (!problems.length) return;
+  return imageVolumeProblems(Object.keys(volumes ?? {}), profile);
+}
+
+/**
+ * After a build or pull: an image that declares a VOLUME where the lab has no mount of its own is removed
+ * again and refused, so the lab stays "image missing" with the reason.
+ */
+export async function refuseUnlimitedVolumes(docker: Docker, profile: Profile): Promise<void> {
+  const problems = await declaredVolumeProblems(docker, profile);
+  if (!problems?.length) return;
   await docker
     .getImage(profile.image)
     .remove({ noprune: false })

@@ -22,6 +22,7 @@ import { WorkspaceDisk, type DiskState } from '../sandbox/disk';
 import { applyLabFirewall } from '../sandbox/firewall';
 import { labSecurityOn } from '../sandbox/engine-security';
 import { imageId } from '../images/images';
+import { declaredVolumeProblems } from '../images/custom-image';
 import { missingInitError } from '../engine/init-binary';
 import { checkedMounts, type CheckedMount, type HostPolicy } from '../profiles/mount-policy';
 import { LABEL, labLabels, labNames, madeFrom, type LabNames } from './naming';
@@ -127,6 +128,12 @@ export class LabContainers {
       if (lab) await docker.getContainer(this.names.container).remove({ force: true });
       const fresh = randomBytes(24).toString('hex');
       token = fresh;
+      // An image that arrived without a build or pull of ClassLab's (a pack, `docker load`, a tag moved
+      // meanwhile) is checked here too: a declared VOLUME would be a folder without the disk limit.
+      const volumeProblems = await declaredVolumeProblems(docker, this.profile);
+      if (volumeProblems?.length) {
+        throw new LabError('START_FAILED', `The lab was not started: its image ${this.profile.image} ${volumeProblems.join('; ').replace(/^it /, '')}.`);
+      }
       const security = await labSecurityOn(docker, this.profile, this.deps.policy.trust(), this.deps.policy.hostFolders.dataDir);
       await this.ensureHomeVolume(docker);
       // The mounts are checked right before the container is made, and it gets the real paths just checked.
