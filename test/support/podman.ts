@@ -78,12 +78,33 @@ export async function removePodmanNamespace(namespace: string, helperImage: stri
     return instance === namespace || instance.startsWith(`${namespace}-`);
   };
   const containers = (await podman.listContainers({ all: true })).filter((c) => ours(c.Labels));
-  await Promise.all(containers.map((c) => podman.getContainer(c.Id).remove({ force: true }).catch(() => undefined)));
+  await Promise.all(
+    containers.map((c) =>
+      podman
+        .getContainer(c.Id)
+        .remove({ force: true })
+        .catch(() => undefined),
+    ),
+  );
   const { Volumes } = await podman.listVolumes();
   const volumes = (Volumes ?? []).filter((v) => ours(v.Labels));
   const namespaces = new Set([namespace, ...volumes.map((v) => v.Labels?.['classlab.instance'] ?? namespace)]);
   if (helperImage) for (const ns of namespaces) await detachNamespaceDisks(podman, ns, helperImage).catch(() => undefined);
-  await Promise.all(volumes.map((v) => podman.getVolume(v.Name).remove().catch(() => undefined)));
+  await Promise.all(
+    volumes.map((v) =>
+      podman
+        .getVolume(v.Name)
+        .remove()
+        .catch(() => undefined),
+    ),
+  );
   const networks = (await podman.listNetworks()).filter((n) => ours(n.Labels));
-  await Promise.all(networks.map((n) => podman.getNetwork(n.Id).remove().catch(() => undefined)));
+  await Promise.all(
+    networks.map((n) =>
+      podman
+        .getNetwork(n.Id)
+        .remove()
+        .catch(() => undefined),
+    ),
+  );
 }

@@ -1,5 +1,6 @@
 // runAudit: start a throw-away lab (and a neighbour lab) from a profile with the very same sandbox, run
 // every attack inside it as the student would, and remove everything it made — also on failure or abort.
+import { engineSecurity } from '../sandbox/engine-security';
 import type Docker from 'dockerode';
 import { LABEL } from '../labs/naming';
 import type { Profile } from '../profiles/schema';
@@ -120,6 +121,7 @@ export async function runAudit(opts: AuditOptions): Promise<AttackResult[]> {
       hostPorts: opts.hostPorts ?? [],
       policy: opts.policy,
       gateImage: opts.gateImage,
+      engineKind: (await engineSecurity(docker)).kind,
       log,
       signal,
     };

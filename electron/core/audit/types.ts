@@ -54,6 +54,8 @@ export interface AuditContext {
   policy: HostPolicy;
   /** The trusted ID of ClassLab's gate image. */
   gateImage: () => Promise<string>;
+  /** Which engine this is: a few checks read what Podman's compatible API reports differently. */
+  engineKind: 'docker' | 'podman';
   log: Logger;
   signal: AbortSignal;
 }

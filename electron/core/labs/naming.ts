@@ -2,6 +2,7 @@
 // its containers and volumes by label, never by remembering. The namespace keeps separate installations
 // (and test runs) on one engine apart.
 import { createHash } from 'node:crypto';
+import type Docker from 'dockerode';
 import type { Profile } from '../profiles/schema';
 
 export const LABEL = {
@@ -13,11 +14,26 @@ export const LABEL = {
   sandbox: 'classlab.sandbox',
 } as const;
 export const LABEL_SCHEMA_VERSION = '1';
+
+/**
+ * Volumes of a namespace with one label more, such as a role. The engine is asked by the namespace's label
+ * only and the rest is checked here: Podman 4's volume list matches ANY of several label filters where
+ * Docker's matches all (measured), and a clean-up that trusted it would remove a lab's workspace.
+ */
+export async function namespaceVolumesWith(
+  docker: Pick<Docker, 'listVolumes'>,
+  namespace: string,
+  label: string,
+  value: string,
+): Promise<Docker.VolumeInspectInfo[]> {
+  const { Volumes } = await docker.listVolumes({ filters: { label: [`${LABEL.instance}=${namespace}`] } });
+  return (Volumes ?? []).filter((v) => v.Labels?.[LABEL.instance] === namespace && v.Labels?.[label] === value);
+}
 /**
  * Revision of the containers' sandbox settings (seccomp, ulimits, networks, health checks, …). A stopped
  * container made with another revision is made again at its next start, like one of an older profile.
  */
-export const SANDBOX_REVISION = '3';
+export const SANDBOX_REVISION = '4';
 
 export type Role = 'lab' | 'gate' | 'workspace' | 'run' | 'home' | 'files' | 'holder';
 

@@ -73,6 +73,22 @@ export async function loadImages(docker: Docker, source: PackSource, images: Pac
   for (const image of images) {
     if ((await imageId(docker, image.id)) !== image.id)
       throw new LabError('INTERNAL', `Docker loaded the pack but does not have its image ${image.tags[0] ?? image.id} afterwards.`);
+    await tagLoaded(docker, image);
+  }
+}
+
+/**
+ * Each of the pack's (checked) tags names the image's ID afterwards. Docker's load applies the archive's
+ * RepoTags itself; Podman 4.3's compatible load can leave an image without them (measured: the audit's
+ * pack image came out untagged), so every tag that does not resolve to the ID is set here by ID.
+ */
+async function tagLoaded(docker: Docker, image: PackImageEntry): Promise<void> {
+  for (const ref of image.tags) {
+    if ((await imageId(docker, ref)) === image.id) continue;
+    const at = ref.lastIndexOf(':');
+    const slash = ref.lastIndexOf('/');
+    const [repo, tag] = at > slash ? [ref.slice(0, at), ref.slice(at + 1)] : [ref, 'latest'];
+    await docker.getImage(image.id).tag({ repo, tag });
   }
 }
 

@@ -3,6 +3,7 @@
 // back together with one thing wrong — a byte changed, a part left out, a profile that breaks the rules,
 // names that leave the archive, a layer that expands past its declared size — re-signed where the point
 // is that a valid signature must not be enough.
+import { imageId } from '../images/images';
 import type Docker from 'dockerode';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
@@ -21,6 +22,14 @@ export async function tinyImage(docker: Docker, tag: string, marker: string): Pr
   const [repo, version] = tag.split(':') as [string, string];
   const stream = (await docker.importImage(layer as never, { repo, tag: version } as never)) as unknown as NodeJS.ReadableStream;
   await new Promise<void>((resolve, reject) => docker.modem.followProgress(stream, (err: Error | null) => (err ? reject(err) : resolve())));
+  if (!(await imageId(docker, tag))) {
+    // Podman 4.3's compatible import takes the repository but not the tag (the image comes out as
+    // REPO:latest): the tag is set by hand, and the stray one removed (the repository is the check's own).
+    const id = await imageId(docker, `${repo}:latest`);
+    if (!id) throw new Error(`the engine imported the check's image under neither ${tag} nor ${repo}:latest`);
+    await docker.getImage(id).tag({ repo, tag: version });
+    await docker.getImage(`${repo}:latest`).remove({ noprune: true });
+  }
   return (await docker.getImage(tag).inspect()).Id;
 }
 

@@ -10,7 +10,7 @@ import type { RunQueueEvent, RunResult } from '../../api/contract';
 import { RunRequest } from '../../api/contract';
 import { LabError } from '../../api/errors';
 import { imageId } from '../images/images';
-import { LABEL } from '../labs/naming';
+import { LABEL, namespaceVolumesWith } from '../labs/naming';
 import type { Logger } from '../log';
 import type { Profile } from '../profiles/schema';
 import { labSecurityOn } from '../sandbox/engine-security';
@@ -122,8 +122,9 @@ export class Runs {
       ),
     );
     // Their /box volumes (run-box.ts), old enough that no run is about to use one; one still in use is refused.
-    const { Volumes } = await docker.listVolumes({ filters: { label: [`${LABEL.role}=${RUN_ROLE}`, `${LABEL.instance}=${this.deps.namespace}`] } });
-    const boxes = (Volumes ?? []).filter((v) => Date.now() - Date.parse((v as { CreatedAt?: string }).CreatedAt ?? '') >= olderThanMs);
+    const boxes = (await namespaceVolumesWith(docker, this.deps.namespace, LABEL.role, RUN_ROLE)).filter(
+      (v) => Date.now() - Date.parse((v as { CreatedAt?: string }).CreatedAt ?? '') >= olderThanMs,
+    );
     await Promise.all(
       boxes.map((v) =>
         docker

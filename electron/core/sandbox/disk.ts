@@ -29,7 +29,7 @@
 import type Docker from 'dockerode';
 import { LabError } from '../../api/errors';
 import type { Profile } from '../profiles/schema';
-import { LABEL, LABEL_SCHEMA_VERSION, type LabNames } from '../labs/naming';
+import { LABEL, LABEL_SCHEMA_VERSION, namespaceVolumesWith, type LabNames } from '../labs/naming';
 import { demuxLogs } from '../engine/exec';
 import { FLOOR_ULIMITS, ONE_SHOT_HEALTH } from './container-floor';
 import { execCollect } from '../engine/exec';
@@ -378,8 +378,7 @@ export class WorkspaceDisk {
  * volume alone leaves its loop device holding the deleted image.
  */
 export async function detachNamespaceDisks(docker: Docker, namespace: string, image: string): Promise<void> {
-  const { Volumes } = await docker.listVolumes({ filters: { label: [`${LABEL.instance}=${namespace}`, `${LABEL.role}=disk`] } });
-  for (const v of Volumes ?? []) {
+  for (const v of await namespaceVolumesWith(docker, namespace, LABEL.role, 'disk')) {
     const lab = v.Labels?.[LABEL.lab];
     if (!lab) continue;
     const base = v.Name.replace(/-disk$/, '');

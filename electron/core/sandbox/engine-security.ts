@@ -31,6 +31,8 @@ export interface LabSecurity {
   runtime: LabRuntime;
   /** The seccomp profile's file on the engine's host, for engines that take a path (Podman: seccomp-file.ts). */
   seccompFile?: string;
+  /** Whose engine makes the container: a mount flag or two must be asked for differently on Podman (policy.ts). */
+  engineKind?: 'docker' | 'podman';
 }
 
 interface InfoLike {
@@ -106,7 +108,7 @@ export function labSecurity(
       `${profile.title} was not started: this ${name} engine does not apply seccomp profiles, so ClassLab's system-call filter would be missing. Use an engine with seccomp support (or gVisor).`,
     );
   }
-  return { seccomp: engine.seccomp, runtime };
+  return { seccomp: engine.seccomp, runtime, engineKind: engine.kind };
 }
 
 /**

@@ -116,6 +116,7 @@ export function labContainerSpec({
   hostMounts,
 }: LabSpecInput & { hostMounts: readonly CheckedMount[] }): Docker.ContainerCreateOptions {
   const socketDir = path.posix.dirname(profile.server.socket);
+  const podman = security?.engineKind === 'podman';
   return {
     name: names.container,
     Image: profile.image,
@@ -145,10 +146,14 @@ export function labContainerSpec({
       Ulimits: FLOOR_ULIMITS,
       LogConfig: CAPPED_LOGS,
       RestartPolicy: { Name: 'no' },
+      // Podman mounts a tmpfs volume into the container by a bind that drops the volume's own noexec
+      // (measured on 4.3: a program copied to the socket folder ran); a Binds entry carries the flags, which
+      // Docker would refuse as an invalid mode, so the socket folder goes by Binds on Podman only.
+      ...(podman ? { Binds: [`${names.runVolume}:${socketDir}:rw,noexec,nosuid,nodev`] } : {}),
       Mounts: [
         ...(labHome(profile) ? [{ Type: 'volume' as const, Source: names.homeVolume, Target: labHome(profile)!, ReadOnly: false }] : []),
         { Type: 'volume', Source: names.workspaceVolume, Target: profile.server.workspace, ReadOnly: false },
-        { Type: 'volume', Source: names.runVolume, Target: socketDir, ReadOnly: false },
+        ...(podman ? [] : [{ Type: 'volume' as const, Source: names.runVolume, Target: socketDir, ReadOnly: false }]),
         ...hostMounts.map((m) => ({ Type: 'bind' as const, Source: m.source, Target: m.target, ReadOnly: true })),
       ],
     },

@@ -43,7 +43,9 @@ describe('run container spec', () => {
 
   it('mounts nothing of the host: the code comes on stdin, scratch is tmpfs', () => {
     // /box is the run's own tmpfs volume, owned by the lab user (runBoxVolumeSpec), the only mount.
-    expect(host.Mounts).toEqual([{ Type: 'volume', Source: runBoxName(spec.Labels!['classlab.instance']!, spec.Labels!['classlab.run']!), Target: '/box', ReadOnly: false }]);
+    expect(host.Mounts).toEqual([
+      { Type: 'volume', Source: runBoxName(spec.Labels!['classlab.instance']!, spec.Labels!['classlab.run']!), Target: '/box', ReadOnly: false },
+    ]);
     expect(host.Binds).toBeUndefined();
     expect(Object.keys(host.Tmpfs!).sort()).toEqual(['/tmp']);
     expect(spec.OpenStdin && spec.StdinOnce).toBe(true);
@@ -53,7 +55,11 @@ describe('run container spec', () => {
   it('gives /box as a tmpfs volume of the run, owned by the lab user, 0700, capped in pages', () => {
     const box = runBoxVolumeSpec({ runId: 'r1', labId: 'python', namespace: 'ns', user: '1000:1000', limits: DEFAULT_RUN_LIMITS });
     expect(box.Name).toBe(runBoxName('ns', 'r1'));
-    expect(box.DriverOpts).toEqual({ type: 'tmpfs', device: 'tmpfs', o: `nr_blocks=${DEFAULT_RUN_LIMITS.scratchMiB * 256},uid=1000,gid=1000,mode=0700,nosuid,nodev` });
+    expect(box.DriverOpts).toEqual({
+      type: 'tmpfs',
+      device: 'tmpfs',
+      o: `nr_blocks=${DEFAULT_RUN_LIMITS.scratchMiB * 256},uid=1000,gid=1000,mode=0700,nosuid,nodev`,
+    });
     expect(box.Labels).toMatchObject({ 'classlab.role': 'quick-run', 'classlab.instance': 'ns', 'classlab.run': 'r1' });
   });
 

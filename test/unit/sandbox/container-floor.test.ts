@@ -91,6 +91,17 @@ describe('scratch folders', () => {
   });
 });
 
+describe("the notebook's socket folder", () => {
+  it("is mounted noexec on Podman by a Binds entry (Podman drops the volume's own noexec), by a volume mount on Docker", () => {
+    const docker = labContainerSpec({ profile: none, names, namespace: 'classlab', token: 't', security: { ...security, engineKind: 'docker' }, hostMounts });
+    expect(docker.HostConfig?.Binds).toBeUndefined();
+    expect(docker.HostConfig?.Mounts).toContainEqual({ Type: 'volume', Source: names.runVolume, Target: '/run/classlab', ReadOnly: false });
+    const podman = labContainerSpec({ profile: none, names, namespace: 'classlab', token: 't', security: { ...security, engineKind: 'podman' }, hostMounts });
+    expect(podman.HostConfig?.Binds).toEqual([`${names.runVolume}:/run/classlab:rw,noexec,nosuid,nodev`]);
+    expect(podman.HostConfig?.Mounts?.some((m) => m.Source === names.runVolume)).toBe(false);
+  });
+});
+
 describe('health checks', () => {
   it('reads listening ports from /proc/net in hex', () => {
     expect(procNetPort(8888)).toBe('22B8');

@@ -37,7 +37,7 @@ describe('engine security on Podman', () => {
   });
 
   it('gives the floor where the engine enforces it', () => {
-    expect(labSecurity(profile, parseEngineSecurity(podmanInfo), noTrust)).toEqual({ seccomp: true, runtime: 'runc' });
+    expect(labSecurity(profile, parseEngineSecurity(podmanInfo), noTrust)).toEqual({ seccomp: true, runtime: 'runc', engineKind: 'podman' });
   });
 
   it('refuses to start a lab where limits would be ignored: rootless Podman on cgroup v1, or any engine that says it has none', () => {
@@ -59,7 +59,9 @@ describe('engine security on Podman', () => {
 
 describe('a missing init binary', () => {
   it('is named with what to install, for Podman 4 and 5 wording; other errors are left alone', () => {
-    const four = missingInitError('container create: container-init binary not found on the host: stat /usr/libexec/podman/catatonit: no such file or directory');
+    const four = missingInitError(
+      'container create: container-init binary not found on the host: stat /usr/libexec/podman/catatonit: no such file or directory',
+    );
     expect(four?.code).toBe('START_FAILED');
     expect(four?.message).toMatch(/catatonit/);
     expect(four?.message).toMatch(/apt-get install catatonit/);

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { formatMiB } from '../../../api/units';
 import { explainNoSpace } from '../../sandbox/explain';
-import { scratchSizesMiB } from '../../sandbox/policy';
+import { CAPPED_LOGS, scratchSizesMiB } from '../../sandbox/policy';
 import type { AuditLab } from '../lab';
 import type { AttackResult, AuditAttack, AuditContext } from '../types';
 
@@ -120,8 +120,12 @@ async function logFill(ctx: AuditContext): Promise<AttackResult> {
   const attack = '4. Disk fill (via logs)';
   const info = await lab.inspect();
   const cfg = info?.HostConfig.LogConfig;
-  const maxSize = cfg?.Config?.['max-size'];
-  const maxFile = Number(cfg?.Config?.['max-file'] ?? 1);
+  // Podman's compatible API takes the cap (its libpod inspect shows it as the log's Size) but reports
+  // Config as null: then what was asked for (CAPPED_LOGS) is the bound, and the fill below is what decides.
+  const reported = cfg?.Config?.['max-size'];
+  const unreported = !reported && cfg?.Config === null && ctx.engineKind === 'podman';
+  const maxSize = reported ?? (unreported ? CAPPED_LOGS.Config['max-size'] : undefined);
+  const maxFile = Number(cfg?.Config?.['max-file'] ?? (unreported ? CAPPED_LOGS.Config['max-file'] : 1));
   if (!maxSize) return { attack, blocked: false, evidence: `Not run: the log has no size cap (${JSON.stringify(cfg)}).` };
   // The notebook server runs as the lab user, so the student can write to its standard output: Docker's log.
   const wrote = await lab.sh("head -c 30000000 /dev/zero | tr '\\0' 'x' | fold -w 1000 > /proc/1/fd/1 && echo written 30000000", { timeoutSeconds: 60 });
@@ -132,7 +136,7 @@ async function logFill(ctx: AuditContext): Promise<AttackResult> {
   return {
     attack,
     blocked,
-    evidence: `${wrote.out.includes('written') ? "Wrote 30 MB to the lab's output" : `Writing to the lab's output: ${wrote.out.slice(0, 200)}`}; Docker keeps ${(kept / MiB).toFixed(2)} MiB of log (cap ${maxSize} × ${maxFile} files, ${cfg?.Type}).`,
+    evidence: `${wrote.out.includes('written') ? "Wrote 30 MB to the lab's output" : `Writing to the lab's output: ${wrote.out.slice(0, 200)}`}; the engine keeps ${(kept / MiB).toFixed(2)} MiB of log (cap ${maxSize} × ${maxFile} files, ${cfg?.Type}${unreported ? '; Podman does not report the cap it was given, so the bound is the one ClassLab asked for' : ''}).`,
   };
 }
 

@@ -137,6 +137,13 @@ async function watchOom(docker: Docker, container: string): Promise<{ count: () 
   };
 }
 
+/** The kernel's count of OOM kills in the lab's memory cgroup (v1 memory.oom_control, v2 memory.events); null where unread. */
+async function oomKills(ctx: AuditContext): Promise<number | null> {
+  const r = await ctx.lab.sh(`{ ${CGROUP_READ('memory/memory.oom_control', 'memory.events')}; } | sed -n 's/^oom_kill //p'`, { timeoutSeconds: 10 });
+  const n = Number(r.out.trim());
+  return r.code === 0 && r.out.trim() !== '' && Number.isFinite(n) ? n : null;
+}
+
 async function memoryLimitInForce(ctx: AuditContext): Promise<string | null> {
   const info = await ctx.lab.inspect();
   const memory = info?.HostConfig.Memory ?? 0;
@@ -153,6 +160,7 @@ async function memoryBombTerminal(ctx: AuditContext): Promise<AttackResult> {
   const notInForce = await memoryLimitInForce(ctx);
   if (notInForce) return { attack, blocked: false, evidence: `Not run: ${notInForce}.` };
   const oom = await watchOom(docker, lab.container);
+  const killsBefore = await oomKills(ctx);
   const watch = watchHost(docker);
   const r = await lab.py('a = []\nwhile True:\n    a.append(bytearray(32 << 20))  # classlab-bomb', { timeoutSeconds: 60 });
   const host = await watch.stop();
@@ -162,13 +170,18 @@ async function memoryBombTerminal(ctx: AuditContext): Promise<AttackResult> {
   const running = info?.State.Status === 'running';
   const notebook = await notebookAnswers(lab.base, lab.token, 5000);
   const explanation = explainEvent({ Action: 'oom' }, profile, running);
-  const blocked = r.code === 137 && running && notebook && oom.count() > 0;
+  // Podman's events API reports no OOM kill of a process other than the container's first (measured on
+  // 4.3): there the kernel's own count in the lab's memory cgroup is the evidence that its limit acted.
+  const killsAfter = ctx.engineKind === 'podman' ? await oomKills(ctx) : null;
+  const kernelKilled = killsBefore !== null && killsAfter !== null && killsAfter > killsBefore;
+  const blocked = r.code === 137 && running && notebook && (oom.count() > 0 || kernelKilled);
   return {
     attack,
     blocked,
     evidence:
       `Limit ${formatMiB(profile.resources.memoryMiB)}, no extra swap. The bomb was ended by the kernel (exit ${r.code}${r.code === 137 ? ', SIGKILL' : ''}) after ${(r.ms / 1000).toFixed(1)} s; ` +
-      `Docker reported ${oom.count()} out-of-memory event(s); the lab kept running: ${running ? 'yes' : 'no'}; notebook answered: ${notebook ? 'yes' : 'no'}; ` +
+      (killsAfter !== null ? `the lab's memory cgroup counted ${killsAfter - (killsBefore ?? 0)} OOM kill(s); ` : '') +
+      `the engine reported ${oom.count()} out-of-memory event(s); the lab kept running: ${running ? 'yes' : 'no'}; notebook answered: ${notebook ? 'yes' : 'no'}; ` +
       `host: worst event-loop delay ${host.loopLagMs} ms, Docker ping ${host.pingMs} ms. ClassLab says: "${explanation?.message ?? ''}"`,
   };
 }
