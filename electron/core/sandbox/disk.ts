@@ -30,6 +30,8 @@ import type Docker from 'dockerode';
 import { LabError } from '../../api/errors';
 import type { Profile } from '../profiles/schema';
 import { LABEL, LABEL_SCHEMA_VERSION, namespaceVolumesWith, type LabNames } from '../labs/naming';
+import { engineSecurity } from './engine-security';
+import { createOnLibpod } from './libpod-create';
 import { demuxLogs } from '../engine/exec';
 import { FLOOR_ULIMITS, ONE_SHOT_HEALTH } from './container-floor';
 import { execCollect } from '../engine/exec';
@@ -237,7 +239,9 @@ export interface DiskState {
 
 /** Runs the helper once and returns its output; throws with the output when it fails. */
 export async function runDiskHelper(docker: Docker, op: DiskOp, opts: DiskHelperInput, timeoutMs = 120_000): Promise<string[]> {
-  const container = await docker.createContainer(diskHelperSpec(op, opts));
+  // Podman's compatible API drops the device rules the helper needs: it is made through libpod there.
+  const spec = diskHelperSpec(op, opts);
+  const container = (await engineSecurity(docker)).kind === 'podman' ? await createOnLibpod(docker, spec) : await docker.createContainer(spec);
   try {
     await container.start();
     const waited = await Promise.race([
