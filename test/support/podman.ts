@@ -37,7 +37,7 @@ export async function ensurePodmanService(): Promise<ChildProcess | null> {
   if (await answers(podman)) return null;
   if (!PODMAN_BIN) throw new Error('podman is not installed');
   await mkdir(path.dirname(PODMAN_SOCKET), { recursive: true });
-  const child = spawn(PODMAN_BIN, ['system', 'service', '--time=0', `unix://${PODMAN_SOCKET}`], { stdio: 'ignore' });
+  const child = spawn(PODMAN_BIN, ['system', 'service', '--time=0', `unix://${PODMAN_SOCKET}`], { stdio: 'ignore', cwd: '/' });
   for (let i = 0; i < 100; i++) {
     if (await answers(podman)) return child;
     await new Promise((r) => setTimeout(r, 200));
