@@ -86,7 +86,7 @@ export function libpodSpec(spec: Docker.ContainerCreateOptions): Record<string, 
     netns: { nsmode: 'none' },
     cap_drop: host.CapDrop ?? [],
     cap_add: host.CapAdd ?? [],
-    no_new_privileges: (host.SecurityOpt ?? []).some((o) => /^no-new-privileges(:true|=true)?$/.test(o)),
+    no_new_privileges: (host.SecurityOpt ?? []).some((o: string) => /^no-new-privileges(:true|=true)?$/.test(o)),
     read_only_filesystem: Boolean(host.ReadonlyRootfs),
     device_cgroup_rule: (host.DeviceCgroupRules ?? []).map(deviceRule),
     resource_limits: {

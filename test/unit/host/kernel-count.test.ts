@@ -32,10 +32,10 @@ describe('running kernels', () => {
     const at = Date.parse('2026-12-02T10:00:00Z');
     expect(
       runningKernels([
-        { executionState: 'idle', lastActivity: at },
-        { executionState: 'busy', lastActivity: at },
-        { executionState: 'starting', lastActivity: null },
-        { executionState: 'dead', lastActivity: at },
+        { id: 'k0', executionState: 'idle', lastActivity: at },
+        { id: 'k1', executionState: 'busy', lastActivity: at },
+        { id: 'k2', executionState: 'starting', lastActivity: null },
+        { id: 'k3', executionState: 'dead', lastActivity: at },
       ]),
     ).toBe(3);
   });
