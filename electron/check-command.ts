@@ -26,7 +26,17 @@ export const CHECK_USAGE = `  check EXERCISE FILE [--lab LAB] [--lang L] [--json
 /** Checked, and at least one test did not pass (not an error of the command). */
 export const EXIT_NOT_PASSED = 20;
 
-const EXTENSIONS: Record<string, RunLanguage> = { '.py': 'python', '.sh': 'bash', '.c': 'c' };
+const EXTENSIONS: Record<string, RunLanguage> = {
+  '.py': 'python',
+  '.sh': 'bash',
+  '.c': 'c',
+  '.cpp': 'cpp',
+  '.cc': 'cpp',
+  '.java': 'java',
+  '.js': 'javascript',
+  '.r': 'r',
+  '.R': 'r',
+};
 
 /** Whether `classlab exercises …` changes this computer's exercises: an admin command. */
 export function isExercisesAdmin(command: string | undefined, args: string[]): boolean {

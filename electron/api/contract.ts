@@ -104,6 +104,11 @@ export const ImageProgress = z.object({
 });
 export type ImageProgress = z.infer<typeof ImageProgress>;
 
+/** What the lab view shows first: the notebook, or a terminal (the code lab: programs are compiled and run in a shell). */
+export const LAB_LAYOUTS = ['notebook', 'terminal'] as const;
+export const LabLayout = z.enum(LAB_LAYOUTS);
+export type LabLayout = z.infer<typeof LabLayout>;
+
 export const LabView = z.object({
   id: LAB_ID,
   title: z.string(),
@@ -126,6 +131,7 @@ export const LabView = z.object({
   notebookUrl: z.string().nullable(),
   resources: z.object({ memoryMiB: z.number(), cpus: z.number(), pids: z.number() }),
   network: z.enum(['none', 'internet']),
+  layout: LabLayout,
 });
 export type LabView = z.infer<typeof LabView>;
 
@@ -514,7 +520,7 @@ export const AdminStatus = z.object({
 });
 export type AdminStatus = z.infer<typeof AdminStatus>;
 // Quick runs (core/runs): one program in a throw-away sandbox made from a lab's image, through a capped pool.
-export const RUN_LANGUAGES = ['python', 'bash', 'c'] as const;
+export const RUN_LANGUAGES = ['python', 'bash', 'c', 'cpp', 'java', 'javascript', 'r'] as const;
 export const RunLanguage = z.enum(RUN_LANGUAGES);
 export const RUN_VERDICTS = ['accepted', 'compile-error', 'runtime-error', 'time-limit', 'memory-limit', 'output-limit'] as const;
 export const RunVerdict = z.enum(RUN_VERDICTS);
@@ -1005,6 +1011,8 @@ export const methods = {
   'admin:lock': { args: noArgs, result: AdminStatus },
   /** Runs one program in a fresh sandbox from the lab's image (queued behind a capped pool; runs:queue says where). */
   'runs:run': { args: z.tuple([RunRequest]), result: RunResult },
+  /** The quick-run languages a lab's image has (probed once per image); empty while its image is not built. */
+  'runs:languages': { args: z.tuple([LAB_ID]), result: z.array(RunLanguage) },
   /** Every lab on this machine with its figures, and ClassLab objects that belong to no profile. */
   'host:status': { args: noArgs, result: HostStatus },
   /** Writes the lab's workspace to <data>/backups/<lab>/ (a .tar.gz and its manifest), then prunes to the retention setting. */

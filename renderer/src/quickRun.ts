@@ -3,20 +3,41 @@
 import type { RunLanguage, RunQueueEvent, RunResult, RunVerdict } from '../../electron/api/contract';
 
 /** A first program per language: it reads one line of stdin, so the panel's stdin box shows what it is for. */
-const STARTERS: Partial<Record<RunLanguage, string>> = {
-  python: 'name = input() or "world"\nprint(f"Hello, {name}!")\n',
+const STARTERS: Record<RunLanguage, string> = {
+  python: 'import sys\n\nname = sys.stdin.readline().strip() or "world"\nprint(f"Hello, {name}!")\n',
   bash: 'read -r name\necho "Hello, ${name:-world}!"\n',
   c: '#include <stdio.h>\n\nint main(void) {\n    char name[64] = "world";\n    if (scanf("%63s", name) != 1) { /* keep "world" */ }\n    printf("Hello, %s!\\n", name);\n    return 0;\n}\n',
+  cpp: '#include <iostream>\n#include <string>\n\nint main() {\n    std::string name;\n    if (!std::getline(std::cin, name) || name.empty()) name = "world";\n    std::cout << "Hello, " << name << "!\\n";\n}\n',
+  java: 'import java.util.Scanner;\n\n// The class must be called Main.\npublic class Main {\n    public static void main(String[] args) {\n        Scanner in = new Scanner(System.in);\n        String name = in.hasNextLine() ? in.nextLine() : "";\n        System.out.println("Hello, " + (name.isEmpty() ? "world" : name) + "!");\n    }\n}\n',
+  javascript: 'const input = require("node:fs").readFileSync(0, "utf8");\nconst name = input.split("\\n")[0] || "world";\nconsole.log(`Hello, ${name}!`);\n',
+  r: 'name <- readLines(file("stdin"), n = 1)\nif (length(name) == 0 || name == "") name <- "world"\ncat("Hello, ", name, "!\\n", sep = "")\n',
 };
 
 export function starterCode(lang: RunLanguage): string {
-  return STARTERS[lang] ?? '';
+  return STARTERS[lang];
 }
 
-export const LANGUAGE_NAMES: Partial<Record<RunLanguage, string>> = { python: 'Python', bash: 'Bash', c: 'C' };
+export const LANGUAGE_NAMES: Record<RunLanguage, string> = {
+  python: 'Python',
+  bash: 'Bash',
+  c: 'C',
+  cpp: 'C++',
+  java: 'Java',
+  javascript: 'JavaScript',
+  r: 'R',
+};
 
 export function languageName(lang: RunLanguage): string {
-  return LANGUAGE_NAMES[lang] ?? lang;
+  return LANGUAGE_NAMES[lang];
+}
+
+/** Every bundled lab has these from the Python lab it is built on: they say nothing of what the lab is for. */
+const BASE_LANGUAGES: readonly RunLanguage[] = ['python', 'bash'];
+
+/** The language the panel opens on: the lab's own (C in the code lab, R in the R lab), else the first. */
+export function preferredLanguage(languages: readonly RunLanguage[]): RunLanguage {
+  const own = languages.find((l) => !BASE_LANGUAGES.includes(l));
+  return own ?? languages[0] ?? 'python';
 }
 
 export type VerdictTone = 'good' | 'bad' | 'warn';

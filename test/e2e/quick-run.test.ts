@@ -1,16 +1,17 @@
-// End to end, as a student would (issue #14): the real `classlab serve` bridge, a real Docker engine and the
-// python lab's image (which has gcc), driven in Debian's Chromium. Open the lab, open the Run panel, choose
-// C, type a program that reads stdin and the stdin text, Run: the verdict says it ran to the end and the
-// output is the program's. Then a program that does not compile: a compile error with gcc's message.
+// End to end, as a student would (issues #12 and #14): the real `classlab serve` bridge, a real Docker engine
+// and the bundled code lab's image (gcc, g++, a JDK, Node.js), driven in Debian's Chromium. The lab opens on a
+// terminal (its layout), where a C program is compiled and run by hand. Then the Run panel: it offers only
+// the languages of the lab's image and starts on C; a program that reads stdin, Run: the verdict says it ran
+// to the end and the output is the program's. Then a program that does not compile: gcc's message.
 // Screenshots go to artifacts/e2e/quick-run-*.png and /work/wt/shots when that folder exists.
 import { existsSync } from 'node:fs';
 import { copyFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { beforeAll, describe, expect } from 'vitest';
-import { ARTIFACTS, e2eRun, openLabInFrame } from '../support/e2e';
+import { ARTIFACTS, e2eRun, labWithImage } from '../support/e2e';
 
-const LAB = 'python';
+const LAB = 'code';
 const SHOTS = '/work/wt/shots';
 const e2e = e2eRun({ shotPrefix: 'quick-run-', lab: LAB });
 const { shot, step } = e2e;
@@ -18,6 +19,12 @@ let page: Page;
 
 const panel = (): Locator => page.getByRole('complementary', { name: 'Quick run' });
 const result = (): Locator => panel().getByRole('region', { name: 'Result' });
+const terminal = (): Locator => page.getByRole('tabpanel', { name: /^Terminal 1\b/ });
+/** The terminal's rows as text (xterm.js draws its visible lines as DOM rows). */
+const terminalText = async (): Promise<string> =>
+  terminal()
+    .locator('.xterm-rows')
+    .evaluate((el) => [...el.children].map((row) => (row.textContent ?? '').replace(/\u00a0/g, ' ').trimEnd()).join('\n'));
 
 const SUM_PROGRAM = [
   '#include <stdio.h>',
@@ -43,18 +50,47 @@ beforeAll(() => {
   page = e2e.page;
 });
 
-describe('a quick run of a C program with stdin, in Chromium', () => {
+describe('the code lab: a terminal first, and a quick run of a C program with stdin, in Chromium', () => {
   step(
-    'opens the python lab and its Run panel',
+    'opens the code lab on a terminal, where gcc, g++, javac and node are at hand',
     async () => {
-      await openLabInFrame(page, e2e.url);
+      await page.goto(e2e.url);
+      const { open } = await labWithImage(page, /Programming lab/);
+      await open.click();
+      await terminal().waitFor({ timeout: 180_000 });
+      expect(await page.getByRole('tab', { name: /^Terminal 1\b/ }).getAttribute('aria-selected')).toBe('true');
+      await expect.poll(terminalText, { timeout: 30_000 }).toMatch(/\$\s*$/m);
+      await terminal().locator('.xterm-helper-textarea').focus();
+      await page.keyboard.type(
+        "printf '%s\\n' '#include <stdio.h>' 'int main(void) { printf(\"%d\\n\", 6 * 7); return 0; }' > six.c && gcc -o six six.c && ./six && g++ --version | head -n 1 && javac -version && node --version",
+      );
+      await page.keyboard.press('Enter');
+      await expect.poll(terminalText, { timeout: 60_000 }).toMatch(/^42$/m);
+      await expect.poll(terminalText, { timeout: 60_000 }).toMatch(/^v\d+\.\d+/m);
+      const text = await terminalText();
+      expect(text).toMatch(/^g\+\+ /m);
+      expect(text).toMatch(/^javac \d+/m);
+      await shot('terminal-first');
+      await keep('terminal-first', 'code-lab-terminal.png');
+    },
+    900_000,
+  );
+
+  step(
+    'opens the Run panel: only the languages of this lab, C first',
+    async () => {
       const toolbar = page.getByRole('banner').filter({ has: page.getByRole('button', { name: 'Back to labs' }) });
       const toggle = toolbar.getByRole('button', { name: 'Run', exact: true });
       await toggle.click();
       expect(await toggle.getAttribute('aria-pressed')).toBe('true');
       await panel().waitFor();
+      const language = panel().getByLabel('Language');
+      await language.waitFor({ timeout: 60_000 });
+      expect(await language.inputValue()).toBe('c');
+      const offered = await language.locator('option').evaluateAll((options) => options.map((o) => o.getAttribute('value')));
+      expect(offered).toEqual(['python', 'bash', 'c', 'cpp', 'java', 'javascript']);
     },
-    900_000,
+    120_000,
   );
 
   step('runs a C program that reads stdin: it ran to the end with the program output', async () => {

@@ -48,13 +48,18 @@ function cli(args: string[], pin: string | null = PIN): Promise<{ code: number; 
   });
 }
 
+/** The code lab: it has Python too, and gcc for the C half of each exercise (the python lab has no compiler). */
+const LAB = 'code';
 const runContainers = () => docker.listContainers({ all: true, filters: { label: ['classlab.role=quick-run', `classlab.instance=${ns}`] } });
 const check = (exercise: string, lang: 'python' | 'c', code: string): Promise<CheckResult> =>
-  core.service['exercises:check']({ lab: 'python', exercise, lang, code });
+  core.service['exercises:check']({ lab: LAB, exercise, lang, code });
 const verdicts = (r: CheckResult) => r.tests.map((t) => t.verdict);
 
 beforeAll(async () => {
-  catalogDir = testCatalog([{ id: 'python', title: 'Python', image: 'classlab/python:3', build: { context: 'python' } }]);
+  catalogDir = testCatalog([
+    { id: 'python', title: 'Python', image: 'classlab/python:3', build: { context: 'python' } },
+    { id: LAB, title: 'Programming lab', image: 'classlab/code:1', build: { context: 'code', base: 'python' } },
+  ]);
   const greet = exerciseFolder(
     'greet',
     {
@@ -88,10 +93,10 @@ beforeAll(async () => {
   );
   // The instructor's command, as they would type it (an admin command: the PIN comes from the environment).
   for (const dir of [greet, mean]) {
-    const r = await cli(['exercises', 'install', 'python', dir]);
+    const r = await cli(['exercises', 'install', LAB, dir]);
     expect(r.err).not.toMatch(/error/i);
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/^Installed python\/(greet|mean)/);
+    expect(r.out).toMatch(/^Installed code\/(greet|mean)/);
   }
   // The instructor's folder is gone afterwards: the installed copy is what counts.
   rmSync(folders, { recursive: true, force: true });
@@ -109,16 +114,16 @@ afterAll(async () => {
 
 describe('exercises on the real engine', () => {
   it('lists them and shows the visible tests only', async () => {
-    const list = await core.service['exercises:list']('python');
+    const list = await core.service['exercises:list'](LAB);
     expect(list.map((e) => [e.id, e.tests, e.hiddenTests, e.points])).toEqual([
       ['greet', 2, 1, 3],
       ['mean', 3, 1, 3],
     ]);
-    const view = await core.service['exercises:get']('python', 'greet');
+    const view = await core.service['exercises:get'](LAB, 'greet');
     expect(view.visibleTests.map((t) => t.number)).toEqual([1]);
     expect(view.statement).toMatch(/^# Greet/);
     expect(JSON.stringify(view)).not.toContain(SECRET_NAME);
-    await expect(core.service['exercises:get']('python', 'nope')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(core.service['exercises:get'](LAB, 'nope')).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 
   it('a wrong answer: the visible test shows its output, the hidden one only "wrong answer"', async () => {
@@ -174,7 +179,7 @@ describe('exercises on the real engine', () => {
     try {
       writeFileSync(path.join(work, 'wrong.py'), 'print("Hello, nobody!")\n');
       writeFileSync(path.join(work, 'right.py'), 'print(f"Hello, {input()}!")\n');
-      const wrong = await cli(['check', 'python/greet', path.join(work, 'wrong.py'), '--json']);
+      const wrong = await cli(['check', `${LAB}/greet`, path.join(work, 'wrong.py'), '--json']);
       expect(wrong.code).toBe(20);
       const parsed = JSON.parse(wrong.out) as CheckResult;
       expect(verdicts(parsed)).toEqual(['wrong-answer', 'wrong-answer']);
@@ -184,19 +189,19 @@ describe('exercises on the real engine', () => {
       expect(right.out).toBe('test 1 (Ada): passed\ntest 2 [hidden]: passed\npassed: 3 of 3 points\n');
       expect(right.code).toBe(0);
       // Installing and removing are the instructor's: without the admin PIN, exit 12 and nothing changes.
-      const locked = await cli(['exercises', 'remove', 'python', 'greet'], null);
+      const locked = await cli(['exercises', 'remove', LAB, 'greet'], null);
       expect(locked.code).toBe(12);
-      expect((await core.service['exercises:list']('python')).map((e) => e.id)).toEqual(['greet', 'mean']);
+      expect((await core.service['exercises:list'](LAB)).map((e) => e.id)).toEqual(['greet', 'mean']);
     } finally {
       rmSync(work, { recursive: true, force: true });
     }
   });
 
   it("a search of the student's whole running lab finds no hidden test's input or expected output", async () => {
-    await core.service['labs:open']('python');
+    await core.service['labs:open'](LAB);
     // The student's course sync, files and runs were all there to be had: the lab has run a check too.
     await check('greet', 'python', 'print(f"Hello, {input()}!")\n');
-    const container = `${ns}-python`;
+    const container = `${ns}-${LAB}`;
     // /proc holds grep's own command line (the pattern); /sys and /dev are the kernel's.
     const search = (user: string) =>
       execIn(container, ['grep', '-r', '-l', '-a', '-F', '-e', SECRET_NAME, '--exclude-dir=proc', '--exclude-dir=sys', '--exclude-dir=dev', '/'], user);
@@ -214,6 +219,6 @@ describe('exercises on the real engine', () => {
       '0:0',
     );
     expect(control.out).not.toBe('');
-    await core.service['labs:stop']('python');
+    await core.service['labs:stop'](LAB);
   }, 600_000);
 });

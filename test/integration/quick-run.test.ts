@@ -1,15 +1,16 @@
-// Quick runs on the real engine: every verdict for each language of the bundled python image (Python,
-// Bash and C), nothing left behind after any run, the capped pool and the bounded queue observed on the
+// Quick runs on the real engine: every verdict for each language of the bundled labs (Python and Bash in
+// the python lab; C, C++, Java and JavaScript in the code lab; R in the r lab), nothing left behind after any run, the capped pool and the bounded queue observed on the
 // engine itself, and the command line's --json and exit codes.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { RunLanguage, RunQueueEvent, RunResult } from '../../electron/api/contract';
+import { RUN_LANGUAGES, type RunLanguage, type RunQueueEvent, type RunResult } from '../../electron/api/contract';
 import { apiErrorOf } from '../../electron/api/client';
 import { Runs } from '../../electron/core/runs/runs';
 import { runContainerSpec, DEFAULT_RUN_LIMITS } from '../../electron/core/runs/run-spec';
+import { starterCode } from '../../renderer/src/quickRun';
 import { docker, memoryLogger, REPO, removeNamespace, testCatalog, testCore, testSettings, uniqueNamespace } from '../support/docker';
 
 const ns = uniqueNamespace('clrun');
@@ -30,6 +31,8 @@ beforeAll(async () => {
   const catalogDir = testCatalog([
     { id: 'python', title: 'Python', image: 'classlab/python:3', build: { context: 'python' } },
     { id: 'python-two', title: 'Python two', image: 'classlab/python:3', build: { context: 'python' } },
+    { id: 'code', title: 'Programming lab', image: 'classlab/code:1', build: { context: 'code', base: 'python' } },
+    { id: 'r', title: 'R notebook', image: 'classlab/r:1', build: { context: 'r', base: 'python' } },
   ]);
   core = await testCore(ns, { catalogDir, runLimits: LIMITS });
 });
@@ -41,6 +44,9 @@ afterAll(async () => {
   await core?.close();
   await removeNamespace(ns);
 });
+
+/** Where a run with `lab: null` lands: the first lab in catalog order whose image has the language. */
+const FIRST_LAB: Record<RunLanguage, string> = { python: 'python', bash: 'python', c: 'code', cpp: 'code', java: 'code', javascript: 'code', r: 'r' };
 
 const PROGRAMS: Record<RunLanguage, { hello: string; echo: string; syntax: string; loop: string; hog: string; bomb: string; flood: string; network: string }> =
   {
@@ -76,16 +82,65 @@ const PROGRAMS: Record<RunLanguage, { hello: string; echo: string; syntax: strin
       network:
         '#include <arpa/inet.h>\n#include <stdio.h>\n#include <sys/socket.h>\nint main(void) { struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(80) }; inet_pton(AF_INET, "1.1.1.1", &a.sin_addr); int s = socket(AF_INET, SOCK_STREAM, 0); if (connect(s, (struct sockaddr *)&a, sizeof a) != 0) { perror("connect"); return 1; } puts("connected"); return 0; }',
     },
+    cpp: {
+      hello: '#include <iostream>\nint main() { std::cout << "hello, world\\n"; }',
+      echo: '#include <iostream>\nint main() { char c; while (std::cin.get(c)) std::cout.put(c); }',
+      syntax: 'int main() { return 0 }',
+      loop: 'int main() { volatile unsigned long n = 0; for (;;) n++; }',
+      hog: '#include <cstring>\n#include <vector>\nint main() { std::vector<char *> v; for (;;) { char *p = new char[16 << 20]; std::memset(p, 1, 16 << 20); v.push_back(p); } }',
+      bomb: '#include <unistd.h>\nint main() { for (;;) fork(); }',
+      flood: '#include <cstdio>\nint main() { for (;;) std::puts("yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy"); }',
+      network:
+        '#include <arpa/inet.h>\n#include <cstdio>\n#include <sys/socket.h>\nint main() { sockaddr_in a{}; a.sin_family = AF_INET; a.sin_port = htons(80); inet_pton(AF_INET, "1.1.1.1", &a.sin_addr); int s = socket(AF_INET, SOCK_STREAM, 0); if (connect(s, (sockaddr *)&a, sizeof a) != 0) { std::perror("connect"); return 1; } std::puts("connected"); }',
+    },
+    java: {
+      hello: 'public class Main { public static void main(String[] a) { System.out.println("hello, world"); } }',
+      echo: 'public class Main { public static void main(String[] a) throws Exception { System.in.transferTo(System.out); System.out.flush(); } }',
+      syntax: 'public class Main { public static void main(String[] a) { int x = 1 } }',
+      loop: 'public class Main { public static void main(String[] a) { long n = 0; while (true) n++; } }',
+      hog: 'import java.util.*;\npublic class Main { public static void main(String[] a) { List<byte[]> l = new ArrayList<>(); while (true) { byte[] b = new byte[16 << 20]; Arrays.fill(b, (byte) 1); l.add(b); } } }',
+      bomb: 'public class Main { public static void main(String[] a) { while (true) new Thread(() -> { try { Thread.sleep(100000); } catch (InterruptedException e) { } }).start(); } }',
+      flood: 'public class Main { public static void main(String[] a) { while (true) System.out.println("yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy"); } }',
+      network:
+        'import java.net.*;\npublic class Main { public static void main(String[] a) throws Exception { new Socket().connect(new InetSocketAddress("1.1.1.1", 80), 3000); System.out.println("connected"); } }',
+    },
+    javascript: {
+      hello: 'console.log("hello, world")',
+      echo: 'process.stdin.pipe(process.stdout)',
+      syntax: 'console.log("unclosed"',
+      loop: 'for (;;) {}',
+      // Buffers live outside V8's heap: the kernel's limit is met, not V8's own.
+      hog: 'const a = []\nfor (;;) a.push(Buffer.alloc(16 << 20, 1))',
+      bomb: 'const { spawn } = require("node:child_process")\nfor (;;) spawn("sleep", ["100"])',
+      flood: 'for (;;) process.stdout.write("yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy\\n")',
+      network:
+        'require("node:net").connect(80, "1.1.1.1").on("connect", () => console.log("connected")).on("error", (e) => { console.error(`Network: ${e.message}`); process.exit(1) })',
+    },
+    r: {
+      hello: 'cat("hello, world\\n")',
+      echo: 'x <- readBin(file("stdin", "rb"), "raw", 1e7)\ncat(rawToChar(x))',
+      syntax: 'cat("unclosed"\n',
+      loop: 'repeat {}',
+      hog: 'x <- list()\ni <- 0\nrepeat { i <- i + 1; x[[i]] <- numeric(2e6) + 1 }',
+      bomb: 'library(parallel)\nrepeat mcparallel(Sys.sleep(100))',
+      flood: 'repeat cat(strrep("y", 38), "\\n")',
+      network: 'con <- socketConnection("1.1.1.1", 80, timeout = 3)\ncat("connected\\n")',
+    },
   };
 
-describe.each(['python', 'bash', 'c'] as const)('quick run in %s', (lang) => {
+describe.each(RUN_LANGUAGES)('quick run in %s', (lang) => {
   const p = PROGRAMS[lang];
 
   it('hello world is accepted, with time and memory', async () => {
     const r = await run(lang, p.hello);
-    expect(r).toMatchObject({ verdict: 'accepted', stdout: 'hello, world\n', stderr: '', exitCode: 0, labId: 'python' });
+    expect(r).toMatchObject({ verdict: 'accepted', stdout: 'hello, world\n', stderr: '', exitCode: 0, labId: FIRST_LAB[lang] });
     expect(r.timeMs).toBeGreaterThan(0);
     expect(r.memoryMiB).toBeGreaterThan(0);
+  });
+
+  it("the panel's starter program runs and greets its stdin", async () => {
+    expect(await run(lang, starterCode(lang), 'Ada\n')).toMatchObject({ verdict: 'accepted', stdout: 'Hello, Ada!\n' });
+    expect((await run(lang, starterCode(lang))).stdout).toBe('Hello, world!\n');
   });
 
   it('echoes its stdin exactly (bytes that look like the driver header too)', async () => {
@@ -133,7 +188,8 @@ describe.each(['python', 'bash', 'c'] as const)('quick run in %s', (lang) => {
     const r = await run(lang, p.network);
     expect(r.verdict).toBe('runtime-error');
     expect(r.stdout).not.toMatch(/connected/);
-    expect(r.stderr).toMatch(/unreachable|Network/i);
+    // R's socket error names the address it could not open, not the reason.
+    expect(r.stderr).toMatch(lang === 'r' ? /cannot be opened|cannot open/ : /unreachable|Network/i);
   });
 });
 
@@ -149,6 +205,15 @@ describe('quick run limits and lab choice', () => {
     expect((await core.service['runs:run']({ lab: 'python-two', lang: 'bash', code: 'echo two' })).labId).toBe('python-two');
     const err = await core.service['runs:run']({ lab: 'nope', lang: 'bash', code: 'echo' }).catch(apiErrorOf);
     expect(err).toMatchObject({ code: 'LAB_NOT_FOUND' });
+  });
+
+  it("says which languages each lab's image has, and refuses a language its image lacks", async () => {
+    expect(await core.service['runs:languages']('python')).toEqual(['python', 'bash']);
+    expect(await core.service['runs:languages']('code')).toEqual(['python', 'bash', 'c', 'cpp', 'java', 'javascript']);
+    expect(await core.service['runs:languages']('r')).toEqual(['python', 'bash', 'r']);
+    expect(await core.service['runs:languages']('nope').catch(apiErrorOf)).toMatchObject({ code: 'LAB_NOT_FOUND' });
+    const err = await core.service['runs:run']({ lab: 'python', lang: 'c', code: 'int main(void) { return 0; }' }).catch(apiErrorOf);
+    expect(err).toMatchObject({ code: 'NOT_FOUND', message: expect.stringMatching(/has no c/) });
   });
 
   it('closing stops a run going and refuses a waiting one, with no verdict on either, and leaves nothing', async () => {
@@ -240,7 +305,7 @@ describe('capped pool and bounded queue', () => {
     settings.update({ quickRuns: { maxConcurrent: 1, maxQueued: 4 } });
     const events: RunQueueEvent[] = [];
     const profiles = (await core.service['labs:list']()).labs.map((l) => l.id);
-    expect(profiles).toEqual(['python', 'python-two']);
+    expect(profiles).toEqual(['python', 'python-two', 'code', 'r']);
     const runs = new Runs({
       docker: () => docker,
       namespace: ns,

@@ -140,12 +140,12 @@ export async function ensureImages(core: ClassLabCore): Promise<void> {
 }
 
 /**
- * A catalog folder of a test's own: the python lab's Dockerfile folder beside a catalog.json with `labs`.
+ * A catalog folder of a test's own: the bundled labs' Dockerfile folders beside a catalog.json with `labs`.
  * (ClassLab's own gate is never taken from a catalog: it comes from the app's images folder.)
  */
 export function testCatalog(labs: unknown[]): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'classlab-catalog-'));
-  for (const d of ['python']) cpSync(path.join(REPO, 'images', d), path.join(dir, d), { recursive: true });
+  for (const d of ['python', 'r', 'octave', 'code']) cpSync(path.join(REPO, 'images', d), path.join(dir, d), { recursive: true });
   writeFileSync(path.join(dir, 'catalog.json'), JSON.stringify({ schema: 1, labs }));
   return dir;
 }

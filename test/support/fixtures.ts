@@ -17,6 +17,7 @@ export function labView(overrides: Partial<LabView> = {}): LabView {
     notebookUrl: null,
     resources: { memoryMiB: 2048, cpus: 2, pids: 256 },
     network: 'none',
+    layout: 'notebook',
     ...overrides,
   };
 }

@@ -64,6 +64,7 @@ export const METHOD_ACCESS = {
   'admin:lock': 'student',
   // Quick runs are a student's (DESIGN.md, student mode): each in a throw-away sandbox, through the capped pool.
   'runs:run': 'student',
+  'runs:languages': 'student',
   // The workshop host's console: the machine's status and every lab's workspace to and from backups.
   'host:status': 'admin',
   'host:backup': 'admin',

@@ -415,5 +415,6 @@ export function initialView(profile: Profile): LabView {
     notebookUrl: null,
     resources: { memoryMiB: profile.resources.memoryMiB, cpus: profile.resources.cpus, pids: profile.resources.pids },
     network: profile.network,
+    layout: profile.layout,
   };
 }

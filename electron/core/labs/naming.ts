@@ -80,7 +80,9 @@ export function madeFrom(labels: Record<string, string> | undefined, profile: Pr
 
 /** Changes whenever anything that shapes the container changes, so an outdated container is recreated. */
 export function profileFingerprint(profile: Profile): string {
-  const { title: _t, description: _d, idleMinutes: _i, ...shaping } = profile;
+  // What the view opens on does not shape the container either (and leaving it out keeps the fingerprint
+  // of every profile from before the field existed).
+  const { title: _t, description: _d, idleMinutes: _i, layout: _l, ...shaping } = profile;
   return createHash('sha256').update(JSON.stringify(shaping)).digest('hex').slice(0, 16);
 }
 

@@ -7,7 +7,7 @@
 // mounts are checked against this machine's approved folders by real path (mount-policy.ts, at load and
 // again at start: that needs the file system, so it is not part of this pure schema).
 import { z } from 'zod';
-import { LAB_ID } from '../../api/contract';
+import { LAB_ID, LabLayout } from '../../api/contract';
 import { debianPackageProblem, MAX_PACKAGES } from '../images/debian-packages';
 import { dockerfileLineProblems } from '../images/dockerfile-lines';
 import { reservedImageReason } from '../images/reserved-names';
@@ -172,6 +172,8 @@ export const Profile = z.object({
   course: CourseSettings.optional(),
   /** Stop the lab after this many idle minutes; 0 never. */
   idleMinutes: z.number().int().min(0).max(10080).default(60),
+  /** What the lab view opens on: the notebook, or a terminal first (the notebook stays one tab away). */
+  layout: LabLayout.default('notebook'),
 });
 export type Profile = z.infer<typeof Profile>;
 

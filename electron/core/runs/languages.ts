@@ -11,7 +11,8 @@ export interface LanguageSpec {
   /**
    * Checks the source before anything of it runs; a failure is a compile error. Python: `py_compile`
    * (the same parser as the run, in its own process, so the program then runs as plain `python3 main.py`
-   * with no wrapper frame in its tracebacks); Bash: `bash -n` parses the whole script; C: gcc.
+   * with no wrapper frame in its tracebacks); Bash: `bash -n` parses the whole script; C and C++: gcc
+   * and g++; Java: javac; JavaScript: `node --check`; R: R's own parser over the whole file.
    */
   compile: string[];
   run: string[];
@@ -27,4 +28,22 @@ export const LANGUAGES: Record<RunLanguage, LanguageSpec> = {
   },
   bash: { source: 'main.sh', needs: 'bash', compile: ['bash', '-n', 'main.sh'], run: ['bash', 'main.sh'] },
   c: { source: 'main.c', needs: 'gcc', compile: ['gcc', '-O2', '-std=gnu17', '-o', 'main', 'main.c', '-lm'], run: ['./main'] },
+  cpp: { source: 'main.cpp', needs: 'g++', compile: ['g++', '-O2', '-std=gnu++17', '-o', 'main', 'main.cpp'], run: ['./main'] },
+  java: {
+    // The class is Main, as on judges. The heap may grow past the run's memory limit on purpose: then a
+    // program that eats memory meets the kernel's limit (memory-limit) instead of the JVM's own
+    // OutOfMemoryError at a quarter of the cgroup (a runtime error that would say nothing of the limit).
+    source: 'Main.java',
+    needs: 'javac',
+    compile: ['javac', '-encoding', 'UTF-8', '-d', '.', 'Main.java'],
+    run: ['java', '-Xmx4g', '-cp', '.', 'Main'],
+  },
+  javascript: { source: 'main.js', needs: 'node', compile: ['node', '--check', 'main.js'], run: ['node', 'main.js'] },
+  r: {
+    source: 'main.R',
+    needs: 'Rscript',
+    // --vanilla: no profile, site file or saved workspace of anyone's is read.
+    compile: ['Rscript', '--vanilla', '-e', 'invisible(parse(file = "main.R"))'],
+    run: ['Rscript', '--vanilla', 'main.R'],
+  },
 };

@@ -6,8 +6,8 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type Docker from 'dockerode';
-import type { RunQueueEvent, RunResult } from '../../api/contract';
-import { RunRequest } from '../../api/contract';
+import type { RunLanguage, RunQueueEvent, RunResult } from '../../api/contract';
+import { RUN_LANGUAGES, RunRequest } from '../../api/contract';
 import { LabError } from '../../api/errors';
 import { imageId } from '../images/images';
 import { LABEL, namespaceVolumesWith } from '../labs/naming';
@@ -56,8 +56,16 @@ export class Runs {
     }, deps.queued);
   }
 
-  handlers(): Pick<CoreService, 'runs:run'> {
-    return { 'runs:run': (req) => this.run(req) };
+  handlers(): Pick<CoreService, 'runs:run' | 'runs:languages'> {
+    return { 'runs:run': (req) => this.run(req), 'runs:languages': (labId) => this.languagesOf(labId) };
+  }
+
+  /** The languages of one lab's image, in RUN_LANGUAGES order; none while its image is not built. */
+  async languagesOf(labId: string): Promise<RunLanguage[]> {
+    const profile = this.deps.profiles().find((p) => p.id === labId);
+    if (!profile) throw new LabError('LAB_NOT_FOUND', `There is no lab ${labId} (see \`classlab list\`).`);
+    const probed = await this.probeLab(this.deps.docker(), profile);
+    return probed ? RUN_LANGUAGES.filter((l) => probed.languages.has(l)) : [];
   }
 
   /**
@@ -159,27 +167,34 @@ export class Runs {
     return this.privateDir;
   }
 
+  /** A lab's image ID, its sandbox settings and its languages; null when its image is not on this computer. */
+  private async probeLab(docker: Docker, profile: Profile) {
+    const image = await imageId(docker, profile.image);
+    if (!image) return null;
+    const security = await labSecurityOn(docker, profile, this.deps.trust(), this.seccompDir());
+    const spec = {
+      runId: 'r0000000000000000',
+      labId: profile.id,
+      namespace: this.deps.namespace,
+      image,
+      user: profile.server.user,
+      limits: this.limits,
+      security,
+    };
+    return { image, security, languages: await this.probe.languages(docker, spec) };
+  }
+
   private async pick(docker: Docker, lab: string | null, lang: RunRequest['lang']) {
     const profiles = this.deps.profiles();
     const candidates = lab === null ? profiles : profiles.filter((p) => p.id === lab);
     if (lab !== null && candidates.length === 0) throw new LabError('LAB_NOT_FOUND', `There is no lab ${lab} (see \`classlab list\`).`);
     for (const profile of candidates) {
-      const image = await imageId(docker, profile.image);
-      if (!image) {
+      const probed = await this.probeLab(docker, profile);
+      if (!probed) {
         if (lab !== null) throw new LabError('IMAGE_MISSING', `The image of ${profile.title} is not on this computer: build it first.`);
         continue;
       }
-      const security = await labSecurityOn(docker, profile, this.deps.trust(), this.seccompDir());
-      const spec = {
-        runId: 'r0000000000000000',
-        labId: profile.id,
-        namespace: this.deps.namespace,
-        image,
-        user: profile.server.user,
-        limits: this.limits,
-        security,
-      };
-      if ((await this.probe.languages(docker, spec)).has(lang)) return { profile, image, security };
+      if (probed.languages.has(lang)) return { profile, image: probed.image, security: probed.security };
       if (lab !== null) throw new LabError('NOT_FOUND', `The image of ${profile.title} has no ${lang}: pick a lab that has it.`);
     }
     throw new LabError('NOT_FOUND', `No lab on this computer has ${lang} (labs whose image is not built yet were not looked at).`);

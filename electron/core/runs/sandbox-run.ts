@@ -83,14 +83,24 @@ async function runInBox(docker: Docker, input: SandboxRunInput, log: Logger): Pr
     c.modem.demuxStream(stream, out, err);
     // 'next-exit': the default ('not-running') answers at once for a container that has not started yet.
     const waited = c.wait({ condition: 'next-exit' }) as Promise<{ StatusCode: number }>;
-    await c.start();
-    const wall = setTimeout(() => stop('wall'), limits.wallSeconds * 1000);
+    // Listening before the start: ClassLab may close while the engine starts the container (it runs
+    // before the start call answers), and a stop asked for then must still reach it.
     let closed = false;
     const abort = () => {
       closed = true;
       stop('wall');
     };
     input.signal?.addEventListener('abort', abort);
+    if (input.signal?.aborted) abort();
+    let wall: NodeJS.Timeout | undefined;
+    try {
+      await c.start();
+      wall = setTimeout(() => stop('wall'), limits.wallSeconds * 1000);
+      if (killedFor) c.kill().catch(() => undefined); // a stop asked for while it started
+    } catch (e) {
+      input.signal?.removeEventListener('abort', abort);
+      throw e;
+    }
     // The program may never read its stdin (or exit first): a write to a closed pipe is not an error here.
     stream.on('error', () => undefined);
     stream.write(driverInput(nonce, input.code, input.stdin));

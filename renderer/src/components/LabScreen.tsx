@@ -65,6 +65,16 @@ export function LabScreen({ lab, busy, run, onBack }: Props) {
     if (ready) void loadTerminalPane();
   }, [ready]);
 
+  // A terminal-first lab (the code lab) opens a terminal the first time it is ready in this view; the
+  // notebook stays one tab away. Only once: a student who closed it does not get it back on a restart.
+  const terminalFirst = useRef(lab.layout === 'terminal');
+  const { add: addTerminal } = terminals;
+  useEffect(() => {
+    if (!ready || !terminalFirst.current) return;
+    terminalFirst.current = false;
+    addTerminal();
+  }, [ready, addTerminal]);
+
   let body;
   if (ready) {
     // Behind a terminal tab the notebook steps aside (in Electron its native view would cover the page).

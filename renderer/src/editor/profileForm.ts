@@ -2,7 +2,7 @@
 // checks (the profile schema's issues, by path) as messages beside the fields they are about. Pure: the
 // checks themselves are the schema's, run by profiles:check, never a second copy here. The only rules of
 // its own are about reading a text field at all (a number field that holds no number).
-import type { ProfileDraft, ProfileProblem } from '../../../electron/api/contract';
+import type { LabLayout, ProfileDraft, ProfileProblem } from '../../../electron/api/contract';
 
 /** Where the lab's image comes from: built on a bundled lab, a public image pulled by name, or its own bundled Dockerfile folder (kept as it is). */
 export type ImageSource = 'base' | 'image' | 'folder';
@@ -31,6 +31,7 @@ export interface ProfileForm {
   diskMiB: string;
   network: 'none' | 'internet';
   idleMinutes: string;
+  layout: LabLayout;
   courseUrl: string;
   courseBranch: string;
   courseFolder: string;
@@ -55,6 +56,7 @@ export const FIELDS = [
   'diskMiB',
   'network',
   'idleMinutes',
+  'layout',
   'courseUrl',
   'courseBranch',
   'courseFolder',
@@ -83,6 +85,7 @@ export function blankForm(source: ImageSource = 'base', base = ''): ProfileForm 
     diskMiB: '2048',
     network: 'none',
     idleMinutes: '60',
+    layout: 'notebook',
     courseUrl: '',
     courseBranch: 'main',
     courseFolder: 'course',
@@ -98,7 +101,7 @@ const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is
 
 /** A profile (as profiles:get gives it) in the form's fields. */
 export function formFromProfile(profile: Record<string, unknown>): ProfileForm {
-  const { id, title, description, image, build, resources, network, idleMinutes, course, mounts, ...rest } = profile;
+  const { id, title, description, image, build, resources, network, idleMinutes, layout, course, mounts, ...rest } = profile;
   const b = record(build);
   const r = record(resources);
   const c = record(course);
@@ -121,6 +124,7 @@ export function formFromProfile(profile: Record<string, unknown>): ProfileForm {
     diskMiB: text(r.diskMiB, blank.diskMiB),
     network: network === 'internet' ? 'internet' : 'none',
     idleMinutes: text(idleMinutes, blank.idleMinutes),
+    layout: layout === 'terminal' ? 'terminal' : 'notebook',
     courseUrl: text(c.url),
     courseBranch: text(c.branch, blank.courseBranch),
     courseFolder: text(c.folder, blank.courseFolder),
@@ -166,12 +170,14 @@ export function draftFromForm(form: ProfileForm): ProfileDraft {
     description: form.description.trim(),
     resources,
     network: form.network,
+    layout: form.layout,
     mounts: form.mounts.map((m) => ({ kind: 'course', source: m.source, target: m.target.trim(), readOnly: true })),
   };
   const idle = numberOf(form.idleMinutes);
   if (idle !== undefined) draft.idleMinutes = idle;
   if (form.source === 'image') draft.image = form.image.trim();
-  else if (form.source === 'folder') Object.assign(draft, { image: form.image, build: { context: form.context } });
+  // A bundled folder built on another lab (r, octave, code on python) keeps its base.
+  else if (form.source === 'folder') Object.assign(draft, { image: form.image, build: { context: form.context, ...(form.base ? { base: form.base } : {}) } });
   else {
     const lines = dockerfileLines(form.lines);
     draft.build = { base: form.base, packages: packageLines(form.packages), ...(lines.length ? { lines } : {}) };
@@ -192,6 +198,7 @@ export function fieldOf(path: string): Field {
     case 'image':
     case 'network':
     case 'idleMinutes':
+    case 'layout':
       return head;
     case 'resources':
       return (['memoryMiB', 'cpus', 'pids', 'diskMiB'] as const).find((f) => f === next) ?? 'other';

@@ -127,6 +127,27 @@ describe('the profile form model', () => {
     expect(draftFromForm(f)).toMatchObject({ ...profile, description: 'Jupyter' });
   });
 
+  it('keeps the base of a bundled folder built on another lab, and what the lab opens on', () => {
+    const profile = {
+      id: 'code',
+      title: 'Programming lab',
+      description: 'C, C++, Java and JavaScript',
+      image: 'classlab/code:1',
+      build: { context: 'code', base: 'python' },
+      resources: { memoryMiB: 2048, cpus: 1, pids: 512, diskMiB: 2048 },
+      network: 'none',
+      mounts: [],
+      idleMinutes: 60,
+      layout: 'terminal',
+    };
+    const f = formFromProfile(profile);
+    expect(f).toMatchObject({ source: 'folder', context: 'code', base: 'python', layout: 'terminal' });
+    expect(draftFromForm(f)).toMatchObject({ build: { context: 'code', base: 'python' }, layout: 'terminal' });
+    expect(formFromProfile({ ...profile, layout: undefined }).layout).toBe('notebook');
+    expect(draftFromForm({ ...f, layout: 'notebook' }).layout).toBe('notebook');
+    expect(fieldOf('layout')).toBe('layout');
+  });
+
   it('maps every path of the schema to a field', () => {
     expect(fieldOf('resources.memoryMiB')).toBe('memoryMiB');
     expect(fieldOf('build.packages.3')).toBe('packages');

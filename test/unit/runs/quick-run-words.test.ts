@@ -2,7 +2,7 @@
 // place reads as a sentence, figures are rounded for people, and run ids match the contract.
 import { describe, expect, it } from 'vitest';
 import { RUN_ID, RUN_LANGUAGES, RUN_VERDICTS } from '../../../electron/api/contract';
-import { draftKey, languageName, newRunId, queueWords, runFigures, starterCode, verdictWords } from '../../../renderer/src/quickRun';
+import { draftKey, languageName, newRunId, preferredLanguage, queueWords, runFigures, starterCode, verdictWords } from '../../../renderer/src/quickRun';
 
 describe('quick-run words', () => {
   it('names every verdict with a tone, and only accepted is good', () => {
@@ -20,6 +20,15 @@ describe('quick-run words', () => {
       expect(languageName(l)).not.toBe('');
     }
     expect(languageName('c')).toBe('C');
+    expect(languageName('cpp')).toBe('C++');
+    expect(starterCode('java')).toMatch(/public class Main/);
+  });
+
+  it("opens on the lab's own language, not the Python and Bash every bundled lab has", () => {
+    expect(preferredLanguage(['python', 'bash'])).toBe('python');
+    expect(preferredLanguage(['python', 'bash', 'c', 'cpp', 'java', 'javascript'])).toBe('c');
+    expect(preferredLanguage(['python', 'bash', 'r'])).toBe('r');
+    expect(preferredLanguage(['bash'])).toBe('bash');
   });
 
   it('says where a run waits', () => {

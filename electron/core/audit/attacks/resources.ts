@@ -59,6 +59,21 @@ async function pidsNow(lab: AuditLab): Promise<number | null> {
   return r.code === 0 && Number.isFinite(n) ? n : null;
 }
 
+/**
+ * How far above pids.max the count may read while the limit holds: the kernel refuses forks past the
+ * limit but not a process moved into the cgroup, and every `docker exec` (the idle watcher's probe, a
+ * terminal, this check's own reads) joins the lab that way. A bomb that got past the limit would read
+ * hundreds over, not a handful.
+ */
+const MOVED_IN_SLACK = 8;
+
+/** How many forks the kernel refused at the limit (pids.events "max N"), or null where it is not readable. */
+async function forksRefused(lab: AuditLab): Promise<number | null> {
+  const r = await lab.sh(CGROUP_READ('pids/pids.events', 'pids.events'), { timeoutSeconds: 10 });
+  const m = /^max (\d+)$/m.exec(r.out);
+  return r.code === 0 && m ? Number(m[1]) : null;
+}
+
 /** After a bomb: wait until new commands run in the lab again and the process count is back down. */
 async function recovery(lab: AuditLab, baseline: number, seconds = 30): Promise<{ ok: boolean; pids: number | null; waitedMs: number }> {
   const started = Date.now();
@@ -99,14 +114,18 @@ async function forkBomb(ctx: AuditContext, label: string, program: string[]): Pr
   const host = await watch.stop();
   const rec = await recovery(lab, baseline);
   const peak = during?.pids_stats?.current ?? null;
+  const refused = await forksRefused(lab);
   const notebookAfter = await notebookAnswers(lab.base, lab.token, 5000);
   const hostOk = host.loopLagMs < 1000 && host.pingMs < 3000;
-  const blocked = Boolean(peak !== null && peak <= limit && rec.ok && hostOk && notebookAfter);
+  const held = peak !== null && peak <= limit + MOVED_IN_SLACK && refused !== 0;
+  const blocked = Boolean(held && rec.ok && hostOk && notebookAfter);
   return {
     attack,
     blocked,
     evidence:
-      `Process limit ${limit} (profile ${profile.resources.pids}); processes during the bomb: ${peak ?? 'unknown'}; ` +
+      `Process limit ${limit} (profile ${profile.resources.pids}); processes during the bomb: ${peak ?? 'unknown'}` +
+      `${peak !== null && peak > limit && peak <= limit + MOVED_IN_SLACK ? ' (over the limit by processes docker exec moved in, which the kernel does not refuse)' : ''}; ` +
+      `forks refused at the limit: ${refused ?? 'not readable'}; ` +
       `bomb ended by its 8 s time box (${ran.timedOut ? 'the host gave up waiting' : `exit ${ran.code}${ran.code === 137 ? ', SIGKILL to its process group' : ''}`}). ` +
       `Host stayed responsive: worst event-loop delay ${host.loopLagMs} ms, worst Docker ping ${host.pingMs} ms over ${host.pings} pings; ` +
       `notebook answered during the bomb: ${statusDuring ? 'yes' : 'no'}, after: ${notebookAfter ? 'yes' : 'no'}. ` +

@@ -169,6 +169,17 @@ export function ProfileEditorScreen({ target, labs, actions, onBack, onOpen }: P
               <EditorField name="idleMinutes" label="Stop after idle minutes" errors={errors} hint="0: never.">
                 <input {...text('idleMinutes')} inputMode="numeric" />
               </EditorField>
+              <EditorField name="layout" label="Opens on" errors={errors} hint="A terminal first suits compiled languages; the notebook is one tab away.">
+                <select
+                  {...fieldProps('layout', errors)}
+                  className="text-field"
+                  value={form.layout}
+                  onChange={(e) => change({ layout: e.target.value === 'terminal' ? 'terminal' : 'notebook' })}
+                >
+                  <option value="notebook">The notebook</option>
+                  <option value="terminal">A terminal</option>
+                </select>
+              </EditorField>
             </fieldset>
 
             <fieldset className="editor-section">
