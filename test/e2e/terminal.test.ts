@@ -259,7 +259,8 @@ describe('terminals in the lab view, in a browser, through the bridge', () => {
     wire.maxOutstanding = 0;
     await page.keyboard.type('yes');
     await page.keyboard.press('Enter');
-    await expect.poll(async () => (await rows(1)).filter((l) => l === 'y').length, { timeout: 10_000 }).toBeGreaterThan(10);
+    // A loaded machine (CI) may take a while to draw the first screenful.
+    await expect.poll(async () => (await rows(1)).filter((l) => l === 'y').length, { timeout: 30_000 }).toBeGreaterThan(10);
     await page.waitForTimeout(1000);
 
     // The page answers, and the notebook tab works, while the flood goes on.

@@ -31,8 +31,9 @@ export class KernelClient {
     return { Authorization: `token ${this.token}`, 'Content-Type': 'application/json' };
   }
 
-  async start(): Promise<void> {
-    const res = await fetch(new URL('api/kernels', this.base), { method: 'POST', headers: this.headers(), body: JSON.stringify({ name: 'python3' }) });
+  /** Starts a kernel of this kernelspec (python3; `ir` in the R lab, `octave` in the Octave lab). */
+  async start(name = 'python3'): Promise<void> {
+    const res = await fetch(new URL('api/kernels', this.base), { method: 'POST', headers: this.headers(), body: JSON.stringify({ name }) });
     if (!res.ok) throw new Error(`Could not start a kernel: HTTP ${res.status}`);
     this.kernelId = ((await res.json()) as { id: string }).id;
     await this.connect();

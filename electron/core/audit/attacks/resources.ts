@@ -65,7 +65,7 @@ async function pidsNow(lab: AuditLab): Promise<number | null> {
  * terminal, this check's own reads) joins the lab that way. A bomb that got past the limit would read
  * hundreds over, not a handful.
  */
-const MOVED_IN_SLACK = 8;
+const MOVED_IN_SLACK = 16;
 
 /** How many forks the kernel refused at the limit (pids.events "max N"), or null where it is not readable. */
 async function forksRefused(lab: AuditLab): Promise<number | null> {
