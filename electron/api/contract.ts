@@ -762,6 +762,18 @@ export const TrustView = z.object({
   unsignedPacks: z.boolean(),
 });
 export type TrustView = z.infer<typeof TrustView>;
+/**
+ * What a new lab starts with in the profile editor (setting newLabResources). Whole CPUs here; a lab's own
+ * profile may still ask for a fraction. The ranges are the profile schema's (a unit test holds them together).
+ */
+export const NewLabResources = z.object({
+  memoryMiB: z.number().int().min(128).max(262144),
+  cpus: z.number().int().min(1).max(128),
+  pids: z.number().int().min(32).max(32768),
+  diskMiB: z.number().int().min(32).max(1048576),
+});
+export type NewLabResources = z.infer<typeof NewLabResources>;
+export const NEW_LAB_RESOURCES: NewLabResources = { memoryMiB: 2048, cpus: 1, pids: 512, diskMiB: 2048 };
 export const MachineSettings = z.object({
   trust: TrustView,
   adminLockMinutes: z.number().int(),
@@ -770,6 +782,7 @@ export const MachineSettings = z.object({
   theme: Theme,
   /** The most labs that may run at once (opening one more is TOO_MANY_LABS). */
   maxRunningLabs: z.number().int(),
+  newLabResources: NewLabResources,
 });
 export type MachineSettings = z.infer<typeof MachineSettings>;
 /**
@@ -788,6 +801,7 @@ export const SettingsPatch = z
     quickRuns: z.object({ maxConcurrent: RUNS_MAX_CONCURRENT.optional(), maxQueued: RUNS_MAX_QUEUED.optional() }).strict().optional(),
     theme: Theme.optional(),
     maxRunningLabs: MAX_RUNNING_LABS.optional(),
+    newLabResources: NewLabResources.partial().strict().optional(),
     /** Applied in order; the first refused one refuses the whole patch (nothing is saved). */
     trust: z.array(TrustChange).max(64).optional(),
   })

@@ -2,7 +2,16 @@
 // author, same file format). Both are handed in as a KeyValueBacking; this module owns the shape.
 import { z } from 'zod';
 import { MachineTrust, NO_TRUST } from './trust/machine-trust';
-import { ADMIN_LOCK_MINUTES, BACKUPS_KEEP, MAX_RUNNING_LABS, RUNS_MAX_CONCURRENT, RUNS_MAX_QUEUED, Theme } from '../api/contract';
+import {
+  ADMIN_LOCK_MINUTES,
+  BACKUPS_KEEP,
+  MAX_RUNNING_LABS,
+  NEW_LAB_RESOURCES,
+  NewLabResources,
+  RUNS_MAX_CONCURRENT,
+  RUNS_MAX_QUEUED,
+  Theme,
+} from '../api/contract';
 
 export const Settings = z.object({
   /** The lab the user opened last, shown first in the launcher. */
@@ -21,6 +30,8 @@ export const Settings = z.object({
   theme: Theme.default('system'),
   /** The most labs that may run at once on this machine (core/host/idle-cap.ts): opening one more is TOO_MANY_LABS. */
   maxRunningLabs: MAX_RUNNING_LABS.default(4),
+  /** What a new lab starts with in the profile editor (existing labs keep their own). */
+  newLabResources: NewLabResources.default(NEW_LAB_RESOURCES),
 });
 export type Settings = z.infer<typeof Settings>;
 

@@ -113,6 +113,23 @@ describe('the host terminal and the settings in a browser', () => {
     await shot('04-settings-light');
   });
 
+  step('what new labs start with: the memory set here is what the editor fills in for a new lab', async () => {
+    const memory = page.getByRole('region', { name: 'New labs start with' }).getByLabel('Memory', { exact: true });
+    expect(await memory.inputValue()).toBe('2048');
+    await memory.fill('64');
+    expect(await page.getByRole('button', { name: 'Save: Memory' }).isDisabled()).toBe(true);
+    await memory.fill('3072');
+    await page.getByRole('button', { name: 'Save: Memory' }).click();
+    await expect.poll(() => page.getByRole('button', { name: 'Save: Memory' }).isDisabled()).toBe(true);
+    await page.getByRole('button', { name: 'Back to labs' }).click();
+    await page.getByRole('button', { name: 'New lab' }).click();
+    await page.getByRole('heading', { name: 'New lab', level: 1 }).waitFor();
+    await expect.poll(() => page.getByRole('textbox', { name: 'Memory (MiB)', exact: true }).inputValue()).toBe('3072');
+    await page.getByRole('button', { name: 'Back to labs' }).click();
+    await page.getByRole('button', { name: 'Settings', exact: true }).click();
+    await page.getByRole('heading', { name: 'Settings', level: 1 }).waitFor();
+  });
+
   step('a course folder ClassLab refuses says why, and nothing is added', async () => {
     const field = page.getByLabel('Folder', { exact: true });
     await field.fill(os.homedir());

@@ -5,7 +5,8 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Appearance } from '../../electron/api/contract';
+import { NEW_LAB_RESOURCES, NewLabResources, type Appearance } from '../../electron/api/contract';
+import { Profile } from '../../electron/core/profiles/schema';
 import { settingsHandlers } from '../../electron/core/areas/settings';
 import { createSettingsStore, type KeyValueBacking } from '../../electron/core/settings';
 
@@ -34,6 +35,21 @@ function setup() {
 }
 
 describe('settings:update', () => {
+  it("saves what new labs start with, one field at a time, within the profile schema's ranges", async () => {
+    const { h, settings } = setup();
+    expect((await h['settings:get']()).newLabResources).toEqual(NEW_LAB_RESOURCES);
+    const next = await h['settings:update']({ newLabResources: { memoryMiB: 4096 } });
+    expect(next.newLabResources).toEqual({ ...NEW_LAB_RESOURCES, memoryMiB: 4096 });
+    await expect(h['settings:update']({ newLabResources: { pids: 5 } })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    await expect(h['settings:update']({ newLabResources: { gpus: 1 } } as never)).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    expect(settings.get().newLabResources.memoryMiB).toBe(4096);
+    // Every value the setting allows is one a profile allows.
+    for (const edge of ['minValue', 'maxValue'] as const) {
+      const resources = Object.fromEntries(Object.entries(NewLabResources.shape).map(([k, field]) => [k, field[edge]]));
+      expect(Profile.safeParse({ id: 'edge', title: 'Edge', image: 'debian:trixie-slim', resources }).success, edge).toBe(true);
+    }
+  });
+
   it('saves the lock timeout, theme, backups, quick runs and the running-labs cap within their ranges, and announces the theme and lock changes', async () => {
     const { h, appearance, lockChanges } = setup();
     const next = await h['settings:update']({ adminLockMinutes: 3, theme: 'dark', backupsKeep: 4, quickRuns: { maxQueued: 20 }, maxRunningLabs: 2 });

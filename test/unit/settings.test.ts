@@ -26,6 +26,7 @@ describe('settings', () => {
       quickRuns: { maxConcurrent: 2, maxQueued: 50 },
       theme: 'system',
       maxRunningLabs: 4,
+      newLabResources: { memoryMiB: 2048, cpus: 1, pids: 512, diskMiB: 2048 },
     });
   });
   it('caps running labs at 4 unless the machine says otherwise; a bad cap falls back', () => {

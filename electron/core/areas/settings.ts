@@ -28,6 +28,7 @@ function view(s: Settings): MachineSettings {
     quickRuns: s.quickRuns,
     theme: s.theme,
     maxRunningLabs: s.maxRunningLabs,
+    newLabResources: s.newLabResources,
   };
 }
 
@@ -38,9 +39,10 @@ export async function patchedSettings(current: Settings, patch: unknown, hostFol
     const issue = parsed.error.issues[0];
     throw new LabError('BAD_REQUEST', issue ? `${issue.path.join('.') || 'settings'}: ${issue.message}` : 'These settings are not valid.');
   }
-  const { trust: changes, quickRuns, ...plain } = parsed.data;
+  const { trust: changes, quickRuns, newLabResources, ...plain } = parsed.data;
   const next: Partial<Settings> = { ...plain };
   if (quickRuns) next.quickRuns = { ...current.quickRuns, ...quickRuns };
+  if (newLabResources) next.newLabResources = { ...current.newLabResources, ...newLabResources };
   if (changes?.length) {
     const result = await applyTrustChanges(current.trust, changes, hostFolders);
     if (!result.ok) throw new LabError('BAD_REQUEST', result.why);

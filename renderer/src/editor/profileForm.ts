@@ -2,7 +2,7 @@
 // checks (the profile schema's issues, by path) as messages beside the fields they are about. Pure: the
 // checks themselves are the schema's, run by profiles:check, never a second copy here. The only rules of
 // its own are about reading a text field at all (a number field that holds no number).
-import type { LabLayout, ProfileDraft, ProfileProblem } from '../../../electron/api/contract';
+import { NEW_LAB_RESOURCES, type LabLayout, type NewLabResources, type ProfileDraft, type ProfileProblem } from '../../../electron/api/contract';
 
 /** Where the lab's image comes from: built on a bundled lab, a public image pulled by name, or its own bundled Dockerfile folder (kept as it is). */
 export type ImageSource = 'base' | 'image' | 'folder';
@@ -68,7 +68,8 @@ export type FieldErrors = Partial<Record<Field, string[]>>;
 
 const NUMBER_FIELDS = ['memoryMiB', 'cpus', 'pids', 'diskMiB', 'idleMinutes'] as const;
 
-export function blankForm(source: ImageSource = 'base', base = ''): ProfileForm {
+/** A new lab's form; `resources`: this machine's newLabResources setting (else ClassLab's defaults). */
+export function blankForm(source: ImageSource = 'base', base = '', resources: NewLabResources = NEW_LAB_RESOURCES): ProfileForm {
   return {
     id: '',
     title: '',
@@ -79,10 +80,10 @@ export function blankForm(source: ImageSource = 'base', base = ''): ProfileForm 
     context: '',
     packages: '',
     lines: '',
-    memoryMiB: '2048',
-    cpus: '1',
-    pids: '512',
-    diskMiB: '2048',
+    memoryMiB: String(resources.memoryMiB),
+    cpus: String(resources.cpus),
+    pids: String(resources.pids),
+    diskMiB: String(resources.diskMiB),
     network: 'none',
     idleMinutes: '60',
     layout: 'notebook',

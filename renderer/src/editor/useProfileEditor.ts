@@ -48,14 +48,16 @@ export function useProfileEditor(target: EditorTarget): ProfileEditorState {
     void asAdmin('Making and changing labs', async () => {
       const profiles = await api.profiles.list();
       const details = target.kind === 'edit' ? await api.profiles.get(target.id) : null;
-      return { profiles, details };
+      // A new lab starts with this machine's default resources (the settings screen sets them).
+      const resources = details ? null : (await api.settings.get()).newLabResources;
+      return { profiles, details, resources };
     }).then(
       (got) => {
         if (!live) return;
         if (!got) return setError('The admin area stays locked: go back and unlock it to make or change labs.');
         setList(got.profiles);
         const firstBase = got.profiles.profiles.find((p) => p.base)?.id ?? '';
-        setForm(got.details ? formFromProfile(got.details.profile) : blankForm('base', firstBase));
+        setForm(got.details ? formFromProfile(got.details.profile) : blankForm('base', firstBase, got.resources ?? undefined));
       },
       (err: unknown) => live && setError(errorMessage(err)),
     );

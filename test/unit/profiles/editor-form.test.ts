@@ -127,6 +127,16 @@ describe('the profile form model', () => {
     expect(draftFromForm(f)).toMatchObject({ ...profile, description: 'Jupyter' });
   });
 
+  it("a new lab starts with this machine's default resources", () => {
+    expect(blankForm('base', 'python', { memoryMiB: 4096, cpus: 2, pids: 256, diskMiB: 8192 })).toMatchObject({
+      memoryMiB: '4096',
+      cpus: '2',
+      pids: '256',
+      diskMiB: '8192',
+    });
+    expect(blankForm()).toMatchObject({ memoryMiB: '2048', cpus: '1', pids: '512', diskMiB: '2048' });
+  });
+
   it('keeps the base of a bundled folder built on another lab, and what the lab opens on', () => {
     const profile = {
       id: 'code',

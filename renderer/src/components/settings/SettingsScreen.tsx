@@ -1,6 +1,6 @@
 import './settings.css';
 import { useId, useState } from 'react';
-import { THEMES, type Theme } from '../../../../electron/api/contract';
+import { NewLabResources, THEMES, type Theme } from '../../../../electron/api/contract';
 import { useFocusOnMount } from '../../hooks/useFocusOnMount';
 import { ScreenToolbar } from '../ScreenToolbar';
 import { Loading } from '../Loading';
@@ -19,6 +19,16 @@ const THEME_LABELS: Record<Theme, string> = { system: 'Follow the system', light
  * labs without gVisor), the admin lock's idle minutes, backups and quick runs, and the theme. Each change
  * is saved at once and checked by ClassLab as `classlab trust …` checks it; a refused one says why.
  */
+/** The new-lab defaults; their ranges are the contract's own (NewLabResources). */
+const NEW_LAB_FIELDS = (
+  [
+    { key: 'memoryMiB', label: 'Memory', unit: 'MiB' },
+    { key: 'cpus', label: 'CPUs', unit: 'CPUs' },
+    { key: 'pids', label: 'Processes', unit: 'processes' },
+    { key: 'diskMiB', label: 'Workspace disk', unit: 'MiB' },
+  ] as const
+).map((f) => ({ ...f, min: NewLabResources.shape[f.key].minValue ?? 0, max: NewLabResources.shape[f.key].maxValue ?? Number.MAX_SAFE_INTEGER }));
+
 export function SettingsScreen({ onBack }: Props) {
   const heading = useFocusOnMount<HTMLHeadingElement>();
   const form = useSettings();
@@ -176,6 +186,24 @@ export function SettingsScreen({ onBack }: Props) {
             onSave={(maxQueued) => save('queued', { quickRuns: { maxQueued } })}
           />
           <p className="muted small">A lab’s memory, CPUs, processes and disk are set in its profile.</p>
+        </section>
+
+        <section className="settings-section" aria-labelledby="settings-new-labs">
+          <h2 id="settings-new-labs">New labs start with</h2>
+          <p className="muted small">What the profile editor fills in for a new lab. Labs that exist keep their own.</p>
+          {NEW_LAB_FIELDS.map((f) => (
+            <NumberSetting
+              key={f.key}
+              label={f.label}
+              value={settings.newLabResources[f.key]}
+              min={f.min}
+              max={f.max}
+              unit={f.unit}
+              saving={saving !== null}
+              error={errors[`new-${f.key}`]}
+              onSave={(n) => save(`new-${f.key}`, { newLabResources: { [f.key]: n } })}
+            />
+          ))}
         </section>
       </div>
     );
