@@ -121,6 +121,8 @@ describe('the host terminal and the settings in a browser', () => {
     await memory.fill('3072');
     await page.getByRole('button', { name: 'Save: Memory' }).click();
     await expect.poll(() => page.getByRole('button', { name: 'Save: Memory' }).isDisabled()).toBe(true);
+    await page.getByRole('region', { name: 'New labs start with' }).scrollIntoViewIfNeeded();
+    await shot('04b-settings-new-labs');
     await page.getByRole('button', { name: 'Back to labs' }).click();
     await page.getByRole('button', { name: 'New lab' }).click();
     await page.getByRole('heading', { name: 'New lab', level: 1 }).waitFor();
