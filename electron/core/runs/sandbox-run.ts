@@ -97,15 +97,10 @@ async function runInBox(docker: Docker, input: SandboxRunInput, log: Logger): Pr
       await c.start();
       wall = setTimeout(() => stop('wall'), limits.wallSeconds * 1000);
       if (killedFor) c.kill().catch(() => undefined); // a stop asked for while it started
-    } catch (e) {
-      input.signal?.removeEventListener('abort', abort);
-      throw e;
-    }
-    // The program may never read its stdin (or exit first): a write to a closed pipe is not an error here.
-    stream.on('error', () => undefined);
-    stream.write(driverInput(nonce, input.code, input.stdin));
-    stream.end();
-    try {
+      // The program may never read its stdin (or exit first): a write to a closed pipe is not an error here.
+      stream.on('error', () => undefined);
+      stream.write(driverInput(nonce, input.code, input.stdin));
+      stream.end();
       await waited;
     } finally {
       clearTimeout(wall);
