@@ -7,7 +7,7 @@
 // mounts are checked against this machine's approved folders by real path (mount-policy.ts, at load and
 // again at start: that needs the file system, so it is not part of this pure schema).
 import { z } from 'zod';
-import { LAB_ID, LabLayout } from '../../api/contract';
+import { LAB_ID, LabLayout, NEW_LAB_RESOURCES } from '../../api/contract';
 import { debianPackageProblem, MAX_PACKAGES } from '../images/debian-packages';
 import { dockerfileLineProblems } from '../images/dockerfile-lines';
 import { reservedImageReason } from '../images/reserved-names';
@@ -142,14 +142,14 @@ export const Profile = z.object({
     .prefault({}),
   resources: z
     .object({
-      memoryMiB: z.number().int().min(128).max(262144).default(2048),
-      cpus: z.number().min(0.1).max(128).default(1),
-      pids: z.number().int().min(32).max(32768).default(512),
+      memoryMiB: z.number().int().min(128).max(262144).default(NEW_LAB_RESOURCES.memoryMiB),
+      cpus: z.number().min(0.1).max(128).default(NEW_LAB_RESOURCES.cpus),
+      pids: z.number().int().min(32).max(32768).default(NEW_LAB_RESOURCES.pids),
       /**
        * The hard size limit of the workspace (a loop-backed ext4 file system per lab). Fixed when the
        * workspace is first made; a later change applies to new workspaces only.
        */
-      diskMiB: z.number().int().min(32).max(1048576).default(2048),
+      diskMiB: z.number().int().min(32).max(1048576).default(NEW_LAB_RESOURCES.diskMiB),
     })
     .prefault({}),
   network: z.enum(['none', 'internet']).default('none'),
