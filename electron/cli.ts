@@ -232,6 +232,8 @@ async function main(argv: string[]): Promise<number> {
     imagesDir: path.resolve(here, '..', 'images'),
     namespace: process.env.CLASSLAB_NAMESPACE || undefined,
     idle: testIdleClock(process.env[TEST_IDLE_CLOCK_VARIABLE]),
+    // Only the served app keeps warm labs; a one-shot command never starts one.
+    warmLabs: parsed.command === 'serve',
   });
   // This command's calls pass the same admin gate as the window's and the bridge's.
   const service = gateAdmin(core.service, core.admin);

@@ -166,6 +166,7 @@ async function startCore(catalogDir: string, imagesDir: string): Promise<ClassLa
     log,
     // The same knob as the CLI's: tests run the app on their own Docker namespace, apart from real labs.
     namespace: process.env.CLASSLAB_NAMESPACE || undefined,
+    warmLabs: true,
   });
 }
 

@@ -132,6 +132,11 @@ export const LabView = z.object({
   resources: z.object({ memoryMiB: z.number(), cpus: z.number(), pids: z.number() }),
   network: z.enum(['none', 'internet']),
   layout: LabLayout,
+  /**
+   * A warm lab is ready for this lab while it is stopped (setting warmLabs, core/labs/warm-labs.ts): the
+   * next Open claims it and is ready at once. False while the lab runs.
+   */
+  warm: z.boolean(),
 });
 export type LabView = z.infer<typeof LabView>;
 
@@ -774,6 +779,33 @@ export const NewLabResources = z.object({
 });
 export type NewLabResources = z.infer<typeof NewLabResources>;
 export const NEW_LAB_RESOURCES: NewLabResources = { memoryMiB: 2048, cpus: 1, pids: 512, diskMiB: 2048 };
+/** "HH:MM", 24-hour, local time. */
+const CLOCK_TIME = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time such as 08:55');
+/**
+ * When warm labs are kept: on these days (0 Sunday … 6 Saturday), from one time to a later one the same day
+ * (local time). A class from 9:00 gets a window from 08:55.
+ */
+export const WarmWindow = z
+  .object({
+    days: z.array(z.number().int().min(0).max(6)).min(1, 'at least one day').max(7),
+    from: CLOCK_TIME,
+    until: CLOCK_TIME,
+  })
+  .strict()
+  .refine((w) => w.from < w.until, { message: 'the window must end after it starts (the same day)', path: ['until'] });
+export type WarmWindow = z.infer<typeof WarmWindow>;
+/**
+ * Warm labs (setting warmLabs): for each lab listed, ClassLab keeps one started sandbox with an answering
+ * notebook while the lab is stopped, during the windows (always, when there are none). Open claims it.
+ */
+export const WarmLabs = z
+  .object({
+    labs: z.array(LAB_ID).max(16, 'at most 16 warm labs'),
+    windows: z.array(WarmWindow).max(14, 'at most 14 windows'),
+  })
+  .strict();
+export type WarmLabs = z.infer<typeof WarmLabs>;
+export const NO_WARM_LABS: WarmLabs = { labs: [], windows: [] };
 export const MachineSettings = z.object({
   trust: TrustView,
   adminLockMinutes: z.number().int(),
@@ -783,6 +815,7 @@ export const MachineSettings = z.object({
   /** The most labs that may run at once (opening one more is TOO_MANY_LABS). */
   maxRunningLabs: z.number().int(),
   newLabResources: NewLabResources,
+  warmLabs: WarmLabs,
 });
 export type MachineSettings = z.infer<typeof MachineSettings>;
 /**
@@ -802,6 +835,8 @@ export const SettingsPatch = z
     theme: Theme.optional(),
     maxRunningLabs: MAX_RUNNING_LABS.optional(),
     newLabResources: NewLabResources.partial().strict().optional(),
+    /** Replaces the whole warm-labs setting. */
+    warmLabs: WarmLabs.optional(),
     /** Applied in order; the first refused one refuses the whole patch (nothing is saved). */
     trust: z.array(TrustChange).max(64).optional(),
   })

@@ -34,6 +34,7 @@ import { LiveCatalog } from './labs/live-catalog';
 import { NAMESPACE_PATTERN } from './labs/naming';
 import { notebookAnswers, waitForNotebook } from './labs/readiness';
 import { Reconciler } from './labs/reconcile';
+import { WarmLabs } from './labs/warm-labs';
 import { Runs } from './runs/runs';
 import { exerciseHandlers } from './areas/exercises';
 import { ExerciseStore } from './exercises/store';
@@ -92,6 +93,13 @@ export interface ClassLabOptions {
   hostTerminals?: HostTerminalsOptions;
   /** The idle watcher's clock other than DEFAULT_IDLE_OPTIONS (tests: a short sampling interval and warning). */
   idle?: Partial<IdleOptions>;
+  /**
+   * Keep the warm labs the settings ask for (labs/warm-labs.ts). Only a ClassLab that stays up (the app,
+   * `classlab serve`) does: a one-shot CLI command must not start labs. Default false.
+   */
+  warmLabs?: boolean;
+  /** How often the warm labs are looked at; default WARM_EVERY_MS (tests: shorter). */
+  warmEveryMs?: number;
 }
 
 type CoreEvents = { [E in EventName]: [EventPayload<E>] };
@@ -137,6 +145,10 @@ class Core implements ClassLabCore {
   /** Idle auto-stop (core/host/idle-watcher.ts) and the cap on running labs (idle-cap.ts). */
   readonly idle: IdleWatcher;
   private readonly cap: CapGate;
+  /** Warm labs: started sandboxes an Open claims (labs/warm-labs.ts). */
+  private readonly warm: WarmLabs;
+  /** The engine's memory in MiB, read once per engine connection (for the warm labs' memory rule). */
+  private engineMiB: Promise<number> | null = null;
   readonly service: CoreService;
 
   constructor(
@@ -176,7 +188,11 @@ class Core implements ClassLabCore {
       now: () => Date.now(),
       asLabError: (err, what, fields) => asLabError(failures, err, what, fields),
       log: opts.log,
-      changed: (view: LabView) => this.emit('labs:changed', view),
+      changed: (view: LabView) => {
+        this.emit('labs:changed', view);
+        // A lab that has just stopped may want its warm lab back.
+        if (view.phase === 'stopped' && !view.warm) this.warm?.poke();
+      },
       progress: (p) => this.emit('images:progress', p),
       opening: (labId) => opts.settings.update({ lastOpenedLab: labId }),
       // The course: copied in on the first open, synced on every open when the profile asks. In the background.
@@ -186,7 +202,8 @@ class Core implements ClassLabCore {
     this.labs = new Labs(
       {
         world,
-        containers: (profile) => new LabContainers(docker, profile, namespace, { gateImage: () => this.helpers.gateId(), policy }),
+        containers: (profile) =>
+          new LabContainers(docker, profile, namespace, { gateImage: () => this.helpers.gateId(), policy, warming: (labId) => this.warm.warming(labId) }),
         files: (containers) => new LabFiles(docker, containers, opts.log),
         removed: (labId) => this.emit('labs:removed', { labId }),
         log: opts.log,
@@ -279,6 +296,25 @@ class Core implements ClassLabCore {
       runningIds: () => this.host.runningLabs(),
       idle: () => this.idle.list(),
       title: (labId) => this.labs.find(labId)?.lab.profile.title ?? labId,
+      evictWarm: (except) => this.warm.evictOne(except),
+    });
+    this.warm = new WarmLabs({
+      setting: () => opts.settings.get().warmLabs,
+      labs: () => this.labs.all(),
+      engineUp: () => this.engine.status().state === 'up',
+      admit: (labId) => this.cap.admit(labId, { evictWarm: false }),
+      memory: async () => {
+        const running = new Set(await this.host.runningLabs());
+        const runningMiB = this.labs
+          .all()
+          .filter((e) => running.has(e.lab.profile.id))
+          .reduce((sum, e) => sum + e.lab.profile.resources.memoryMiB, 0);
+        return { engineMiB: await this.engineMemoryMiB(), runningMiB };
+      },
+      waitFor: waitForNotebook,
+      now: () => new Date(),
+      log: opts.log,
+      everyMs: opts.warmEveryMs,
     });
 
     // The one methods table: each area's handler group.
@@ -313,6 +349,7 @@ class Core implements ClassLabCore {
         hostFolders: policy.hostFolders,
         changed: (appearance) => this.emit('settings:changed', appearance),
         lockMinutesChanged: () => void this.admin.status().then((status) => this.emit('admin:changed', status)),
+        warmLabsChanged: () => this.warm.poke(),
       }),
       ...idleHandlers(this.labs, this.idle),
     };
@@ -322,6 +359,8 @@ class Core implements ClassLabCore {
     this.engine.on('status', (status) => {
       this.emit('engine:changed', status);
       this.reconciler.engineChanged(status);
+      this.engineMiB = null;
+      if (status.state === 'up') this.warm.poke();
     });
     await this.packTransfers.start();
     await this.engine.check();
@@ -329,6 +368,7 @@ class Core implements ClassLabCore {
     await this.reconciler.start();
     if (this.opts.watchCatalog ?? true) this.catalog.watch();
     this.idle.start();
+    if (this.opts.warmLabs) this.warm.start();
     // Quick-run containers that a killed ClassLab left behind.
     if (this.engine.status().state === 'up')
       void this.runs.sweep().catch((err: Error) => this.opts.log.warn('run containers not swept', { error: err.message }));
@@ -372,6 +412,7 @@ class Core implements ClassLabCore {
     this.admin.close();
     await this.hostTerminals.closeAll('ClassLab is closing.').catch(() => undefined);
     this.idle.close();
+    this.warm.close();
     this.catalog.close();
     this.reconciler.close();
     // Every lab's operation is aborted now (synchronously) and waited for below.
@@ -386,6 +427,15 @@ class Core implements ClassLabCore {
     await labsClosed;
     this.engine.close();
     this.events.removeAllListeners();
+  }
+
+  private engineMemoryMiB(): Promise<number> {
+    this.engineMiB ??= this.engine
+      .docker()
+      .info()
+      .then((info: { MemTotal?: number }) => Math.floor((info.MemTotal ?? 0) / 1024 / 1024));
+    this.engineMiB.catch(() => (this.engineMiB = null));
+    return this.engineMiB;
   }
 
   /** Where git reaches a lab's files: the running lab, as its own user. */

@@ -8,6 +8,8 @@ import {
   MAX_RUNNING_LABS,
   NEW_LAB_RESOURCES,
   NewLabResources,
+  NO_WARM_LABS,
+  WarmLabs,
   RUNS_MAX_CONCURRENT,
   RUNS_MAX_QUEUED,
   Theme,
@@ -32,6 +34,8 @@ export const Settings = z.object({
   maxRunningLabs: MAX_RUNNING_LABS.default(4),
   /** What a new lab starts with in the profile editor (existing labs keep their own). */
   newLabResources: NewLabResources.default(NEW_LAB_RESOURCES),
+  /** Which labs keep a warm sandbox ready, and when (core/labs/warm-labs.ts). */
+  warmLabs: WarmLabs.default(NO_WARM_LABS),
 });
 export type Settings = z.infer<typeof Settings>;
 

@@ -18,6 +18,7 @@ export function labView(overrides: Partial<LabView> = {}): LabView {
     resources: { memoryMiB: 2048, cpus: 2, pids: 256 },
     network: 'none',
     layout: 'notebook',
+    warm: false,
     ...overrides,
   };
 }

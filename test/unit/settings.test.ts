@@ -27,7 +27,14 @@ describe('settings', () => {
       theme: 'system',
       maxRunningLabs: 4,
       newLabResources: { memoryMiB: 2048, cpus: 1, pids: 512, diskMiB: 2048 },
+      warmLabs: { labs: [], windows: [] },
     });
+  });
+  it('keeps no warm labs unless the machine says so; a bad warm-labs setting falls back to none', () => {
+    const w = { labs: ['python'], windows: [{ days: [1, 2], from: '08:55', until: '10:30' }] };
+    expect(createSettingsStore(memory({ warmLabs: w })).get().warmLabs).toEqual(w);
+    expect(createSettingsStore(memory({ warmLabs: { labs: ['Python!'], windows: [] } })).get().warmLabs).toEqual({ labs: [], windows: [] });
+    expect(() => createSettingsStore(memory({})).update({ warmLabs: { labs: [], windows: [{ days: [], from: '08:00', until: '09:00' }] } })).toThrow();
   });
   it('caps running labs at 4 unless the machine says otherwise; a bad cap falls back', () => {
     expect(createSettingsStore(memory({ maxRunningLabs: 2 })).get().maxRunningLabs).toBe(2);

@@ -18,6 +18,8 @@ export interface SettingsDeps {
   changed(appearance: Appearance): void;
   /** The admin lock's idle minutes changed: every view's admin indicator shows the new ones. */
   lockMinutesChanged(): void;
+  /** Which labs are kept warm, or when, changed: the warm labs are looked at again now. */
+  warmLabsChanged?(): void;
 }
 
 function view(s: Settings): MachineSettings {
@@ -29,6 +31,7 @@ function view(s: Settings): MachineSettings {
     theme: s.theme,
     maxRunningLabs: s.maxRunningLabs,
     newLabResources: s.newLabResources,
+    warmLabs: s.warmLabs,
   };
 }
 
@@ -63,6 +66,7 @@ export function settingsHandlers(deps: SettingsDeps): SettingsMethods {
         const saved = deps.settings.update(await patchedSettings(before, patch, deps.hostFolders));
         if (saved.theme !== before.theme) deps.changed({ theme: saved.theme });
         if (saved.adminLockMinutes !== before.adminLockMinutes) deps.lockMinutesChanged();
+        if (JSON.stringify(saved.warmLabs) !== JSON.stringify(before.warmLabs)) deps.warmLabsChanged?.();
         return view(saved);
       };
       const next = queue.then(run, run);

@@ -1,6 +1,7 @@
 // The cap on running labs (settings.maxRunningLabs): opening one more than the cap is refused with
 // TOO_MANY_LABS, naming the labs that run, longest idle first. Nothing is ever stopped here: the UI offers
-// to stop one (the cap dialog), and only the user's own Stop stops it.
+// to stop one (the cap dialog), and only the user's own Stop stops a lab. The one exception is a warm
+// lab (labs/warm-labs.ts), which is nobody's yet: it is stopped to make room before an Open is refused.
 //
 // Which labs run is Docker's word (lab containers of this namespace that run, whoever started them: this
 // ClassLab, the CLI, another window) plus the starts this ClassLab admitted that have not finished yet.
@@ -40,6 +41,11 @@ export interface CapGateDeps {
   /** Idle times of the labs the idle watcher knows. */
   idle: () => LabIdle[];
   title: (labId: string) => string;
+  /**
+   * Stops one warm lab other than this one (labs/warm-labs.ts); true if it did. Warm labs count against
+   * the cap but hold nothing of anyone's, so they go before an Open is refused.
+   */
+  evictWarm?: (except: string) => Promise<boolean>;
 }
 
 export class CapGate {
@@ -52,16 +58,15 @@ export class CapGate {
    * Admits a start of `labId` or throws TOO_MANY_LABS. The returned function ends the admission (call it
    * when the start has ended, either way: a lab that then runs is counted by Docker).
    */
-  admit(labId: string): Promise<() => void> {
+  admit(labId: string, { evictWarm = true }: { evictWarm?: boolean } = {}): Promise<() => void> {
     const turn = this.queue.then(async () => {
-      const ids = new Set([...(await this.deps.runningIds()), ...this.admitted]);
-      const idle = new Map(this.deps.idle().map((l) => [l.labId, l]));
-      const running: RunningLab[] = [...ids].map((id) => {
-        const known = idle.get(id);
-        return { labId: id, title: known?.title ?? this.deps.title(id), idleSeconds: known ? known.idleSeconds : null, busy: known?.busy ?? [] };
-      });
-      const refusal = capRefusal({ labId, title: this.deps.title(labId) }, running, this.deps.max());
-      if (refusal) throw new LabError('TOO_MANY_LABS', refusal);
+      for (;;) {
+        const refusal = await this.refusal(labId);
+        if (!refusal) break;
+        // A warm lab is stopped to make room (one at a time, then the count is read again).
+        if (evictWarm && this.deps.evictWarm && (await this.deps.evictWarm(labId))) continue;
+        throw new LabError('TOO_MANY_LABS', refusal);
+      }
       this.admitted.add(labId);
       let done = false;
       return () => {
@@ -72,5 +77,15 @@ export class CapGate {
     });
     this.queue = turn.catch(() => undefined);
     return turn;
+  }
+
+  private async refusal(labId: string): Promise<string | null> {
+    const ids = new Set([...(await this.deps.runningIds()), ...this.admitted]);
+    const idle = new Map(this.deps.idle().map((l) => [l.labId, l]));
+    const running: RunningLab[] = [...ids].map((id) => {
+      const known = idle.get(id);
+      return { labId: id, title: known?.title ?? this.deps.title(id), idleSeconds: known ? known.idleSeconds : null, busy: known?.busy ?? [] };
+    });
+    return capRefusal({ labId, title: this.deps.title(labId) }, running, this.deps.max());
   }
 }

@@ -25,7 +25,7 @@ import { imageId } from '../images/images';
 import { declaredVolumeProblems } from '../images/custom-image';
 import { missingInitError } from '../engine/init-binary';
 import { checkedMounts, type CheckedMount, type HostPolicy } from '../profiles/mount-policy';
-import { LABEL, labLabels, labNames, madeFrom, type LabNames } from './naming';
+import { LABEL, labLabels, labNames, madeFrom, warmNames, type LabNames, type RunPair } from './naming';
 import type { ContainerState, Observation } from './state';
 
 export interface LabDetails {
@@ -45,6 +45,8 @@ export interface LabDeps {
   gateImage: () => Promise<string>;
   /** This machine's trust and private folders: the lab's mounts and its runtime are checked against them. */
   policy: HostPolicy;
+  /** A warm start of this lab under way (labs/warm-labs.ts), which an Open waits for before it claims. */
+  warming?: (labId: string) => Promise<void> | undefined;
 }
 
 export class LabContainers {
@@ -87,10 +89,82 @@ export class LabContainers {
   }
 
   /**
-   * Makes the lab run: volumes, network, the lab container (created with a fresh token, or reused with
-   * its own), and the gate. Returns the gate's port and the notebook token.
+   * Makes the lab run: a warm lab ready for it is claimed (see claimWarm); otherwise volumes, network,
+   * the lab container (created with a fresh token, or reused with its own), and the gate. Returns the
+   * gate's port and the notebook token.
    */
   async start(): Promise<{ port: number; token: string }> {
+    return (await this.claimWarm()) ?? this.startPair(this.names, false);
+  }
+
+  /**
+   * A warm lab (labs/warm-labs.ts): a new pair of containers under the warm names, the lab container made
+   * afresh with a new token, so no process that ever ran in a lab has seen it. Everything else is the
+   * lab's own: its volumes, network, holder and firewall, and the same sandbox as any start.
+   */
+  async startWarm(): Promise<{ port: number; token: string }> {
+    await this.removeWarm();
+    return this.startPair(warmNames(this.names), true);
+  }
+
+  /** The warm pair as Docker has it: ready when both run, made from this profile, image and gate image. */
+  async warmState(): Promise<{ present: boolean; ready: boolean; port: number | null; token: string | null }> {
+    const docker = this.docker();
+    const warm = warmNames(this.names);
+    const [lab, gate] = await Promise.all([inspectOrNull(docker, warm.container), inspectOrNull(docker, warm.gate)]);
+    if (!lab && !gate) return { present: false, ready: false, port: null, token: null };
+    const [image, gateImage] = await Promise.all([imageId(docker, this.profile.image), this.deps.gateImage()]);
+    const port = gatePort(gate);
+    const token = tokenOf(lab);
+    const ready = Boolean(
+      lab?.State.Status === 'running' &&
+      gate?.State.Status === 'running' &&
+      port &&
+      token &&
+      madeFrom(lab.Config.Labels, this.profile) &&
+      madeFrom(gate.Config.Labels, this.profile) &&
+      lab.Image === image &&
+      gate.Image === gateImage &&
+      sameBinds(lab, await checkedMounts(this.profile, this.deps.policy)),
+    );
+    return { present: true, ready, port, token };
+  }
+
+  /** Removes the warm pair (the holder of an internet lab stops too unless the lab itself runs). */
+  async removeWarm(): Promise<void> {
+    const docker = this.docker();
+    const warm = warmNames(this.names);
+    for (const name of [warm.gate, warm.container]) await removeContainer(docker, name);
+    if (this.profile.network === 'internet' && !(await this.isRunning())) await stopContainer(docker, holderName(this.names), 1);
+  }
+
+  /**
+   * Open with a warm lab ready: the lab's own stopped containers go (they hold nothing: the workspace is a
+   * volume, the home folder a tmpfs emptied at every stop) and the warm pair takes their names, the gate
+   * first, so nobody watching sees a lab running without its gate. Renaming keeps the labels, so after a
+   * crash at any point Docker still says what is what: a pair under the lab's names is the lab, one under
+   * the warm names is warm, and a lone warm gate is removed by the next start of either. A warm pair that
+   * is not ready or not made from this profile any more is removed, and the start goes on cold.
+   */
+  private async claimWarm(): Promise<{ port: number; token: string } | null> {
+    // A warm start under way is waited for: it is further on than a cold start would be.
+    await this.deps.warming?.(this.profile.id)?.catch(() => undefined);
+    const state = await this.warmState();
+    if (!state.present) return null;
+    if (!state.ready || !state.port || !state.token || (await this.isRunning())) {
+      await this.removeWarm();
+      return null;
+    }
+    const docker = this.docker();
+    const warm = warmNames(this.names);
+    for (const name of [this.names.gate, this.names.container]) await removeContainer(docker, name);
+    await docker.getContainer(warm.gate).rename({ name: this.names.gate });
+    await docker.getContainer(warm.container).rename({ name: this.names.container });
+    return { port: state.port, token: state.token };
+  }
+
+  /** The start of a pair: the lab's (`fresh` false: reuse what is there and still fits) or a warm one (always made anew). */
+  private async startPair(pair: RunPair, fresh: boolean): Promise<{ port: number; token: string }> {
     const docker = this.docker();
     // A lab opened before has its workspace disk attached (it stays attached until a reboot): skip the
     // helper container on this hot path, and attach only when starting shows that the disk is missing.
@@ -102,8 +176,8 @@ export class LabContainers {
     if (internet) await this.ensureNetwork(docker);
     await this.ensureGateNetwork(docker);
 
-    let lab = await inspectOrNull(docker, this.names.container);
-    const { outdated } = await this.details();
+    let lab = fresh ? null : await inspectOrNull(docker, pair.container);
+    const outdated = lab ? (await this.details()).outdated : false;
     if (lab && outdated && lab.State.Status !== 'running') {
       await this.removeContainers();
       lab = null;
@@ -111,7 +185,7 @@ export class LabContainers {
     // Docker binds a stopped container's host folders again when it starts it: check them now (a folder
     // may have become a link since), and make the container afresh when their real paths moved.
     if (lab && lab.State.Status !== 'running' && !sameBinds(lab, await checkedMounts(this.profile, this.deps.policy))) {
-      await docker.getContainer(this.names.container).remove({ force: true });
+      await docker.getContainer(pair.container).remove({ force: true });
       lab = null;
     }
     if (internet && lab?.State.Status !== 'running') {
@@ -119,15 +193,15 @@ export class LabContainers {
       // another holder (removed meanwhile) is made again.
       const holderId = await this.ensureHolder(docker);
       if (lab && lab.HostConfig.NetworkMode !== `container:${holderId}`) {
-        await docker.getContainer(this.names.container).remove({ force: true });
+        await docker.getContainer(pair.container).remove({ force: true });
         lab = null;
       }
     }
     let token = tokenOf(lab);
     if (!lab || !token) {
-      if (lab) await docker.getContainer(this.names.container).remove({ force: true });
-      const fresh = randomBytes(24).toString('hex');
-      token = fresh;
+      if (lab) await docker.getContainer(pair.container).remove({ force: true });
+      const freshToken = randomBytes(24).toString('hex');
+      token = freshToken;
       // An image that arrived without a build or pull of ClassLab's (a pack, `docker load`, a tag moved
       // meanwhile) is checked here too: a declared VOLUME would be a folder without the disk limit.
       const volumeProblems = await declaredVolumeProblems(docker, this.profile);
@@ -142,14 +216,15 @@ export class LabContainers {
           labContainerSpec({
             profile: this.profile,
             names: this.names,
+            pair,
             namespace: this.namespace,
-            token: fresh,
+            token: freshToken,
             security,
             hostMounts: await checkedMounts(this.profile, this.deps.policy),
           }),
         ),
       );
-      lab = await inspectOrNull(docker, this.names.container);
+      lab = await inspectOrNull(docker, pair.container);
     }
     if (lab?.State.Status !== 'running') {
       // A lab on the internet gets its firewall (no host services, no private addresses) in its holder's
@@ -166,20 +241,20 @@ export class LabContainers {
             : new LabError('START_FAILED', `The lab's firewall could not be set up, so the lab was not started: ${(err as Error).message}`);
         }
       }
-      await withDisk(() => startContainer(docker, this.names.container));
+      await withDisk(() => startContainer(docker, pair.container));
     }
 
     // The gate runs the gate image by its trusted ID: a gate made from any other image (an older one, or
     // whatever the tag pointed at before ClassLab ran helpers by ID) is made afresh.
     const gateImage = await this.deps.gateImage();
-    let gate = await inspectOrNull(docker, this.names.gate);
+    let gate = fresh ? null : await inspectOrNull(docker, pair.gate);
     if (gate && (!madeFrom(gate.Config.Labels, this.profile) || gate.Image !== gateImage)) {
-      await docker.getContainer(this.names.gate).remove({ force: true });
+      await docker.getContainer(pair.gate).remove({ force: true });
       gate = null;
     }
-    if (!gate) await docker.createContainer(gateContainerSpec({ profile: this.profile, names: this.names, namespace: this.namespace, image: gateImage }));
-    if (gate?.State.Status !== 'running') await startContainer(docker, this.names.gate);
-    const port = gatePort(await inspectOrNull(docker, this.names.gate));
+    if (!gate) await docker.createContainer(gateContainerSpec({ profile: this.profile, names: this.names, pair, namespace: this.namespace, image: gateImage }));
+    if (gate?.State.Status !== 'running') await startContainer(docker, pair.gate);
+    const port = gatePort(await inspectOrNull(docker, pair.gate));
     if (!port) throw new LabError('START_FAILED', 'The lab started but its gate has no port on 127.0.0.1.');
     return { port, token };
   }
@@ -199,12 +274,9 @@ export class LabContainers {
   /** Removes the containers (and the lab's network); the workspace volume stays. */
   async removeContainers(): Promise<void> {
     const docker = this.docker();
-    for (const name of [this.names.gate, this.names.container, this.names.files, holderName(this.names)]) {
-      try {
-        await docker.getContainer(name).remove({ force: true, v: false });
-      } catch (err) {
-        if (statusOf(err) !== 404) throw err;
-      }
+    const warm = warmNames(this.names);
+    for (const name of [this.names.gate, this.names.container, warm.gate, warm.container, this.names.files, holderName(this.names)]) {
+      await removeContainer(docker, name);
     }
     if (this.profile.network === 'internet') {
       try {
@@ -467,6 +539,15 @@ async function ensureVolume(
   } catch (err) {
     if (statusOf(err) !== 404) throw err;
     await docker.createVolume(spec);
+  }
+}
+
+/** Removes a container and its anonymous volumes' references (named volumes stay); absent is fine. */
+async function removeContainer(docker: Docker, name: string): Promise<void> {
+  try {
+    await docker.getContainer(name).remove({ force: true, v: false });
+  } catch (err) {
+    if (statusOf(err) !== 404) throw err;
   }
 }
 

@@ -151,7 +151,11 @@ export class Lab {
     const logTail = derived.phase === 'error' && this.viewNow.logTail.length === 0 ? await this.docker.logTail(30) : this.viewNow.logTail;
     // A failed start keeps its own reason until the user acts again.
     const keepError = this.viewNow.phase === 'error' && derived.phase === 'stopped';
-    const view = this.update(keepError ? { notebookUrl: null } : { phase: derived.phase, reason: derived.reason, notebookUrl: url, logTail });
+    // Only a stopped lab can have a warm one waiting (one that runs was claimed, by this ClassLab or another).
+    const warm = derived.phase === 'stopped' && this.viewNow.warm;
+    const view = this.update(
+      keepError ? { notebookUrl: null, warm: false } : { phase: derived.phase, reason: derived.reason, notebookUrl: url, logTail, warm },
+    );
     if (!this.op && !isRunning(view.phase)) this.settled();
     return view;
   }
@@ -160,6 +164,15 @@ export class Lab {
   outOfMemory(message: string): void {
     this.oomNotice = message;
     this.update({ notice: message });
+  }
+
+  /**
+   * A warm lab is ready for this stopped lab, or not any more (labs/warm-labs.ts decides). Only a lab that is
+   * stopped with nothing running on it can be warm; a start clears it.
+   */
+  setWarm(warm: boolean): void {
+    if (warm && (this.op !== null || this.viewNow.phase !== 'stopped')) return;
+    if (warm !== this.viewNow.warm) this.update({ warm });
   }
 
   /** A limit notice from the periodic check (reconcile.ts); null when no limit is hit. */
@@ -254,7 +267,8 @@ export class Lab {
     this.world.opening(this.id);
     this.oomNotice = null;
     this.stopNote = null;
-    this.update({ phase: 'starting', reason: null, logTail: [], notebookUrl: null, notice: null });
+    // A warm lab, if there is one, is claimed by this start (LabContainers.start): it is no longer warm.
+    this.update({ phase: 'starting', reason: null, logTail: [], notebookUrl: null, notice: null, warm: false });
     const started = this.world.now();
     let port: number;
     let token: string;
@@ -416,5 +430,6 @@ export function initialView(profile: Profile): LabView {
     resources: { memoryMiB: profile.resources.memoryMiB, cpus: profile.resources.cpus, pids: profile.resources.pids },
     network: profile.network,
     layout: profile.layout,
+    warm: false,
   };
 }

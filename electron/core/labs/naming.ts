@@ -62,6 +62,21 @@ export function labNames(namespace: string, labId: string): LabNames {
   };
 }
 
+/** The two containers that make a running lab: its own and its gate. */
+export interface RunPair {
+  container: string;
+  gate: string;
+}
+
+/**
+ * The names of a warm lab's containers until an Open claims them (they are renamed to the lab's own then).
+ * A dot, which no lab ID or namespace may have, keeps them apart from every lab's names (`python-warm` is a
+ * valid lab ID).
+ */
+export function warmNames(names: LabNames): RunPair {
+  return { container: `${names.container}.warm`, gate: `${names.container}.warm-gate` };
+}
+
 export function labLabels(namespace: string, profile: Profile, role: Role): Record<string, string> {
   return {
     [LABEL.lab]: profile.id,

@@ -6,7 +6,7 @@ import path from 'node:path';
 import type Docker from 'dockerode';
 import type { Profile } from '../profiles/schema';
 import type { CheckedMount } from '../profiles/mount-policy';
-import { LABEL, LABEL_SCHEMA_VERSION, labLabels, type LabNames } from '../labs/naming';
+import { LABEL, LABEL_SCHEMA_VERSION, labLabels, type LabNames, type RunPair } from '../labs/naming';
 import type { LabSecurity } from './engine-security';
 import { confinedHostConfig, healthcheck, listeningHealth, FLOOR_ULIMITS } from './container-floor';
 import { holderName } from './network-holder';
@@ -114,11 +114,13 @@ export function labContainerSpec({
   token,
   security,
   hostMounts,
-}: LabSpecInput & { hostMounts: readonly CheckedMount[] }): Docker.ContainerCreateOptions {
+  pair,
+}: LabSpecInput & { hostMounts: readonly CheckedMount[]; pair?: RunPair }): Docker.ContainerCreateOptions {
   const socketDir = path.posix.dirname(profile.server.socket);
   const podman = security?.engineKind === 'podman';
   return {
-    name: names.container,
+    // A warm lab's container has a name of its own until an Open claims it (labs/warm-labs.ts).
+    name: pair?.container ?? names.container,
     Image: profile.image,
     ...(profile.server.command ? { Cmd: profile.server.command } : {}),
     User: profile.server.user,
@@ -166,10 +168,16 @@ export function labContainerSpec({
  * requests refused, cookies HttpOnly and SameSite=Strict). Runs no student code. `image` is the gate
  * image's trusted ID (helper-images.ts), never its tag.
  */
-export function gateContainerSpec({ profile, names, namespace, image }: Omit<LabSpecInput, 'token'> & { image: string }): Docker.ContainerCreateOptions {
+export function gateContainerSpec({
+  profile,
+  names,
+  namespace,
+  image,
+  pair,
+}: Omit<LabSpecInput, 'token'> & { image: string; pair?: RunPair }): Docker.ContainerCreateOptions {
   const socketName = path.posix.basename(profile.server.socket);
   return {
-    name: names.gate,
+    name: pair?.gate ?? names.gate,
     Image: image,
     User: profile.server.user, // the notebook's socket is 0600, owned by the lab user
     // The image's entry point is tini; classlab-gate links the socket's name on /tmp and runs nginx.

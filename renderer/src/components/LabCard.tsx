@@ -42,6 +42,11 @@ export function LabCard({ lab, busy, onPrepare, onOpen, onStop, onReset, extra }
       </header>
       <p className="card-description">{lab.description}</p>
       {lab.reason && !building && <p className={lab.phase === 'error' ? 'reason reason-error' : 'reason'}>{lab.reason}</p>}
+      {lab.warm && lab.phase === 'stopped' && (
+        <p className="reason warm-note">
+          <span className="warm-dot" aria-hidden="true" /> Warm: opens at once.
+        </p>
+      )}
       <LimitNotice notice={lab.notice} />
       {building && <ImageProgressView progress={lab.progress} kind={lab.source} />}
       {!building && buildError && (

@@ -52,4 +52,22 @@ describe('cap gate', () => {
     max = 2;
     expect(typeof (await gate.admit('b'))).toBe('function');
   });
+
+  it('stops a warm lab to make room before it refuses, and never for a warm start itself', async () => {
+    let running = ['a', 'w'];
+    const evicted: string[] = [];
+    const evictWarm = async (except: string) => {
+      if (!running.includes('w') || except === 'w') return false;
+      evicted.push('w');
+      running = running.filter((id) => id !== 'w');
+      return true;
+    };
+    const gate = new CapGate({ max: () => 2, runningIds: async () => running, idle: () => [], title: (id) => id, evictWarm });
+    expect(await codeOf(gate.admit('b', { evictWarm: false }))).toBe('TOO_MANY_LABS');
+    expect(evicted).toEqual([]);
+    expect(typeof (await gate.admit('b'))).toBe('function');
+    expect(evicted).toEqual(['w']);
+    // Nothing warm left: the next one over the cap is refused as before.
+    expect(await codeOf(gate.admit('c'))).toBe('TOO_MANY_LABS');
+  });
 });

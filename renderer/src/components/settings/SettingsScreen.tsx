@@ -6,6 +6,7 @@ import { ScreenToolbar } from '../ScreenToolbar';
 import { Loading } from '../Loading';
 import { NumberSetting } from './NumberSetting';
 import { TrustList } from './TrustList';
+import { WarmLabsSetting } from './WarmLabsSetting';
 import { useSettings } from './useSettings';
 
 interface Props {
@@ -187,6 +188,8 @@ export function SettingsScreen({ onBack }: Props) {
           />
           <p className="muted small">A lab’s memory, CPUs, processes and disk are set in its profile.</p>
         </section>
+
+        <WarmLabsSetting form={form} />
 
         <section className="settings-section" aria-labelledby="settings-new-labs">
           <h2 id="settings-new-labs">New labs start with</h2>
