@@ -15,12 +15,15 @@ import { packFigures } from './packs';
 import { quickRunFigures } from './quick-run';
 import { launcherReady } from './launcher-ready';
 import { idleLabsFigures } from './idle-labs';
+import { openTenAtOnce, openToReadyWarm } from './warm';
 
 const run = promisify(execFile);
 
 /** Each entry measures one or more figures; `npm run bench -- NAME` runs the entries that yield NAME. */
 const entries: Array<{ names: string[]; measure: () => Promise<Figure[]> }> = [
   { names: ['open-to-ready'], measure: async () => [await openToReady()] },
+  { names: ['open-to-ready-warm'], measure: async () => [await openToReadyWarm()] },
+  { names: ['open-10-at-once'], measure: async () => [await openTenAtOnce()] },
   { names: ['terminal-echo-p99', 'terminal-throughput'], measure: terminalFigures },
   { names: ['upload-200mb', 'download-200mb', 'upload-1000-files', 'download-1000-files'], measure: fileFigures },
   { names: ['pack-export', 'pack-import', 'pack-size'], measure: packFigures },

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
-import { createClassLab } from '../electron/core/classlab';
+import { createClassLab, type ClassLabOptions } from '../electron/core/classlab';
 import { createSettingsStore } from '../electron/core/settings';
 import type Docker from 'dockerode';
 import { removeNamespaceVolumes } from '../electron/core/sandbox/disk';
@@ -21,8 +21,9 @@ export function benchNamespace(): string {
   return `clbench-${randomBytes(2).toString('hex')}`;
 }
 
-export async function benchCore(namespace: string): Promise<ClassLabCore> {
-  const store: Record<string, unknown> = {};
+/** A quiet core of the bench's own; `stored` seeds its settings, `extra` its options (a catalog, warm labs). */
+export async function benchCore(namespace: string, stored: Record<string, unknown> = {}, extra: Partial<ClassLabOptions> = {}): Promise<ClassLabCore> {
+  const store: Record<string, unknown> = { ...stored };
   return createClassLab({
     settings: createSettingsStore({ store, set: (k, v) => void (store[k] = v) }),
     catalogDir: path.join(REPO, 'images'),
@@ -30,6 +31,7 @@ export async function benchCore(namespace: string): Promise<ClassLabCore> {
     dataDir: mkdtempSync(path.join(os.tmpdir(), 'classlab-bench-')),
     log: quiet,
     namespace,
+    ...extra,
   });
 }
 

@@ -10,6 +10,8 @@ import { labNames } from '../electron/core/labs/naming';
 import { loadCatalog } from '../electron/core/profiles/catalog';
 import { checkedMounts } from '../electron/core/profiles/mount-policy';
 import { gateContainerSpec, gateNetworkSpec, labContainerSpec } from '../electron/core/sandbox/policy';
+import type { HostPolicy } from '../electron/core/profiles/mount-policy';
+import type { Profile } from '../electron/core/profiles/schema';
 import { benchCore, benchGateImage, benchNamespace, benchPolicy, removeBenchVolumes, REPO } from './lab';
 import { dockerRunArgs, shellQuote } from './docker-args';
 import { figure, type Figure } from './stats';
@@ -17,20 +19,26 @@ import { figure, type Figure } from './stats';
 const run = promisify(execFile);
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 
-/** Open the python lab from no container until the notebook answers, against `docker run` + curl. */
-export async function openToReady(): Promise<Figure> {
-  const namespace = benchNamespace();
-  const core = await benchCore(namespace);
-  const policy = benchPolicy();
-  const profile = (await loadCatalog(path.join(REPO, 'images'), policy)).profiles.find((p) => p.id === 'python')!;
-  const names = labNames(`${namespace}-cli`, 'python');
+/** A lab the raw CLI opens: its two `docker run`s and the curl poll as one script, with what it made. */
+export interface CliLab {
+  script: string;
+  token: string;
+  /** Removes the two containers (after each run). */
+  removeContainers(): Promise<void>;
+  /** Removes the containers and the volumes. */
+  remove(): Promise<void>;
+}
+
+/**
+ * The baseline's lab: `docker run` of the same two containers ClassLab makes (flags generated from the same
+ * create options) on the CLI namespace's own gates network (make it with cliGatesNetwork), and the same
+ * volumes as ClassLab's, made once (ClassLab reuses its own after the first open too).
+ */
+export async function cliLab(docker: DockerClient, cliNamespace: string, profile: Profile, policy: HostPolicy): Promise<CliLab> {
+  const names = labNames(cliNamespace, profile.id);
   const token = randomBytes(24).toString('hex');
-  const labArgs = dockerRunArgs(labContainerSpec({ profile, names, namespace: `${namespace}-cli`, token, hostMounts: await checkedMounts(profile, policy) }));
-  const docker = new DockerClient({ socketPath: '/var/run/docker.sock' });
-  const gateArgs = dockerRunArgs(gateContainerSpec({ profile, names, namespace: `${namespace}-cli`, image: await benchGateImage(docker) }));
-  // The gate runs on ClassLab's own gates network (never the default bridge): the baseline's too.
-  const cliGates = await docker.createNetwork(gateNetworkSpec(`${namespace}-cli`));
-  // The same volumes as ClassLab's, made once (ClassLab reuses its own after the first open too).
+  const labArgs = dockerRunArgs(labContainerSpec({ profile, names, namespace: cliNamespace, token, hostMounts: await checkedMounts(profile, policy) }));
+  const gateArgs = dockerRunArgs(gateContainerSpec({ profile, names, namespace: cliNamespace, image: await benchGateImage(docker) }));
   await run('docker', ['volume', 'create', names.workspaceVolume]);
   await run('docker', [
     'volume',
@@ -57,6 +65,34 @@ export async function openToReady(): Promise<Figure> {
     'done',
     'exit 1',
   ].join('\n');
+  const removeContainers = async () => void (await run('docker', ['rm', '-f', names.container, names.gate]).catch(() => undefined));
+  return {
+    script,
+    token,
+    removeContainers,
+    remove: async () => {
+      await removeContainers();
+      // The home volume is made by `docker run` itself (the lab container mounts it by name).
+      await run('docker', ['volume', 'rm', names.workspaceVolume, names.runVolume, names.homeVolume]).catch(() => undefined);
+    },
+  };
+}
+
+/** Runs a CLI lab's script (the token by environment, `-e JUPYTER_TOKEN` without a value, never argv). */
+export async function runCliLab(lab: CliLab): Promise<void> {
+  await run('bash', ['-c', lab.script], { env: { ...process.env, JUPYTER_TOKEN: lab.token } });
+}
+
+/** Open the python lab from no container until the notebook answers, through ClassLab, against `docker run` + curl. */
+export async function openToReady(): Promise<Figure> {
+  const namespace = benchNamespace();
+  const core = await benchCore(namespace);
+  const policy = benchPolicy();
+  const profile = (await loadCatalog(path.join(REPO, 'images'), policy)).profiles.find((p) => p.id === 'python')!;
+  const docker = new DockerClient({ socketPath: '/var/run/docker.sock' });
+  // The gate runs on ClassLab's own gates network (never the default bridge): the baseline's too.
+  const cliGates = await docker.createNetwork(gateNetworkSpec(`${namespace}-cli`));
+  const cli = await cliLab(docker, `${namespace}-cli`, profile, policy);
   const ours: number[] = [];
   const theirs: number[] = [];
   try {
@@ -69,16 +105,14 @@ export async function openToReady(): Promise<Figure> {
       await core.service['labs:reset']('python');
 
       t = performance.now();
-      // The token goes by environment here too (`-e JUPYTER_TOKEN` without a value), never argv.
-      await run('bash', ['-c', script], { env: { ...process.env, JUPYTER_TOKEN: token } });
+      await runCliLab(cli);
       theirs.push(performance.now() - t);
-      await run('docker', ['rm', '-f', names.container, names.gate]);
+      await cli.removeContainers();
     }
   } finally {
     await core.service['labs:reset']('python').catch(() => undefined);
     await core.close();
-    await run('docker', ['rm', '-f', names.container, names.gate]).catch(() => undefined);
-    await run('docker', ['volume', 'rm', names.workspaceVolume, names.runVolume]).catch(() => undefined);
+    await cli.remove();
     await removeBenchVolumes(docker, namespace);
     await cliGates.remove().catch(() => undefined);
     await docker

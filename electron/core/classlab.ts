@@ -412,7 +412,7 @@ class Core implements ClassLabCore {
     this.admin.close();
     await this.hostTerminals.closeAll('ClassLab is closing.').catch(() => undefined);
     this.idle.close();
-    this.warm.close();
+    const warmClosed = this.warm.close();
     this.catalog.close();
     this.reconciler.close();
     // Every lab's operation is aborted now (synchronously) and waited for below.
@@ -425,6 +425,7 @@ class Core implements ClassLabCore {
     await this.packs.close();
     await this.git.close();
     await labsClosed;
+    await warmClosed;
     this.engine.close();
     this.events.removeAllListeners();
   }

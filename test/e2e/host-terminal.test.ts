@@ -2,7 +2,8 @@
 // asks to set the admin PIN, then opens a shell on this computer in the xterm view; `echo $((6*7))` shows
 // 42; Lock ends the shell and says why. The Settings screen (after the PIN again) changes the lock's idle
 // minutes (the header's Lock button says the new ones) and the theme (light, dark, the system's), and
-// shows a refused folder's reason. Screenshots light and dark: artifacts/e2e/hostterm-*.png and
+// shows a refused folder's reason; it keeps the python lab warm (a window that ends before it starts is
+// refused beside it), the launcher says so, and Open is ready from the warm lab. Screenshots light and dark: artifacts/e2e/hostterm-*.png and
 // /work/wt/shots/hostterm-*.png.
 import { mkdir } from 'node:fs/promises';
 import os from 'node:os';
@@ -10,6 +11,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect } from 'vitest';
 import { e2eRun } from '../support/e2e';
+import { waitForJupyterLab } from '../support/jupyterlab';
 
 const PIN = '4826';
 const SHOTS = process.env.CLASSLAB_SHOTS_DIR ?? '/work/wt/shots';
@@ -130,6 +132,38 @@ describe('the host terminal and the settings in a browser', () => {
     await page.getByRole('button', { name: 'Back to labs' }).click();
     await page.getByRole('button', { name: 'Settings', exact: true }).click();
     await page.getByRole('heading', { name: 'Settings', level: 1 }).waitFor();
+  });
+
+  step('warm labs: a window that ends before it starts is refused beside it; the python lab kept warm says so and opens at once', async () => {
+    const region = page.getByRole('region', { name: 'Warm labs' });
+    await region.getByRole('checkbox', { name: 'Python notebook' }).check();
+    await region.getByRole('button', { name: 'Add a window' }).click();
+    const window1 = region.getByRole('group', { name: 'Window 1' });
+    await window1.getByLabel('until').fill('08:00');
+    await expect.poll(() => region.getByRole('alert').textContent()).toContain('end after it starts');
+    expect(await region.getByRole('button', { name: 'Save warm labs' }).isDisabled()).toBe(true);
+    await region.scrollIntoViewIfNeeded();
+    await shot('04c-settings-warm-refused');
+    await window1.getByRole('button', { name: 'Remove window' }).click();
+    await region.getByRole('button', { name: 'Save warm labs' }).click();
+    await expect.poll(() => region.getByRole('button', { name: 'Save warm labs' }).isDisabled()).toBe(true);
+    await page.getByRole('button', { name: 'Back to labs' }).click();
+    const card = page.getByRole('article', { name: 'Python notebook' });
+    await expect.poll(() => card.getByText('Warm: opens at once.').count(), { timeout: 120_000 }).toBe(1);
+    await shot('04d-launcher-warm');
+    await card.getByRole('button', { name: 'Open', exact: true }).click();
+    await page.locator('iframe[title="Notebook for Python notebook"]').waitFor({ timeout: 30_000 });
+    await waitForJupyterLab(page.frameLocator('iframe[title="Notebook for Python notebook"]'));
+    await shot('04e-warm-lab-opened');
+    await page.getByRole('button', { name: 'Back to labs' }).click();
+    await card.getByRole('button', { name: 'Stop', exact: true }).click();
+    // Stopped, it is made warm again; then the setting is turned off for the steps that follow.
+    await expect.poll(() => card.getByText('Warm: opens at once.').count(), { timeout: 120_000 }).toBe(1);
+    await page.getByRole('button', { name: 'Settings', exact: true }).click();
+    await page.getByRole('heading', { name: 'Settings', level: 1 }).waitFor();
+    await region.getByRole('checkbox', { name: 'Python notebook' }).uncheck();
+    await region.getByRole('button', { name: 'Save warm labs' }).click();
+    await expect.poll(() => region.getByRole('button', { name: 'Save warm labs' }).isDisabled()).toBe(true);
   });
 
   step('a course folder ClassLab refuses says why, and nothing is added', async () => {

@@ -106,10 +106,12 @@ export class WarmLabs {
     for (const entry of this.deps.labs()) if (entry.lab.view.warm) await this.remove(entry, 'all warm labs were stopped');
   }
 
-  close(): void {
+  /** Stops looking; a warm start under way ends and its half-made pair is removed. Ready warm labs stay (the next ClassLab finds them). */
+  async close(): Promise<void> {
     this.abort.abort(new LabError('BUSY', 'ClassLab is closing.'));
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+    await Promise.allSettled([...this.pending.values()]);
   }
 
   private async tick(): Promise<void> {
@@ -128,6 +130,7 @@ export class WarmLabs {
     }
     await this.evictForMemory(entries);
     for (const entry of entries) {
+      if (this.abort.signal.aborted) return;
       const id = entry.lab.profile.id;
       if (!wanted.has(id) || this.pending.has(id) || entry.lab.view.warm) continue;
       if (entry.lab.operation !== null || entry.lab.view.phase !== 'stopped') continue;
@@ -189,7 +192,11 @@ export class WarmLabs {
       this.failedAt.delete(id);
       this.ready(entry, 'started', Date.now() - started);
     } catch (err) {
-      if (this.abort.signal.aborted) return;
+      if (this.abort.signal.aborted) {
+        // ClassLab is closing: a pair whose notebook never answered is nobody's.
+        await containers.removeWarm().catch(() => undefined);
+        return;
+      }
       this.failedAt.set(id, this.deps.now().getTime());
       this.deps.log.warn('warm lab not started', { lab: id, error: (err as Error).message });
       await containers.removeWarm().catch(() => undefined);

@@ -95,7 +95,7 @@ export function WarmLabsSetting({ form }: { form: SettingsForm }) {
       </fieldset>
       {problem && (
         <p className="dialog-error" role="alert">
-          {problem.path.length ? `${problem.path.map((p) => (typeof p === 'number' ? `#${p + 1}` : p)).join(' ')}: ` : ''}
+          {problem.path[0] === 'windows' && typeof problem.path[1] === 'number' ? `Window ${problem.path[1] + 1}: ` : ''}
           {problem.message}
         </p>
       )}
