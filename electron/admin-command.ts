@@ -1,6 +1,7 @@
 // The admin lock on the command line: `classlab admin …`, and the PIN step of every admin command
 // (audit, build, and the pack commands). The rule is the window's and the bridge's: admin methods run
 // only in an unlocked admin session, here the session of this one command.
+import { parseWarmArgs, warmWords } from './warm-args';
 import type { AdminStatus } from './api/contract';
 import { LabError, toApiError } from './api/errors';
 import { AdminLock } from './core/admin/admin-lock';
@@ -73,7 +74,8 @@ async function askNewPin(ask: (prompt: string) => Promise<string>): Promise<stri
   return pin;
 }
 
-const USAGE = 'usage: classlab admin [status] [--json] | admin set-pin | admin forget-pin | admin lock-minutes MINUTES | admin max-labs N';
+const USAGE =
+  'usage: classlab admin [status] [--json] | admin set-pin | admin forget-pin | admin lock-minutes MINUTES | admin max-labs N | admin warm LAB... [DAYS HH:MM-HH:MM]... | admin warm off';
 
 /** `classlab admin ARGS`: needs no engine and no core; returns the exit code. */
 export async function adminCommand(opts: {
@@ -158,6 +160,21 @@ export async function adminCommand(opts: {
       await openAdmin(lock.handlers(), 'admin max-labs', source);
       settings.update({ maxRunningLabs: max });
       process.stdout.write(`At most ${max} ${max === 1 ? 'lab runs' : 'labs run'} at once on this computer now; opening one more is refused (exit 14).\n`);
+      return 0;
+    }
+    if (verb === 'warm') {
+      // Warm labs (core/labs/warm-labs.ts): a machine setting, behind the admin PIN. The app and
+      // `classlab serve` keep them; this command only says which and when.
+      const words = args.slice(1);
+      if (!words.length) {
+        process.stdout.write(json ? `${JSON.stringify(settings.get().warmLabs)}\n` : `${warmWords(settings.get().warmLabs)}\n`);
+        return 0;
+      }
+      const parsed = parseWarmArgs(words);
+      if (!parsed.ok) return usage(`warm: ${parsed.why}.`);
+      await openAdmin(lock.handlers(), 'admin warm', source);
+      settings.update({ warmLabs: parsed.setting });
+      process.stdout.write(json ? `${JSON.stringify(parsed.setting)}\n` : `${warmWords(parsed.setting)}\n`);
       return 0;
     }
     return usage();

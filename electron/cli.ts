@@ -98,6 +98,9 @@ ${CHECK_USAGE}
   admin forget-pin        Remove the admin PIN (for a forgotten one); the next admin action sets a new one
   admin lock-minutes N    Idle minutes after which the admin area locks again (1-240)
   admin max-labs N        The most labs that may run at once on this computer (1-64, default 4)
+  admin warm LAB... [DAYS HH:MM-HH:MM]...
+                          Keep these labs warm (started ahead, Open is ready at once), always or in
+                          the windows given (e.g. mon-fri 08:55-10:30); admin warm off: none
 
 Admin commands (build, audit, pack, status, stop --all, backup, restore, reset --all, exercises install|remove) ask for the admin PIN on the
 terminal, or read it from the
@@ -185,7 +188,19 @@ export function parseArgs(argv: string[]): Parsed | string {
   }
   [out.command, out.lab] = rest;
   out.args = rest.slice(1);
-  const most = out.command === 'trust' ? 4 : out.command === 'admin' ? 3 : out.command === 'pack' ? 2 + 32 : out.command === 'restore' ? 3 : 2;
+  // `admin warm` takes its labs and windows as words (electron/warm-args.ts).
+  const most =
+    out.command === 'trust'
+      ? 4
+      : out.command === 'admin'
+        ? rest[1] === 'warm'
+          ? 2 + 48
+          : 3
+        : out.command === 'pack'
+          ? 2 + 32
+          : out.command === 'restore'
+            ? 3
+            : 2;
   if (rest.length > most) return `unexpected argument ${rest[most]}`;
   return out;
 }
