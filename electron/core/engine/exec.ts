@@ -58,36 +58,65 @@ export async function execDetached(docker: Docker, container: string, cmd: strin
   response?.destroy?.();
 }
 
-/** Docker's exec stream multiplexes stdout and stderr with 8-byte headers: split them. */
+/**
+ * Docker's exec stream multiplexes stdout and stderr with 8-byte headers: split them. A frame's body is
+ * passed on as views of the chunks it arrived in, never copied: frames (tar's 10 KiB records) straddle the
+ * socket's 64 KiB chunks, and joining the rest of one chunk to the next copied every byte of a download
+ * once more (the download-200mb figure). Only a header that straddles two chunks is put together (8 bytes).
+ */
 export function demuxStream(stream: NodeJS.ReadableStream, stdout: PassThrough, onStderr: (text: string) => void): void {
-  let buffered: Buffer = Buffer.alloc(0);
+  const header = Buffer.alloc(8);
+  let headerHave = 0;
+  let kind = 0;
+  /** Bytes of the current frame's body still to come; 0 while a header is being read. */
+  let bodyLeft = 0;
+  let stderrParts: Buffer[] = [];
   let waiting = false;
+  const source = stream as unknown as Readable;
+  const toStdout = (payload: Buffer) => {
+    // A reader that refused the archive destroys its side: drop the rest, so the exec can end (a
+    // destroyed stream never drains, and waiting for it hung the transfer for good).
+    // One wait at a time: the rest of this chunk's frames are written (buffered) before it resumes.
+    if (!stdout.destroyed && !stdout.write(payload) && !waiting) {
+      source.pause();
+      waiting = true;
+      const go = () => {
+        stdout.off('drain', go);
+        stdout.off('close', go);
+        waiting = false;
+        source.resume();
+      };
+      stdout.on('drain', go);
+      stdout.on('close', go);
+    }
+  };
   stream.on('data', (chunk: Buffer) => {
-    buffered = buffered.length ? Buffer.concat([buffered, chunk]) : chunk;
-    while (buffered.length >= 8) {
-      const size = buffered.readUInt32BE(4);
-      if (buffered.length < 8 + size) break;
-      const kind = buffered[0];
-      const payload = buffered.subarray(8, 8 + size);
-      if (kind === 1) {
-        // A reader that refused the archive destroys its side: drop the rest, so the exec can end (a
-        // destroyed stream never drains, and waiting for it hung the transfer for good).
-        // One wait at a time: the rest of this chunk's frames are written (buffered) before it resumes.
-        if (!stdout.destroyed && !stdout.write(payload) && !waiting) {
-          const source = stream as unknown as Readable;
-          source.pause();
-          waiting = true;
-          const go = () => {
-            stdout.off('drain', go);
-            stdout.off('close', go);
-            waiting = false;
-            source.resume();
-          };
-          stdout.on('drain', go);
-          stdout.on('close', go);
+    let at = 0;
+    while (at < chunk.length) {
+      if (bodyLeft === 0) {
+        const take = Math.min(8 - headerHave, chunk.length - at);
+        chunk.copy(header, headerHave, at, at + take);
+        headerHave += take;
+        at += take;
+        if (headerHave < 8) break;
+        headerHave = 0;
+        kind = header[0]!;
+        bodyLeft = header.readUInt32BE(4);
+        continue;
+      }
+      const take = Math.min(bodyLeft, chunk.length - at);
+      const piece = chunk.subarray(at, at + take);
+      at += take;
+      bodyLeft -= take;
+      if (kind === 1) toStdout(piece);
+      else if (kind === 2) {
+        // stderr is text: a character may straddle two pieces, so a frame is decoded whole.
+        stderrParts.push(piece);
+        if (bodyLeft === 0) {
+          onStderr(Buffer.concat(stderrParts).toString('utf8'));
+          stderrParts = [];
         }
-      } else if (kind === 2) onStderr(payload.toString('utf8'));
-      buffered = buffered.subarray(8 + size);
+      }
     }
   });
 }
