@@ -170,7 +170,7 @@ function describeStatus(s: HostStatus): void {
     ['LAB', 'STATE', 'CPU', 'MEMORY', 'DISK', 'UPTIME', 'KERNELS'],
     ...s.labs.map((l) => [
       l.labId,
-      l.phase,
+      l.warm ? `${l.phase} (warm)` : l.phase,
       pct(l.cpuPercent),
       of(l.memoryBytes, l.memoryLimitBytes),
       of(l.diskUsedBytes, l.diskLimitBytes),

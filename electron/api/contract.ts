@@ -672,6 +672,8 @@ export const HostLabStatus = z.object({
   terminals: z.number().int().nullable(),
   /** Kernels running in the lab's notebook server (its api/kernels; null when not ready or it did not answer). */
   kernels: z.number().int().nullable(),
+  /** A warm lab (setting warmLabs) runs for this stopped lab, as Docker says: its pair under the warm names. */
+  warm: z.boolean(),
 });
 export type HostLabStatus = z.infer<typeof HostLabStatus>;
 

@@ -80,6 +80,9 @@ describe('warm labs', () => {
     expect(lab!.Config.Labels['classlab.lab']).toBe('python');
     for (const b of Object.values(gate!.NetworkSettings.Ports ?? {}).flat()) expect(b?.HostIp).toBe('127.0.0.1');
     first = { id: lab!.Id, token: tokenOf(lab)! };
+    // The overview (and `classlab status`) says so, from Docker, and counts no figures of a lab that is not open.
+    const row = (await core.service['host:status']()).labs.find((l) => l.labId === 'python')!;
+    expect(row).toMatchObject({ phase: 'stopped', warm: true, uptimeSeconds: null });
     expect(first.token).toMatch(/^[0-9a-f]{48}$/);
   });
 

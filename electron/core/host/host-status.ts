@@ -120,7 +120,12 @@ export async function readHostStatus(deps: HostStatusDeps): Promise<HostStatus> 
   const entries = deps.labs();
   const known = new Set(entries.map((e) => e.lab.profile.id));
   // The running lab containers by lab: their IDs key the slow figures.
-  const running = new Map(containers.filter((c) => c.State === 'running' && c.Labels?.[LABEL.role] === 'lab').map((c) => [c.Labels?.[LABEL.lab], c.Id]));
+  // A warm lab's container (labs/warm-labs.ts) has the lab's labels under a name of its own: it is not the
+  // lab running, it is the lab kept warm.
+  const isWarm = (c: Docker.ContainerInfo) => c.Names.some((n) => n.endsWith('.warm'));
+  const labRunning = containers.filter((c) => c.State === 'running' && c.Labels?.[LABEL.role] === 'lab');
+  const running = new Map(labRunning.filter((c) => !isWarm(c)).map((c) => [c.Labels?.[LABEL.lab], c.Id]));
+  const warm = new Set(labRunning.filter(isWarm).map((c) => c.Labels?.[LABEL.lab]));
   deps.slow?.keepOnly(new Set(running.values()));
 
   const labs = await Promise.all(
@@ -130,7 +135,7 @@ export async function readHostStatus(deps: HostStatusDeps): Promise<HostStatus> 
         labStatus(docker, e, id, now, deps.slow ?? null),
         id !== null && deps.kernels ? deps.kernels(e).catch(() => null) : Promise.resolve(null),
       ]);
-      return { ...figures, terminals: deps.terminals ? deps.terminals(e.lab.profile.id) : null, kernels };
+      return { ...figures, terminals: deps.terminals ? deps.terminals(e.lab.profile.id) : null, kernels, warm: warm.has(e.lab.profile.id) };
     }),
   );
 
@@ -160,7 +165,7 @@ export async function readHostStatus(deps: HostStatusDeps): Promise<HostStatus> 
   return { namespace, at: new Date(started).toISOString(), tookMs: Date.now() - started, labs, orphans, machine };
 }
 
-type LabFigures = Omit<HostLabStatus, 'terminals' | 'kernels'>;
+type LabFigures = Omit<HostLabStatus, 'terminals' | 'kernels' | 'warm'>;
 
 /** `id`: the running lab container's ID, or null when it does not run. */
 async function labStatus(docker: Docker, entry: LabEntry, id: string | null, now: () => number, slow: SlowFigures | null): Promise<LabFigures> {

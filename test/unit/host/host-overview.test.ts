@@ -18,6 +18,7 @@ const lab = (labId: string, over: Partial<HostLabStatus> = {}): HostLabStatus =>
   uptimeSeconds: 60,
   terminals: 1,
   kernels: 1,
+  warm: false,
   ...over,
 });
 const stopped = (labId: string) =>

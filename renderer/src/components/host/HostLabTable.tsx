@@ -69,6 +69,7 @@ export function HostLabTable({ labs, views, history, actions, onDelete }: Props)
               </th>
               <td>
                 <PhaseBadge phase={view?.phase ?? l.phase} />
+                {l.warm && <span className="muted small host-lab-warm">warm</span>}
               </td>
               <td>
                 <UsageCell used={l.cpuPercent} limit={l.cpuLimitPercent} unit="percent" />
