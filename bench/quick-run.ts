@@ -3,19 +3,21 @@
 // options (run-spec.ts) and the same driver fed the same stdin, in the same run. quick-run-throughput:
 // 20 runs asked for at once through ClassLab (its pool caps how many go together) against a loop of the
 // same `docker run`, as runs completed per minute.
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { promisify } from 'node:util';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import DockerClient from 'dockerode';
 import { imageId } from '../electron/core/images/images';
 import { loadCatalog } from '../electron/core/profiles/catalog';
 import { driverInput } from '../electron/core/runs/driver';
-import { DEFAULT_RUN_LIMITS, runContainerSpec } from '../electron/core/runs/run-spec';
+import { DEFAULT_RUN_LIMITS, runBoxVolumeSpec, runContainerSpec, type RunSpecInput } from '../electron/core/runs/run-spec';
 import { engineSecurity } from '../electron/core/sandbox/engine-security';
 import { dockerRunArgs } from './docker-args';
 import { benchCore, benchNamespace, benchPolicy, REPO } from './lab';
 import { figure, fromValues, percentile, type Figure } from './stats';
 
+const run = promisify(execFile);
 const RUNS = Number(process.env.BENCH_RUNS ?? 5) * 3;
 const QUEUED = 20;
 const HELLO = 'print("hello, world")';
@@ -23,26 +25,31 @@ const HELLO = 'print("hello, world")';
 /** `docker run --rm -i …` of the run's container, fed the driver's stdin; resolves with its stdout. */
 function cliRun(args: string[], stdin: Buffer): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn('docker', ['run', '--rm', '-i', ...args], { stdio: ['pipe', 'pipe', 'ignore'] });
+    const child = spawn('docker', ['run', '--rm', '-i', ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
     let out = '';
+    let err = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err = (err + d.toString()).slice(-2000)));
     child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`docker run exited ${code}`))));
+    child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`docker run exited ${code}: ${err.trim()}`))));
     child.stdin.end(stdin);
   });
 }
 
 export async function quickRunFigures(): Promise<Figure[]> {
   const namespace = benchNamespace();
-  const core = await benchCore(namespace);
+  // As the app and `classlab serve` run: with a spare sandbox kept for the next run (runs/run-spares.ts).
+  const core = await benchCore(namespace, {}, { warmLabs: true });
   const docker = new DockerClient({ socketPath: '/var/run/docker.sock' });
   const profile = (await loadCatalog(path.join(REPO, 'images'), benchPolicy())).profiles.find((p) => p.id === 'python')!;
   const image = await imageId(docker, profile.image);
   if (!image) throw new Error(`${profile.image} is not built: run \`classlab build python\` first`);
   const engine = await engineSecurity(docker);
-  const cliArgs = () => {
+  // The CLI's run gets its /box volume as ClassLab's does (a tmpfs owned by the lab user), made before and
+  // removed after the run: the same work on both sides.
+  const cli = async () => {
     const runId = `r${randomBytes(8).toString('hex')}`;
-    const spec = runContainerSpec({
+    const sandbox: RunSpecInput = {
       runId,
       labId: profile.id,
       namespace: `${namespace}-cli`,
@@ -51,12 +58,15 @@ export async function quickRunFigures(): Promise<Figure[]> {
       lang: 'python',
       limits: DEFAULT_RUN_LIMITS,
       security: { seccomp: engine.seccomp, runtime: 'runc' },
-    });
-    return dockerRunArgs(spec);
-  };
-  const cli = async () => {
-    const out = await cliRun(cliArgs(), driverInput(randomBytes(16).toString('hex'), HELLO, ''));
-    if (!out.includes('hello, world')) throw new Error(`the CLI's run printed ${JSON.stringify(out)}`);
+    };
+    const box = runBoxVolumeSpec(sandbox);
+    await run('docker', ['volume', 'create', '--driver', box.Driver, ...Object.entries(box.DriverOpts).flatMap(([k, v]) => ['--opt', `${k}=${v}`]), box.Name]);
+    try {
+      const out = await cliRun(dockerRunArgs(runContainerSpec(sandbox)), driverInput(randomBytes(16).toString('hex'), HELLO, ''));
+      if (!out.includes('hello, world')) throw new Error(`the CLI's run printed ${JSON.stringify(out)}`);
+    } finally {
+      await run('docker', ['volume', 'rm', '-f', box.Name]).catch(() => undefined);
+    }
   };
   const ours = async () => {
     const r = await core.service['runs:run']({ lab: 'python', lang: 'python', code: HELLO });

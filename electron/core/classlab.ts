@@ -94,8 +94,9 @@ export interface ClassLabOptions {
   /** The idle watcher's clock other than DEFAULT_IDLE_OPTIONS (tests: a short sampling interval and warning). */
   idle?: Partial<IdleOptions>;
   /**
-   * Keep the warm labs the settings ask for (labs/warm-labs.ts). Only a ClassLab that stays up (the app,
-   * `classlab serve`) does: a one-shot CLI command must not start labs. Default false.
+   * Keep the warm labs the settings ask for (labs/warm-labs.ts), and a spare sandbox for the next quick run
+   * (runs/run-spares.ts). Only a ClassLab that stays up (the app, `classlab serve`) does: a one-shot CLI
+   * command must not start labs or leave containers to remove. Default false.
    */
   warmLabs?: boolean;
   /** How often the warm labs are looked at; default WARM_EVERY_MS (tests: shorter). */
@@ -269,6 +270,7 @@ class Core implements ClassLabCore {
       queued: (e) => this.emit('runs:queue', e),
       limits: opts.runLimits,
       dataDir: opts.dataDir,
+      spares: opts.warmLabs ?? false,
     });
     this.host = new Host({
       docker,
@@ -418,7 +420,7 @@ class Core implements ClassLabCore {
     // Every lab's operation is aborted now (synchronously) and waited for below.
     const labsClosed = this.labs.close();
     await this.sandboxCheck.close(new LabError('BUSY', 'ClassLab is closing.'));
-    this.runs.close();
+    const runsClosed = this.runs.close();
     // A terminal's shell would outlive ClassLab inside the container: end them (the labs keep running).
     await this.terminals.closeAll().catch(() => undefined);
     this.transfers.close();
@@ -426,6 +428,7 @@ class Core implements ClassLabCore {
     await this.git.close();
     await labsClosed;
     await warmClosed;
+    await runsClosed;
     this.engine.close();
     this.events.removeAllListeners();
   }

@@ -20,6 +20,7 @@ import type { CoreService } from '../types';
 import { LanguageProbe } from './language-probe';
 import { poolLimits, RunPool } from './run-pool';
 import { DEFAULT_RUN_LIMITS, RUN_ROLE, type RunSandboxLimits } from './run-spec';
+import { RunSpares } from './run-spares';
 import { sandboxRun } from './sandbox-run';
 
 export interface RunsDeps {
@@ -33,6 +34,8 @@ export interface RunsDeps {
   queued(e: RunQueueEvent): void;
   /** Tighter or looser limits than DEFAULT_RUN_LIMITS (tests). */
   limits?: Partial<RunSandboxLimits>;
+  /** Keep a spare sandbox ready for the next run (run-spares.ts): a ClassLab that stays up. Default false. */
+  spares?: boolean;
   /**
    * A private folder for files the engine reads (the seccomp profile, for Podman): ClassLab's data
    * folder; without one, a folder of this process's own made in the system's temporary folder (0700).
@@ -47,9 +50,12 @@ export class Runs {
   private readonly abort = new AbortController();
   private arrivals: Promise<void> = Promise.resolve();
 
+  private readonly spares: RunSpares | null;
+
   constructor(private readonly deps: RunsDeps) {
     this.limits = { ...DEFAULT_RUN_LIMITS, ...deps.limits };
     this.probe = new LanguageProbe(deps.log);
+    this.spares = deps.spares ? new RunSpares(deps.docker, deps.log, () => deps.settings.get().quickRuns.maxConcurrent) : null;
     this.pool = new RunPool(() => {
       const s = deps.settings.get().quickRuns;
       return poolLimits(s.maxConcurrent, s.maxQueued);
@@ -81,23 +87,22 @@ export class Runs {
     // its languages), so calls go through that one at a time.
     const entered = this.arrivals.then(async () => {
       const { profile, image, security } = await this.pick(docker, req.lab, req.lang);
-      const run = () =>
+      const sandbox = {
+        labId: profile.id,
+        namespace: this.deps.namespace,
+        image,
+        user: profile.server.user,
+        lang: req.lang,
+        limits: runLimits,
+        security,
+      };
+      // A spare sandbox (run-spares.ts) is taken when the run's turn comes, not before: it is one container.
+      const run = async () =>
         sandboxRun(
           docker,
-          {
-            runId,
-            labId: profile.id,
-            namespace: this.deps.namespace,
-            image,
-            user: profile.server.user,
-            lang: req.lang,
-            limits: runLimits,
-            security,
-            code: req.code,
-            stdin: req.stdin ?? '',
-            signal: this.abort.signal,
-          },
+          { ...sandbox, runId, code: req.code, stdin: req.stdin ?? '', signal: this.abort.signal },
           this.deps.log,
+          (await this.spares?.take(sandbox)) ?? null,
         );
       return { labId: profile.id, done: this.pool.submit(profile.id, runId, run) };
     });
@@ -153,10 +158,11 @@ export class Runs {
     return this.pool.counts();
   }
 
-  /** Refuses waiting runs and stops running ones (their containers are removed by their own run). */
-  close(): void {
+  /** Refuses waiting runs and stops running ones (their containers are removed by their own run); removes the spares. */
+  async close(): Promise<void> {
     this.pool.close(new LabError('BUSY', 'ClassLab is closing.'));
     this.abort.abort();
+    await this.spares?.close();
   }
 
   private privateDir: string | null = null;

@@ -10,8 +10,8 @@ import type { Logger } from '../log';
 import { driverInput, splitDriverReport } from './driver';
 import { attachStdio } from '../engine/attach';
 import { missingInitError } from '../engine/init-binary';
-import { withRunBox } from './run-box';
-import { runContainerSpec, type RunSpecInput } from './run-spec';
+import { statusOf } from '../engine/inspect';
+import { runBoxVolumeSpec, runContainerSpec, type RunSpecInput } from './run-spec';
 import { decideVerdict } from './verdict';
 
 /** Keeps the first `cap` bytes; the byte after them calls `overflow` once. */
@@ -50,20 +50,51 @@ export interface SandboxRunInput extends Omit<RunSpecInput, 'runId'> {
   signal?: AbortSignal;
 }
 
-export async function sandboxRun(docker: Docker, input: SandboxRunInput, log: Logger): Promise<Omit<RunResult, 'labId'>> {
+/** The sandbox of a run without what the run brings (its code, stdin and stop signal). */
+export type RunSandbox = Omit<SandboxRunInput, 'code' | 'stdin' | 'signal'>;
+
+/**
+ * A run's container made and attached, its /box volume with it; `started` when it is a spare (run-spares.ts)
+ * whose driver already waits on its stdin for the header line. Nothing of any program is in it yet.
+ */
+export interface PreparedRun {
+  readonly runId: string;
+  /** Its /box volume's name. */
+  readonly box: string;
+  readonly container: Docker.Container;
+  readonly started: boolean;
+  readonly stream: NodeJS.ReadWriteStream;
+  readonly out: CappedSink;
+  readonly err: CappedSink;
+  readonly drained: Promise<void>;
+  readonly waited: Promise<{ StatusCode: number }>;
+  /** Why ClassLab stopped it (the output cap, the wall time), or null. */
+  killedFor(): 'output' | 'wall' | null;
+  stop(why: 'output' | 'wall'): void;
+}
+
+export async function sandboxRun(docker: Docker, input: SandboxRunInput, log: Logger, spare: PreparedRun | null = null): Promise<Omit<RunResult, 'labId'>> {
   try {
-    return await withRunBox(docker, input, () => runInBox(docker, input, log));
+    const prepared = spare ?? (await prepareRun(docker, input, false));
+    return await finishRun(docker, prepared, input, log);
   } catch (err) {
     throw asRunError(err);
   }
 }
 
-async function runInBox(docker: Docker, input: SandboxRunInput, log: Logger): Promise<Omit<RunResult, 'labId'>> {
-  const { limits } = input;
-  const nonce = randomBytes(16).toString('hex');
+/**
+ * Makes a run's /box volume and container and attaches to it; `start` starts it too (a spare: the driver
+ * then waits for its header line, and the run's wall time starts only when the input is sent). On failure
+ * whatever was made is removed.
+ */
+export async function prepareRun(docker: Docker, sandbox: RunSandbox, start: boolean): Promise<PreparedRun> {
+  const { limits } = sandbox;
+  const box = runBoxVolumeSpec(sandbox);
+  await removeRunBox(docker, box.Name);
+  await docker.createVolume(box);
   let container: Docker.Container | null = null;
   try {
-    container = await docker.createContainer(runContainerSpec(input));
+    container = await docker.createContainer(runContainerSpec(sandbox));
     const c = container;
     // The driver's line is a few dozen bytes after the program's own stderr: keep room for it.
     let killedFor: 'output' | 'wall' | null = null;
@@ -80,9 +111,32 @@ async function runInBox(docker: Docker, input: SandboxRunInput, log: Logger): Pr
       stream.on('close', resolve);
       stream.on('error', () => resolve());
     });
+    // The program may never read its stdin (or exit first): a write to a closed pipe is not an error here.
+    stream.on('error', () => undefined);
     c.modem.demuxStream(stream, out, err);
     // 'next-exit': the default ('not-running') answers at once for a container that has not started yet.
     const waited = c.wait({ condition: 'next-exit' }) as Promise<{ StatusCode: number }>;
+    waited.catch(() => undefined);
+    if (start) await c.start();
+    return { runId: sandbox.runId, box: box.Name, container: c, started: start, stream, out, err, drained, waited, killedFor: () => killedFor, stop };
+  } catch (err) {
+    await removeRun(docker, container, box.Name);
+    throw err;
+  }
+}
+
+/** Removes a prepared run that will not be used (a spare no run took). */
+export async function discardRun(docker: Docker, prepared: PreparedRun): Promise<void> {
+  prepared.stream.end();
+  await removeRun(docker, prepared.container, prepared.box);
+}
+
+async function finishRun(docker: Docker, prepared: PreparedRun, input: SandboxRunInput, log: Logger): Promise<Omit<RunResult, 'labId'>> {
+  const { limits } = input;
+  const nonce = randomBytes(16).toString('hex');
+  const c = prepared.container;
+  const { out, err, stream, stop } = prepared;
+  try {
     // Listening before the start: ClassLab may close while the engine starts the container (it runs
     // before the start call answers), and a stop asked for then must still reach it.
     let closed = false;
@@ -93,26 +147,28 @@ async function runInBox(docker: Docker, input: SandboxRunInput, log: Logger): Pr
     input.signal?.addEventListener('abort', abort);
     if (input.signal?.aborted) abort();
     let wall: NodeJS.Timeout | undefined;
+    let fedAt = Date.now();
     try {
-      await c.start();
+      if (!prepared.started) await c.start();
+      fedAt = Date.now();
       wall = setTimeout(() => stop('wall'), limits.wallSeconds * 1000);
-      if (killedFor) c.kill().catch(() => undefined); // a stop asked for while it started
-      // The program may never read its stdin (or exit first): a write to a closed pipe is not an error here.
-      stream.on('error', () => undefined);
+      if (prepared.killedFor()) c.kill().catch(() => undefined); // a stop asked for while it started
       stream.write(driverInput(nonce, input.code, input.stdin));
       stream.end();
-      await waited;
+      await prepared.waited;
     } finally {
       clearTimeout(wall);
       input.signal?.removeEventListener('abort', abort);
     }
+    const endedAt = Date.now();
     // Stopped because ClassLab is closing: not a verdict on the program.
     if (closed) throw new LabError('CANCELLED', 'ClassLab closed while the program ran: run it again.');
     // The last bytes may still be on their way: wait for the stream's end, briefly.
-    await Promise.race([drained, new Promise((r) => setTimeout(r, 1000))]);
+    await Promise.race([prepared.drained, new Promise((r) => setTimeout(r, 1000))]);
     const state = (await c.inspect()).State;
     const { stderr, report } = splitDriverReport(err.bytes(), nonce);
     const stderrCapped = stderr.subarray(0, limits.outputBytes);
+    let killedFor = prepared.killedFor();
     if (stderr.length > limits.outputBytes && !killedFor) killedFor = 'output';
     const { verdict, note } = decideVerdict({
       killedFor,
@@ -122,8 +178,9 @@ async function runInBox(docker: Docker, input: SandboxRunInput, log: Logger): Pr
       cpuSeconds: limits.cpuSeconds,
       memoryMiB: limits.memoryMiB,
     });
-    const started = Date.parse(state.StartedAt);
-    const finished = Date.parse(state.FinishedAt);
+    // A spare waited before its input came: its time is from the input to the end, as the host saw it.
+    const started = prepared.started ? fedAt : Date.parse(state.StartedAt);
+    const finished = prepared.started ? endedAt : Date.parse(state.FinishedAt);
     const peak = report.kind === 'ran' && report.peakBytes !== null ? report.peakBytes : null;
     return {
       runId: input.runId,
@@ -136,8 +193,21 @@ async function runInBox(docker: Docker, input: SandboxRunInput, log: Logger): Pr
       note,
     };
   } finally {
-    // Whatever happened: no container of this run stays behind.
-    if (container) await container.remove({ force: true, v: true }).catch((e: Error) => log.warn('run container not removed', { error: e.message }));
+    // Whatever happened: no container or /box of this run stays behind.
+    await removeRun(docker, c, prepared.box).catch((e: Error) => log.warn('run container not removed', { error: e.message }));
+  }
+}
+
+async function removeRun(docker: Docker, container: Docker.Container | null, box: string): Promise<void> {
+  if (container) await container.remove({ force: true, v: true });
+  await removeRunBox(docker, box).catch(() => undefined);
+}
+
+async function removeRunBox(docker: Docker, name: string): Promise<void> {
+  try {
+    await docker.getVolume(name).remove({ force: true });
+  } catch (err) {
+    if (statusOf(err) !== 404) throw err;
   }
 }
 
