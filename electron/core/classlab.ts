@@ -36,6 +36,7 @@ import { notebookAnswers, waitForNotebook } from './labs/readiness';
 import { Reconciler } from './labs/reconcile';
 import { Runs } from './runs/runs';
 import { exerciseHandlers } from './areas/exercises';
+import { gradingHandlers } from './areas/grading';
 import { ExerciseStore } from './exercises/store';
 import type { RunSandboxLimits } from './runs/run-spec';
 import { INSTALLED_DIR } from './packs/installed-labs';
@@ -307,6 +308,7 @@ class Core implements ClassLabCore {
         }),
       ),
       ...exerciseHandlers(new ExerciseStore(opts.dataDir, opts.log), this.runs, (lab) => void this.labs.get(lab)),
+      ...gradingHandlers(this.runs),
       ...hostTerminalHandlers(this.hostTerminals),
       ...settingsHandlers({
         settings: opts.settings,
