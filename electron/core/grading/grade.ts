@@ -35,7 +35,7 @@ export type GradingLimits = Pick<RunSandboxLimits, RunOwnLimit>;
  */
 export function gradingLimits(runCells: number, timeoutSeconds: number): GradingLimits {
   const wallSeconds = Math.min(MAX_GRADING_SECONDS, KERNEL_START_SECONDS + runCells * (timeoutSeconds + INTERRUPT_SECONDS) + 10);
-  return { wallSeconds, cpuSeconds: wallSeconds, memoryMiB: 1024, pids: 128, outputBytes: 256 * 1024 };
+  return { wallSeconds, cpuSeconds: wallSeconds, memoryMiB: 1024, pids: 128, outputBytes: 1024 * 1024 };
 }
 
 export type RunGrader = (request: RunRequest, limits: GradingLimits) => Promise<RunResult>;
