@@ -140,34 +140,44 @@ export function parseGradeArgs(argv: string[]): GradeArgs | string {
   return { ...out, source: positional[0]!, targets: positional.slice(1) };
 }
 
+interface Submission {
+  file: string;
+  /** What results and the CSV call it: a folder's file by its name in the folder, a file as it was given. */
+  name: string;
+}
+
 /** The submissions named: files as given, and each folder's .ipynb files (regular files, not links), by name. */
-async function submissionsOf(targets: string[], skip: string[]): Promise<string[] | string> {
-  const found: string[] = [];
+async function submissionsOf(targets: string[], skip: string[]): Promise<Submission[] | string> {
+  const found: Submission[] = [];
   for (const target of targets) {
     let entries;
     try {
       entries = await readdir(target, { withFileTypes: true });
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOTDIR') {
-        found.push(target);
+        found.push({ file: target, name: target });
         continue;
       }
       return `cannot read ${target}: ${(err as Error).message}`;
     }
     const names = entries.filter((e) => e.isFile() && !e.name.startsWith('.') && /\.ipynb$/i.test(e.name)).map((e) => e.name);
     if (names.length === 0) return `${target} has no .ipynb files`;
-    found.push(...names.sort().map((n) => path.join(target, n)));
+    found.push(...names.sort().map((n) => ({ file: path.join(target, n), name: n })));
   }
-  const out: string[] = [];
+  const out: Submission[] = [];
   const seen = new Set<string>();
   for (const f of found) {
-    const real = await realpath(f).catch(() => path.resolve(f));
+    const real = await realpath(f.file).catch(() => path.resolve(f.file));
     if (seen.has(real)) continue;
     seen.add(real);
     let skipped = false;
-    for (const s of skip) if (await sameFile(s, f)) skipped = true;
+    for (const s of skip) if (await sameFile(s, f.file)) skipped = true;
     if (!skipped) out.push(f);
   }
+  // Two folders with an alice.ipynb each: those are called by their paths.
+  const count = new Map<string, number>();
+  for (const f of out) count.set(f.name, (count.get(f.name) ?? 0) + 1);
+  for (const f of out) if ((count.get(f.name) ?? 0) > 1) f.name = f.file;
   return out.length > 0 ? out : "no submission is left to grade (the instructor's notebook is not one)";
 }
 
@@ -198,29 +208,27 @@ export async function gradeCommand(service: CoreService, argv: string[], usage: 
   const files = await submissionsOf(args.targets, [args.source, ...(args.csv ? [args.csv] : [])]);
   if (typeof files === 'string') return usage(files);
 
-  const rows: CsvRow[] = files.map((f) => ({ submission: f, result: null }));
+  const rows: CsvRow[] = files.map((f) => ({ submission: f.name, result: null }));
   const failed = new Map<string, string>();
   let fatal: unknown = null;
   let next = 0;
   const worker = async () => {
     while (next < files.length && fatal === null) {
       const i = next++;
-      const file = files[i]!;
+      const { file, name } = files[i]!;
       if (!args.json) process.stderr.write(`grading ${file}…\n`);
       try {
-        const submission = await readNotebookText(file, `submission ${file}`);
-        rows[i] = {
-          submission: file,
-          result: await service['grading:grade']({ lab: args.lab, source: sourceText, submission, name: file, timeoutSeconds: args.timeoutSeconds }),
-        };
-        if (!args.json) printResult(rows[i].result!);
+        const submission = await readNotebookText(file, `submission ${name}`);
+        const result = await service['grading:grade']({ lab: args.lab, source: sourceText, submission, name, timeoutSeconds: args.timeoutSeconds });
+        rows[i] = { submission: name, result };
+        if (!args.json) printResult(result);
       } catch (err) {
         // A submission that is not a notebook is that submission's problem; anything else (the engine,
         // the lab, the grader) would fail every submission alike: stop.
         const e = toApiError(err);
         if (e.code !== 'REFUSED') fatal ??= err;
         else {
-          failed.set(file, e.message);
+          failed.set(name, e.message);
           process.stderr.write(`classlab: ${e.message}\n`);
         }
       }
