@@ -9,7 +9,9 @@
 //   bounded time;
 // - one that forges the grader's result lines on stdout and through /proc/PID/fd/1 of every process of
 //   the run, after hunting for the nonce (it gets no points);
-// - a folder of submissions (one of them not a notebook) → one CSV, checked whole, exit code 21.
+// - a folder of submissions (one of them not a notebook) → one CSV, checked whole, exit code 21;
+// - with the student's lab running: that container is untouched, and a search of its whole file system
+//   (as root and as the student) finds no hidden test.
 // After every test, no quick-run container of this test is left.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -18,7 +20,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { GradeResult } from '../../electron/api/contract';
-import { docker, REPO, removeNamespace, testCatalog, testCore, uniqueNamespace } from '../support/docker';
+import { docker, execIn, REPO, removeNamespace, testCatalog, testCore, uniqueNamespace } from '../support/docker';
 import { notebookDoc } from '../support/notebooks';
 
 const ns = uniqueNamespace('clgr');
@@ -247,6 +249,30 @@ describe('notebook grading on the real engine', () => {
     expect(results.map((x) => [x.submission, x.points, x.maxPoints])).toEqual([[one, 2, 4]]);
     expect(results[0]!.cells[1]).toMatchObject({ id: 'negative', status: 'error', points: 0, maxPoints: 2, restored: false });
   }, 300_000);
+
+  it("the student's running lab is never used: the same container before and after, and no file in it holds the hidden test", async () => {
+    await core.service['labs:open']('python');
+    const container = `${ns}-python`;
+    const before = await docker.getContainer(container).inspect();
+    const r = await grade('wrong.ipynb', submission(WRONG));
+    expect(r.cells[1]!.reason).toBe(`AssertionError: ${SECRET}`);
+    const after = await docker.getContainer(container).inspect();
+    expect([after.Id, after.State.StartedAt, after.State.Running]).toEqual([before.Id, before.State.StartedAt, true]);
+    // /proc holds grep's own command line (the pattern); /sys and /dev are the kernel's.
+    for (const user of ['0:0', '1000:1000']) {
+      const found = await execIn(
+        container,
+        ['grep', '-r', '-l', '-a', '-F', '-e', SECRET, '--exclude-dir=proc', '--exclude-dir=sys', '--exclude-dir=dev', '/'],
+        user,
+      );
+      expect(found.out.split('\n').filter((l) => l.startsWith('/'))).toEqual([]);
+      expect([1, 2]).toContain(found.code);
+    }
+    // The search itself works: a string the lab has is found.
+    const control = await execIn(container, ['grep', '-r', '-l', '-F', '-e', 'def input', '/usr/lib/python3'], '0:0');
+    expect(control.out).not.toBe('');
+    await core.service['labs:stop']('python');
+  }, 600_000);
 
   it('refuses with a clear error and runs nothing: a bad instructor notebook, a submission that is not a notebook, usage', async () => {
     const bad = path.join(work, 'bad.ipynb');
