@@ -308,7 +308,7 @@ class Core implements ClassLabCore {
         }),
       ),
       ...exerciseHandlers(new ExerciseStore(opts.dataDir, opts.log), this.runs, (lab) => void this.labs.get(lab)),
-      ...gradingHandlers(this.runs),
+      ...gradingHandlers(this.runs, () => this.labs.all().map((e) => e.lab.profile.id)),
       ...hostTerminalHandlers(this.hostTerminals),
       ...settingsHandlers({
         settings: opts.settings,

@@ -10,6 +10,7 @@
 // - one that forges the grader's result lines on stdout and through /proc/PID/fd/1 of every process of
 //   the run, after hunting for the nonce (it gets no points);
 // - a folder of submissions (one of them not a notebook) → one CSV, checked whole, exit code 21;
+// - an R notebook, no lab named: graded in the R lab (its image has the ir kernel);
 // - with the student's lab running: that container is untouched, and a search of its whole file system
 //   (as root and as the student) finds no hidden test.
 // After every test, no quick-run container of this test is left.
@@ -130,7 +131,10 @@ const grade = (name: string, text: string): Promise<GradeResult> =>
 const summary = (r: GradeResult) => r.cells.map((c) => [c.id, c.status, c.points]);
 
 beforeAll(async () => {
-  catalogDir = testCatalog([{ id: 'python', title: 'Python', image: 'classlab/python:3', build: { context: 'python' } }]);
+  catalogDir = testCatalog([
+    { id: 'python', title: 'Python', image: 'classlab/python:3', build: { context: 'python' } },
+    { id: 'r', title: 'R', image: 'classlab/r:1', build: { context: 'r', base: 'python' } },
+  ]);
   writeFileSync(sourcePath, SOURCE);
   // The instructor's command, as they would type it: no engine needed, no PIN.
   const r = await cli(['release', sourcePath, '-o', releasedPath]);
@@ -249,6 +253,30 @@ describe('notebook grading on the real engine', () => {
     expect(results.map((x) => [x.submission, x.points, x.maxPoints])).toEqual([[one, 2, 4]]);
     expect(results[0]!.cells[1]).toMatchObject({ id: 'negative', status: 'error', points: 0, maxPoints: 2, restored: false });
   }, 300_000);
+
+  it('an R notebook with no lab named is graded in the lab whose image has its kernel (ir), a loop interrupted', async () => {
+    const rSource = JSON.stringify(
+      notebookDoc(
+        [
+          { id: 'solve', source: 'square <- function(x) {\n  ### BEGIN SOLUTION\n  x * x\n  ### END SOLUTION\n}' },
+          { id: 'visible', source: '# points: 1\nstopifnot(square(3) == 9)' },
+          { id: 'hidden', source: `stopifnot(square(2) == 4)\n### BEGIN HIDDEN TESTS\nstopifnot(square(-4) == 16)\n### END HIDDEN TESTS` },
+          { id: 'loop', source: '# points: 1\nwhile (TRUE) {}' },
+          { id: 'after', source: '# points: 1\nstopifnot(square(0) == 0)' },
+        ],
+        { kernelspec: { name: 'ir', language: 'R' }, language_info: { name: 'R' } },
+      ),
+    );
+    const answer = JSON.stringify(notebookDoc([{ id: 'solve', source: 'square <- function(x) x^2' }], { kernelspec: { name: 'ir', language: 'R' } }));
+    const r = await core.service['grading:grade']({ lab: null, source: rSource, submission: answer, name: 'r.ipynb', timeoutSeconds: TIMEOUT });
+    expect([r.lab, r.kernel]).toEqual(['r', 'ir']);
+    expect(summary(r)).toEqual([
+      ['cell-2', 'passed', 1],
+      ['cell-3', 'passed', 1],
+      ['cell-4', 'timeout', 0],
+      ['cell-5', 'passed', 1],
+    ]);
+  }, 180_000);
 
   it("the student's running lab is never used: the same container before and after, and no file in it holds the hidden test", async () => {
     await core.service['labs:open']('python');

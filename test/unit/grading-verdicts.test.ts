@@ -3,6 +3,7 @@
 // test/integration/grading.test.ts — whose stdout holds forged, broken, duplicated and missing lines.
 import { describe, expect, it } from 'vitest';
 import type { RunResult } from '../../electron/api/contract';
+import { LabError } from '../../electron/api/errors';
 import { gradeSubmission, gradingLimits, printable, type RunGrader } from '../../electron/core/grading/grade';
 import { readGraderReport } from '../../electron/core/grading/grader-protocol';
 import { GRADER_SCRIPT } from '../../electron/core/grading/grader-script';
@@ -114,11 +115,38 @@ describe('grading verdicts', () => {
   });
 
   it('a grader that could not start is an error of the grading, not zero points', async () => {
-    await expect(grade(fakeRun((n) => [line(n, { fatal: "this lab's image has no kernel ir (it has: python3)" })]).run)).rejects.toMatchObject({
+    const noKernel = (n: string) => [line(n, { fatal: "this lab's image has no kernel ir (it has: python3)", missingKernel: true })];
+    await expect(gradeSubmission(fakeRun(noKernel).run, { lab: 'python', source: SOURCE, submission: SUBMISSION, name: 'a' })).rejects.toMatchObject({
       code: 'START_FAILED',
       message: expect.stringMatching(/no kernel ir .*--lab/),
     });
+    await expect(grade(fakeRun((n) => [line(n, { fatal: 'the grader could not protect itself (prctl failed)' })]).run)).rejects.toMatchObject({
+      code: 'START_FAILED',
+    });
     await expect(grade(fakeRun(() => ['Traceback…']).run)).rejects.toMatchObject({ code: 'START_FAILED' });
+  });
+
+  it('no lab named: when the lab picked has no such kernel, the next labs are asked in turn, each run with its own nonce', async () => {
+    const asked: { lab: string | null; nonce: string }[] = [];
+    const run: RunGrader = async (req) => {
+      const nonce = (JSON.parse(req.stdin ?? '{}') as { nonce: string }).nonce;
+      asked.push({ lab: req.lab, nonce });
+      const labId = req.lab ?? 'python';
+      if (labId === 'code') throw new LabError('IMAGE_MISSING', 'not built');
+      const out =
+        labId === 'r'
+          ? [line(nonce, { kernel: 'ready' }), line(nonce, { id: 'cell-2', status: 'passed' }), line(nonce, { id: 'hid', status: 'passed' })]
+          : [line(nonce, { fatal: `no kernel (it has: python3)`, missingKernel: true })];
+      return { ...runResult(out.join('\n')), labId };
+    };
+    const r = await gradeSubmission(run, { lab: null, source: SOURCE, submission: SUBMISSION, name: 'a' }, () => ['python', 'code', 'octave', 'r']);
+    expect([r.lab, r.points]).toEqual(['r', 3]);
+    expect(asked.map((a) => a.lab)).toEqual([null, 'code', 'octave', 'r']);
+    expect(new Set(asked.map((a) => a.nonce)).size).toBe(4);
+    await expect(gradeSubmission(run, { lab: null, source: SOURCE, submission: SUBMISSION, name: 'a' }, () => ['python', 'octave'])).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+      message: expect.stringMatching(/No lab on this computer has the kernel python3/),
+    });
   });
 
   it('refuses a notebook without graded cells and a submission that is not a notebook, before any run', async () => {

@@ -8,6 +8,7 @@ import type { CoreService } from '../types';
 
 export type GradingMethods = Pick<CoreService, 'grading:grade'>;
 
-export function gradingHandlers(runs: Pick<Runs, 'run'>): GradingMethods {
-  return { 'grading:grade': (request) => gradeSubmission((req, limits) => runs.run(req, limits), request) };
+/** `labIds`: the catalog's labs in order (a notebook whose kernel the first Python lab lacks tries the next). */
+export function gradingHandlers(runs: Pick<Runs, 'run'>, labIds: () => string[]): GradingMethods {
+  return { 'grading:grade': (request) => gradeSubmission((req, limits) => runs.run(req, limits), request, labIds) };
 }

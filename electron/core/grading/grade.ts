@@ -69,7 +69,11 @@ function cellResult(g: GradedCell, lines: CellLine[] | undefined, restored: bool
   return { ...base, status: 'not-run', points: 0, reason: message || 'not run' };
 }
 
-export async function gradeSubmission(runGrader: RunGrader, request: GradeRequest): Promise<GradeResult> {
+/**
+ * `otherLabs`: the labs of the catalog in order, asked in turn when no lab was named and the one picked
+ * has no kernel of the notebook's name.
+ */
+export async function gradeSubmission(runGrader: RunGrader, request: GradeRequest, otherLabs: () => string[] = () => []): Promise<GradeResult> {
   const req = GradeRequestSchema.parse(request);
   const source = parseNotebook(req.source, "the instructor's notebook");
   const graded = gradedCellsOf(source);
@@ -79,18 +83,44 @@ export async function gradeSubmission(runGrader: RunGrader, request: GradeReques
   const submission = parseNotebook(req.submission, `submission ${req.name}`);
   const merged = mergeSubmission(source, graded, submission);
   const timeoutSeconds = req.timeoutSeconds ?? DEFAULT_CELL_TIMEOUT_SECONDS;
-  const nonce = randomBytes(16).toString('hex');
-  const stdin = graderStdin({ nonce, kernel, timeoutSeconds, cells: merged.cells });
-  const maxStdin = RunRequestSchema.shape.stdin.unwrap().maxLength ?? 1024 * 1024;
-  if (stdin.length > maxStdin)
-    throw new LabError('REFUSED', `Submission ${req.name} cannot be graded: its code cells hold more than ${Math.round(maxStdin / 1024)} KiB of source.`);
   const limits = gradingLimits(merged.cells.length, timeoutSeconds);
-  const run = await runGrader({ lab: req.lab, lang: 'python', code: GRADER_SCRIPT, stdin }, limits);
-  const report = readGraderReport(run.stdout, nonce);
+  const maxStdin = RunRequestSchema.shape.stdin.unwrap().maxLength ?? 1024 * 1024;
+  // A fresh nonce for every run: a run that found no kernel ran nothing of the notebook, but a nonce is
+  // still never used twice.
+  const attempt = async (lab: string | null) => {
+    const nonce = randomBytes(16).toString('hex');
+    const stdin = graderStdin({ nonce, kernel, timeoutSeconds, cells: merged.cells });
+    if (stdin.length > maxStdin)
+      throw new LabError('REFUSED', `Submission ${req.name} cannot be graded: its code cells hold more than ${Math.round(maxStdin / 1024)} KiB of source.`);
+    const run = await runGrader({ lab, code: GRADER_SCRIPT, lang: 'python', stdin }, limits);
+    return { run, report: readGraderReport(run.stdout, nonce) };
+  };
+  let { run, report } = await attempt(req.lab);
+  // No lab named: the first lab (in catalog order) whose image has Python picked itself; when it lacks the
+  // notebook's kernel (an R or Octave notebook), the next labs are asked in turn.
+  if (req.lab === null && report.missingKernel) {
+    for (const lab of otherLabs().filter((l) => l !== run.labId)) {
+      let next;
+      try {
+        next = await attempt(lab);
+      } catch (err) {
+        if (err instanceof LabError && (err.code === 'IMAGE_MISSING' || err.code === 'NOT_FOUND')) continue;
+        throw err;
+      }
+      if (next.report.missingKernel) continue;
+      ({ run, report } = next);
+      break;
+    }
+    if (report.missingKernel)
+      throw new LabError(
+        'NOT_FOUND',
+        `No lab on this computer has the kernel ${kernel} (labs whose image is not built yet were not looked at); ${printable(report.fatal ?? '')}.`,
+      );
+  }
   if (report.fatal !== null)
     throw new LabError(
       'START_FAILED',
-      `Grading could not start in the lab ${run.labId}: ${printable(report.fatal)}${/no kernel/.test(report.fatal) ? '; name a lab whose image has it (--lab)' : ''}.`,
+      `Grading could not start in the lab ${run.labId}: ${printable(report.fatal)}${report.missingKernel ? '; name a lab whose image has it (--lab)' : ''}.`,
     );
   if (!report.kernelReady)
     throw new LabError(

@@ -22,7 +22,8 @@ export function graderStdin(input: GraderInput): string {
 const Text = z.string().max(4000);
 export const GraderLine = z.union([
   z.strictObject({ kernel: z.literal('ready') }),
-  z.strictObject({ fatal: Text }),
+  /** missingKernel: the lab's image has no such kernel (another lab's may). */
+  z.strictObject({ fatal: Text, missingKernel: z.boolean().optional() }),
   z.strictObject({ done: z.number().int().min(0) }),
   z.strictObject({
     id: z.string().max(64),
@@ -37,13 +38,15 @@ export type CellLine = Extract<GraderLine, { id: string }>;
 export interface GraderReport {
   kernelReady: boolean;
   fatal: string | null;
+  /** The fatal line said the image has no such kernel: nothing of the notebook ran. */
+  missingKernel: boolean;
   done: boolean;
   /** Each graded cell's lines, in the order they came (normally exactly one). */
   cells: Map<string, CellLine[]>;
 }
 
 export function readGraderReport(stdout: string, nonce: string): GraderReport {
-  const report: GraderReport = { kernelReady: false, fatal: null, done: false, cells: new Map() };
+  const report: GraderReport = { kernelReady: false, fatal: null, missingKernel: false, done: false, cells: new Map() };
   const prefix = `${nonce} `;
   for (const line of stdout.split('\n')) {
     if (!line.startsWith(prefix)) continue;
@@ -57,8 +60,10 @@ export function readGraderReport(stdout: string, nonce: string): GraderReport {
     if (!parsed.success) continue;
     const l = parsed.data;
     if ('kernel' in l) report.kernelReady = true;
-    else if ('fatal' in l) report.fatal ??= l.fatal;
-    else if ('done' in l) report.done = true;
+    else if ('fatal' in l) {
+      if (report.fatal === null) report.missingKernel = l.missingKernel === true;
+      report.fatal ??= l.fatal;
+    } else if ('done' in l) report.done = true;
     else report.cells.set(l.id, [...(report.cells.get(l.id) ?? []), l]);
   }
   return report;

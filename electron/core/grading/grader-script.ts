@@ -90,7 +90,7 @@ def main():
             have = ", ".join(sorted(KernelSpecManager().find_kernel_specs()))
         except Exception:
             have = "none found"
-        say({"fatal": "this lab's image has no kernel " + kernel + " (it has: " + have + ")"})
+        say({"fatal": "this lab's image has no kernel " + kernel + " (it has: " + have + ")", "missingKernel": True})
         return 3
     except Exception as e:
         say({"fatal": "the kernel " + kernel + " did not start: " + (type(e).__name__ + ": " + str(e))[:300]})
