@@ -44,7 +44,8 @@ export function GradeScreen({ labs, onBack }: Props) {
   const ids = { source: useId(), submissions: useId(), lab: useId(), timeout: useId() };
   const [source, setSource] = useState<PickedFile | null>(null);
   const [submissions, setSubmissions] = useState<PickedFile[]>([]);
-  const [lab, setLab] = useState(labs[0]?.id ?? '');
+  /** '' : the first lab whose image has the notebook's kernel (ClassLab looks). */
+  const [lab, setLab] = useState('');
   const [timeout, setTimeoutSeconds] = useState(30);
   const [outcomes, setOutcomes] = useState<Outcome[]>([]);
   const [grading, setGrading] = useState<string | null>(null);
@@ -101,6 +102,7 @@ export function GradeScreen({ labs, onBack }: Props) {
             <div className="grading-options">
               <label htmlFor={ids.lab}>Lab</label>
               <select id={ids.lab} value={lab} onChange={(e) => setLab(e.currentTarget.value)}>
+                <option value="">The first lab with the notebook’s kernel</option>
                 {labs.map((l) => (
                   <option key={l.id} value={l.id}>
                     {l.title}
