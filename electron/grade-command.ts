@@ -13,6 +13,7 @@ import { LAB_ID } from './api/contract';
 import { LabError, toApiError } from './api/errors';
 import { readText } from './core/exercises/store';
 import { gradesCsv, type CsvRow } from './core/grading/csv';
+import { printable } from './core/grading/grade';
 import { gradedCellsOf } from './core/grading/graded-cells';
 import { kernelOf, MAX_NOTEBOOK_BYTES, parseNotebook } from './core/grading/notebook';
 import { releaseNotebook } from './core/grading/release';
@@ -181,8 +182,13 @@ async function submissionsOf(targets: string[], skip: string[]): Promise<Submiss
   return out.length > 0 ? out : "no submission is left to grade (the instructor's notebook is not one)";
 }
 
+/** A submission's file name (a student's choice) printed on a terminal: no control or bidi characters. */
+function shown(text: string): string {
+  return printable(text, 4096);
+}
+
 function printResult(r: GradeResult): void {
-  process.stdout.write(`${r.submission}: ${r.points} of ${r.maxPoints} points\n`);
+  process.stdout.write(`${shown(r.submission)}: ${r.points} of ${r.maxPoints} points\n`);
   const width = Math.max(...r.cells.map((c) => c.id.length));
   for (const c of r.cells) {
     const facts = [
@@ -216,7 +222,7 @@ export async function gradeCommand(service: CoreService, argv: string[], usage: 
     while (next < files.length && fatal === null) {
       const i = next++;
       const { file, name } = files[i]!;
-      if (!args.json) process.stderr.write(`grading ${file}…\n`);
+      if (!args.json) process.stderr.write(`grading ${shown(file)}…\n`);
       try {
         const submission = await readNotebookText(file, `submission ${name}`);
         const result = await service['grading:grade']({ lab: args.lab, source: sourceText, submission, name, timeoutSeconds: args.timeoutSeconds });
@@ -229,7 +235,7 @@ export async function gradeCommand(service: CoreService, argv: string[], usage: 
         if (e.code !== 'REFUSED') fatal ??= err;
         else {
           failed.set(name, e.message);
-          process.stderr.write(`classlab: ${e.message}\n`);
+          process.stderr.write(`classlab: ${shown(e.message)}\n`);
         }
       }
     }

@@ -170,5 +170,6 @@ describe('grading verdicts', () => {
     const r = readGraderReport(['n1 {"fatal": "a"}', 'n1 {"fatal": "b"}', 'n1 {"id": "x", "status": "passed"}', 'n1 {"done": 1}'].join('\n'), 'n1');
     expect([r.fatal, r.done, r.cells.get('x')]).toEqual(['a', true, [{ id: 'x', status: 'passed' }]]);
     expect(printable('x'.repeat(400))).toHaveLength(300);
+    expect(printable('alice\u001b]0;pwned\u0007\u202e.ipynb', 4096)).toBe('alice ]0;pwned .ipynb');
   });
 });

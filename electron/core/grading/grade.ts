@@ -40,14 +40,14 @@ export function gradingLimits(runCells: number, timeoutSeconds: number): Grading
 
 export type RunGrader = (request: RunRequest, limits: GradingLimits) => Promise<RunResult>;
 
-/** Hostile text (a student's error message) as one printable line of at most MAX_REASON characters. */
-export function printable(text: string): string {
+/** Hostile text (a student's error message, a file name) as one printable line of at most `max` characters. */
+export function printable(text: string, max = MAX_REASON): string {
   const line = text
     // eslint-disable-next-line no-control-regex -- control and bidi characters are what this removes
     .replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]+/g, ' ')
     .replace(/\s+/g, ' ')
     .trim();
-  return line.length > MAX_REASON ? `${line.slice(0, MAX_REASON - 1)}…` : line;
+  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
 }
 
 function whyNotRun(run: RunResult, limits: GradingLimits): string {
