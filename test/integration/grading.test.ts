@@ -21,7 +21,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { GradeResult } from '../../electron/api/contract';
-import { docker, execIn, REPO, removeNamespace, testCatalog, testCore, uniqueNamespace } from '../support/docker';
+import { gradingLimits } from '../../electron/core/grading/grade';
+import { DEFAULT_RUN_LIMITS, runContainerSpec } from '../../electron/core/runs/run-spec';
+import { Runs } from '../../electron/core/runs/runs';
+import { docker, execIn, memoryLogger, REPO, removeNamespace, testCatalog, testCore, testSettings, uniqueNamespace } from '../support/docker';
 import { notebookDoc } from '../support/notebooks';
 
 const ns = uniqueNamespace('clgr');
@@ -301,6 +304,38 @@ describe('notebook grading on the real engine', () => {
     expect(control.out).not.toBe('');
     await core.service['labs:stop']('python');
   }, 600_000);
+
+  it("another ClassLab's start-up sweep leaves a grading run's container alone while its wall time lasts", async () => {
+    const leftover = (runId: string, limits: typeof DEFAULT_RUN_LIMITS) =>
+      docker.createContainer(
+        runContainerSpec({
+          runId,
+          labId: 'python',
+          namespace: ns,
+          image: 'classlab/python:3',
+          user: '1000:1000',
+          lang: 'python',
+          limits,
+          security: { seccomp: true, runtime: 'runc' },
+        }),
+      );
+    const grading = await leftover('r00000000000000aa', { ...DEFAULT_RUN_LIMITS, ...gradingLimits(10, 30) });
+    const quick = await leftover('r00000000000000bb', DEFAULT_RUN_LIMITS);
+    const runs = new Runs({
+      docker: () => docker,
+      namespace: ns,
+      profiles: () => [],
+      trust: () => ({}) as never,
+      settings: testSettings(),
+      log: memoryLogger(),
+      queued: () => undefined,
+    });
+    // Even "everything older than now" spares the grading run: it has minutes of wall time left.
+    expect(await runs.sweep(0)).toBe(1);
+    expect((await runContainers()).map((c) => c.Id)).toEqual([grading.id]);
+    await expect(quick.inspect()).rejects.toMatchObject({ statusCode: 404 });
+    await grading.remove({ force: true });
+  });
 
   it('refuses with a clear error and runs nothing: a bad instructor notebook, a submission that is not a notebook, usage', async () => {
     const bad = path.join(work, 'bad.ipynb');

@@ -124,11 +124,12 @@ export class Runs {
       all: true,
       filters: { label: [`${LABEL.role}=${RUN_ROLE}`, `${LABEL.instance}=${this.deps.namespace}`] },
     });
-    // A run with a longer wall time than the machine's (a grading run) says so on its label.
+    // A run with a longer wall time than the machine's (a grading run) says so on its label, and is given
+    // that much longer.
     const found = listed.filter((c) => {
       const own = Number(c.Labels[RUN_WALL_LABEL]);
-      const longest = Number.isFinite(own) && own > 0 ? Math.max(olderThanMs, (this.limits.compileCpuSeconds * 2 + own + 60) * 1000) : olderThanMs;
-      return Date.now() - c.Created * 1000 >= longest;
+      const longer = Number.isFinite(own) ? Math.max(0, own - this.limits.wallSeconds) * 1000 : 0;
+      return Date.now() - c.Created * 1000 >= olderThanMs + longer;
     });
     await Promise.all(
       found.map((c) =>
