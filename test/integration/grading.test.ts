@@ -22,7 +22,7 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { GradeResult } from '../../electron/api/contract';
 import { gradingLimits } from '../../electron/core/grading/grade';
-import { DEFAULT_RUN_LIMITS, runContainerSpec } from '../../electron/core/runs/run-spec';
+import { DEFAULT_RUN_LIMITS, runBoxName, runContainerSpec } from '../../electron/core/runs/run-spec';
 import { Runs } from '../../electron/core/runs/runs';
 import { docker, execIn, memoryLogger, REPO, removeNamespace, testCatalog, testCore, testSettings, uniqueNamespace } from '../support/docker';
 import { notebookDoc } from '../support/notebooks';
@@ -335,6 +335,13 @@ describe('notebook grading on the real engine', () => {
     expect((await runContainers()).map((c) => c.Id)).toEqual([grading.id]);
     await expect(quick.inspect()).rejects.toMatchObject({ statusCode: 404 });
     await grading.remove({ force: true });
+    // Their /box volumes: the engine made them for the mounts, without labels, so no sweep of a namespace finds them.
+    for (const id of ['r00000000000000aa', 'r00000000000000bb'])
+      await docker
+        .getVolume(runBoxName(ns, id))
+        .remove()
+        .catch(() => undefined);
+    expect((await docker.listVolumes()).Volumes?.filter((v) => v.Name.startsWith(`${ns}-run-`)) ?? []).toEqual([]);
   });
 
   it('refuses with a clear error and runs nothing: a bad instructor notebook, a submission that is not a notebook, usage', async () => {
