@@ -13,6 +13,7 @@ import { HOST_USAGE, hostCommand, isHostCommand } from './host-command';
 import { PACK_USAGE, packCommand } from './pack-command';
 import { RUN_USAGE, runCommand } from './run-command';
 import { CHECK_USAGE, checkCommand, exercisesCommand, isExercisesAdmin } from './check-command';
+import { GRADE_USAGE, gradeCommand, releaseCommand } from './grade-command';
 import { trustCommand } from './trust-command';
 import { TEST_IDLE_CLOCK_VARIABLE, testIdleClock } from './core/host/idle-watcher';
 import type { ClassLabCore, CoreService } from './core/types';
@@ -62,7 +63,7 @@ export const EXIT: Record<'ok' | 'usage' | ErrorCode, number> = {
 };
 
 /** Commands that run admin methods: each asks for the admin PIN first (the lead's `pack …` commands join them). */
-const ADMIN_COMMANDS = ['audit', 'build', 'pack'];
+const ADMIN_COMMANDS = ['audit', 'build', 'pack', 'grade'];
 
 const USAGE = `Usage: classlab <command> [options]
 
@@ -92,6 +93,7 @@ ${PACK_USAGE}
 ${RUN_USAGE}
 ${HOST_USAGE}
 ${CHECK_USAGE}
+${GRADE_USAGE}
 
   admin [status] [--json] Whether an admin PIN is set, and the idle minutes of the admin lock
   admin set-pin           Set or change the admin PIN (asked on the terminal)
@@ -102,7 +104,7 @@ ${CHECK_USAGE}
                           Keep these labs warm (started ahead, Open is ready at once), always or in
                           the windows given (e.g. mon-fri 08:55-10:30); admin warm off: none
 
-Admin commands (build, audit, pack, status, stop --all, backup, restore, reset --all, exercises install|remove) ask for the admin PIN on the
+Admin commands (build, audit, pack, status, stop --all, backup, restore, reset --all, exercises install|remove, grade) ask for the admin PIN on the
 terminal, or read it from the
 ${PIN_VARIABLE} environment variable; never from an argument. Without a PIN set, the first one sets it.
 
@@ -112,7 +114,8 @@ Exit codes: 0 ok, 2 usage, 3 Docker not running, 4 no such lab, 5 image missing,
             12 admin PIN needed (locked, wrong PIN, or none given),
             13 a backup does not match its checksum or manifest (nothing restored),
             14 too many labs run (admin max-labs): the message names them,
-            20 check: some test of the exercise did not pass, 1 anything else.`;
+            20 check: some test of the exercise did not pass,
+            21 grade: some submission could not be graded (named on stderr), 1 anything else.`;
 
 interface Parsed {
   command: string | undefined;
@@ -158,6 +161,8 @@ export function parseArgs(argv: string[]): Parsed | string {
   if (argv[0] === 'run') return { ...out, command: 'run', args: argv.slice(1), json: argv.includes('--json') };
   // `check` and `exercises` too (check-command.ts).
   if (argv[0] === 'check' || argv[0] === 'exercises') return { ...out, command: argv[0], args: argv.slice(1), json: argv.includes('--json') };
+  // `grade` and `release` too (grade-command.ts).
+  if (argv[0] === 'grade' || argv[0] === 'release') return { ...out, command: argv[0], args: argv.slice(1), json: argv.includes('--json') };
   const rest: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
@@ -216,7 +221,11 @@ async function main(argv: string[]): Promise<number> {
     return problem || !parsed ? EXIT.usage : EXIT.ok;
   }
   const needsLab = ['build', 'open', 'stop', 'reset'];
-  if (!['serve', 'list', 'audit', 'trust', 'admin', 'pack', 'run', 'status', 'backup', 'restore', 'check', 'exercises', ...needsLab].includes(parsed.command)) {
+  if (
+    !['serve', 'list', 'audit', 'trust', 'admin', 'pack', 'run', 'status', 'backup', 'restore', 'check', 'exercises', 'grade', 'release', ...needsLab].includes(
+      parsed.command,
+    )
+  ) {
     process.stderr.write(`classlab: unknown command ${parsed.command}\n\n${USAGE}\n`);
     return EXIT.usage;
   }
@@ -228,6 +237,19 @@ async function main(argv: string[]): Promise<number> {
   const admin = ADMIN_COMMANDS.includes(parsed.command) || isHostCommand(parsed) || isExercisesAdmin(parsed.command, parsed.args);
   // Said before Docker is even looked for: a script without the PIN learns at once how to pass it.
   if (admin && source.fromEnv === undefined && !source.ask) return fail(noPinSource(parsed.command), parsed.json);
+
+  // Release only reads the instructor's file and writes another: no engine, no core.
+  const gradeUsage = (why: string): number => {
+    process.stderr.write(`classlab: ${why}\n\nUsage:\n${GRADE_USAGE}\n`);
+    return EXIT.usage;
+  };
+  if (parsed.command === 'release') {
+    try {
+      return await releaseCommand(parsed.args, gradeUsage);
+    } catch (err) {
+      return fail(err, parsed.json);
+    }
+  }
 
   const here = path.dirname(fileURLToPath(import.meta.url));
   const dataDir = defaultDataDir();
@@ -279,6 +301,7 @@ async function main(argv: string[]): Promise<number> {
       const deps = { service, dataDir, log, json: parsed.json, usage };
       return await (parsed.command === 'check' ? checkCommand(deps, parsed.args) : exercisesCommand(deps, parsed.args));
     }
+    if (parsed.command === 'grade') return await gradeCommand(service, parsed.args, gradeUsage);
     // The host's commands use the core's host by file path, after openAdmin above: they are admin commands.
     if (isHostCommand(parsed)) return await hostCommand(core, parsed, EXIT);
     return await act(core, service, parsed.command, parsed.lab!, parsed.json);

@@ -653,6 +653,50 @@ export const CheckResult = z.object({
   tests: z.array(TestResult),
 });
 export type CheckResult = z.infer<typeof CheckResult>;
+
+// Notebook grading (core/grading): an instructor's notebook with hidden tests, a student's submission,
+// graded cell by cell in a throw-away container made from the lab's image (a quick run whose program is
+// ClassLab's own grader). The instructor's notebook is read on the host only; no lab ever sees it.
+/** The largest notebook (as text) a grading call takes. Over the bridge, its 64 KiB messages are the limit. */
+export const MAX_GRADED_NOTEBOOK_CHARS = 16 * 1024 * 1024;
+export const GRADE_CELL_STATUSES = ['passed', 'error', 'timeout', 'not-run'] as const;
+export const GradeCellStatus = z.enum(GRADE_CELL_STATUSES);
+export const GradeRequest = z.object({
+  /** The lab whose image (and kernel) grades; null: the first lab whose image has Python. */
+  lab: LAB_ID.nullable(),
+  /** The instructor's notebook (solutions and hidden tests), the file's text. */
+  source: z.string().max(MAX_GRADED_NOTEBOOK_CHARS),
+  /** The student's notebook, the file's text. */
+  submission: z.string().max(MAX_GRADED_NOTEBOOK_CHARS),
+  /** What results call the submission (its file name). */
+  name: z.string().min(1).max(255),
+  /** Each cell's time limit in seconds (default 30). */
+  timeoutSeconds: z.number().int().min(1).max(600).optional(),
+});
+export type GradeRequest = z.input<typeof GradeRequest>;
+export const GradeCellResult = z.object({
+  /** The graded cell's id: nbgrader's grade_id, or cell-N (its number in the instructor's notebook). */
+  id: z.string(),
+  status: GradeCellStatus,
+  points: z.number(),
+  maxPoints: z.number(),
+  /** Why it has no points: the error's name and message, the time limit, or why it did not run. */
+  reason: z.string().nullable(),
+  /** The submission did not have the cell (deleted, or its metadata lost): it was put back by position. */
+  restored: z.boolean(),
+});
+export type GradeCellResult = z.infer<typeof GradeCellResult>;
+export const GradeResult = z.object({
+  submission: z.string(),
+  lab: LAB_ID,
+  kernel: z.string(),
+  cells: z.array(GradeCellResult),
+  points: z.number(),
+  maxPoints: z.number(),
+  /** From the grading container's start to its end. */
+  timeMs: z.number(),
+});
+export type GradeResult = z.infer<typeof GradeResult>;
 /** One lab on this machine as the workshop host's overview shows it (host:status). Figures are null when not measured (a stopped lab). */
 export const HostLabStatus = z.object({
   labId: LAB_ID,
@@ -1089,6 +1133,8 @@ export const methods = {
   'exercises:get': { args: z.tuple([LAB_ID, EXERCISE_ID]), result: ExerciseView },
   /** Runs the program against every test, each as a quick run; hidden tests say only passed or their verdict. */
   'exercises:check': { args: z.tuple([CheckRequest]), result: CheckResult },
+  /** Grades one submission against the instructor's notebook (admin): each graded cell's points and why. */
+  'grading:grade': { args: z.tuple([GradeRequest]), result: GradeResult },
   /** A shell on this computer as the desktop user (admin only); output comes as terminal:data / terminal:exit. */
   'hostTerminal:open': { args: z.tuple([TerminalSize]), result: HostTerminalInfo },
   'hostTerminal:write': { args: z.tuple([TERMINAL_ID, z.string().max(64 * 1024)]), result: z.null() },

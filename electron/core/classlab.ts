@@ -37,6 +37,7 @@ import { Reconciler } from './labs/reconcile';
 import { WarmLabs } from './labs/warm-labs';
 import { Runs } from './runs/runs';
 import { exerciseHandlers } from './areas/exercises';
+import { gradingHandlers } from './areas/grading';
 import { ExerciseStore } from './exercises/store';
 import type { RunSandboxLimits } from './runs/run-spec';
 import { INSTALLED_DIR } from './packs/installed-labs';
@@ -345,6 +346,7 @@ class Core implements ClassLabCore {
         }),
       ),
       ...exerciseHandlers(new ExerciseStore(opts.dataDir, opts.log), this.runs, (lab) => void this.labs.get(lab)),
+      ...gradingHandlers(this.runs, () => this.labs.all().map((e) => e.lab.profile.id)),
       ...hostTerminalHandlers(this.hostTerminals),
       ...settingsHandlers({
         settings: opts.settings,

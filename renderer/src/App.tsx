@@ -14,6 +14,7 @@ import { ProfileEditorScreen } from './components/editor/ProfileEditorScreen';
 import type { EditorTarget } from './editor/useProfileEditor';
 import { AdminPrompt } from './components/admin/AdminPrompt';
 import { SettingsScreen } from './components/settings/SettingsScreen';
+import { GradeScreen } from './components/grading/GradeScreen';
 import { useTheme } from './components/settings/useTheme';
 import { AdminContext, ReportErrorContext } from './context';
 import { errorCode, errorMessage } from './errors';
@@ -36,8 +37,8 @@ export function App() {
   const { alerts, push, dismiss } = useAlerts();
   const [openLabId, setOpenLabId] = useState<string | null>(null);
   const [sandboxOpen, setSandboxOpen] = useState(false);
-  /** The admin area's own screens (settings, host terminal), opened from the launcher. */
-  const [adminScreen, setAdminScreen] = useState<'settings' | 'host-terminal' | null>(null);
+  /** The admin area's own screens (settings, host terminal, grading), opened from the launcher. */
+  const [adminScreen, setAdminScreen] = useState<'settings' | 'host-terminal' | 'grading' | null>(null);
   const [hostOpen, setHostOpen] = useState(false);
   const [editorTarget, setEditorTarget] = useState<EditorTarget | null>(null);
 
@@ -100,6 +101,7 @@ export function App() {
       onHost={() => void admin.ensure('The host overview').then((ok) => ok && setHostOpen(true))}
       onNewLab={() => setEditorTarget({ kind: 'new' })}
       onEditLab={(id) => setEditorTarget({ kind: 'edit', id })}
+      onGrade={() => void admin.ensure('Grading notebooks').then((ok) => ok && setAdminScreen('grading'))}
     />
   );
 
@@ -122,6 +124,8 @@ export function App() {
     );
   } else if (adminScreen === 'settings') {
     screen = <SettingsScreen onBack={() => setAdminScreen(null)} />;
+  } else if (adminScreen === 'grading') {
+    screen = <GradeScreen labs={labs.catalog.labs} onBack={() => setAdminScreen(null)} />;
   } else if (adminScreen === 'host-terminal') {
     screen = (
       <Suspense fallback={<Loading label="Opening the host terminal…" />}>

@@ -81,6 +81,8 @@ export const METHOD_ACCESS = {
   'exercises:list': 'student',
   'exercises:get': 'student',
   'exercises:check': 'student',
+  // Notebook grading: the instructor's notebook with its hidden tests, minutes of the machine per submission.
+  'grading:grade': 'admin',
   // The host terminal: a shell on this computer as the desktop user. Every method, so a locked area
   // (idle, Lock) also refuses keystrokes into a shell that is still closing.
   'hostTerminal:open': 'admin',

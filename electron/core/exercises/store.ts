@@ -16,8 +16,8 @@ export function exercisesDir(dataDir: string): string {
   return path.join(dataDir, 'exercises');
 }
 
-/** A regular file's text, at most `max` bytes; never through a link. */
-async function readText(file: string, max: number): Promise<string> {
+/** A regular file's text (strict UTF-8), at most `max` bytes; never through a link. Also grading's reader. */
+export async function readText(file: string, max: number): Promise<string> {
   const handle = await open(file, fsc.O_RDONLY | (fsc.O_NOFOLLOW ?? 0) | (fsc.O_NONBLOCK ?? 0));
   try {
     const st = await handle.stat();

@@ -12,6 +12,8 @@ const MiB = 1024 * 1024;
 /** The role label of run containers, and the label that names the run. */
 export const RUN_ROLE = 'quick-run';
 export const RUN_LABEL = 'classlab.run';
+/** A run's wall seconds, so that a sweep by another ClassLab leaves a long run (a grading run) alone. */
+export const RUN_WALL_LABEL = 'classlab.run.wall';
 
 export interface RunSandboxLimits {
   memoryMiB: number;
@@ -74,7 +76,7 @@ export function runContainerSpec({ runId, labId, namespace, image, user, lang, l
     User: user,
     WorkingDir: '/box',
     Env: ['HOME=/box', 'TMPDIR=/tmp', 'LANG=C.UTF-8', 'PATH=/usr/local/bin:/usr/bin:/bin', 'PYTHONDONTWRITEBYTECODE=1'],
-    Labels: runLabels(namespace, labId, runId),
+    Labels: { ...runLabels(namespace, labId, runId), [RUN_WALL_LABEL]: String(limits.wallSeconds) },
     NetworkDisabled: true,
     Tty: false,
     OpenStdin: true,

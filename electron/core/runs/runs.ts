@@ -19,9 +19,12 @@ import type { MachineTrust } from '../trust/machine-trust';
 import type { CoreService } from '../types';
 import { LanguageProbe } from './language-probe';
 import { poolLimits, RunPool } from './run-pool';
-import { DEFAULT_RUN_LIMITS, RUN_ROLE, type RunSandboxLimits } from './run-spec';
+import { DEFAULT_RUN_LIMITS, RUN_ROLE, RUN_WALL_LABEL, type RunSandboxLimits } from './run-spec';
 import { RunSpares } from './run-spares';
 import { sandboxRun } from './sandbox-run';
+
+/** The limits a caller may set for one run. */
+export type RunOwnLimit = 'cpuSeconds' | 'wallSeconds' | 'memoryMiB' | 'pids' | 'outputBytes';
 
 export interface RunsDeps {
   docker: () => Docker;
@@ -76,9 +79,10 @@ export class Runs {
 
   /**
    * `limits`: an exercise test's own CPU time, wall time and memory (core/exercises), within the bounds its
-   * schema allows; every other limit stays the machine's.
+   * schema allows, or a grading run's (core/grading: a kernel needs more memory, processes and time);
+   * every other limit stays the machine's.
    */
-  async run(request: RunRequest, limits?: Partial<Pick<RunSandboxLimits, 'cpuSeconds' | 'wallSeconds' | 'memoryMiB'>>): Promise<RunResult> {
+  async run(request: RunRequest, limits?: Partial<Pick<RunSandboxLimits, RunOwnLimit>>): Promise<RunResult> {
     const req = RunRequest.parse(request);
     const runLimits = { ...this.limits, ...limits };
     const docker = this.deps.docker();
@@ -97,12 +101,15 @@ export class Runs {
         security,
       };
       // A spare sandbox (run-spares.ts) is taken when the run's turn comes, not before: it is one container.
+      // Only quick runs with the machine's limits have spares: a grading run's or an exercise test's own
+      // limits make sandboxes that are seldom the same twice, and their spares would only sit there.
+      const spares = limits === undefined ? this.spares : null;
       const run = async () =>
         sandboxRun(
           docker,
           { ...sandbox, runId, code: req.code, stdin: req.stdin ?? '', signal: this.abort.signal },
           this.deps.log,
-          (await this.spares?.take(sandbox)) ?? null,
+          (await spares?.take(sandbox)) ?? null,
         );
       return { labId: profile.id, done: this.pool.submit(profile.id, runId, run) };
     });
@@ -125,7 +132,13 @@ export class Runs {
       all: true,
       filters: { label: [`${LABEL.role}=${RUN_ROLE}`, `${LABEL.instance}=${this.deps.namespace}`] },
     });
-    const found = listed.filter((c) => Date.now() - c.Created * 1000 >= olderThanMs);
+    // A run with a longer wall time than the machine's (a grading run) says so on its label, and is given
+    // that much longer.
+    const found = listed.filter((c) => {
+      const own = Number(c.Labels[RUN_WALL_LABEL]);
+      const longer = Number.isFinite(own) ? Math.max(0, own - this.limits.wallSeconds) * 1000 : 0;
+      return Date.now() - c.Created * 1000 >= olderThanMs + longer;
+    });
     await Promise.all(
       found.map((c) =>
         docker

@@ -24,10 +24,24 @@ interface Props {
   /** The profile editor: a new lab, or a lab to edit (absent: no editor). */
   onNewLab?(): void;
   onEditLab?(id: string): void;
+  /** The instructor's Grade screen (admin; absent: not offered). */
+  onGrade?(): void;
 }
 
 /** The list of labs from the catalog, each with its state and actions. */
-export function Launcher({ catalog, actions, onOpen, onSandboxCheck, sandboxRunning, onSettings, onHostTerminal, onHost, onNewLab, onEditLab }: Props) {
+export function Launcher({
+  catalog,
+  actions,
+  onOpen,
+  onSandboxCheck,
+  sandboxRunning,
+  onSettings,
+  onHostTerminal,
+  onHost,
+  onNewLab,
+  onEditLab,
+  onGrade,
+}: Props) {
   const heading = useFocusOnMount<HTMLHeadingElement>();
   const origins = useProfileOrigins(catalog.labs);
   const adminButton = useAdminButton();
@@ -66,6 +80,18 @@ export function Launcher({ catalog, actions, onOpen, onSandboxCheck, sandboxRunn
               Sandbox check
             </button>
             <AdminEntries onSettings={onSettings} onHostTerminal={onHostTerminal} />
+            {onGrade && (
+              <button
+                type="button"
+                className="button"
+                onClick={onGrade}
+                aria-describedby={adminButton.describedBy}
+                title="Grade students' notebooks with the hidden tests put back, each in a throw-away container"
+              >
+                {adminButton.locked && <LockIcon />}
+                Grade notebooks
+              </button>
+            )}
             {onHost && (
               <button
                 type="button"
