@@ -15,7 +15,7 @@ export function LanguageSelect({
   onChange(l: RunLanguage): void;
 }) {
   return (
-    <select id={id} className="run-select" value={value} onChange={(e) => onChange(e.target.value as RunLanguage)}>
+    <select id={id} className="run-select form-control" value={value} onChange={(e) => onChange(e.target.value as RunLanguage)}>
       {languages.map((l) => (
         <option key={l} value={l}>
           {languageName(l)}

@@ -73,11 +73,11 @@ export function WarmLabsSetting({ form }: { form: SettingsForm }) {
             </div>
             <label className="settings-choice">
               from
-              <input type="time" value={w.from} onChange={(ev) => setWindow(i, { ...w, from: ev.target.value })} />
+              <input type="time" className="form-control" value={w.from} onChange={(ev) => setWindow(i, { ...w, from: ev.target.value })} />
             </label>
             <label className="settings-choice">
               until
-              <input type="time" value={w.until} onChange={(ev) => setWindow(i, { ...w, until: ev.target.value })} />
+              <input type="time" className="form-control" value={w.until} onChange={(ev) => setWindow(i, { ...w, until: ev.target.value })} />
             </label>
             <button type="button" className="button" onClick={() => setDraft((d) => ({ ...d, windows: d.windows.filter((_, j) => j !== i) }))}>
               Remove window
