@@ -132,6 +132,16 @@ def main():
                 why = "the kernel did not stop after a cell ran out of time" if back is None else "the kernel died"
                 not_run(cells[i + 1:], why)
                 break
+            # A kernel may take the interrupt late (IRkernel: measured, the next cell then failed with a bare
+            # "Error"): a silent statement (the same in Python, R and Octave) takes it before the next cell,
+            # until two in a row run clean.
+            clean = 0
+            for _ in range(8):
+                time.sleep(0.25)
+                settled = reply_to(kc.execute("1", silent=True, store_history=False, allow_stdin=False), time.monotonic() + 5)
+                clean = clean + 1 if isinstance(settled, dict) and settled.get("status") == "ok" else 0
+                if clean == 2:
+                    break
             continue
         if content == "died":
             if c["graded"]:
