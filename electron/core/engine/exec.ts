@@ -4,7 +4,6 @@ import type Docker from 'dockerode';
 import { PassThrough, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream';
 import { finished } from 'node:stream/promises';
-import { Coalesce } from './archive';
 
 /** Docker's multiplexed stream format (8-byte frame headers) to text; plain text passes through. */
 export function demuxText(buf: Buffer): string {
@@ -206,14 +205,17 @@ export async function execWriting(
   const onAbort = () => cutOff(new Error('The transfer was cancelled.'));
   opts.signal?.addEventListener('abort', onAbort, { once: true });
   try {
-    // Written in pieces of about 1 MiB: each write to the exec's connection costs a syscall and a frame
-    // in the engine, and an upload's reader hands out 16–64 KiB chunks (engine/archive.ts measured it).
-    const big = new Coalesce();
+    // Piped as it comes: the exec's stdin is a plain byte stream (no frames), and the socket gathers the
+    // chunks that queue while it is busy into one writev without copying them. Gathering them into 1 MiB
+    // pieces first (as the archive API wants, engine/archive.ts) copied every byte once: measured on a
+    // 200 MB upload, 1.48–1.66 s with the pieces against 1.16–1.28 s piped (the CLI's `docker exec -i`
+    // 0.92–1.38 s).
+    const through = new PassThrough({ highWaterMark: 1 << 20 });
     // pipeline() also sees an input that was destroyed before we got here (a refusal can come first).
-    pipeline(input, big, () => undefined);
-    big.pipe(socket, { end: false });
+    pipeline(input, through, () => undefined);
+    through.pipe(socket, { end: false });
     try {
-      await finished(big);
+      await finished(through);
       socket.end();
     } catch (err) {
       cutOff(err as Error);
