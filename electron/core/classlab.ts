@@ -186,7 +186,8 @@ class Core implements ClassLabCore {
     this.labs = new Labs(
       {
         world,
-        containers: (profile) => new LabContainers(docker, profile, namespace, { gateImage: () => this.helpers.gateId(), policy }),
+        containers: (profile) =>
+          new LabContainers(docker, profile, namespace, { gateImage: () => this.helpers.gateId(), policy, reach: (port) => this.engine.reach(port) }),
         files: (containers) => new LabFiles(docker, containers, opts.log),
         removed: (labId) => this.emit('labs:removed', { labId }),
         log: opts.log,
@@ -239,6 +240,7 @@ class Core implements ClassLabCore {
       policy,
       log: opts.log,
       hostPorts: () => [...this.hostPorts],
+      reach: (port) => this.engine.reach(port),
       progress: (p) => this.emit('audit:progress', p),
     });
 
