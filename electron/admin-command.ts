@@ -6,6 +6,7 @@ import { LabError, toApiError } from './api/errors';
 import { AdminLock } from './core/admin/admin-lock';
 import { pinFilePath, removePinFile } from './core/admin/pin-file';
 import type { Logger } from './core/log';
+import { parseDockerHost } from './core/engine/discovery';
 import type { SettingsStore } from './core/settings';
 import type { CoreService } from './core/types';
 import { askHidden, canAsk, NEW_PIN_VARIABLE, noPinSource, PIN_VARIABLE } from './pin-prompt';
@@ -73,7 +74,8 @@ async function askNewPin(ask: (prompt: string) => Promise<string>): Promise<stri
   return pin;
 }
 
-const USAGE = 'usage: classlab admin [status] [--json] | admin set-pin | admin forget-pin | admin lock-minutes MINUTES | admin max-labs N';
+const USAGE =
+  'usage: classlab admin [status] [--json] | admin set-pin | admin forget-pin | admin lock-minutes MINUTES | admin max-labs N | admin engine ssh://user@host[:port]|local';
 
 /** `classlab admin ARGS`: needs no engine and no core; returns the exit code. */
 export async function adminCommand(opts: {
@@ -158,6 +160,20 @@ export async function adminCommand(opts: {
       await openAdmin(lock.handlers(), 'admin max-labs', source);
       settings.update({ maxRunningLabs: max });
       process.stdout.write(`At most ${max} ${max === 1 ? 'lab runs' : 'labs run'} at once on this computer now; opening one more is refused (exit 14).\n`);
+      return 0;
+    }
+    if (verb === 'engine') {
+      // The engine of this machine (core/settings.ts engineHost): a machine setting, behind the admin PIN.
+      const engineHost = value === 'local' ? null : (value ?? '');
+      if (engineHost !== null && !parseDockerHost(engineHost))
+        return usage('engine takes ssh://user@host[:port] (or tcp://host:port, unix:///path), or local.');
+      await openAdmin(lock.handlers(), 'admin engine', source);
+      settings.update({ engineHost });
+      process.stdout.write(
+        engineHost
+          ? `ClassLab uses the engine ${engineHost} from now on${process.env.DOCKER_HOST ? ' (but DOCKER_HOST, set here, wins over it)' : ''}. For ssh, its host key must be in ~/.ssh/known_hosts: \`classlab engine trust\`.\n`
+          : 'ClassLab looks for a local engine again.\n',
+      );
       return 0;
     }
     return usage();

@@ -14,6 +14,7 @@ import { PACK_USAGE, packCommand } from './pack-command';
 import { RUN_USAGE, runCommand } from './run-command';
 import { CHECK_USAGE, checkCommand, exercisesCommand, isExercisesAdmin } from './check-command';
 import { trustCommand } from './trust-command';
+import { ENGINE_USAGE, engineCommand } from './engine-command';
 import { TEST_IDLE_CLOCK_VARIABLE, testIdleClock } from './core/host/idle-watcher';
 import type { ClassLabCore, CoreService } from './core/types';
 import { adminCommand, openAdmin, pinSource } from './admin-command';
@@ -88,6 +89,7 @@ Commands:
                           Lab pack signers whose packs this computer imports (for a fleet, set in advance)
   trust unsigned allow|refuse
                           Whether lab packs without any signature may be imported (refused by default)
+${ENGINE_USAGE}
 ${PACK_USAGE}
 ${RUN_USAGE}
 ${HOST_USAGE}
@@ -98,6 +100,9 @@ ${CHECK_USAGE}
   admin forget-pin        Remove the admin PIN (for a forgotten one); the next admin action sets a new one
   admin lock-minutes N    Idle minutes after which the admin area locks again (1-240)
   admin max-labs N        The most labs that may run at once on this computer (1-64, default 4)
+  admin engine ADDRESS|local
+                          The Docker engine of this computer: ssh://user@host[:port] for a remote one
+                          (DOCKER_HOST, when set, wins), or local to look for one here again
 
 Admin commands (build, audit, pack, status, stop --all, backup, restore, reset --all, exercises install|remove) ask for the admin PIN on the
 terminal, or read it from the
@@ -201,7 +206,11 @@ async function main(argv: string[]): Promise<number> {
     return problem || !parsed ? EXIT.usage : EXIT.ok;
   }
   const needsLab = ['build', 'open', 'stop', 'reset'];
-  if (!['serve', 'list', 'audit', 'trust', 'admin', 'pack', 'run', 'status', 'backup', 'restore', 'check', 'exercises', ...needsLab].includes(parsed.command)) {
+  if (
+    !['serve', 'list', 'audit', 'trust', 'engine', 'admin', 'pack', 'run', 'status', 'backup', 'restore', 'check', 'exercises', ...needsLab].includes(
+      parsed.command,
+    )
+  ) {
     process.stderr.write(`classlab: unknown command ${parsed.command}\n\n${USAGE}\n`);
     return EXIT.usage;
   }
@@ -220,6 +229,8 @@ async function main(argv: string[]): Promise<number> {
   const settings = await openNodeSettings(dataDir);
   // The machine's trust is the desktop user's own decision: it needs no engine and no core.
   if (parsed.command === 'trust') return trustCommand(settings, parsed.args, parsed.json);
+  // Which engine, and trusting a remote one's host key: the desktop user's own known_hosts, no core.
+  if (parsed.command === 'engine') return engineCommand(settings, parsed.args);
   if (parsed.command === 'admin') {
     return adminCommand({ dataDir, settings, log, args: parsed.args, json: parsed.json, source, newPinFromEnv, fail: (err) => fail(err, parsed.json) });
   }

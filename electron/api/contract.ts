@@ -753,6 +753,8 @@ export const BACKUPS_KEEP = z.number().int().min(1, 'keep at least 1 backup').ma
 export const RUNS_MAX_CONCURRENT = z.number().int().min(1, 'at least 1 run at once').max(16, 'at most 16 runs at once');
 export const RUNS_MAX_QUEUED = z.number().int().min(1, 'at least 1 waiting run').max(500, 'at most 500 waiting runs');
 export const MAX_RUNNING_LABS = z.number().int().min(1, 'at least 1 lab').max(64, 'at most 64 labs');
+/** An engine address in DOCKER_HOST's form (ssh://user@host:port, tcp://host:port, unix:///path); the core checks its form. */
+export const ENGINE_HOST = z.string().trim().min(1).max(300);
 /** What this machine trusts, as the settings screen shows it (core/trust/machine-trust.ts owns the rules). */
 export const TrustView = z.object({
   mountFolders: z.array(z.string()),
@@ -783,6 +785,8 @@ export const MachineSettings = z.object({
   /** The most labs that may run at once (opening one more is TOO_MANY_LABS). */
   maxRunningLabs: z.number().int(),
   newLabResources: NewLabResources,
+  /** The Docker engine an admin chose (ssh://user@host:port…), or null: a local engine. DOCKER_HOST wins over it. */
+  engineHost: z.string().nullable(),
 });
 export type MachineSettings = z.infer<typeof MachineSettings>;
 /**
@@ -802,6 +806,8 @@ export const SettingsPatch = z
     theme: Theme.optional(),
     maxRunningLabs: MAX_RUNNING_LABS.optional(),
     newLabResources: NewLabResources.partial().strict().optional(),
+    /** null: back to a local engine. */
+    engineHost: ENGINE_HOST.nullable().optional(),
     /** Applied in order; the first refused one refuses the whole patch (nothing is saved). */
     trust: z.array(TrustChange).max(64).optional(),
   })

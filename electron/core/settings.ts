@@ -5,6 +5,7 @@ import { MachineTrust, NO_TRUST } from './trust/machine-trust';
 import {
   ADMIN_LOCK_MINUTES,
   BACKUPS_KEEP,
+  ENGINE_HOST,
   MAX_RUNNING_LABS,
   NEW_LAB_RESOURCES,
   NewLabResources,
@@ -32,6 +33,11 @@ export const Settings = z.object({
   maxRunningLabs: MAX_RUNNING_LABS.default(4),
   /** What a new lab starts with in the profile editor (existing labs keep their own). */
   newLabResources: NewLabResources.default(NEW_LAB_RESOURCES),
+  /**
+   * The Docker engine an admin chose (DOCKER_HOST's form, e.g. ssh://user@host:port), or null: look for a
+   * local one. DOCKER_HOST, when set, wins over it (engine/discovery.ts).
+   */
+  engineHost: ENGINE_HOST.nullable().default(null),
 });
 export type Settings = z.infer<typeof Settings>;
 

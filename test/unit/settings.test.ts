@@ -27,6 +27,7 @@ describe('settings', () => {
       theme: 'system',
       maxRunningLabs: 4,
       newLabResources: { memoryMiB: 2048, cpus: 1, pids: 512, diskMiB: 2048 },
+      engineHost: null,
     });
   });
   it('caps running labs at 4 unless the machine says otherwise; a bad cap falls back', () => {

@@ -7,6 +7,7 @@ import { LabError } from '../../api/errors';
 import type { Settings, SettingsStore } from '../settings';
 import type { HostFolderContext } from '../trust/host-folders';
 import { applyTrustChanges } from '../trust/trust-changes';
+import { parseDockerHost } from '../engine/discovery';
 import type { CoreService } from '../types';
 
 export type SettingsMethods = Pick<CoreService, 'settings:get' | 'settings:update' | 'settings:appearance'>;
@@ -18,6 +19,8 @@ export interface SettingsDeps {
   changed(appearance: Appearance): void;
   /** The admin lock's idle minutes changed: every view's admin indicator shows the new ones. */
   lockMinutesChanged(): void;
+  /** The engine setting changed: the engine looks there from now on. */
+  engineChanged?(): void;
 }
 
 function view(s: Settings): MachineSettings {
@@ -29,6 +32,7 @@ function view(s: Settings): MachineSettings {
     theme: s.theme,
     maxRunningLabs: s.maxRunningLabs,
     newLabResources: s.newLabResources,
+    engineHost: s.engineHost,
   };
 }
 
@@ -43,6 +47,12 @@ export async function patchedSettings(current: Settings, patch: unknown, hostFol
   const next: Partial<Settings> = { ...plain };
   if (quickRuns) next.quickRuns = { ...current.quickRuns, ...quickRuns };
   if (newLabResources) next.newLabResources = { ...current.newLabResources, ...newLabResources };
+  if (plain.engineHost && !parseDockerHost(plain.engineHost)) {
+    throw new LabError(
+      'BAD_REQUEST',
+      'engineHost: not an engine address ClassLab can use. Write ssh://user@host or ssh://user@host:port (an IPv6 address in brackets), tcp://host:port or unix:///path/to/docker.sock.',
+    );
+  }
   if (changes?.length) {
     const result = await applyTrustChanges(current.trust, changes, hostFolders);
     if (!result.ok) throw new LabError('BAD_REQUEST', result.why);
@@ -63,6 +73,7 @@ export function settingsHandlers(deps: SettingsDeps): SettingsMethods {
         const saved = deps.settings.update(await patchedSettings(before, patch, deps.hostFolders));
         if (saved.theme !== before.theme) deps.changed({ theme: saved.theme });
         if (saved.adminLockMinutes !== before.adminLockMinutes) deps.lockMinutesChanged();
+        if (saved.engineHost !== before.engineHost) deps.engineChanged?.();
         return view(saved);
       };
       const next = queue.then(run, run);

@@ -379,3 +379,29 @@ function asSocket(channel: ClientChannel): Duplex {
   s.unref = () => s;
   return channel;
 }
+
+/**
+ * The host key a server shows, and nothing more: the handshake stops right after it (no key is offered,
+ * nothing is trusted). For `classlab engine trust`, which shows its fingerprint and asks.
+ */
+export function scanHostKey(target: SshTarget, timeoutMs = 10_000): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const client = new ssh2.Client();
+    let key: Buffer | null = null;
+    client.on('error', (err: Error & { code?: string }) => {
+      if (key) return resolve(key);
+      reject(new Error(`${sshUrl(target)} did not show a host key: ${err.code === 'ECONNREFUSED' ? 'connection refused' : err.message}`));
+    });
+    client.on('close', () => (key ? resolve(key) : undefined));
+    client.connect({
+      host: target.host,
+      port: target.port,
+      username: target.user ?? 'classlab',
+      readyTimeout: timeoutMs,
+      hostVerifier: (blob: Buffer) => {
+        key = Buffer.from(blob);
+        return false;
+      },
+    });
+  });
+}
