@@ -13,7 +13,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { startBridge, type Bridge } from '../../electron/bridge/server';
 import { engineCandidates } from '../../electron/core/engine/discovery';
 import { Engine } from '../../electron/core/engine/engine';
@@ -205,6 +205,8 @@ describe.skipIf(!CAN_RUN_SSHD)('the python lab on a remote engine over ssh', () 
 
   it('shows engine-down with what was tried when sshd goes away, and reconnects by itself when it is back', async () => {
     await sshd.stop();
+    // Started again whatever happens below: the tests after this one need it.
+    onTestFinished(() => sshd.start().catch(() => undefined));
     await expect.poll(async () => (await core.service['engine:status']()).problem ?? '', { timeout: 30_000, interval: 500 }).toMatch(/connection refused/);
     const down = await core.service['engine:status']();
     expect(down.state).toBe('down');
@@ -228,30 +230,15 @@ describe.skipIf(!CAN_RUN_SSHD)('the python lab on a remote engine over ssh', () 
     await expect.poll(async () => (await core.service['labs:list']()).labs.find((l) => l.id === 'python')?.phase, { timeout: 30_000 }).toBe('ready');
   }, 120_000);
 
-  it('measures open-to-ready of a stopped lab over ssh and on the local engine', async () => {
-    const timeOpen = async (c: typeof core) => {
-      await c.service['labs:stop']('python');
-      const t = Date.now();
-      const view = await c.service['labs:open']('python');
-      expect(view.phase).toBe('ready');
-      return Date.now() - t;
-    };
-    const local = await testCore(`${ns}-l`);
-    try {
-      // Both labs made and opened once, so each measured open is a start of existing containers.
-      expect((await local.service['labs:open']('python')).phase).toBe('ready');
-      const times = { ssh: [] as number[], local: [] as number[] };
-      for (let i = 0; i < 3; i++) {
-        times.ssh.push(await timeOpen(core));
-        times.local.push(await timeOpen(local));
-      }
-      console.log(`[remote-ssh] open-to-ready of a stopped lab: over ssh ${times.ssh.join(', ')} ms; local ${times.local.join(', ')} ms`);
-      await local.service['labs:stop']('python');
-    } finally {
-      await local.close();
-      await removeNamespace(`${ns}-l`);
-    }
-  }, 600_000);
+  it('stops and opens again over ssh, with the workspace kept', async () => {
+    await core.service['labs:stop']('python');
+    const t = Date.now();
+    const view = await core.service['labs:open']('python');
+    console.log(`[remote-ssh] open-to-ready of the stopped lab over ssh: ${Date.now() - t} ms`);
+    expect(view.phase).toBe('ready');
+    expect((await core.service['files:list']('python', '')).entries.map((e) => e.name)).toContain('over-ssh.txt');
+    expect(await runInKernel(view.notebookUrl!, 'print(sum(range(10)))')).toBe('45\n');
+  }, 300_000);
 });
 
 describe.skipIf(!CAN_RUN_SSHD)('host keys and user keys', () => {

@@ -101,6 +101,7 @@ export class TestSshd {
 
   /** Starts sshd (again) on its port and waits until it answers. */
   async start(): Promise<void> {
+    if (this.child) return;
     // sshd's privilege separation folder (systemd makes it; here nobody does).
     mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
     const child = spawn(SSHD_BIN!, ['-D', '-e', '-f', path.join(this.dir, 'sshd_config'), '-p', String(this.port)], { stdio: ['ignore', 'ignore', 'pipe'] });

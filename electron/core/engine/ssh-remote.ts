@@ -1,7 +1,7 @@
 // A Docker engine on another machine, reached over ssh (DOCKER_HOST=ssh://user@host[:port], or the
 // settings' engineHost). One ssh connection per remote, kept open and made again when it drops:
-//   - every Docker API connection is a channel on it running `docker system dial-stdio` on the remote
-//     (what the docker CLI does), pooled like sockets (keep-alive), so a request costs no new handshake;
+//   - every Docker API connection is a channel on it: the engine's socket forwarded, or `docker system
+//     dial-stdio` on the remote (what the docker CLI does), so a request costs no new handshake;
 //   - a gate's port, published on the remote's 127.0.0.1 only, is reached through the same connection
 //     (ssh-forward.ts), never by publishing it on the remote's network.
 // The host key must be in the desktop user's known_hosts (known-hosts.ts): an unknown key is refused with
@@ -46,8 +46,6 @@ export class SshRefusal extends Error {
 
 /** The remote command that turns a channel into a connection to the remote's Docker engine. */
 const DIAL_STDIO = 'docker system dial-stdio';
-/** Idle channels kept open for the next request (each is a dial-stdio process on the remote). */
-const FREE_CHANNELS = 4;
 /**
  * Sessions (dial-stdio channels) per ssh connection. OpenSSH's sshd allows 10 per connection (MaxSessions);
  * a long-lived one (the event stream, each terminal) holds its session, so past this a second connection
@@ -84,7 +82,11 @@ export class SshRemote extends EventEmitter<{ closed: [] }> {
   ) {
     super();
     this.url = sshUrl(target);
-    this.agent = new http.Agent({ keepAlive: true, maxFreeSockets: FREE_CHANNELS });
+    // No keep-alive: a channel is cheap on the kept connection (one round trip; no handshake), and a pooled
+    // idle channel whose far end the engine closed is not noticed (ssh2 reports a channel closed only
+    // once its data was read, and nobody reads an idle one): the next request on it waited forever
+    // (measured: an upload and a stopped lab's open hung this way, now and then).
+    this.agent = new http.Agent({ keepAlive: false });
     // Node's Agent asks createConnection for each new socket; a callback makes it wait for the channel.
     (this.agent as unknown as { createConnection: unknown }).createConnection = (_o: unknown, done: (err: Error | null, s?: Duplex) => void) => {
       this.dial().then(
