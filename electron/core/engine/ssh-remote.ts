@@ -44,6 +44,8 @@ export class SshRefusal extends Error {
   }
 }
 
+/** ssh's channel-open failure code for "not allowed here" (RFC 4254). */
+const ADMINISTRATIVELY_PROHIBITED = 1;
 /** The remote command that turns a channel into a connection to the remote's Docker engine. */
 const DIAL_STDIO = 'docker system dial-stdio';
 /**
@@ -245,11 +247,14 @@ export class SshRemote extends EventEmitter<{ closed: [] }> {
     this.engineSocket ??= this.askEngineSocket(client);
     const socketPath = await this.engineSocket;
     if (socketPath) {
-      const channel = await new Promise<ClientChannel | null>((resolve) => {
-        client.openssh_forwardOutStreamLocal(socketPath, (err, ch) => resolve(err ? null : ch));
+      const opened = await new Promise<ClientChannel | Error>((resolve) => {
+        client.openssh_forwardOutStreamLocal(socketPath, (err, ch) => resolve(err ?? ch));
       });
-      if (channel) return asSocket(channel);
-      // Refused (AllowStreamLocalForwarding no, or no access to the socket): dial-stdio from now on.
+      if (!(opened instanceof Error)) return asSocket(opened);
+      // Refused by sshd (AllowStreamLocalForwarding no): dial-stdio from now on. Any other failure (the
+      // engine's socket busy for a moment) fails this request only: measured, switching for good on one
+      // failure moved a sandbox check's burst onto dial-stdio, whose extra connections then timed out.
+      if ((opened as Error & { reason?: number }).reason !== ADMINISTRATIVELY_PROHIBITED) throw opened;
       this.engineSocket = Promise.resolve(null);
     }
     return this.dialStdio();
