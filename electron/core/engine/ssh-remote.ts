@@ -44,8 +44,6 @@ export class SshRefusal extends Error {
   }
 }
 
-/** ssh's channel-open failure code for "not allowed here" (RFC 4254). */
-const ADMINISTRATIVELY_PROHIBITED = 1;
 /** The remote command that turns a channel into a connection to the remote's Docker engine. */
 const DIAL_STDIO = 'docker system dial-stdio';
 /**
@@ -74,6 +72,8 @@ export class SshRemote extends EventEmitter<{ closed: [] }> {
   private extraOpening: Promise<Link> | null = null;
   /** The remote engine's socket path for direct forwards, or null (dial-stdio); asked once per connection. */
   private engineSocket: Promise<string | null> | null = null;
+  /** A socket forward has worked on this connection. */
+  private socketWorked = false;
   private readonly agent: http.Agent;
   private readonly forwards: GateForwards;
   private closed = false;
@@ -177,6 +177,7 @@ export class SshRemote extends EventEmitter<{ closed: [] }> {
         if (this.primary !== link) return;
         this.primary = null;
         this.engineSocket = null;
+        this.socketWorked = false;
         if (!this.closed) this.emit('closed');
       });
       const config: ConnectConfig = {
@@ -250,11 +251,15 @@ export class SshRemote extends EventEmitter<{ closed: [] }> {
       const opened = await new Promise<ClientChannel | Error>((resolve) => {
         client.openssh_forwardOutStreamLocal(socketPath, (err, ch) => resolve(err ?? ch));
       });
-      if (!(opened instanceof Error)) return asSocket(opened);
-      // Refused by sshd (AllowStreamLocalForwarding no): dial-stdio from now on. Any other failure (the
-      // engine's socket busy for a moment) fails this request only: measured, switching for good on one
-      // failure moved a sandbox check's burst onto dial-stdio, whose extra connections then timed out.
-      if ((opened as Error & { reason?: number }).reason !== ADMINISTRATIVELY_PROHIBITED) throw opened;
+      if (!(opened instanceof Error)) {
+        this.socketWorked = true;
+        return asSocket(opened);
+      }
+      // Refused before it ever worked on this connection (sshd's AllowStreamLocalForwarding no, or no
+      // access to the socket): dial-stdio from now on. Once it has worked, a failure (the engine's socket
+      // busy for a moment) fails this request only: measured, switching for good on one failure moved a
+      // sandbox check's burst onto dial-stdio, whose extra connections then timed out.
+      if (this.socketWorked) throw opened;
       this.engineSocket = Promise.resolve(null);
     }
     return this.dialStdio();
