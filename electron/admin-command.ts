@@ -7,6 +7,7 @@ import { LabError, toApiError } from './api/errors';
 import { AdminLock } from './core/admin/admin-lock';
 import { pinFilePath, removePinFile } from './core/admin/pin-file';
 import type { Logger } from './core/log';
+import { parseDockerHost } from './core/engine/discovery';
 import type { SettingsStore } from './core/settings';
 import type { CoreService } from './core/types';
 import { askHidden, canAsk, NEW_PIN_VARIABLE, noPinSource, PIN_VARIABLE } from './pin-prompt';
@@ -75,7 +76,7 @@ async function askNewPin(ask: (prompt: string) => Promise<string>): Promise<stri
 }
 
 const USAGE =
-  'usage: classlab admin [status] [--json] | admin set-pin | admin forget-pin | admin lock-minutes MINUTES | admin max-labs N | admin warm LAB... [DAYS HH:MM-HH:MM]... | admin warm off';
+  'usage: classlab admin [status] [--json] | admin set-pin | admin forget-pin | admin lock-minutes MINUTES | admin max-labs N | admin warm LAB... [DAYS HH:MM-HH:MM]... | admin warm off | admin engine ssh://user@host[:port]|local';
 
 /** `classlab admin ARGS`: needs no engine and no core; returns the exit code. */
 export async function adminCommand(opts: {
@@ -175,6 +176,20 @@ export async function adminCommand(opts: {
       await openAdmin(lock.handlers(), 'admin warm', source);
       settings.update({ warmLabs: parsed.setting });
       process.stdout.write(json ? `${JSON.stringify(parsed.setting)}\n` : `${warmWords(parsed.setting)}\n`);
+      return 0;
+    }
+    if (verb === 'engine') {
+      // The engine of this machine (core/settings.ts engineHost): a machine setting, behind the admin PIN.
+      const engineHost = value === 'local' ? null : (value ?? '');
+      if (engineHost !== null && !parseDockerHost(engineHost))
+        return usage('engine takes ssh://user@host[:port] (or tcp://host:port, unix:///path), or local.');
+      await openAdmin(lock.handlers(), 'admin engine', source);
+      settings.update({ engineHost });
+      process.stdout.write(
+        engineHost
+          ? `ClassLab uses the engine ${engineHost} from now on${process.env.DOCKER_HOST ? ' (but DOCKER_HOST, set here, wins over it)' : ''}. For ssh, its host key must be in ~/.ssh/known_hosts: \`classlab engine trust\`.\n`
+          : 'ClassLab looks for a local engine again.\n',
+      );
       return 0;
     }
     return usage();

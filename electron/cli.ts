@@ -15,6 +15,7 @@ import { RUN_USAGE, runCommand } from './run-command';
 import { CHECK_USAGE, checkCommand, exercisesCommand, isExercisesAdmin } from './check-command';
 import { GRADE_USAGE, gradeCommand, releaseCommand } from './grade-command';
 import { trustCommand } from './trust-command';
+import { ENGINE_USAGE, engineCommand } from './engine-command';
 import { TEST_IDLE_CLOCK_VARIABLE, testIdleClock } from './core/host/idle-watcher';
 import type { ClassLabCore, CoreService } from './core/types';
 import { adminCommand, openAdmin, pinSource } from './admin-command';
@@ -89,6 +90,7 @@ Commands:
                           Lab pack signers whose packs this computer imports (for a fleet, set in advance)
   trust unsigned allow|refuse
                           Whether lab packs without any signature may be imported (refused by default)
+${ENGINE_USAGE}
 ${PACK_USAGE}
 ${RUN_USAGE}
 ${HOST_USAGE}
@@ -103,6 +105,9 @@ ${GRADE_USAGE}
   admin warm LAB... [DAYS HH:MM-HH:MM]...
                           Keep these labs warm (started ahead, Open is ready at once), always or in
                           the windows given (e.g. mon-fri 08:55-10:30); admin warm off: none
+  admin engine ADDRESS|local
+                          The Docker engine of this computer: ssh://user@host[:port] for a remote one
+                          (DOCKER_HOST, when set, wins), or local to look for one here again
 
 Admin commands (build, audit, pack, status, stop --all, backup, restore, reset --all, exercises install|remove, grade) ask for the admin PIN on the
 terminal, or read it from the
@@ -222,9 +227,24 @@ async function main(argv: string[]): Promise<number> {
   }
   const needsLab = ['build', 'open', 'stop', 'reset'];
   if (
-    !['serve', 'list', 'audit', 'trust', 'admin', 'pack', 'run', 'status', 'backup', 'restore', 'check', 'exercises', 'grade', 'release', ...needsLab].includes(
-      parsed.command,
-    )
+    ![
+      'serve',
+      'list',
+      'audit',
+      'trust',
+      'engine',
+      'admin',
+      'pack',
+      'run',
+      'status',
+      'backup',
+      'restore',
+      'check',
+      'exercises',
+      'grade',
+      'release',
+      ...needsLab,
+    ].includes(parsed.command)
   ) {
     process.stderr.write(`classlab: unknown command ${parsed.command}\n\n${USAGE}\n`);
     return EXIT.usage;
@@ -257,6 +277,8 @@ async function main(argv: string[]): Promise<number> {
   const settings = await openNodeSettings(dataDir);
   // The machine's trust is the desktop user's own decision: it needs no engine and no core.
   if (parsed.command === 'trust') return trustCommand(settings, parsed.args, parsed.json);
+  // Which engine, and trusting a remote one's host key: the desktop user's own known_hosts, no core.
+  if (parsed.command === 'engine') return engineCommand(settings, parsed.args);
   if (parsed.command === 'admin') {
     return adminCommand({ dataDir, settings, log, args: parsed.args, json: parsed.json, source, newPinFromEnv, fail: (err) => fail(err, parsed.json) });
   }

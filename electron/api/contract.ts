@@ -804,6 +804,8 @@ export const BACKUPS_KEEP = z.number().int().min(1, 'keep at least 1 backup').ma
 export const RUNS_MAX_CONCURRENT = z.number().int().min(1, 'at least 1 run at once').max(16, 'at most 16 runs at once');
 export const RUNS_MAX_QUEUED = z.number().int().min(1, 'at least 1 waiting run').max(500, 'at most 500 waiting runs');
 export const MAX_RUNNING_LABS = z.number().int().min(1, 'at least 1 lab').max(64, 'at most 64 labs');
+/** An engine address in DOCKER_HOST's form (ssh://user@host:port, tcp://host:port, unix:///path); the core checks its form. */
+export const ENGINE_HOST = z.string().trim().min(1).max(300);
 /** What this machine trusts, as the settings screen shows it (core/trust/machine-trust.ts owns the rules). */
 export const TrustView = z.object({
   mountFolders: z.array(z.string()),
@@ -862,6 +864,8 @@ export const MachineSettings = z.object({
   maxRunningLabs: z.number().int(),
   newLabResources: NewLabResources,
   warmLabs: WarmLabs,
+  /** The Docker engine an admin chose (ssh://user@host:port…), or null: a local engine. DOCKER_HOST wins over it. */
+  engineHost: z.string().nullable(),
 });
 export type MachineSettings = z.infer<typeof MachineSettings>;
 /**
@@ -883,6 +887,8 @@ export const SettingsPatch = z
     newLabResources: NewLabResources.partial().strict().optional(),
     /** Replaces the whole warm-labs setting. */
     warmLabs: WarmLabs.optional(),
+    /** null: back to a local engine. */
+    engineHost: ENGINE_HOST.nullable().optional(),
     /** Applied in order; the first refused one refuses the whole patch (nothing is saved). */
     trust: z.array(TrustChange).max(64).optional(),
   })

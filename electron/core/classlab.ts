@@ -3,6 +3,7 @@
 // handler groups into the one methods table, `service`. Electron-free: the Electron main process, the
 // bridge and the CLI all run this same object. What each part does is said in its own module.
 import { EventEmitter } from 'node:events';
+import os from 'node:os';
 import path from 'node:path';
 import type { EventName, EventPayload, LabView, ProfileProblem } from '../api/contract';
 import { LabError } from '../api/errors';
@@ -18,6 +19,7 @@ import { closeWhenLocked, hostTerminalHandlers } from './areas/host-terminal';
 import { settingsHandlers } from './areas/settings';
 import { HostTerminals, type HostTerminalsOptions } from './hostterm/host-terminals';
 import { Engine } from './engine/engine';
+import { engineCandidates } from './engine/discovery';
 import { asLabError } from './engine/failures';
 import { LabFiles } from './files/lab-files';
 import { Transfers, type TransferRequest, type TransferResponse } from './files/transfers';
@@ -113,9 +115,14 @@ export async function createClassLab(opts: ClassLabOptions): Promise<ClassLabCor
   const policy: HostPolicy = { trust: () => opts.settings.get().trust, hostFolders: defaultHostFolderContext(opts.dataDir) };
   const catalog = await loadLabCatalogs(opts.catalogDir, path.join(opts.dataDir, INSTALLED_DIR), policy, path.join(opts.dataDir, SAVED_DIR));
   for (const p of catalog.problems) opts.log.warn('profile problem', { ...p });
-  const core = new Core(opts, namespace, catalog, opts.engine ?? new Engine(), policy);
+  const core = new Core(opts, namespace, catalog, opts.engine ?? new Engine(machineEngineCandidates(opts.settings)), policy);
   await core.start();
   return core;
+}
+
+/** Where this machine looks for its engine: DOCKER_HOST, else the admin's engineHost, else the usual local places. */
+function machineEngineCandidates(settings: SettingsStore) {
+  return engineCandidates({ platform: process.platform, env: process.env, home: os.homedir(), configured: settings.get().engineHost });
 }
 
 class Core implements ClassLabCore {
@@ -205,7 +212,12 @@ class Core implements ClassLabCore {
       {
         world,
         containers: (profile) =>
-          new LabContainers(docker, profile, namespace, { gateImage: () => this.helpers.gateId(), policy, warming: (labId) => this.warm.warming(labId) }),
+          new LabContainers(docker, profile, namespace, {
+            gateImage: () => this.helpers.gateId(),
+            policy,
+            warming: (labId) => this.warm.warming(labId),
+            reach: (port) => this.engine.reach(port),
+          }),
         files: (containers) => new LabFiles(docker, containers, opts.log),
         removed: (labId) => this.emit('labs:removed', { labId }),
         log: opts.log,
@@ -258,6 +270,7 @@ class Core implements ClassLabCore {
       policy,
       log: opts.log,
       hostPorts: () => [...this.hostPorts],
+      reach: (port) => this.engine.reach(port),
       progress: (p) => this.emit('audit:progress', p),
     });
 
@@ -354,6 +367,7 @@ class Core implements ClassLabCore {
         changed: (appearance) => this.emit('settings:changed', appearance),
         lockMinutesChanged: () => void this.admin.status().then((status) => this.emit('admin:changed', status)),
         warmLabsChanged: () => this.warm.poke(),
+        engineChanged: () => void this.engine.retarget(machineEngineCandidates(opts.settings)),
       }),
       ...idleHandlers(this.labs, this.idle),
     };

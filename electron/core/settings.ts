@@ -5,6 +5,7 @@ import { MachineTrust, NO_TRUST } from './trust/machine-trust';
 import {
   ADMIN_LOCK_MINUTES,
   BACKUPS_KEEP,
+  ENGINE_HOST,
   MAX_RUNNING_LABS,
   NEW_LAB_RESOURCES,
   NewLabResources,
@@ -36,6 +37,11 @@ export const Settings = z.object({
   newLabResources: NewLabResources.default(NEW_LAB_RESOURCES),
   /** Which labs keep a warm sandbox ready, and when (core/labs/warm-labs.ts). */
   warmLabs: WarmLabs.default(NO_WARM_LABS),
+  /**
+   * The Docker engine an admin chose (DOCKER_HOST's form, e.g. ssh://user@host:port), or null: look for a
+   * local one. DOCKER_HOST, when set, wins over it (engine/discovery.ts).
+   */
+  engineHost: ENGINE_HOST.nullable().default(null),
 });
 export type Settings = z.infer<typeof Settings>;
 

@@ -25,16 +25,42 @@ function setup() {
   const settings = createSettingsStore(backing);
   const appearance: Appearance[] = [];
   let lockChanges = 0;
+  let engineChanges = 0;
   const h = settingsHandlers({
     settings,
     hostFolders: { home, dataDir: path.join(root, 'data') },
     changed: (a) => appearance.push(a),
     lockMinutesChanged: () => lockChanges++,
+    engineChanged: () => engineChanges++,
   });
-  return { h, settings, store, appearance, lockChanges: () => lockChanges };
+  return { h, settings, store, appearance, lockChanges: () => lockChanges, engineChanges: () => engineChanges };
 }
 
 describe('settings:update', () => {
+  it('sets the engine to a remote one over ssh and back to a local one, and tells the engine each time', async () => {
+    const { h, settings, engineChanges } = setup();
+    expect((await h['settings:update']({ engineHost: 'ssh://teacher@[2001:db8::5]:2222' })).engineHost).toBe('ssh://teacher@[2001:db8::5]:2222');
+    expect(engineChanges()).toBe(1);
+    await h['settings:update']({ engineHost: 'ssh://teacher@[2001:db8::5]:2222' });
+    expect(engineChanges()).toBe(1);
+    expect((await h['settings:update']({ engineHost: null })).engineHost).toBeNull();
+    expect(settings.get().engineHost).toBeNull();
+    expect(engineChanges()).toBe(2);
+  });
+
+  it.each(['ssh://-oProxyCommand=touch /tmp/x@host', 'ssh://ana:pw@host', 'http://host', 'lab-server', 'ssh://ana@host:70000'])(
+    'refuses the engine address %j and saves nothing',
+    async (engineHost) => {
+      const { h, settings, engineChanges } = setup();
+      await expect(h['settings:update']({ engineHost, theme: 'dark' })).rejects.toMatchObject({
+        code: 'BAD_REQUEST',
+        message: expect.stringMatching(/^engineHost: /) as unknown,
+      });
+      expect(settings.get()).toMatchObject({ engineHost: null, theme: 'system' });
+      expect(engineChanges()).toBe(0);
+    },
+  );
+
   it("saves what new labs start with, one field at a time, within the profile schema's ranges", async () => {
     const { h, settings } = setup();
     expect((await h['settings:get']()).newLabResources).toEqual(NEW_LAB_RESOURCES);

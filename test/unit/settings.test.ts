@@ -28,6 +28,7 @@ describe('settings', () => {
       maxRunningLabs: 4,
       newLabResources: { memoryMiB: 2048, cpus: 1, pids: 512, diskMiB: 2048 },
       warmLabs: { labs: [], windows: [] },
+      engineHost: null,
     });
   });
   it('keeps no warm labs unless the machine says so; a bad warm-labs setting falls back to none', () => {

@@ -20,6 +20,8 @@ export interface SandboxCheckDeps {
   log: Logger;
   /** The ports on the host's 127.0.0.1 this ClassLab serves (the bridge): probed from inside the lab. */
   hostPorts: () => number[];
+  /** Where this computer reaches a gate's port (Engine.reach). */
+  reach?: (port: number) => Promise<number>;
   progress(p: AuditProgress): void;
 }
 
@@ -65,6 +67,7 @@ export class SandboxCheck {
           hostPorts: deps.hostPorts(),
           policy: deps.policy,
           gateImage: () => deps.helpers.gateId(),
+          ...(deps.reach ? { reach: deps.reach } : {}),
           signal: abort.signal,
           onProgress: (result) => deps.progress({ labId: profile.id, stage: 'result', result }),
         });

@@ -7,6 +7,7 @@ import { LabError } from '../../api/errors';
 import type { Settings, SettingsStore } from '../settings';
 import type { HostFolderContext } from '../trust/host-folders';
 import { applyTrustChanges } from '../trust/trust-changes';
+import { parseDockerHost } from '../engine/discovery';
 import type { CoreService } from '../types';
 
 export type SettingsMethods = Pick<CoreService, 'settings:get' | 'settings:update' | 'settings:appearance'>;
@@ -20,6 +21,8 @@ export interface SettingsDeps {
   lockMinutesChanged(): void;
   /** Which labs are kept warm, or when, changed: the warm labs are looked at again now. */
   warmLabsChanged?(): void;
+  /** The engine setting changed: the engine looks there from now on. */
+  engineChanged?(): void;
 }
 
 function view(s: Settings): MachineSettings {
@@ -32,6 +35,7 @@ function view(s: Settings): MachineSettings {
     maxRunningLabs: s.maxRunningLabs,
     newLabResources: s.newLabResources,
     warmLabs: s.warmLabs,
+    engineHost: s.engineHost,
   };
 }
 
@@ -46,6 +50,12 @@ export async function patchedSettings(current: Settings, patch: unknown, hostFol
   const next: Partial<Settings> = { ...plain };
   if (quickRuns) next.quickRuns = { ...current.quickRuns, ...quickRuns };
   if (newLabResources) next.newLabResources = { ...current.newLabResources, ...newLabResources };
+  if (plain.engineHost && !parseDockerHost(plain.engineHost)) {
+    throw new LabError(
+      'BAD_REQUEST',
+      'engineHost: not an engine address ClassLab can use. Write ssh://user@host or ssh://user@host:port (an IPv6 address in brackets), tcp://host:port or unix:///path/to/docker.sock.',
+    );
+  }
   if (changes?.length) {
     const result = await applyTrustChanges(current.trust, changes, hostFolders);
     if (!result.ok) throw new LabError('BAD_REQUEST', result.why);
@@ -67,6 +77,7 @@ export function settingsHandlers(deps: SettingsDeps): SettingsMethods {
         if (saved.theme !== before.theme) deps.changed({ theme: saved.theme });
         if (saved.adminLockMinutes !== before.adminLockMinutes) deps.lockMinutesChanged();
         if (JSON.stringify(saved.warmLabs) !== JSON.stringify(before.warmLabs)) deps.warmLabsChanged?.();
+        if (saved.engineHost !== before.engineHost) deps.engineChanged?.();
         return view(saved);
       };
       const next = queue.then(run, run);

@@ -86,7 +86,7 @@ export async function runAudit(opts: AuditOptions): Promise<AttackResult[]> {
   const signal = abort.signal;
 
   const profile = auditProfile(opts.profile, opts.diskMiB);
-  const deps = { gateImage: opts.gateImage, policy: opts.policy };
+  const deps = { gateImage: opts.gateImage, policy: opts.policy, ...(opts.reach ? { reach: opts.reach } : {}) };
   const lab = new AuditLab(opts.docker, profile, ns, deps);
   const neighbour = new AuditLab(opts.docker, neighbourProfile(opts.profile), ns, deps);
   const listeners = new HostListeners();

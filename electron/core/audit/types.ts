@@ -34,6 +34,8 @@ export interface AuditOptions {
   policy: HostPolicy;
   /** The trusted ID of ClassLab's gate image (images/helper-images.ts). */
   gateImage: () => Promise<string>;
+  /** Where this computer reaches a gate's port (Engine.reach: an ssh forward for a remote engine). Default: the same port. */
+  reach?: (port: number) => Promise<number>;
   /** Only these attacks (by id), for tests and for re-running one line. Default: all. */
   only?: string[];
   /** Attacks added by other parts of ClassLab (see extensions.ts); default: the registered ones. */

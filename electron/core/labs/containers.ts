@@ -30,7 +30,10 @@ import type { ContainerState, Observation } from './state';
 
 export interface LabDetails {
   observation: Observation;
-  /** Host port of the gate on 127.0.0.1, while the gate runs. */
+  /**
+   * Where this computer reaches the gate, on its own 127.0.0.1, while the gate runs: the gate's published
+   * port, or for a remote engine the local end of its ssh forward (LabDeps.reach).
+   */
   port: number | null;
   token: string | null;
   /** The container was made from an older profile or image: recreate it at the next start. */
@@ -47,6 +50,11 @@ export interface LabDeps {
   policy: HostPolicy;
   /** A warm start of this lab under way (labs/warm-labs.ts), which an Open waits for before it claims. */
   warming?: (labId: string) => Promise<void> | undefined;
+  /**
+   * Where this computer reaches a port the engine's host published on its 127.0.0.1 (Engine.reach): the
+   * same port for a local engine, an ssh forward for a remote one. Absent: the same port.
+   */
+  reach?: (port: number) => Promise<number>;
 }
 
 export class LabContainers {
@@ -85,7 +93,7 @@ export class LabContainers {
         (currentImage !== null && lab.Image !== currentImage) ||
         (gate && !madeFrom(gate.Config.Labels, this.profile))),
     );
-    return { observation, port: gatePort(gate), token: tokenOf(lab), outdated };
+    return { observation, port: await this.reached(gatePort(gate)), token: tokenOf(lab), outdated };
   }
 
   /**
@@ -256,7 +264,11 @@ export class LabContainers {
     if (gate?.State.Status !== 'running') await startContainer(docker, pair.gate);
     const port = gatePort(await inspectOrNull(docker, pair.gate));
     if (!port) throw new LabError('START_FAILED', 'The lab started but its gate has no port on 127.0.0.1.');
-    return { port, token };
+    return { port: (await this.reached(port))!, token };
+  }
+
+  private async reached(port: number | null): Promise<number | null> {
+    return port && this.deps.reach ? this.deps.reach(port) : port;
   }
 
   /**
