@@ -39,6 +39,8 @@ let engine: Engine;
 let core: Awaited<ReturnType<typeof testCore>>;
 let bridge: Bridge;
 let notebookUrl = '';
+/** Where sshd's log stood when it came back (the "sshd goes away" test). */
+let logAtRestart = -1;
 
 // eslint-disable-next-line no-control-regex
 const stripAnsi = (s: string) => s.replace(/\u001b\[[0-9;?]*[ -/]*[@-~]|\u001b\][^\u0007]*\u0007|\r/g, '');
@@ -223,6 +225,7 @@ describe.skipIf(!CAN_RUN_SSHD)('the python lab on a remote engine over ssh', () 
       ),
     ).toBe('no answer');
 
+    logAtRestart = sshd.log.length;
     await sshd.start();
     await expect.poll(async () => (await core.service['engine:status']()).state, { timeout: 30_000, interval: 500 }).toBe('up');
     // The same address works again: the lab ran on the remote all along.
@@ -238,6 +241,12 @@ describe.skipIf(!CAN_RUN_SSHD)('the python lab on a remote engine over ssh', () 
     expect(view.phase).toBe('ready');
     expect((await core.service['files:list']('python', '')).entries.map((e) => e.name)).toContain('over-ssh.txt');
     expect(await runInKernel(view.notebookUrl!, 'print(sum(range(10)))')).toBe('45\n');
+    // Still on socket forwards after the reconnect: the only commands sshd ran since it came back are the
+    // new connection's question for the engine's socket. A forward cut off by sshd's going away had once
+    // moved the next connection onto dial-stdio for good (a process per request: pings of 30 s).
+    expect(logAtRestart).toBeGreaterThanOrEqual(0);
+    const commands = sshd.log.slice(logAtRestart).match(/Starting session: command for root/g) ?? [];
+    expect(commands.length).toBeLessThanOrEqual(2);
   }, 300_000);
 });
 
@@ -291,7 +300,8 @@ describe.skipIf(!CAN_RUN_SSHD)('host keys and user keys', () => {
     try {
       expect(await e.check()).toMatchObject({ state: 'up', endpoint: plain.url });
       const d = e.docker();
-      const ours = await d.listContainers({ filters: { label: [`classlab.instance=${ns}`] } });
+      // Stopped ones too: this asks what exists, whatever an earlier test left running.
+      const ours = await d.listContainers({ all: true, filters: { label: [`classlab.instance=${ns}`] } });
       expect(ours.map((c) => c.Names[0])).toContain(`/${names.gate}`);
       expect(plain.log).toMatch(/Accepted publickey for root from 127\.0\.0\.1 port \d+ ssh2: RSA/);
       expect(plain.log).toMatch(/Starting session: command for root/);

@@ -61,6 +61,8 @@ export class TestSshd {
   readonly dir = mkdtempSync(path.join(os.tmpdir(), 'classlab-sshd-'));
   readonly hostKey = path.join(this.dir, 'host_ed25519');
   readonly authorizedKeys = path.join(this.dir, 'authorized_keys');
+  /** The remote user's home as its commands see it ($HOME): empty, no shell startup files. */
+  readonly home = path.join(this.dir, 'home');
   port = 0;
   private child: ChildProcess | null = null;
   log = '';
@@ -71,6 +73,7 @@ export class TestSshd {
    */
   async prepare(authorized: string[], { streamLocal = true } = {}): Promise<void> {
     await keygen(this.hostKey, 'ed25519', 'classlab-test-host');
+    mkdirSync(this.home, { mode: 0o700 });
     writeFileSync(this.authorizedKeys, `${authorized.join('\n')}\n`, { mode: 0o600 });
     this.port = await freePort();
     writeFileSync(
@@ -94,6 +97,11 @@ export class TestSshd {
         'X11Forwarding no',
         'PermitTunnel no',
         'LogLevel VERBOSE',
+        // A clean server's root: the commands' shell (bash -c, which reads ~/.bashrc under sshd) gets a home
+        // of its own. This machine's /root/.bashrc runs `pyenv init`, whose rehash waits up to 60 s for a
+        // lock that a session killed by stop() can leave behind: every command then took 60 s. (ClassLab
+        // asks the remote one command per remote for that reason: ssh-remote.ts, engineSocket.)
+        `SetEnv HOME=${this.home}`,
         '',
       ].join('\n'),
     );

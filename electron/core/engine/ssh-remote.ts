@@ -67,12 +67,17 @@ export class SshRemote extends EventEmitter<{ closed: [] }> {
   readonly docker: Docker;
   /** The first connection: health, gate forwards and sessions; `extra` only carry sessions. */
   private primary: Link | null = null;
-  private connecting: Promise<Client> | null = null;
+  private connecting: Promise<Link> | null = null;
   private readonly extra = new Set<Link>();
   private extraOpening: Promise<Link> | null = null;
-  /** The remote engine's socket path for direct forwards, or null (dial-stdio); asked once per connection. */
+  /**
+   * The remote engine's socket path for direct forwards, or null (dial-stdio). Asked once per remote and
+   * kept across reconnects: the question is a command, and a command runs the user's shell with its
+   * startup files, which may be slow (measured here: root's .bashrc waited 60 s for pyenv's lock, so every
+   * reconnect's first requests timed out). Asked again only when the answer could not be had.
+   */
   private engineSocket: Promise<string | null> | null = null;
-  /** A socket forward has worked on this connection. */
+  /** A socket forward has worked on this remote. */
   private socketWorked = false;
   private readonly agent: http.Agent;
   private readonly forwards: GateForwards;
@@ -107,13 +112,17 @@ export class SshRemote extends EventEmitter<{ closed: [] }> {
   }
 
   /** The open connection, or a new one (one attempt at a time). */
-  connect(): Promise<Client> {
+  async connect(): Promise<Client> {
+    return (await this.primaryLink()).client;
+  }
+
+  private primaryLink(): Promise<Link> {
     if (this.closed) return Promise.reject(new Error('ClassLab closed this connection.'));
-    if (this.primary) return Promise.resolve(this.primary.client);
+    if (this.primary) return Promise.resolve(this.primary);
     this.connecting ??= this.open()
       .then((link) => {
         this.primary = link;
-        return link.client;
+        return link;
       })
       .finally(() => {
         this.connecting = null;
@@ -176,8 +185,6 @@ export class SshRemote extends EventEmitter<{ closed: [] }> {
         this.extra.delete(link);
         if (this.primary !== link) return;
         this.primary = null;
-        this.engineSocket = null;
-        this.socketWorked = false;
         if (!this.closed) this.emit('closed');
       });
       const config: ConnectConfig = {
@@ -244,38 +251,63 @@ export class SshRemote extends EventEmitter<{ closed: [] }> {
    * connection made handshakes of the extra ssh connections time out on a loaded machine.
    */
   private async dial(): Promise<Duplex> {
-    const client = await this.connect();
-    this.engineSocket ??= this.askEngineSocket(client);
-    const socketPath = await this.engineSocket;
+    const link = await this.primaryLink();
+    const socketPath = await this.engineSocketVia(link.client);
     if (socketPath) {
       const opened = await new Promise<ClientChannel | Error>((resolve) => {
-        client.openssh_forwardOutStreamLocal(socketPath, (err, ch) => resolve(err ?? ch));
+        link.client.openssh_forwardOutStreamLocal(socketPath, (err, ch) => resolve(err ?? ch));
       });
       if (!(opened instanceof Error)) {
         this.socketWorked = true;
         return asSocket(opened);
       }
-      // Refused before it ever worked on this connection (sshd's AllowStreamLocalForwarding no, or no
-      // access to the socket): dial-stdio from now on. Once it has worked, a failure (the engine's socket
-      // busy for a moment) fails this request only: measured, switching for good on one failure moved a
-      // sandbox check's burst onto dial-stdio, whose extra connections then timed out.
-      if (this.socketWorked) throw opened;
+      // Refused before it ever worked on this remote (sshd's AllowStreamLocalForwarding no, or no access
+      // to the socket): dial-stdio from now on. Once it has worked, a failure (the engine's socket busy
+      // for a moment, the engine restarting) fails this request only: measured, switching for good on one
+      // failure moved a sandbox check's burst onto dial-stdio, whose extra connections then timed out.
+      // Only sshd's answer to the open (an SSH open-failure reason) is a refusal: a forward that failed
+      // because its connection went away ("No response from server", no reason) fails this request only.
+      // (Measured: one in flight while sshd restarted had moved the next connection onto dial-stdio.)
+      const refused = typeof (opened as Error & { reason?: unknown }).reason === 'number';
+      if (this.socketWorked || !refused || this.primary !== link) throw opened;
       this.engineSocket = Promise.resolve(null);
     }
     return this.dialStdio();
   }
 
-  /** The remote engine's Unix socket, as the remote's docker CLI resolves it (its context, its DOCKER_HOST). */
+  /** The remote engine's socket path (asked once, on this connection if not known yet), or null. */
+  private engineSocketVia(client: Client): Promise<string | null> {
+    if (!this.engineSocket) {
+      const asking = this.askEngineSocket(client);
+      this.engineSocket = asking;
+      // No answer (the connection went away mid-question): ask again next time; this request fails.
+      asking.catch(() => {
+        if (this.engineSocket === asking) this.engineSocket = null;
+      });
+    }
+    return this.engineSocket;
+  }
+
+  /**
+   * The remote engine's Unix socket, as the remote's docker CLI resolves it (its context, its DOCKER_HOST),
+   * or null when it names none (dial-stdio then). Rejects when the command gave no exit status at all.
+   */
   private async askEngineSocket(client: Client): Promise<string | null> {
-    const out = await new Promise<string>((resolve) => {
+    const out = await new Promise<string>((resolve, reject) => {
       client.exec("docker context inspect --format '{{.Endpoints.docker.Host}}'", (err, ch) => {
-        if (err) return resolve('');
+        // sshd refused the session (it answered with a reason): no answer to have here, dial-stdio says why.
+        if (err) return typeof (err as Error & { reason?: unknown }).reason === 'number' ? resolve('') : reject(err);
+        ch.end(); // nothing to read on its stdin
         let text = '';
+        let exited = false;
         ch.on('data', (d: Buffer) => {
           if (text.length < 600) text += d.toString('utf8');
         });
         ch.stderr.resume();
-        ch.on('close', () => resolve(text));
+        ch.on('exit', () => (exited = true));
+        ch.on('close', () =>
+          exited ? resolve(text) : reject(new Error(`the ssh connection to ${this.url} closed while ClassLab asked for the engine's socket`)),
+        );
       });
     });
     // What the remote says is checked like any remote answer: one unix:// path of plain characters.
