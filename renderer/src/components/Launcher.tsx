@@ -26,6 +26,8 @@ interface Props {
   onEditLab?(id: string): void;
   /** The instructor's Grade screen (admin; absent: not offered). */
   onGrade?(): void;
+  /** The exercises screen: install and remove a lab's exercises (admin; absent: not offered). */
+  onExercises?(): void;
 }
 
 /** The list of labs from the catalog, each with its state and actions. */
@@ -41,6 +43,7 @@ export function Launcher({
   onNewLab,
   onEditLab,
   onGrade,
+  onExercises,
 }: Props) {
   const heading = useFocusOnMount<HTMLHeadingElement>();
   const origins = useProfileOrigins(catalog.labs);
@@ -90,6 +93,18 @@ export function Launcher({
               >
                 {adminButton.locked && <LockIcon />}
                 Grade notebooks
+              </button>
+            )}
+            {onExercises && (
+              <button
+                type="button"
+                className="button"
+                onClick={onExercises}
+                aria-describedby={adminButton.describedBy}
+                title="Install and remove the exercises students check their code against; hidden tests stay on this computer"
+              >
+                {adminButton.locked && <LockIcon />}
+                Exercises
               </button>
             )}
             {onHost && (
