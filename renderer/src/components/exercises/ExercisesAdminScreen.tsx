@@ -17,6 +17,7 @@ interface Props {
 }
 
 const Uploaded = z.object({ uploadId: z.string() });
+const count = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
 
 /**
  * The admin's exercises screen: a lab's installed exercises (visible and hidden tests, points), an
@@ -64,7 +65,7 @@ export function ExercisesAdminScreen({ labs, onBack }: Props) {
       });
       if (installed) {
         setDone(
-          `Installed ${installed.title} (${installed.id}) for ${labTitle}: ${installed.tests - installed.hiddenTests} visible and ${installed.hiddenTests} hidden tests.`,
+          `Installed ${installed.title} (${installed.id}) for ${labTitle}: ${count(installed.tests - installed.hiddenTests, 'visible test')} and ${count(installed.hiddenTests, 'hidden test')}.`,
         );
         refresh();
       }
@@ -102,9 +103,19 @@ export function ExercisesAdminScreen({ labs, onBack }: Props) {
           </span>
         )}
       </ScreenToolbar>
-      <main className="exercises-admin-main" aria-label="Exercises">
-        <div className="exercises-admin-content">
-          <section className="exercises-admin-section" aria-labelledby="exercises-lab">
+      <main className="admin-page-main" aria-label="Exercises">
+        <div className="admin-page-content">
+          {error && (
+            <p className="dialog-error" role="alert">
+              {error}
+            </p>
+          )}
+          {done && (
+            <p className="exercises-admin-done" role="status">
+              {done}
+            </p>
+          )}
+          <section className="admin-page-section" aria-labelledby="exercises-lab">
             <h2 id="exercises-lab">Lab</h2>
             <p className="muted small">
               Exercises are kept on this computer only, outside every lab: students see a hidden test’s verdict, never its input or expected output.
@@ -121,7 +132,7 @@ export function ExercisesAdminScreen({ labs, onBack }: Props) {
             </div>
           </section>
 
-          <section className="exercises-admin-section" aria-labelledby="exercises-installed">
+          <section className="admin-page-section" aria-labelledby="exercises-installed">
             <h2 id="exercises-installed">Installed for {labTitle}</h2>
             {list.phase === 'loading' && <p className="muted">Loading…</p>}
             {list.phase === 'failed' && (
@@ -172,7 +183,7 @@ export function ExercisesAdminScreen({ labs, onBack }: Props) {
             )}
           </section>
 
-          <section className="exercises-admin-section" aria-labelledby="exercises-install">
+          <section className="admin-page-section" aria-labelledby="exercises-install">
             <h2 id="exercises-install">Install an exercise</h2>
             <p className="muted small" id={ids.hint}>
               Choose the exercise’s folder (it holds exercise.json and statement.md), or those two files. An exercise with the same id is replaced.
@@ -210,16 +221,6 @@ export function ExercisesAdminScreen({ labs, onBack }: Props) {
                 Install for {labTitle}
               </button>
             </div>
-            {error && (
-              <p className="dialog-error" role="alert">
-                {error}
-              </p>
-            )}
-            {done && (
-              <p className="exercises-admin-done" role="status">
-                {done}
-              </p>
-            )}
           </section>
         </div>
       </main>
