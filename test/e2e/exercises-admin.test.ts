@@ -84,7 +84,7 @@ describe('the admin installs an exercise in Chromium, the student checks it', ()
       .toContain('Installed Greet a student (greet) for Python notebook: 1 visible test and 1 hidden test.');
     await table().waitFor();
     const rows = (await table().getByRole('row').allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
-    expect(rows.slice(1)).toEqual(['Greet a student greet python 1 1 3 Remove']);
+    expect(rows.slice(1)).toEqual(['Greet a student greet Python 1 1 3 Remove']);
     expect(await page.content()).not.toContain(SECRET);
     await shot('01-installed');
   });

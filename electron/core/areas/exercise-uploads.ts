@@ -15,6 +15,7 @@ import { EXERCISE_FILE, STATEMENT_FILE } from '../exercises/schema';
 import { summaryOf } from '../exercises/views';
 import { JSON_HEADERS, statusFor, type TransferRequest, type TransferResponse } from '../files/transfers';
 import type { Logger } from '../log';
+import { PACK_STAGING_PREFIX } from '../packs/pack-exercises';
 import type { CoreService } from '../types';
 import { receiveExactly } from './packs';
 
@@ -43,9 +44,12 @@ export class ExerciseUploads {
     this.root = path.join(exercisesDir(dataDir), '.uploads');
   }
 
-  /** Uploads left by an earlier run are never valid again. */
+  /** Uploads left by an earlier run are never valid again; nor are a killed pack import's staged exercises (.pack-*). */
   async start(): Promise<void> {
     await fs.rm(this.root, { recursive: true, force: true }).catch(() => undefined);
+    const dir = path.dirname(this.root);
+    const left = await fs.readdir(dir).catch(() => [] as string[]);
+    for (const name of left.filter((n) => n.startsWith(PACK_STAGING_PREFIX))) await fs.rm(path.join(dir, name), { recursive: true, force: true });
   }
 
   async plan(request: ExerciseUploadRequest): Promise<ExerciseUploadPlan> {

@@ -33,6 +33,9 @@ export async function writeLabExercises(
   return out;
 }
 
+/** A pack import's staging folders in <data>/exercises/ (removed at start-up if a killed import left one). */
+export const PACK_STAGING_PREFIX = '.pack-';
+
 export interface StagedExercises {
   /** What ExerciseStore.installMany takes: each a checked folder in the staging folder. */
   items: Array<{ lab: string; id: string; folder: string }>;
@@ -46,7 +49,7 @@ export interface StagedExercises {
  * exercise and what is wrong; then nothing is left behind.
  */
 export async function stageExercises(pack: CheckedPack, dataDir: string): Promise<StagedExercises> {
-  const staging = path.join(exercisesDir(dataDir), `.pack-${randomBytes(8).toString('hex')}`);
+  const staging = path.join(exercisesDir(dataDir), `${PACK_STAGING_PREFIX}${randomBytes(8).toString('hex')}`);
   const remove = () => fs.rm(staging, { recursive: true, force: true });
   const items: StagedExercises['items'] = [];
   try {

@@ -7,6 +7,7 @@ import { errorMessage } from '../../errors';
 import { pickExercise, type ExercisePick } from '../../exercises/exerciseFolder';
 import { putWithProgress } from '../../files/transfer';
 import { useFocusOnMount } from '../../hooks/useFocusOnMount';
+import { languageName } from '../../quickRun';
 import { ConfirmDialog } from '../ConfirmDialog';
 import { ScreenToolbar } from '../ScreenToolbar';
 import { useExerciseList } from './useExercises';
@@ -161,7 +162,7 @@ export function ExercisesAdminScreen({ labs, onBack }: Props) {
                       <th scope="row">
                         {ex.title} <span className="muted small mono">{ex.id}</span>
                       </th>
-                      <td>{ex.languages.join(', ')}</td>
+                      <td>{ex.languages.map(languageName).join(', ')}</td>
                       <td>{ex.tests - ex.hiddenTests}</td>
                       <td>{ex.hiddenTests}</td>
                       <td>{ex.points}</td>
