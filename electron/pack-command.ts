@@ -107,7 +107,10 @@ function trustAnswer(summary: PackSummary, fingerprint: string | undefined): boo
 
 function describe(s: PackSummary): void {
   const lines = [`${s.fileName}: lab pack (format ${s.format}) made by ClassLab ${s.classlabVersion} on ${s.created}, ${formatBytes(s.bytes)}`];
-  for (const l of s.labs) lines.push(`  lab ${l.id} — ${l.title} (${l.change}${l.course ? ', with its course' : ''})`);
+  for (const l of s.labs)
+    lines.push(
+      `  lab ${l.id} — ${l.title} (${l.change}${l.course ? ', with its course' : ''}${l.exercises ? `, ${l.exercises} exercise${l.exercises === 1 ? '' : 's'}` : ''})`,
+    );
   for (const i of s.images)
     lines.push(
       `  image ${i.tags[0] ?? i.id.slice(0, 19)} ${formatBytes(i.bytes)}${i.role === 'helper' ? ' (ClassLab helper)' : ''}${i.present ? ', already here' : ''}`,

@@ -441,6 +441,8 @@ export const PackLab = z.object({
   change: z.enum(['new', 'update', 'same']),
   /** The pack carries a copy of the lab's course repository (its first sync works offline). */
   course: z.boolean(),
+  /** How many of the lab's exercises the pack carries (installed on the host only, hidden tests included). */
+  exercises: z.number().int().min(0),
 });
 export type PackLab = z.infer<typeof PackLab>;
 export const PackImage = z.object({
@@ -615,6 +617,26 @@ export const ExerciseView = ExerciseSummary.extend({
   visibleTests: z.array(VisibleTest),
 });
 export type ExerciseView = z.infer<typeof ExerciseView>;
+/** The folder install's caps (core/exercises/schema.ts): an exercise.json and a statement.md. */
+export const MAX_EXERCISE_JSON_BYTES = 8 * 1024 * 1024;
+export const MAX_EXERCISE_STATEMENT_BYTES = 256 * 1024;
+export const EXERCISE_UPLOAD_ID = z.string().regex(/^e[a-f0-9]{32}$/, 'an exercise upload id');
+/** An exercise folder sent from the admin's computer: its two files, PUT one by one to the plan's paths. */
+export const ExerciseUploadRequest = z.object({
+  lab: LAB_ID,
+  id: EXERCISE_ID,
+  exerciseBytes: z.number().int().min(1).max(MAX_EXERCISE_JSON_BYTES),
+  statementBytes: z.number().int().min(0).max(MAX_EXERCISE_STATEMENT_BYTES),
+});
+export type ExerciseUploadRequest = z.infer<typeof ExerciseUploadRequest>;
+export const ExerciseUploadPlan = z.object({
+  uploadId: EXERCISE_UPLOAD_ID,
+  /** PUT exercise.json's bytes here (appended to LabApi.files.transferBase). */
+  exercisePath: z.string(),
+  /** PUT statement.md's bytes here. */
+  statementPath: z.string(),
+});
+export type ExerciseUploadPlan = z.infer<typeof ExerciseUploadPlan>;
 export const CheckRequest = z.object({
   lab: LAB_ID,
   exercise: EXERCISE_ID,
@@ -1139,6 +1161,12 @@ export const methods = {
   'exercises:get': { args: z.tuple([LAB_ID, EXERCISE_ID]), result: ExerciseView },
   /** Runs the program against every test, each as a quick run; hidden tests say only passed or their verdict. */
   'exercises:check': { args: z.tuple([CheckRequest]), result: CheckResult },
+  /** Where to PUT an exercise folder's two files from this computer (admin). */
+  'exercises:uploadPlan': { args: z.tuple([ExerciseUploadRequest]), result: ExerciseUploadPlan },
+  /** Installs (or replaces) the uploaded exercise, by the same checks as `classlab exercises install` (admin). */
+  'exercises:install': { args: z.tuple([EXERCISE_UPLOAD_ID]), result: ExerciseSummary },
+  /** Removes an installed exercise (admin). */
+  'exercises:remove': { args: z.tuple([LAB_ID, EXERCISE_ID]), result: z.object({ removed: z.boolean() }) },
   /** Grades one submission against the instructor's notebook (admin): each graded cell's points and why. */
   'grading:grade': { args: z.tuple([GradeRequest]), result: GradeResult },
   /** A shell on this computer as the desktop user (admin only); output comes as terminal:data / terminal:exit. */

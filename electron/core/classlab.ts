@@ -39,6 +39,7 @@ import { Reconciler } from './labs/reconcile';
 import { WarmLabs } from './labs/warm-labs';
 import { Runs } from './runs/runs';
 import { exerciseHandlers } from './areas/exercises';
+import { exerciseAdminHandlers, EXERCISE_TRANSFER_PREFIX, ExerciseUploads } from './areas/exercise-uploads';
 import { gradingHandlers } from './areas/grading';
 import { ExerciseStore } from './exercises/store';
 import type { RunSandboxLimits } from './runs/run-spec';
@@ -147,6 +148,9 @@ class Core implements ClassLabCore {
   private readonly catalog: LiveCatalog;
   private readonly sandboxCheck: SandboxCheck;
   private readonly packTransfers: PackTransfers;
+  /** Exercises, on the host only (<data>/exercises): the students' checks, the admin's installs, lab packs. */
+  private readonly exercises: ExerciseStore;
+  private readonly exerciseUploads: ExerciseUploads;
   readonly packs: Packs;
   readonly host: Host;
   readonly admin: AdminLock;
@@ -248,6 +252,8 @@ class Core implements ClassLabCore {
       emit: (progress) => this.emit('git:progress', progress),
       trust: policy.trust,
     });
+    this.exercises = new ExerciseStore(opts.dataDir, opts.log);
+    this.exerciseUploads = new ExerciseUploads(opts.dataDir, this.exercises, opts.log);
     this.packs = new Packs({
       docker,
       dataDir: opts.dataDir,
@@ -257,6 +263,7 @@ class Core implements ClassLabCore {
       profiles: () => this.labs.all().map((e) => e.lab.profile),
       helpers: this.helpers,
       reloadCatalog: () => this.catalog.reload(),
+      exercises: this.exercises,
       bundleCourse: async (profile, outFile, signal) => void (await this.git.exportCourseBundle(profile.id, outFile, signal)),
       progress: (p) => this.emit('packs:progress', p),
       log: opts.log,
@@ -358,7 +365,8 @@ class Core implements ClassLabCore {
           log: opts.log,
         }),
       ),
-      ...exerciseHandlers(new ExerciseStore(opts.dataDir, opts.log), this.runs, (lab) => void this.labs.get(lab)),
+      ...exerciseHandlers(this.exercises, this.runs, (lab) => void this.labs.get(lab)),
+      ...exerciseAdminHandlers(this.exercises, this.exerciseUploads, (lab) => void this.labs.get(lab)),
       ...gradingHandlers(this.runs, () => this.labs.all().map((e) => e.lab.profile.id)),
       ...hostTerminalHandlers(this.hostTerminals),
       ...settingsHandlers({
@@ -381,6 +389,7 @@ class Core implements ClassLabCore {
       if (status.state === 'up') this.warm.poke();
     });
     await this.packTransfers.start();
+    await this.exerciseUploads.start();
     await this.engine.check();
     // The first list must show what Docker has, not a guess: wait for the first reconcile.
     await this.reconciler.start();
@@ -419,6 +428,7 @@ class Core implements ClassLabCore {
 
   transfer(req: TransferRequest): Promise<TransferResponse> {
     if (req.pathname.startsWith(PACK_TRANSFER_PREFIX)) return this.packTransfers.handle(req);
+    if (req.pathname.startsWith(EXERCISE_TRANSFER_PREFIX)) return this.exerciseUploads.handle(req);
     return this.transfers.handle(req);
   }
 

@@ -15,6 +15,7 @@ import type { EditorTarget } from './editor/useProfileEditor';
 import { AdminPrompt } from './components/admin/AdminPrompt';
 import { SettingsScreen } from './components/settings/SettingsScreen';
 import { GradeScreen } from './components/grading/GradeScreen';
+import { ExercisesAdminScreen } from './components/exercises/ExercisesAdminScreen';
 import { useTheme } from './components/settings/useTheme';
 import { AdminContext, ReportErrorContext } from './context';
 import { errorCode, errorMessage } from './errors';
@@ -37,8 +38,8 @@ export function App() {
   const { alerts, push, dismiss } = useAlerts();
   const [openLabId, setOpenLabId] = useState<string | null>(null);
   const [sandboxOpen, setSandboxOpen] = useState(false);
-  /** The admin area's own screens (settings, host terminal, grading), opened from the launcher. */
-  const [adminScreen, setAdminScreen] = useState<'settings' | 'host-terminal' | 'grading' | null>(null);
+  /** The admin area's own screens (settings, host terminal, grading, exercises), opened from the launcher. */
+  const [adminScreen, setAdminScreen] = useState<'settings' | 'host-terminal' | 'grading' | 'exercises' | null>(null);
   const [hostOpen, setHostOpen] = useState(false);
   const [editorTarget, setEditorTarget] = useState<EditorTarget | null>(null);
 
@@ -102,6 +103,7 @@ export function App() {
       onNewLab={() => setEditorTarget({ kind: 'new' })}
       onEditLab={(id) => setEditorTarget({ kind: 'edit', id })}
       onGrade={() => void admin.ensure('Grading notebooks').then((ok) => ok && setAdminScreen('grading'))}
+      onExercises={() => void admin.ensure('Installing exercises').then((ok) => ok && setAdminScreen('exercises'))}
     />
   );
 
@@ -126,6 +128,8 @@ export function App() {
     screen = <SettingsScreen onBack={() => setAdminScreen(null)} />;
   } else if (adminScreen === 'grading') {
     screen = <GradeScreen labs={labs.catalog.labs} onBack={() => setAdminScreen(null)} />;
+  } else if (adminScreen === 'exercises') {
+    screen = <ExercisesAdminScreen labs={labs.catalog.labs} onBack={() => setAdminScreen(null)} />;
   } else if (adminScreen === 'host-terminal') {
     screen = (
       <Suspense fallback={<Loading label="Opening the host terminal…" />}>

@@ -35,7 +35,7 @@ const summary = (over: Partial<PackSummary> = {}): PackSummary => ({
   format: 1,
   classlabVersion: '0.1.0',
   created: '2026-12-02T05:31:00.000Z',
-  labs: [{ id: 'python', title: 'Python notebook', description: '', image: 'classlab/python:3', change: 'new', course: false }],
+  labs: [{ id: 'python', title: 'Python notebook', description: '', image: 'classlab/python:3', change: 'new', course: false, exercises: 0 }],
   images: [image(), image({ id: 'sha256:fedcba9876543210', tags: ['classlab/gate:3'], bytes: 60_000_000, role: 'helper', present: true })],
   signer: { fingerprint: FP, trusted: false, own: false },
   ...over,
@@ -131,9 +131,9 @@ describe('who signed it', () => {
 describe('what an import did', () => {
   const two = summary({
     labs: [
-      { id: 'python', title: 'Python notebook', description: '', image: 'classlab/python:3', change: 'new', course: true },
-      { id: 'stats', title: 'Statistics', description: '', image: 'classlab/stats:1', change: 'update', course: false },
-      { id: 'old', title: 'Old lab', description: '', image: 'classlab/old:1', change: 'same', course: false },
+      { id: 'python', title: 'Python notebook', description: '', image: 'classlab/python:3', change: 'new', course: true, exercises: 0 },
+      { id: 'stats', title: 'Statistics', description: '', image: 'classlab/stats:1', change: 'update', course: false, exercises: 0 },
+      { id: 'old', title: 'Old lab', description: '', image: 'classlab/old:1', change: 'same', course: false, exercises: 0 },
     ],
   });
 

@@ -81,6 +81,10 @@ export const METHOD_ACCESS = {
   'exercises:list': 'student',
   'exercises:get': 'student',
   'exercises:check': 'student',
+  // Installing and removing exercises: what a lab's students are graded on.
+  'exercises:uploadPlan': 'admin',
+  'exercises:install': 'admin',
+  'exercises:remove': 'admin',
   // Notebook grading: the instructor's notebook with its hidden tests, minutes of the machine per submission.
   'grading:grade': 'admin',
   // The host terminal: a shell on this computer as the desktop user. Every method, so a locked area

@@ -123,22 +123,10 @@ export class PackTransfers {
     if (!s || s.state !== 'waiting' || s.expires < Date.now()) throw new LabError('NOT_FOUND', 'This upload is no longer valid. Choose the pack again.');
     s.state = 'receiving';
     await fs.mkdir(this.incoming, { recursive: true, mode: 0o700 });
-    let got = 0;
-    // Never more than the size the UI announced: a body that goes on is refused, not stored.
-    const limit = new Transform({
-      transform(chunk: Buffer, _enc, done) {
-        got += chunk.length;
-        if (got > s.bytes) done(new LabError('REFUSED', 'The pack is larger than announced; nothing was kept.'));
-        else done(null, chunk);
-      },
-    });
     try {
-      await pipeline(req.body as Readable, limit, createWriteStream(s.file, { flags: 'wx', mode: 0o600 }), { signal: req.signal });
-      if (got !== s.bytes) throw new LabError('REFUSED', `The pack arrived cut short (${got} of ${s.bytes} bytes). Send it again.`);
+      await receiveExactly(req, s.file, s.bytes, 'pack');
     } catch (err) {
       this.staged.delete(packId);
-      await fs.rm(s.file, { force: true });
-      if ((err as NodeJS.ErrnoException).code === 'ENOSPC') throw new LabError('DISK_FULL', 'This computer has no room for the pack.');
       throw err;
     }
     s.state = 'here';
@@ -170,6 +158,29 @@ export class PackTransfers {
       if (s.state === 'waiting' && s.expires < now) this.staged.delete(id);
     }
     for (const [id, d] of this.downloads) if (d.expires < now) this.downloads.delete(id);
+  }
+}
+
+/**
+ * Writes a PUT's body to a new file (0600), exactly `bytes` long: a body that goes on past them is
+ * refused as it arrives, one cut short is refused at its end; either way no file is left.
+ */
+export async function receiveExactly(req: TransferRequest, file: string, bytes: number, what: string): Promise<void> {
+  let got = 0;
+  const limit = new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      got += chunk.length;
+      if (got > bytes) done(new LabError('REFUSED', `The ${what} is larger than announced; nothing was kept.`));
+      else done(null, chunk);
+    },
+  });
+  try {
+    await pipeline(req.body as Readable, limit, createWriteStream(file, { flags: 'wx', mode: 0o600 }), { signal: req.signal });
+    if (got !== bytes) throw new LabError('REFUSED', `The ${what} arrived cut short (${got} of ${bytes} bytes). Send it again.`);
+  } catch (err) {
+    await fs.rm(file, { force: true });
+    if ((err as NodeJS.ErrnoException).code === 'ENOSPC') throw new LabError('DISK_FULL', `This computer has no room for the ${what}.`);
+    throw err;
   }
 }
 

@@ -3,12 +3,12 @@
 // anyone, later a pack): strict objects (a typo is an error, not a silently ignored key), sizes capped, limits
 // within what a quick run may be given. Pure.
 import { z } from 'zod';
-import { CompareMode, RunLanguage, RunRequest } from '../../api/contract';
+import { CompareMode, MAX_EXERCISE_JSON_BYTES, MAX_EXERCISE_STATEMENT_BYTES, RunLanguage, RunRequest } from '../../api/contract';
 
 export const EXERCISE_FILE = 'exercise.json';
 export const STATEMENT_FILE = 'statement.md';
-export const MAX_EXERCISE_BYTES = 8 * 1024 * 1024;
-export const MAX_STATEMENT_BYTES = 256 * 1024;
+export const MAX_EXERCISE_BYTES = MAX_EXERCISE_JSON_BYTES;
+export const MAX_STATEMENT_BYTES = MAX_EXERCISE_STATEMENT_BYTES;
 export const MAX_TESTS = 100;
 /** A test's expected output can be no longer than a run's output cap keeps (64 KiB), or no run could pass it. */
 export const MAX_EXPECTED_BYTES = 64 * 1024;

@@ -4,6 +4,7 @@
 // instructor installs an exercise from their own folder (`classlab exercises install`, an admin command);
 // the folder is read as hostile (regular files only, no links, sizes capped), checked whole, and written
 // in by rename, so a half-written or bad exercise never replaces a good one.
+import { randomBytes } from 'node:crypto';
 import { constants as fsc } from 'node:fs';
 import { mkdir, open, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -47,6 +48,13 @@ export async function readExerciseFolder(lab: string, id: string, folder: string
   } catch (err) {
     throw new LabError('PROFILE_INVALID', `The exercise ${id} is not valid: ${problemOf(err)}.`);
   }
+}
+
+/** Exercises swapped in by installMany: commit() makes it final, rollback() puts back what was there. */
+export interface ExerciseSwap {
+  exercises: Exercise[];
+  commit(): Promise<void>;
+  rollback(): Promise<void>;
 }
 
 export class ExerciseStore {
@@ -93,30 +101,77 @@ export class ExerciseStore {
    * Only exercise.json and statement.md are copied, after the whole exercise passed its checks.
    */
   async install(lab: string, folder: string, id = path.basename(path.resolve(folder))): Promise<Exercise> {
-    const checkedId = EXERCISE_ID.safeParse(id);
-    if (!checkedId.success) throw new LabError('PROFILE_INVALID', `${JSON.stringify(id)} is not an exercise id: 1–64 lower-case letters, digits or dashes.`);
-    const { exercise, json, statement } = await readExerciseFolder(LAB_ID.parse(lab), checkedId.data, folder);
-    const dir = this.labDir(lab);
-    await mkdir(dir, { recursive: true, mode: 0o700 });
-    const staging = path.join(dir, `.incoming-${checkedId.data}-${process.pid}-${Date.now()}`);
-    const target = path.join(dir, checkedId.data);
-    const old = `${staging}-old`;
-    await mkdir(staging, { mode: 0o700 });
+    const swap = await this.installMany([{ lab, folder, id }]);
+    await swap.commit();
+    return swap.exercises[0] as Exercise;
+  }
+
+  /**
+   * Installs several exercises as one change (a lab pack's): every folder is read and checked first, so a
+   * bad one installs none; then each is swapped in by rename, the exercise it replaces kept aside. The
+   * caller commits (the replaced ones go) or rolls back (every one is put back as it was).
+   */
+  async installMany(items: ReadonlyArray<{ lab: string; folder: string; id: string }>): Promise<ExerciseSwap> {
+    const checked: Array<{ lab: string; id: string; exercise: Exercise; json: string; statement: string }> = [];
+    const seen = new Set<string>();
+    for (const item of items) {
+      const checkedId = EXERCISE_ID.safeParse(item.id);
+      if (!checkedId.success)
+        throw new LabError('PROFILE_INVALID', `${JSON.stringify(item.id)} is not an exercise id: 1–64 lower-case letters, digits or dashes.`);
+      const lab = LAB_ID.parse(item.lab);
+      if (seen.has(`${lab}/${checkedId.data}`)) throw new LabError('PROFILE_INVALID', `The exercise ${checkedId.data} of ${lab} is given twice.`);
+      seen.add(`${lab}/${checkedId.data}`);
+      checked.push({ lab, id: checkedId.data, ...(await readExerciseFolder(lab, checkedId.data, item.folder)) });
+    }
+    const done: Array<{ target: string; old: string | null }> = [];
+    const rollback = async () => {
+      for (const { target, old } of done.reverse()) {
+        await rm(target, { recursive: true, force: true });
+        if (old) await rename(old, target);
+      }
+      done.length = 0;
+    };
     try {
-      await writeFile(path.join(staging, EXERCISE_FILE), json, { mode: 0o600 });
-      await writeFile(path.join(staging, STATEMENT_FILE), statement, { mode: 0o600 });
-      const had = await rename(target, old).then(
-        () => true,
-        () => false,
-      );
-      await rename(staging, target);
-      if (had) await rm(old, { recursive: true, force: true });
+      for (const c of checked) {
+        const dir = this.labDir(c.lab);
+        await mkdir(dir, { recursive: true, mode: 0o700 });
+        const staging = path.join(dir, `.incoming-${c.id}-${process.pid}-${randomBytes(4).toString('hex')}`);
+        const target = path.join(dir, c.id);
+        await mkdir(staging, { mode: 0o700 });
+        try {
+          await writeFile(path.join(staging, EXERCISE_FILE), c.json, { mode: 0o600 });
+          await writeFile(path.join(staging, STATEMENT_FILE), c.statement, { mode: 0o600 });
+          const old = `${staging}-old`;
+          const had = await rename(target, old).then(
+            () => true,
+            () => false,
+          );
+          done.push({ target, old: had ? old : null });
+          await rename(staging, target);
+        } catch (err) {
+          await rm(staging, { recursive: true, force: true });
+          throw err;
+        }
+      }
     } catch (err) {
-      await rm(staging, { recursive: true, force: true });
+      await rollback();
       throw err;
     }
-    this.log.info('exercise installed', { lab, exercise: checkedId.data, tests: exercise.tests.length });
-    return exercise;
+    return {
+      exercises: checked.map((c) => c.exercise),
+      commit: async () => {
+        for (const { old } of done) if (old) await rm(old, { recursive: true, force: true });
+        for (const c of checked) this.log.info('exercise installed', { lab: c.lab, exercise: c.id, tests: c.exercise.tests.length });
+        done.length = 0;
+      },
+      rollback,
+    };
+  }
+
+  /** An exercise's two files as installed (for a lab pack's export: hidden tests included). */
+  async files(lab: string, id: string): Promise<{ json: string; statement: string }> {
+    const { json, statement } = await readExerciseFolder(lab, EXERCISE_ID.parse(id), path.join(this.labDir(lab), EXERCISE_ID.parse(id)));
+    return { json, statement };
   }
 
   /** Removes an installed exercise; false when there was none. */

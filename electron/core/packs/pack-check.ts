@@ -20,6 +20,8 @@ import { diffIdsOf } from './image-save';
 import { entryChunks, indexPack, packInvalid, readEntry, type PackEntry } from './pack-file';
 import {
   configPart,
+  EXERCISE_PART_NAME,
+  exercisePartCap,
   layerPart,
   Manifest,
   MANIFEST_ENTRY,
@@ -189,12 +191,43 @@ export async function checkContents(pack: OpenPack, ctx: TrustContext, rules: Co
     }
     labTags.add(profile.image);
   }
+  checkExerciseEntries(manifest, entries);
   // A lab image is loaded only under the names its labs use: no pack can re-tag another image (a base
   // image ClassLab builds from, another lab's image) by listing it.
   for (const image of manifest.images) {
     if (image.role === 'lab' && image.tags.some((t) => !labTags.has(t))) throw packInvalid(`The pack's image ${image.id} carries names none of its labs use.`);
   }
   return { ...pack, profiles: checked.profiles, configs };
+}
+
+/**
+ * The exercises the manifest lists: each id once per lab, each part used once and carried, no larger than
+ * the folder install allows (checked here, before a byte of it is read), and no exercise part that no lab
+ * lists. Their contents are checked by the exercise schema later (pack-exercises.ts).
+ */
+function checkExerciseEntries(manifest: Manifest, entries: Map<string, PackEntry>): void {
+  const used = new Set<string>();
+  for (const lab of manifest.labs) {
+    const labId = String(lab.profile.id);
+    const ids = new Set<string>();
+    for (const ex of lab.exercises) {
+      if (ids.has(ex.id)) throw packInvalid(`The pack lists the exercise ${ex.id} of ${labId} twice.`);
+      ids.add(ex.id);
+      for (const name of [ex.exercise, ex.statement]) {
+        if (used.has(name)) throw packInvalid(`The pack's exercise ${ex.id} of ${labId} shares ${name} with another exercise.`);
+        used.add(name);
+        const entry = entries.get(name);
+        if (!entry || !manifest.parts[name]) throw packInvalid(`The pack's manifest names the exercise ${ex.id} of ${labId} but does not carry it.`);
+        if (entry.size > exercisePartCap(name))
+          throw packInvalid(`The pack's exercise ${ex.id} of ${labId} is too large (${name}: ${entry.size} bytes, at most ${exercisePartCap(name)}).`);
+      }
+      if (!ex.exercise.endsWith('.json') || !ex.statement.endsWith('.md'))
+        throw packInvalid(`The pack's exercise ${ex.id} of ${labId} names its parts the wrong way round.`);
+    }
+  }
+  for (const name of Object.keys(manifest.parts)) {
+    if (EXERCISE_PART_NAME.test(name) && !used.has(name)) throw packInvalid(`The pack holds ${name}, which no lab's exercise uses.`);
+  }
 }
 
 /** Reads every part and compares its SHA-256 with the signed manifest's. */
@@ -221,6 +254,10 @@ export function partLabel(manifest: Manifest, name: string): string {
   };
   if (name.startsWith('layers/')) return `A layer of ${imageName((i) => i.layers.some((d) => layerPart(d) === name))} in the pack`;
   if (name.startsWith('images/')) return `The config of ${imageName((i) => configPart(i.id) === name)} in the pack`;
+  for (const l of manifest.labs) {
+    const ex = l.exercises.find((e) => e.exercise === name || e.statement === name);
+    if (ex) return `The exercise ${ex.id} of ${String(l.profile.id)} in the pack`;
+  }
   const lab = manifest.labs.find((l) => l.course === name);
   return lab ? `The course copy of ${String(lab.profile.id)} in the pack` : `The pack's ${name}`;
 }

@@ -56,7 +56,7 @@ export async function writeValidPack(
       format: PACK_FORMAT,
       classlab: 'forged',
       created: new Date().toISOString(),
-      labs: [{ profile: opts.profile, image: opts.image, course: null }],
+      labs: [{ profile: opts.profile, image: opts.image, course: null, exercises: [] }],
       images: saved.images,
       layers: saved.layers,
       parts: saved.parts,

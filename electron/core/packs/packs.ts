@@ -18,6 +18,7 @@ import { checkBundle, CourseBundleError } from '../git/course-bundle';
 import type { HelperImages } from '../images/helper-images';
 import { imageId } from '../images/images';
 import type { CatalogChange } from '../labs/labs';
+import type { ExerciseStore } from '../exercises/store';
 import type { Logger } from '../log';
 import type { HostPolicy } from '../profiles/mount-policy';
 import type { Profile } from '../profiles/schema';
@@ -28,6 +29,7 @@ import { loadImages } from './image-load';
 import { saveImages, type ImageToSave } from './image-save';
 import { InstalledLabs, type LabToInstall } from './installed-labs';
 import { checkContents, checkDigests, openPack, type CheckedPack, type OpenPack } from './pack-check';
+import { stageExercises, writeLabExercises } from './pack-exercises';
 import { entryChunks, packInvalid, PackWriter } from './pack-file';
 import { coursePart, Manifest, MANIFEST_ENTRY, PACK_FORMAT, SIGNATURE_ENTRY, type PackImageEntry } from './pack-format';
 import type { PackKeys } from './pack-signing';
@@ -44,6 +46,8 @@ export interface PacksDeps {
   /** ClassLab's gate: exported with every pack, taken from one only where this engine has none of its own. */
   helpers: Pick<HelperImages, 'state' | 'gateId' | 'adoptFromPack'>;
   reloadCatalog(): Promise<CatalogChange>;
+  /** The labs' installed exercises: exported with their labs, installed from a pack with them (hidden tests stay on the host). */
+  exercises: Pick<ExerciseStore, 'list' | 'files' | 'installMany'>;
   /** Writes a git bundle of the lab's course branch to outFile (git/course-bundle.ts); null: not available. */
   bundleCourse: ((profile: Profile, outFile: string, signal: AbortSignal) => Promise<void>) | null;
   progress(p: PackProgress): void;
@@ -81,7 +85,8 @@ export class Packs {
     return this.exclusive('verify', async (signal, report) => {
       const pack = await openPack(file);
       try {
-        await this.check(pack, opts.trustSigner);
+        const checked = await this.check(pack, opts.trustSigner);
+        await (await stageExercises(checked, this.d.dataDir)).remove();
         await checkDigests(pack, (done, total) => report('Checking every part of the pack', done / Math.max(1, total)), signal);
         return await this.summary(pack);
       } finally {
@@ -163,6 +168,23 @@ export class Packs {
     const docker = this.d.docker();
     report('Checking the pack', 0);
     const checked = await this.check(pack, opts.trustSigner);
+    // Every exercise is checked whole before anything else is read or loaded: a bad one refuses the pack.
+    const exercises = await stageExercises(checked, this.d.dataDir);
+    try {
+      return await this.importChecked(docker, checked, exercises.items, opts, signal, report);
+    } finally {
+      await exercises.remove();
+    }
+  }
+
+  private async importChecked(
+    docker: Docker,
+    checked: CheckedPack,
+    exercises: Parameters<PacksDeps['exercises']['installMany']>[0],
+    opts: { trustSigner: boolean },
+    signal: AbortSignal,
+    report: (stage: string, fraction: number | null) => void,
+  ): Promise<PackImportResult> {
     const { manifest } = checked;
     const labIds = checked.profiles.map((p) => p.id);
     const presentBefore = new Set<string>();
@@ -197,7 +219,15 @@ export class Packs {
       signal.throwIfAborted();
       report('Installing labs', 0.97);
       const labs = await this.labsToInstall(checked, signal);
-      await this.installed.install(labs);
+      // The exercises and the labs go in together: if the labs cannot be written, the exercises are put back.
+      const swap = await this.d.exercises.installMany(exercises);
+      try {
+        await this.installed.install(labs);
+      } catch (err) {
+        await swap.rollback();
+        throw err;
+      }
+      await swap.commit();
     } catch (err) {
       if (loaded || toLoad.length)
         await this.removeImages(
@@ -355,6 +385,7 @@ export class Packs {
     try {
       const parts: Manifest['parts'] = {};
       const labs: Manifest['labs'] = [];
+      const exerciseNumber = { n: 0 };
       for (const profile of profiles) {
         let course: string | null = null;
         if (profile.course) {
@@ -370,6 +401,7 @@ export class Packs {
           profile: packed as Record<string, unknown>,
           image: [...images.values()].find((i) => i.tags.includes(profile.image))?.id as string,
           course,
+          exercises: await writeLabExercises(this.d.exercises, profile.id, writer, parts, exerciseNumber),
         });
       }
       const saved = await saveImages(docker, [...images.values()], writer, this.pool, {
@@ -442,6 +474,7 @@ export class Packs {
           image: text(l.profile.image, 256),
           change: records[id]?.pack === pack.manifestSha256 && current.has(id) ? ('same' as const) : current.has(id) ? ('update' as const) : ('new' as const),
           course: l.course !== null,
+          exercises: l.exercises.length,
         };
       }),
       images,

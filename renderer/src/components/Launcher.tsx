@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import type { Catalog, LabView } from '../../../electron/api/contract';
 import { AdminIndicator, LockIcon, useAdminButton } from './admin/AdminIndicator';
 import { LabEditActions } from './editor/LabEditActions';
@@ -26,6 +27,8 @@ interface Props {
   onEditLab?(id: string): void;
   /** The instructor's Grade screen (admin; absent: not offered). */
   onGrade?(): void;
+  /** The exercises screen: install and remove a lab's exercises (admin; absent: not offered). */
+  onExercises?(): void;
 }
 
 /** The list of labs from the catalog, each with its state and actions. */
@@ -41,6 +44,7 @@ export function Launcher({
   onNewLab,
   onEditLab,
   onGrade,
+  onExercises,
 }: Props) {
   const heading = useFocusOnMount<HTMLHeadingElement>();
   const origins = useProfileOrigins(catalog.labs);
@@ -81,28 +85,22 @@ export function Launcher({
             </button>
             <AdminEntries onSettings={onSettings} onHostTerminal={onHostTerminal} />
             {onGrade && (
-              <button
-                type="button"
-                className="button"
-                onClick={onGrade}
-                aria-describedby={adminButton.describedBy}
-                title="Grade students' notebooks with the hidden tests put back, each in a throw-away container"
-              >
-                {adminButton.locked && <LockIcon />}
+              <AdminToolButton onClick={onGrade} title="Grade students' notebooks with the hidden tests put back, each in a throw-away container">
                 Grade notebooks
-              </button>
+              </AdminToolButton>
+            )}
+            {onExercises && (
+              <AdminToolButton
+                onClick={onExercises}
+                title="Install and remove the exercises students check their code against; hidden tests stay on this computer"
+              >
+                Exercises
+              </AdminToolButton>
             )}
             {onHost && (
-              <button
-                type="button"
-                className="button"
-                onClick={onHost}
-                aria-describedby={adminButton.describedBy}
-                title="Every lab on this machine with its figures; stop, delete, reset the machine"
-              >
-                {adminButton.locked && <LockIcon />}
+              <AdminToolButton onClick={onHost} title="Every lab on this machine with its figures; stop, delete, reset the machine">
                 This machine
-              </button>
+              </AdminToolButton>
             )}
           </div>
         </div>
@@ -128,5 +126,16 @@ export function Launcher({
         )}
       </main>
     </div>
+  );
+}
+
+/** A launcher button into the admin area: the padlock while locked, and the hint that it asks for the PIN. */
+function AdminToolButton({ onClick, title, children }: { onClick(): void; title: string; children: ReactNode }) {
+  const adminButton = useAdminButton();
+  return (
+    <button type="button" className="button" onClick={onClick} aria-describedby={adminButton.describedBy} title={title}>
+      {adminButton.locked && <LockIcon />}
+      {children}
+    </button>
   );
 }

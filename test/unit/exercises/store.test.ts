@@ -50,4 +50,27 @@ describe('ExerciseStore', () => {
     await expect(store.get('python', '../../etc')).rejects.toThrow();
     await expect(store.get('python', 'nope')).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
+
+  it('installMany: one bad exercise installs none; a rollback puts back what each replaced', async () => {
+    const good = folder('many-good', { ...spec, title: 'Echo 2' });
+    await expect(
+      store.installMany([
+        { lab: 'python', folder: good, id: 'echo' },
+        { lab: 'python', folder: folder('many-bad', { ...spec, tests: [{ stdin: '', expected: 'x', hiden: true }] }), id: 'other' },
+      ]),
+    ).rejects.toMatchObject({ code: 'PROFILE_INVALID', message: /hiden/ });
+    expect((await store.get('python', 'echo')).title).toBe('Echo');
+    const swap = await store.installMany([
+      { lab: 'python', folder: good, id: 'echo' },
+      { lab: 'python', folder: good, id: 'fresh' },
+    ]);
+    expect((await store.get('python', 'echo')).title).toBe('Echo 2');
+    await swap.rollback();
+    expect((await store.get('python', 'echo')).title).toBe('Echo');
+    expect(readdirSync(path.join(root, 'data', 'exercises', 'python'))).toEqual(['echo']);
+    const kept = await store.installMany([{ lab: 'python', folder: good, id: 'echo' }]);
+    await kept.commit();
+    expect((await store.get('python', 'echo')).title).toBe('Echo 2');
+    expect(readdirSync(path.join(root, 'data', 'exercises', 'python'))).toEqual(['echo']);
+  });
 });

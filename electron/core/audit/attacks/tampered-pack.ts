@@ -11,7 +11,8 @@ import { LabError } from '../../../api/errors';
 import { createSettingsStore } from '../../settings';
 import { MemorySecretStore } from '../../secrets/secret-store';
 import { editedManifest, putTogether, takeApart, tinyImage, writeValidPack } from '../../packs/pack-forgery';
-import { configPart, FRAME_BYTES, layerPart, type Manifest } from '../../packs/pack-format';
+import { configPart, FRAME_BYTES, layerPart, PACK_FORMAT, type Manifest } from '../../packs/pack-format';
+import { ExerciseStore } from '../../exercises/store';
 import { PackKeys } from '../../packs/pack-signing';
 import { Packs } from '../../packs/packs';
 import { ZstdPool } from '../../packs/zstd';
@@ -42,6 +43,7 @@ export async function tamperedPacks(ctx: Pick<AuditContext, 'docker' | 'policy' 
     profiles: () => [],
     helpers: { state: async () => 'ready', gateId: ctx.gateImage, adoptFromPack: async () => false },
     reloadCatalog: async () => ({ added: [], updated: [], removed: [], waiting: [], problems: [] }),
+    exercises: new ExerciseStore(path.join(dir, 'data'), ctx.log),
     bundleCourse: null,
     progress: () => undefined,
     log: ctx.log,
@@ -145,7 +147,7 @@ export async function tamperedPacks(ctx: Pick<AuditContext, 'docker' | 'policy' 
         what: 'a manifest that names an image the pack does not carry, validly signed',
         make: resign((m) => delete m.parts[configPart(image)], new Map([...orig.parts].filter(([n]) => n !== configPart(image)))),
       },
-      { what: 'a pack from a newer ClassLab format, validly signed', make: resign((m) => Object.assign(m, { format: 2 })) },
+      { what: 'a pack from a newer ClassLab format, validly signed', make: resign((m) => Object.assign(m, { format: PACK_FORMAT + 1 })) },
     ];
 
     for (const [i, forgery] of forgeries.entries()) {

@@ -87,9 +87,9 @@ export function GradeScreen({ labs, onBack }: Props) {
           </span>
         )}
       </ScreenToolbar>
-      <main className="grading-main" aria-label="Grade notebooks">
-        <div className="grading-content">
-          <section className="grading-section" aria-labelledby="grading-what">
+      <main className="admin-page-main" aria-label="Grade notebooks">
+        <div className="admin-page-content">
+          <section className="admin-page-section" aria-labelledby="grading-what">
             <h2 id="grading-what">Notebooks</h2>
             <p className="muted small">
               The instructor’s notebook holds the solutions and the hidden tests; it stays on this computer. Each submission runs in a throw-away container from
@@ -126,7 +126,7 @@ export function GradeScreen({ labs, onBack }: Props) {
             </div>
           </section>
           {outcomes.map((o) => (
-            <section key={o.name} className="grading-section" aria-label={`Grades of ${o.name}`}>
+            <section key={o.name} className="admin-page-section" aria-label={`Grades of ${o.name}`}>
               <h2>
                 {o.name}
                 {o.result ? `: ${o.result.points} of ${o.result.maxPoints} points` : ': not graded'}

@@ -25,6 +25,7 @@ export function PackSummaryView({ summary }: { summary: PackSummary }) {
               <p className="small">
                 Image {lab.image}
                 {lab.course ? ' · with a copy of its course materials (the first sync works offline)' : ''}
+                {lab.exercises ? ` · ${lab.exercises} exercise${lab.exercises === 1 ? '' : 's'} (their hidden tests are kept outside every lab)` : ''}
               </p>
             </li>
           ))}
