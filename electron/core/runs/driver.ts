@@ -52,7 +52,8 @@ export function driverScript(lang: RunLanguage, limits: RunLimits): string {
     // Before any input (a spare waits here): the copy has done its work once this shell runs, and the
     // protection is checked as the program would try it, from another process of the uid.
     'rm -f /box/.driver-sh 2>/dev/null',
-    'guard=1; if (: </proc/$$/mem) 2>/dev/null; then guard=0; fi',
+    // Guarded only when the file is there and this uid may not open it (a kernel without it says nothing).
+    'guard=0; if [ -e /proc/$$/mem ] && ! (: </proc/$$/mem) 2>/dev/null; then guard=1; fi',
     // OOM kills of the run's cgroup, from the kernel's own counter (cgroup v1, then v2); -1 if unknown.
     'oomkills() { oom=-1; f=/sys/fs/cgroup/memory/memory.oom_control; [ -r "$f" ] || f=/sys/fs/cgroup/memory.events',
     '  while read -r k v; do [ "$k" = oom_kill ] && oom=$v; done 2>/dev/null <"$f"; }',
