@@ -14,11 +14,14 @@ async function runContainers(onlyRunning = false) {
   return docker.listContainers({ all: !onlyRunning, filters: { label: ['classlab.role=quick-run', `classlab.instance=${ns}`] } });
 }
 
-/** As many spares as runs may go at once (the default cap, 2), started; resolves with one of them. */
+/**
+ * As many spares as runs may go at once (the default cap, 2), started, and no other run container (a run
+ * answers before its container's removal ends: that one is gone first); resolves with one of them.
+ */
 async function spareAppears(): Promise<string> {
   for (let i = 0; i < 200; i++) {
-    const running = await runContainers(true);
-    if (running.length === 2) return running[0]!.Id;
+    const all = await runContainers();
+    if (all.length === 2 && all.every((c) => c.State === 'running')) return all[0]!.Id;
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error('the spare sandboxes did not appear');

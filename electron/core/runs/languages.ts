@@ -9,21 +9,34 @@ export interface LanguageSpec {
   /** The program whose presence on the image's PATH means the lab has the language. */
   needs: string;
   /**
-   * Checks the source before anything of it runs; a failure is a compile error. Python: `py_compile`
-   * (the same parser as the run, in its own process, so the program then runs as plain `python3 main.py`
-   * with no wrapper frame in its tracebacks); Bash: `bash -n` parses the whole script; C and C++: gcc
+   * Checks the source before anything of it runs; a failure is a compile error. Python: the `compile()`
+   * builtin over the file's bytes (the same parser as the run, in its own process, so the program then
+   * runs as plain `python3 main.py` with no wrapper frame in its tracebacks); Bash: `bash -n` parses the whole script; C and C++: gcc
    * and g++; Java: javac; JavaScript: `node --check`; R: R's own parser over the whole file.
    */
   compile: string[];
   run: string[];
 }
 
+const PYTHON_CHECK = [
+  'import sys',
+  'try:',
+  '    compile(open("main.py", "rb").read(), "main.py", "exec")',
+  'except Exception as e:',
+  '    sys.excepthook(type(e), e.with_traceback(None), None)',
+  '    sys.exit(1)',
+].join('\n');
+
 export const LANGUAGES: Record<RunLanguage, LanguageSpec> = {
   python: {
     source: 'main.py',
     needs: 'python3',
-    // -I: isolated (no current folder on sys.path, no user site, no PYTHON* variables).
-    compile: ['python3', '-I', '-m', 'py_compile', 'main.py'],
+    // -I: isolated (no current folder on sys.path, no user site, no PYTHON* variables). The check is
+    // `compile()` with -S (no site: nothing but the builtins is needed), not `-m py_compile`, which imports
+    // importlib's machinery and writes a .pyc: measured 27-33 ms against 62-64 ms for ten checks, under
+    // load. The error is printed as py_compile printed it (the file, the line, the caret; no traceback of
+    // this one-liner), any exception of the compiler (null bytes, a bad encoding) counts.
+    compile: ['python3', '-I', '-S', '-c', PYTHON_CHECK],
     run: ['python3', '-I', 'main.py'],
   },
   bash: { source: 'main.sh', needs: 'bash', compile: ['bash', '-n', 'main.sh'], run: ['bash', 'main.sh'] },

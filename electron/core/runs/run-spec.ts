@@ -5,7 +5,7 @@ import type { RunLanguage } from '../../api/contract';
 import { LABEL, LABEL_SCHEMA_VERSION, SANDBOX_REVISION } from '../labs/naming';
 import { confinedHostConfig, floorUlimitsWith, ONE_SHOT_HEALTH } from '../sandbox/container-floor';
 import type { LabSecurity } from '../sandbox/engine-security';
-import { driverScript } from './driver';
+import { DRIVER_BOOT, driverScript } from './driver';
 
 const MiB = 1024 * 1024;
 
@@ -70,8 +70,9 @@ export function runContainerSpec({ runId, labId, namespace, image, user, lang, l
   return {
     name: `${namespace}-run-${runId}`,
     Image: image,
-    // The driver is ClassLab's fixed script; the student's code comes on stdin (driver.ts).
-    Entrypoint: ['/bin/sh', '-c', driverScript(lang, limits)],
+    // The driver is ClassLab's fixed script, run by a shell that is not dumpable (DRIVER_BOOT); the
+    // student's code comes on stdin (driver.ts).
+    Entrypoint: ['/bin/sh', '-c', DRIVER_BOOT, driverScript(lang, limits)],
     Cmd: [],
     User: user,
     WorkingDir: '/box',

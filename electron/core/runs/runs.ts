@@ -54,6 +54,8 @@ export class Runs {
   private arrivals: Promise<void> = Promise.resolve();
 
   private readonly spares: RunSpares | null;
+  /** Containers of finished runs still being removed (runs with spares answer before their removal ends). */
+  private readonly removing = new Set<Promise<void>>();
 
   constructor(private readonly deps: RunsDeps) {
     this.limits = { ...DEFAULT_RUN_LIMITS, ...deps.limits };
@@ -104,13 +106,17 @@ export class Runs {
       // Only quick runs with the machine's limits have spares: a grading run's or an exercise test's own
       // limits make sandboxes that are seldom the same twice, and their spares would only sit there.
       const spares = limits === undefined ? this.spares : null;
-      const run = async () =>
-        sandboxRun(
+      const run = async () => {
+        // A ClassLab that stays up answers before the container's removal ends; no more removals than
+        // runs may go at once are left going, so a burst cannot pile containers up on the engine.
+        if (spares) await this.roomToRemove();
+        return sandboxRun(
           docker,
-          { ...sandbox, runId, code: req.code, stdin: req.stdin ?? '', signal: this.abort.signal },
+          { ...sandbox, runId, code: req.code, stdin: req.stdin ?? '', signal: this.abort.signal, removal: spares ? (p) => this.removingNow(p) : undefined },
           this.deps.log,
           (await spares?.take(sandbox)) ?? null,
         );
+      };
       return { labId: profile.id, done: this.pool.submit(profile.id, runId, run) };
     });
     this.arrivals = entered.then(
@@ -167,15 +173,29 @@ export class Runs {
     return (this.limits.compileCpuSeconds * 2 + this.limits.wallSeconds + 60) * 1000;
   }
 
-  counts(): { running: number; waiting: number } {
-    return this.pool.counts();
+  counts(): { running: number; waiting: number; removing: number } {
+    return { ...this.pool.counts(), removing: this.removing.size };
   }
 
-  /** Refuses waiting runs and stops running ones (their containers are removed by their own run); removes the spares. */
+  /**
+   * Refuses waiting runs and stops running ones (their containers are removed by their own run); removes the
+   * spares, and waits for the removals of finished runs.
+   */
   async close(): Promise<void> {
     this.pool.close(new LabError('BUSY', 'ClassLab is closing.'));
     this.abort.abort();
     await this.spares?.close();
+    while (this.removing.size) await Promise.all([...this.removing]);
+  }
+
+  private removingNow(removed: Promise<void>): void {
+    const done: Promise<void> = removed.finally(() => this.removing.delete(done));
+    this.removing.add(done);
+  }
+
+  private async roomToRemove(): Promise<void> {
+    const most = Math.max(1, this.deps.settings.get().quickRuns.maxConcurrent);
+    while (this.removing.size >= most) await Promise.race([...this.removing]);
   }
 
   private privateDir: string | null = null;

@@ -1,6 +1,6 @@
 // The quick run's sandbox as data, the driver's report and the verdict rules.
 import { describe, expect, it } from 'vitest';
-import { driverInput, driverScript, splitDriverReport } from '../../../electron/core/runs/driver';
+import { DRIVER_BOOT, driverInput, driverScript, splitDriverReport, stdoutEndMark, trustedReport } from '../../../electron/core/runs/driver';
 import { DEFAULT_RUN_LIMITS, runBoxName, runBoxVolumeSpec, runContainerSpec } from '../../../electron/core/runs/run-spec';
 import { decideVerdict, type RunFacts } from '../../../electron/core/runs/verdict';
 
@@ -103,6 +103,25 @@ describe('driver', () => {
     const { stderr, report } = splitDriverReport(err, NONCE);
     expect(stderr.toString()).toBe('oops\n');
     expect(report).toEqual({ kind: 'ran', code: 152, peakBytes: 1048576, cpuNs: 2000000000, leftover: 0 });
+  });
+
+  it('reads the OOM kills and the guard of its newer line; only a guarded one that knows the OOM kills is trusted', () => {
+    const ran = splitDriverReport(Buffer.from(`\n${NONCE} ran 0 1048576 2000 0 1 1\n`), NONCE).report;
+    expect(ran).toEqual({ kind: 'ran', code: 0, peakBytes: 1048576, cpuNs: 2000, leftover: 0, oomKills: 1, guarded: true });
+    expect(trustedReport(ran)).toBe(true);
+    const compile = splitDriverReport(Buffer.from(`msg\n\n${NONCE} compile 0 1\n`), NONCE);
+    expect(compile).toEqual({ stderr: Buffer.from('msg\n'), report: { kind: 'compile', oomKills: 0, guarded: true } });
+    expect(trustedReport(compile.report)).toBe(true);
+    // Unguarded (the driver was dumpable), the OOM kills unknown (-1), or the older form: read as before, not trusted.
+    expect(trustedReport(splitDriverReport(Buffer.from(`\n${NONCE} ran 0 1 1 0 0 0\n`), NONCE).report)).toBe(false);
+    expect(trustedReport(splitDriverReport(Buffer.from(`\n${NONCE} ran 0 1 1 0 -1 1\n`), NONCE).report)).toBe(false);
+    expect(trustedReport(splitDriverReport(Buffer.from(`\n${NONCE} ran 0 1 1 0\n`), NONCE).report)).toBe(false);
+  });
+
+  it('runs the driver with an execute-only copy of sh, and marks the end of stdout with the nonce alone', () => {
+    expect(DRIVER_BOOT).toContain('install -m 0111 /bin/sh /box/.driver-sh');
+    expect(DRIVER_BOOT).toContain('exec /box/.driver-sh -c "$0"');
+    expect(stdoutEndMark(NONCE).toString()).toBe(`\n${NONCE}\n`);
   });
 
   it('ignores a look-alike line with another nonce, or one that is not last', () => {
