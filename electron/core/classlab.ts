@@ -59,6 +59,9 @@ import type { ScriptTarget } from './files/workspace-script';
 import { CapGate } from './host/idle-cap';
 import { idleHandlers } from './host/idle-methods';
 import { IdleWatcher, type IdleOptions } from './host/idle-watcher';
+import { HubLabs } from './hub/hub-labs';
+import { hubHandlers } from './hub/hub-methods';
+import { HubStore } from './hub/hub-store';
 
 /**
  * The periodic re-read of every lab (reconcile.ts), a safety net behind Docker's event stream, which
@@ -147,6 +150,8 @@ class Core implements ClassLabCore {
   private readonly catalog: LiveCatalog;
   private readonly sandboxCheck: SandboxCheck;
   private readonly packTransfers: PackTransfers;
+  /** The labs on JupyterHubs (core/hub): each hub's server and its hub gate. */
+  private readonly hubs: HubLabs;
   readonly packs: Packs;
   readonly host: Host;
   readonly admin: AdminLock;
@@ -239,6 +244,7 @@ class Core implements ClassLabCore {
     let secrets: Promise<SecretStore> | null = opts.secrets ? Promise.resolve(opts.secrets) : null;
     const openSecrets = () => (secrets ??= EncryptedFileSecretStore.open(path.join(opts.dataDir, 'secrets.bin'), path.join(opts.dataDir, 'secrets.key')));
     const credentials = new GitCredentialStore(openSecrets);
+    this.hubs = new HubLabs(new HubStore(opts.settings, openSecrets), { log: opts.log, changed: (view) => this.emit('hubs:changed', view) });
     this.git = new LabGit({
       dataDir: opts.dataDir,
       credentials,
@@ -343,6 +349,7 @@ class Core implements ClassLabCore {
       ...this.sandboxCheck.handlers(),
       ...fileHandlers({ labs: this.labs, transfers: this.transfers, policy, requireEngine: () => void this.engine.docker(), asLabError: world.asLabError }),
       ...gitHandlers(this.git, credentials),
+      ...hubHandlers(this.hubs),
       ...packHandlers(this.packs, this.packTransfers),
       ...this.runs.handlers(),
       ...hostHandlers(this.host),
@@ -423,7 +430,8 @@ class Core implements ClassLabCore {
   }
 
   notebookUrl(labId: string): string | null {
-    return this.labs.find(labId)?.lab.view.notebookUrl ?? null;
+    // A hub lab's page is its hub gate's (hub-…): the shells embed it as any lab's.
+    return this.labs.find(labId)?.lab.view.notebookUrl ?? this.hubs.notebookUrl(labId);
   }
 
   async close(): Promise<void> {
@@ -440,6 +448,7 @@ class Core implements ClassLabCore {
     // A terminal's shell would outlive ClassLab inside the container: end them (the labs keep running).
     await this.terminals.closeAll().catch(() => undefined);
     this.transfers.close();
+    await this.hubs.close();
     await this.packs.close();
     await this.git.close();
     await labsClosed;

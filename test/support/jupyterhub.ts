@@ -65,7 +65,7 @@ export class TestHub {
   async waitUp(timeoutMs = 60_000): Promise<void> {
     const until = Date.now() + timeoutMs;
     for (;;) {
-      const ok = await fetch(`${this.url}hub/api/`).then(
+      const ok = await fetch(`${this.url}hub/api/`, { signal: AbortSignal.timeout(2000) }).then(
         (r) => r.ok,
         () => false,
       );

@@ -63,6 +63,9 @@ export class HubClient {
     if (res.status === 202) return 'pending';
     const message = await this.errorMessage(res);
     if (res.status === 400 && /already running|already pending|is pending/i.test(message)) return /running/i.test(message) ? 'running' : 'pending';
+    // A spawn that fails within the hub's first seconds is answered here, not on the progress stream.
+    if (res.status >= 500 && message)
+      throw new LabError('START_FAILED', `The hub could not start your server: ${message} Ask the hub's admin if this goes on.`);
     throw this.failure(res.status, message, 'start your server');
   }
 

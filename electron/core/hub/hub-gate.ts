@@ -231,7 +231,7 @@ export class HubGate {
   private forward(req: http.IncomingMessage, onAnswer: (answer: http.IncomingMessage) => void): http.ClientRequest {
     const headers: http.OutgoingHttpHeaders = {};
     for (const [name, value] of Object.entries(req.headers))
-      if (value !== undefined && !NOT_FORWARDED.has(name) && !name.startsWith('sec-')) headers[name] = value;
+      if (value !== undefined && !NOT_FORWARDED.has(name) && !name.startsWith('sec-fetch-')) headers[name] = value;
     headers.host = this.hub.host;
     headers.authorization = `token ${this.opts.token()}`;
     // The page's origin is checked above; Jupyter compares Origin and Referer with the Host it sees.

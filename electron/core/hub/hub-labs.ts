@@ -2,26 +2,15 @@
 // REST API and follows its progress stream (each event becomes the lab's progress), then serves its pages
 // through this hub's gate (hub-gate.ts); Stop stops it. The hub decides what runs there (its spawner,
 // profile, limits and idle culler): when the server stops without ClassLab asking, the lab says so.
+import type { HubLab } from '../../api/contract';
 import type { Logger } from '../types';
 import { LabError } from '../../api/errors';
 import { HubClient } from './hub-client';
 import { HubGate } from './hub-gate';
 import { hubLabId, type HubEntry, type HubStore } from './hub-store';
 
-export type HubLabPhase = 'stopped' | 'starting' | 'ready' | 'stopping' | 'error';
-
-export interface HubLabView {
-  id: string;
-  hubUrl: string;
-  owner: string;
-  title: string;
-  phase: HubLabPhase;
-  reason: string | null;
-  /** 0..1 from the hub's progress events while starting. */
-  progress: { fraction: number | null; message: string } | null;
-  /** The notebook's page through the hub gate, only while ready. */
-  notebookUrl: string | null;
-}
+export type HubLabView = HubLab;
+export type HubLabPhase = HubLab['phase'];
 
 export const HUB_START_TIMEOUT_MS = 5 * 60_000;
 
@@ -136,10 +125,10 @@ export class HubLabs {
     return this.view(entry);
   }
 
-  /** The gate's origin of a ready hub lab (the Electron lab session allows only it), or null. */
-  origin(id: string): string | null {
+  /** The page of a ready hub lab through its gate (what the shells embed), or null. */
+  notebookUrl(id: string): string | null {
     const s = this.states.get(id);
-    return s?.phase === 'ready' && s.gate ? s.gate.origin : null;
+    return s?.phase === 'ready' && s.gate ? s.gate.pageUrl('lab') : null;
   }
 
   async close(): Promise<void> {

@@ -1,4 +1,5 @@
-import type { Catalog, LabView } from '../../../electron/api/contract';
+import type { Catalog, HubLab, LabView } from '../../../electron/api/contract';
+import { HubLabCard } from './hub/HubLabCard';
 import { AdminIndicator, LockIcon, useAdminButton } from './admin/AdminIndicator';
 import { LabEditActions } from './editor/LabEditActions';
 import { useProfileOrigins } from '../editor/useProfileOrigins';
@@ -26,6 +27,10 @@ interface Props {
   onEditLab?(id: string): void;
   /** The instructor's Grade screen (admin; absent: not offered). */
   onGrade?(): void;
+  /** The labs on the JupyterHubs this computer uses, shown beside the local ones. */
+  hubLabs?: HubLab[];
+  onOpenHub?(lab: HubLab): void;
+  onStopHub?(lab: HubLab): void;
 }
 
 /** The list of labs from the catalog, each with its state and actions. */
@@ -41,6 +46,9 @@ export function Launcher({
   onNewLab,
   onEditLab,
   onGrade,
+  hubLabs = [],
+  onOpenHub,
+  onStopHub,
 }: Props) {
   const heading = useFocusOnMount<HTMLHeadingElement>();
   const origins = useProfileOrigins(catalog.labs);
@@ -107,7 +115,7 @@ export function Launcher({
           </div>
         </div>
         <ProfileProblems problems={catalog.problems} />
-        {catalog.labs.length === 0 ? (
+        {catalog.labs.length === 0 && hubLabs.length === 0 ? (
           <p className="muted">There are no labs in the catalog yet.</p>
         ) : (
           <ul className="cards">
@@ -122,6 +130,11 @@ export function Launcher({
                   onReset={() => void actions.run('reset', lab.id)}
                   extra={onEditLab && origins?.get(lab.id) ? <LabEditActions lab={lab} entry={origins.get(lab.id)!} onEdit={onEditLab} /> : undefined}
                 />
+              </li>
+            ))}
+            {hubLabs.map((lab) => (
+              <li key={lab.id}>
+                <HubLabCard lab={lab} onOpen={() => onOpenHub?.(lab)} onStop={() => onStopHub?.(lab)} />
               </li>
             ))}
           </ul>
