@@ -77,7 +77,8 @@ describe('a lab on a JupyterHub in the launcher', () => {
     'Stop stops the server on the hub',
     async () => {
       await page.getByRole('button', { name: 'Stop', exact: true }).click();
-      await page.getByRole('button', { name: 'Open', exact: true }).waitFor({ timeout: 60_000 });
+      await page.getByRole('button', { name: 'Open again', exact: true }).waitFor({ timeout: 60_000 });
+      await expect.poll(() => page.getByRole('status').first().textContent()).toContain('Your server on the hub is not running');
       const model = (await (await hub.admin('GET', 'users/student')).json()) as { servers: Record<string, unknown> };
       expect(model.servers).toEqual({});
       await shot('03-stopped');

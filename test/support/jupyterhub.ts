@@ -8,11 +8,11 @@ import path from 'node:path';
 import tar from 'tar-fs';
 import { docker, REPO } from './docker';
 
-export const HUB_IMAGE = 'classlab-test/jupyterhub:1';
+export const HUB_IMAGE = 'classlab-test/jupyterhub:2';
 const CONTEXT = path.join(REPO, 'test', 'support', 'jupyterhub');
 
 /** Builds the hub's image unless it is there already (CI may build it ahead: .ci/run). */
-export async function ensureHubImage(): Promise<void> {
+export async function ensureHubImage(contextDir = CONTEXT): Promise<void> {
   if (
     await docker
       .getImage(HUB_IMAGE)
@@ -23,7 +23,7 @@ export async function ensureHubImage(): Promise<void> {
       )
   )
     return;
-  const stream = await docker.buildImage(tar.pack(CONTEXT) as never, { t: HUB_IMAGE, rm: true, forcerm: true });
+  const stream = await docker.buildImage(tar.pack(contextDir) as never, { t: HUB_IMAGE, rm: true, forcerm: true });
   await new Promise<void>((resolve, reject) =>
     docker.modem.followProgress(stream, (err: Error | null, out: Array<{ error?: string }>) => {
       const failed = err ?? out.find((m) => m.error);
@@ -38,7 +38,11 @@ export class TestHub {
   private readonly adminToken = randomBytes(24).toString('hex');
   port = 0;
 
-  constructor(namespace: string) {
+  /** `contextDir`: the image's folder where this file's own path does not lead there (the bench's bundle). */
+  constructor(
+    namespace: string,
+    private readonly contextDir = CONTEXT,
+  ) {
     this.name = `${namespace}-jupyterhub`;
   }
 
@@ -48,7 +52,7 @@ export class TestHub {
 
   /** Starts the hub (published on 127.0.0.1 only) and waits until its API answers. */
   async start(): Promise<void> {
-    await ensureHubImage();
+    await ensureHubImage(this.contextDir);
     const container = await docker.createContainer({
       name: this.name,
       Image: HUB_IMAGE,

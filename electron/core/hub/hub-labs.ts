@@ -47,8 +47,10 @@ export class HubLabs {
     if (state.busy) return this.view(entry);
     const client = await this.client(entry);
     const { server, pending } = await client.server(entry.owner);
-    if (pending === 'spawn') this.set(entry, { phase: 'starting', reason: null });
-    else if (pending === 'stop') this.set(entry, { phase: 'stopping', reason: null });
+    // After a failed start the hub may still say "pending" for up to its http_timeout: the failure stays shown.
+    if (pending === 'spawn') {
+      if (state.phase !== 'error') this.set(entry, { phase: 'starting', reason: null });
+    } else if (pending === 'stop') this.set(entry, { phase: 'stopping', reason: null });
     else if (server?.ready) {
       await this.ready(entry, state);
     } else {

@@ -15,10 +15,14 @@ interface Props {
   onStop(): void;
 }
 
+export function HubPhaseBadge({ phase }: { phase: HubLab['phase'] }) {
+  const words = PHASE_WORDS[phase];
+  return <span className={`badge badge-${words.tone}`}>{words.label}</span>;
+}
+
 /** A lab on a JupyterHub in the launcher: marked as on the server, with the hub's own progress while it starts. */
 export function HubLabCard({ lab, onOpen, onStop }: Props) {
   const titleId = `lab-${lab.id}-title`;
-  const phase = PHASE_WORDS[lab.phase];
   const busy = lab.phase === 'starting' || lab.phase === 'stopping';
   return (
     <article className={`card card-hub card-${lab.phase === 'ready' ? 'ready' : lab.phase}`} aria-labelledby={titleId} data-hub-lab={lab.id}>
@@ -27,12 +31,12 @@ export function HubLabCard({ lab, onOpen, onStop }: Props) {
           {lab.title}
         </h2>
         <div aria-live="polite">
-          <span className={`badge badge-${phase.tone}`}>{phase.label}</span>
+          <HubPhaseBadge phase={lab.phase} />
         </div>
       </header>
       <p className="card-description">
-        <span className="badge badge-neutral hub-mark">On the server</span> Your notebook server on the JupyterHub {lab.hubUrl}, as {lab.owner}. The hub decides
-        its resources and may stop it when idle.
+        <span className="badge badge-neutral">On the server</span> Your notebook server on the JupyterHub {lab.hubUrl}, as {lab.owner}. The hub decides its
+        resources and may stop it when idle.
       </p>
       {lab.reason && <p className={lab.phase === 'error' ? 'reason reason-error' : 'reason'}>{lab.reason}</p>}
       {lab.phase === 'starting' && lab.progress && (
