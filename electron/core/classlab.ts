@@ -244,7 +244,8 @@ class Core implements ClassLabCore {
     let secrets: Promise<SecretStore> | null = opts.secrets ? Promise.resolve(opts.secrets) : null;
     const openSecrets = () => (secrets ??= EncryptedFileSecretStore.open(path.join(opts.dataDir, 'secrets.bin'), path.join(opts.dataDir, 'secrets.key')));
     const credentials = new GitCredentialStore(openSecrets);
-    this.hubs = new HubLabs(new HubStore(opts.settings, openSecrets), { log: opts.log, changed: (view) => this.emit('hubs:changed', view) });
+    const hubStore = new HubStore(opts.settings, openSecrets);
+    this.hubs = new HubLabs(hubStore, { log: opts.log, changed: (view) => this.emit('hubs:changed', view) });
     this.git = new LabGit({
       dataDir: opts.dataDir,
       credentials,
@@ -302,7 +303,8 @@ class Core implements ClassLabCore {
       helperImage: () => this.helpers.gateId().catch(() => null),
       progress: (p) => this.emit('host:progress', p),
       terminals: (labId) => this.terminals.count(labId),
-      forgetSignIns: () => credentials.forgetAll(),
+      // Git and hub sign-ins alike: the next group must not find them.
+      forgetSignIns: async () => (await credentials.forgetAll()) + (await hubStore.forgetAll()),
       kernels: (entry) => this.idle.runningKernels(entry),
     });
     this.idle = new IdleWatcher({

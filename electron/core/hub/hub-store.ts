@@ -81,6 +81,14 @@ export class HubStore {
     return true;
   }
 
+  /** Forgets every hub and its token (a machine reset between groups: the tokens are a user's sign-in); how many. */
+  async forgetAll(): Promise<number> {
+    const count = this.list().length;
+    await this.call((s) => s.deleteAll(HUB_SECRET_PREFIX));
+    if (count) this.settings.update({ hubs: [] });
+    return count;
+  }
+
   private async call<T>(fn: (s: SecretStore) => Promise<T>): Promise<T> {
     try {
       return await fn(await this.secrets());
