@@ -17,6 +17,7 @@ import { quickRunFigures } from './quick-run';
 import { launcherReady } from './launcher-ready';
 import { idleLabsFigures } from './idle-labs';
 import { openTenAtOnce, openToReadyWarm } from './warm';
+import { openHub } from './open-hub';
 
 const run = promisify(execFile);
 
@@ -30,6 +31,7 @@ const entries: Array<{ names: string[]; measure: () => Promise<Figure[]> }> = [
   { names: ['pack-export', 'pack-import', 'pack-size'], measure: packFigures },
   { names: ['launcher-ready'], measure: async () => [await launcherReady()] },
   { names: ['quick-run', 'quick-run-p95', 'quick-run-throughput'], measure: quickRunFigures },
+  { names: ['open-hub'], measure: async () => [await openHub()] },
   { names: ['idle-30-labs-cpu', 'idle-30-labs-rss', 'status-json'], measure: idleLabsFigures },
 ];
 

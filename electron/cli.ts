@@ -16,6 +16,7 @@ import { CHECK_USAGE, checkCommand, exercisesCommand, isExercisesAdmin } from '.
 import { GRADE_USAGE, gradeCommand, releaseCommand } from './grade-command';
 import { trustCommand } from './trust-command';
 import { ENGINE_USAGE, engineCommand } from './engine-command';
+import { HUB_TOKEN_VARIABLE, HUB_USAGE, hubCommand } from './hub-command';
 import { TEST_IDLE_CLOCK_VARIABLE, testIdleClock } from './core/host/idle-watcher';
 import type { ClassLabCore, CoreService } from './core/types';
 import { adminCommand, openAdmin, pinSource } from './admin-command';
@@ -91,6 +92,7 @@ Commands:
   trust unsigned allow|refuse
                           Whether lab packs without any signature may be imported (refused by default)
 ${ENGINE_USAGE}
+${HUB_USAGE}
 ${PACK_USAGE}
 ${RUN_USAGE}
 ${HOST_USAGE}
@@ -200,7 +202,7 @@ export function parseArgs(argv: string[]): Parsed | string {
   out.args = rest.slice(1);
   // `admin warm` takes its labs and windows as words (electron/warm-args.ts).
   const most =
-    out.command === 'trust'
+    out.command === 'trust' || out.command === 'hub'
       ? 4
       : out.command === 'admin'
         ? rest[1] === 'warm'
@@ -219,6 +221,7 @@ async function main(argv: string[]): Promise<number> {
   // Out of the environment at once: nothing this command starts inherits the PIN.
   const pinFromEnv = takeVariable(PIN_VARIABLE);
   const newPinFromEnv = takeVariable(NEW_PIN_VARIABLE);
+  const hubTokenFromEnv = takeVariable(HUB_TOKEN_VARIABLE);
   const parsed = parseArgs(argv);
   if (typeof parsed === 'string' || !parsed.command) {
     const problem = typeof parsed === 'string' ? parsed : '';
@@ -233,6 +236,7 @@ async function main(argv: string[]): Promise<number> {
       'audit',
       'trust',
       'engine',
+      'hub',
       'admin',
       'pack',
       'run',
@@ -279,6 +283,19 @@ async function main(argv: string[]): Promise<number> {
   if (parsed.command === 'trust') return trustCommand(settings, parsed.args, parsed.json);
   // Which engine, and trusting a remote one's host key: the desktop user's own known_hosts, no core.
   if (parsed.command === 'engine') return engineCommand(settings, parsed.args);
+  // The hubs: machine settings (add, remove: admin) and the user's server on each; no engine, no core.
+  if (parsed.command === 'hub') {
+    return hubCommand({
+      dataDir,
+      settings,
+      log,
+      args: parsed.args,
+      json: parsed.json,
+      source,
+      tokenFromEnv: hubTokenFromEnv,
+      fail: (err) => fail(err, parsed.json),
+    });
+  }
   if (parsed.command === 'admin') {
     return adminCommand({ dataDir, settings, log, args: parsed.args, json: parsed.json, source, newPinFromEnv, fail: (err) => fail(err, parsed.json) });
   }

@@ -120,6 +120,14 @@ function runShell(): void {
             }),
           ),
         );
+        // The same for a hub lab (core/hub): its gate closes when it leaves 'ready'.
+        disposables.add(
+          toDisposable(
+            started.subscribe('hubs:changed', (lab) => {
+              if (lab.phase !== 'ready') views.closeLab(lab.id);
+            }),
+          ),
+        );
       },
       (err: unknown) => log.error('the ClassLab core did not start', { error: err instanceof Error ? err.message : String(err) }),
     );

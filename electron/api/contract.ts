@@ -1061,6 +1061,27 @@ export const IdleWarning = z.object({
 });
 export type IdleWarning = z.infer<typeof IdleWarning>;
 
+/**
+ * A lab on a JupyterHub (core/hub): the token owner's default server on a hub this computer uses
+ * (`classlab hub add`). Shown beside the local labs, marked as on the server; its notebook is served
+ * through ClassLab's hub gate on 127.0.0.1, like a local lab's through its gate.
+ */
+export const HubLab = z.object({
+  /** hub-<10 hex>, from the hub's address: a lab id, so notebook:show takes it as any lab's. */
+  id: LAB_ID,
+  hubUrl: z.string().max(2048),
+  owner: z.string().max(255),
+  title: z.string().max(400),
+  phase: z.enum(['stopped', 'starting', 'ready', 'stopping', 'error']),
+  /** Why, in plain words: the hub's refusal, the culler's stop, a failed spawn. */
+  reason: z.string().max(4096).nullable(),
+  /** The hub's own progress events while starting (fraction 0..1 where the hub says it). */
+  progress: z.object({ fraction: z.number().min(0).max(1).nullable(), message: z.string().max(4096) }).nullable(),
+  /** The page through the hub gate, only while ready (never holds the token). */
+  notebookUrl: z.string().nullable(),
+});
+export type HubLab = z.infer<typeof HubLab>;
+
 export const methods = {
   'engine:status': { args: noArgs, result: EngineStatus },
   'labs:list': { args: noArgs, result: Catalog },
@@ -1193,6 +1214,11 @@ export const methods = {
   'labs:activity': { args: labArg, result: z.null() },
   /** Every running lab with its idle time and why, longest idle first (the cap dialog; the lab view's warning). */
   'labs:idle': { args: noArgs, result: z.array(LabIdle) },
+  /** The labs on the JupyterHubs this computer uses, each with what its hub says now. */
+  'hubs:list': { args: noArgs, result: z.array(HubLab) },
+  /** Starts the user's server on the hub (progress: hubs:changed) and resolves once it is ready. */
+  'hubs:open': { args: labArg, result: HubLab },
+  'hubs:stop': { args: labArg, result: HubLab },
 } as const;
 export type MethodName = keyof typeof methods;
 export type MethodArgs<M extends MethodName> = z.infer<(typeof methods)[M]['args']>;
@@ -1221,6 +1247,8 @@ export const events = {
   'host:progress': HostProgress,
   /** A running lab will be stopped for being idle (or no longer will be). */
   'labs:idleWarning': IdleWarning,
+  /** A hub lab's phase or start progress changed. */
+  'hubs:changed': HubLab,
 } as const;
 export type EventName = keyof typeof events;
 export type EventPayload<E extends EventName> = z.infer<(typeof events)[E]>;

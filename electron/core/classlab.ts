@@ -60,6 +60,9 @@ import type { ScriptTarget } from './files/workspace-script';
 import { CapGate } from './host/idle-cap';
 import { idleHandlers } from './host/idle-methods';
 import { IdleWatcher, type IdleOptions } from './host/idle-watcher';
+import { HubLabs } from './hub/hub-labs';
+import { hubHandlers } from './hub/hub-methods';
+import { HubStore } from './hub/hub-store';
 
 /**
  * The periodic re-read of every lab (reconcile.ts), a safety net behind Docker's event stream, which
@@ -151,6 +154,8 @@ class Core implements ClassLabCore {
   /** Exercises, on the host only (<data>/exercises): the students' checks, the admin's installs, lab packs. */
   private readonly exercises: ExerciseStore;
   private readonly exerciseUploads: ExerciseUploads;
+  /** The labs on JupyterHubs (core/hub): each hub's server and its hub gate. */
+  private readonly hubs: HubLabs;
   readonly packs: Packs;
   readonly host: Host;
   readonly admin: AdminLock;
@@ -243,6 +248,8 @@ class Core implements ClassLabCore {
     let secrets: Promise<SecretStore> | null = opts.secrets ? Promise.resolve(opts.secrets) : null;
     const openSecrets = () => (secrets ??= EncryptedFileSecretStore.open(path.join(opts.dataDir, 'secrets.bin'), path.join(opts.dataDir, 'secrets.key')));
     const credentials = new GitCredentialStore(openSecrets);
+    const hubStore = new HubStore(opts.settings, openSecrets);
+    this.hubs = new HubLabs(hubStore, { log: opts.log, changed: (view) => this.emit('hubs:changed', view) });
     this.git = new LabGit({
       dataDir: opts.dataDir,
       credentials,
@@ -303,7 +310,8 @@ class Core implements ClassLabCore {
       helperImage: () => this.helpers.gateId().catch(() => null),
       progress: (p) => this.emit('host:progress', p),
       terminals: (labId) => this.terminals.count(labId),
-      forgetSignIns: () => credentials.forgetAll(),
+      // Git and hub sign-ins alike: the next group must not find them.
+      forgetSignIns: async () => (await credentials.forgetAll()) + (await hubStore.forgetAll()),
       kernels: (entry) => this.idle.runningKernels(entry),
     });
     this.idle = new IdleWatcher({
@@ -350,6 +358,7 @@ class Core implements ClassLabCore {
       ...this.sandboxCheck.handlers(),
       ...fileHandlers({ labs: this.labs, transfers: this.transfers, policy, requireEngine: () => void this.engine.docker(), asLabError: world.asLabError }),
       ...gitHandlers(this.git, credentials),
+      ...hubHandlers(this.hubs),
       ...packHandlers(this.packs, this.packTransfers),
       ...this.runs.handlers(),
       ...hostHandlers(this.host),
@@ -433,7 +442,8 @@ class Core implements ClassLabCore {
   }
 
   notebookUrl(labId: string): string | null {
-    return this.labs.find(labId)?.lab.view.notebookUrl ?? null;
+    // A hub lab's page is its hub gate's (hub-…): the shells embed it as any lab's.
+    return this.labs.find(labId)?.lab.view.notebookUrl ?? this.hubs.notebookUrl(labId);
   }
 
   async close(): Promise<void> {
@@ -450,6 +460,7 @@ class Core implements ClassLabCore {
     // A terminal's shell would outlive ClassLab inside the container: end them (the labs keep running).
     await this.terminals.closeAll().catch(() => undefined);
     this.transfers.close();
+    await this.hubs.close();
     await this.packs.close();
     await this.git.close();
     await labsClosed;

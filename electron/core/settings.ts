@@ -2,6 +2,7 @@
 // author, same file format). Both are handed in as a KeyValueBacking; this module owns the shape.
 import { z } from 'zod';
 import { MachineTrust, NO_TRUST } from './trust/machine-trust';
+import { HubEntry, MAX_HUBS } from './hub/hub-store';
 import {
   ADMIN_LOCK_MINUTES,
   BACKUPS_KEEP,
@@ -42,6 +43,8 @@ export const Settings = z.object({
    * local one. DOCKER_HOST, when set, wins over it (engine/discovery.ts).
    */
   engineHost: ENGINE_HOST.nullable().default(null),
+  /** The JupyterHubs whose labs the launcher shows (core/hub): addresses and owners only; their tokens are in the secret store. */
+  hubs: z.array(HubEntry).max(MAX_HUBS).default([]),
 });
 export type Settings = z.infer<typeof Settings>;
 

@@ -5,6 +5,8 @@ import { ConnectionProblem } from './components/ConnectionProblem';
 import { EngineDown } from './components/EngineDown';
 import { LabScreen } from './components/LabScreen';
 import { Launcher } from './components/Launcher';
+import { HubLabScreen } from './components/hub/HubLabScreen';
+import { useHubLabs } from './hooks/useHubLabs';
 import { Loading } from './components/Loading';
 import { ReconnectBanner } from './components/ReconnectBanner';
 import { SandboxScreen } from './components/SandboxScreen';
@@ -37,6 +39,8 @@ export function App() {
   const connection = useConnection();
   const { alerts, push, dismiss } = useAlerts();
   const [openLabId, setOpenLabId] = useState<string | null>(null);
+  /** The hub lab shown (core/hub), beside openLabId for local labs. */
+  const [openHubId, setOpenHubId] = useState<string | null>(null);
   const [sandboxOpen, setSandboxOpen] = useState(false);
   /** The admin area's own screens (settings, host terminal, grading, exercises), opened from the launcher. */
   const [adminScreen, setAdminScreen] = useState<'settings' | 'host-terminal' | 'grading' | 'exercises' | null>(null);
@@ -68,6 +72,7 @@ export function App() {
 
   const engineUp = engine.status?.state === 'up';
   const labs = useLabs(`${generation}`, generation > 0 && engineUp, reportError);
+  const hubs = useHubLabs(`${generation}`, generation > 0 && engineUp, reportError);
   // One admin session for the whole desktop: its status, and the dialog every admin action asks through.
   const admin = useAdmin(generation, reportError);
   const actions = useLabActions(labs.update, reportError, admin.asAdmin);
@@ -104,6 +109,12 @@ export function App() {
       onEditLab={(id) => setEditorTarget({ kind: 'edit', id })}
       onGrade={() => void admin.ensure('Grading notebooks').then((ok) => ok && setAdminScreen('grading'))}
       onExercises={() => void admin.ensure('Installing exercises').then((ok) => ok && setAdminScreen('exercises'))}
+      hubLabs={hubs.labs}
+      onOpenHub={(lab) => {
+        setOpenHubId(lab.id);
+        if (lab.phase !== 'ready') void hubs.open(lab.id);
+      }}
+      onStopHub={(lab) => void hubs.stop(lab.id)}
     />
   );
 
@@ -154,6 +165,11 @@ export function App() {
     );
   } else if (sandboxOpen) {
     screen = <SandboxScreen check={sandbox} labs={labs.catalog.labs} onBack={() => setSandboxOpen(false)} />;
+  } else if (openHubId && hubs.labs.some((l) => l.id === openHubId)) {
+    const lab = hubs.labs.find((l) => l.id === openHubId)!;
+    screen = (
+      <HubLabScreen key={lab.id} lab={lab} onOpen={() => void hubs.open(lab.id)} onStop={() => void hubs.stop(lab.id)} onBack={() => setOpenHubId(null)} />
+    );
   } else if (openLabId) {
     const lab = labs.catalog.labs.find((l) => l.id === openLabId);
     screen = lab ? (

@@ -35,6 +35,8 @@ export interface E2EOptions {
    * e.g. [['local', 'add', 'file:///…']]: what the desktop user would type once. Read after `prepare`.
    */
   trust?: () => string[][];
+  /** More `classlab` commands to run before serve starts (after `trust`), each with variables of its own (a token, the PIN). */
+  commands?: () => Array<{ args: string[]; env: NodeJS.ProcessEnv }>;
 }
 
 export function e2eRun(opts: E2EOptions) {
@@ -54,6 +56,7 @@ export function e2eRun(opts: E2EOptions) {
     home = await mkdtemp(path.join(os.tmpdir(), 'classlab-e2e-'));
     env = { ...process.env, ...(await opts.prepare?.()), CLASSLAB_HOME: home, CLASSLAB_NAMESPACE: namespace };
     for (const args of opts.trust?.() ?? []) await classlab(['trust', ...args], 60_000);
+    for (const c of opts.commands?.() ?? []) await run(process.execPath, [CLI, ...c.args], { cwd: REPO, env: { ...env, ...c.env }, timeout: 120_000 });
     serve = await startServe(env);
     browser = await launchChromium({ popupBlocker: opts.popupBlocker ?? false });
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } } satisfies BrowserContextOptions);

@@ -7,12 +7,15 @@ import WebSocket from 'ws';
 export async function runInKernel(notebookUrl: string, code: string, timeoutMs = 60_000): Promise<string> {
   const url = new URL(notebookUrl);
   const token = url.searchParams.get('token') ?? '';
-  const headers = { Authorization: `token ${token}`, 'Content-Type': 'application/json' };
-  const started = await fetch(new URL('/api/kernels', url.origin), { method: 'POST', headers, body: '{}' });
+  // The server's base path: '/' for a local lab, '/user/NAME/' for a hub's server behind the hub gate
+  // (which adds the hub token itself: the page's address holds none).
+  const base = url.pathname.replace(/(lab|tree)(\/.*)?$/, '').replace(/\/?$/, '/');
+  const headers: Record<string, string> = { 'Content-Type': 'application/json', ...(token ? { Authorization: `token ${token}` } : {}) };
+  const started = await fetch(new URL(`${base}api/kernels`, url.origin), { method: 'POST', headers, body: '{}' });
   if (started.status !== 201) throw new Error(`starting a kernel answered ${started.status}`);
   const { id } = (await started.json()) as { id: string };
   try {
-    const ws = new WebSocket(`ws://${url.host}/api/kernels/${id}/channels?token=${token}`, { headers: { Origin: url.origin } });
+    const ws = new WebSocket(`ws://${url.host}${base}api/kernels/${id}/channels${token ? `?token=${token}` : ''}`, { headers: { Origin: url.origin } });
     return await new Promise<string>((resolve, reject) => {
       const msgId = randomUUID();
       let out = '';
@@ -42,6 +45,6 @@ export async function runInKernel(notebookUrl: string, code: string, timeoutMs =
       });
     });
   } finally {
-    await fetch(new URL(`/api/kernels/${id}`, url.origin), { method: 'DELETE', headers }).catch(() => undefined);
+    await fetch(new URL(`${base}api/kernels/${id}`, url.origin), { method: 'DELETE', headers }).catch(() => undefined);
   }
 }

@@ -29,7 +29,13 @@ describe('settings', () => {
       newLabResources: { memoryMiB: 2048, cpus: 1, pids: 512, diskMiB: 2048 },
       warmLabs: { labs: [], windows: [] },
       engineHost: null,
+      hubs: [],
     });
+  });
+  it('keeps the hubs as addresses and owners only; a bad hubs setting falls back to none', () => {
+    const hubs = [{ url: 'https://hub.example.edu/', owner: 'ana', version: '5.2.1' }];
+    expect(createSettingsStore(memory({ hubs })).get().hubs).toEqual(hubs);
+    expect(createSettingsStore(memory({ hubs: [{ url: 'https://hub.example.edu/' }] })).get().hubs).toEqual([]);
   });
   it('keeps no warm labs unless the machine says so; a bad warm-labs setting falls back to none', () => {
     const w = { labs: ['python'], windows: [{ days: [1, 2], from: '08:55', until: '10:30' }] };

@@ -106,6 +106,10 @@ export const METHOD_ACCESS = {
   // Idle auto-stop and the cap on running labs: a student's own view reports activity and sees idle times.
   'labs:activity': 'student',
   'labs:idle': 'student',
+  // A student's own server on a hub the admin added (adding and removing hubs: `classlab hub`, admin).
+  'hubs:list': 'student',
+  'hubs:open': 'student',
+  'hubs:stop': 'student',
 } as const satisfies Record<MethodName, MethodAccess>;
 
 /** Whether a method needs the admin area unlocked. Fails closed: a method missing from the table is admin. */

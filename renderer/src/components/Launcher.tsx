@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
-import type { Catalog, LabView } from '../../../electron/api/contract';
+import type { Catalog, HubLab, LabView } from '../../../electron/api/contract';
+import { HubLabCard } from './hub/HubLabCard';
 import { AdminIndicator, LockIcon, useAdminButton } from './admin/AdminIndicator';
 import { LabEditActions } from './editor/LabEditActions';
 import { useProfileOrigins } from '../editor/useProfileOrigins';
@@ -29,6 +30,10 @@ interface Props {
   onGrade?(): void;
   /** The exercises screen: install and remove a lab's exercises (admin; absent: not offered). */
   onExercises?(): void;
+  /** The labs on the JupyterHubs this computer uses, shown beside the local ones. */
+  hubLabs?: HubLab[];
+  onOpenHub?(lab: HubLab): void;
+  onStopHub?(lab: HubLab): void;
 }
 
 /** The list of labs from the catalog, each with its state and actions. */
@@ -45,6 +50,9 @@ export function Launcher({
   onEditLab,
   onGrade,
   onExercises,
+  hubLabs = [],
+  onOpenHub,
+  onStopHub,
 }: Props) {
   const heading = useFocusOnMount<HTMLHeadingElement>();
   const origins = useProfileOrigins(catalog.labs);
@@ -105,7 +113,7 @@ export function Launcher({
           </div>
         </div>
         <ProfileProblems problems={catalog.problems} />
-        {catalog.labs.length === 0 ? (
+        {catalog.labs.length === 0 && hubLabs.length === 0 ? (
           <p className="muted">There are no labs in the catalog yet.</p>
         ) : (
           <ul className="cards">
@@ -120,6 +128,11 @@ export function Launcher({
                   onReset={() => void actions.run('reset', lab.id)}
                   extra={onEditLab && origins?.get(lab.id) ? <LabEditActions lab={lab} entry={origins.get(lab.id)!} onEdit={onEditLab} /> : undefined}
                 />
+              </li>
+            ))}
+            {hubLabs.map((lab) => (
+              <li key={lab.id}>
+                <HubLabCard lab={lab} onOpen={() => onOpenHub?.(lab)} onStop={() => onStopHub?.(lab)} />
               </li>
             ))}
           </ul>

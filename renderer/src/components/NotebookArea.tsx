@@ -17,7 +17,7 @@ function rectOf(el: HTMLElement): Rect {
  * resize): Electron lays a native view over it; a browser gets an address for a frame. Hidden on unmount,
  * while a dialog is open, and while `hidden` (another tab is shown): the frame stays loaded meanwhile.
  */
-export function NotebookArea({ lab, hidden = false }: { lab: LabView; hidden?: boolean }) {
+export function NotebookArea({ lab, hidden = false }: { lab: Pick<LabView, 'id' | 'title'>; hidden?: boolean }) {
   const api = useApi();
   const reportError = useReportError();
   const ref = useRef<HTMLDivElement>(null);
