@@ -13,6 +13,7 @@ import http from 'node:http';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Duplex } from 'node:stream';
+import { inspect } from 'node:util';
 // ssh2 is CommonJS: its default export, so that Node's ESM loader and the bundler agree.
 import ssh2, { type Client, type ClientChannel, type ConnectConfig, type ServerHostKeyAlgorithm } from 'ssh2';
 import { sshUrl, type SshTarget } from './discovery';
@@ -101,6 +102,12 @@ export class SshRemote extends EventEmitter<{ closed: [] }> {
         (err: unknown) => done(err instanceof Error ? err : new Error(String(err))),
       );
     };
+    // docker-modem formats every request's options with util.inspect (depth: null, showHidden) for its
+    // debug log, even while that log is off. Through the agent, that walked every open channel and the
+    // whole ssh connection, and it grew with each channel: measured, the event loop spun for minutes in
+    // util's formatValue during a reconcile, so requests stalled and pings timed out (the engine "went
+    // down"). The agent shows itself as one short line instead.
+    Object.defineProperty(this.agent, inspect.custom, { value: () => `[ClassLab's ssh agent for ${this.url}]` });
     // The host name is never resolved: every byte goes through the agent's channels.
     // (docker-modem takes an agent; its types do not say so.)
     this.docker = new Docker({ protocol: 'http', host: 'docker', port: 80, agent: this.agent } as Docker.DockerOptions);
