@@ -43,9 +43,9 @@ afterAll(async () => {
 });
 
 describe('sandbox audit of the python lab', () => {
-  it('runs every attack but 13 (a hook for lab packs): 14 the hostile profile, 15 git on this computer, 16 and 17 the notebook page, 19 URL import, and reports each as it goes', () => {
+  it('runs every attack: 13 tampered packs, 14 the hostile profile, 15 git on this computer, 16 and 17 the notebook page, 19 URL import, 20 a server the student starts, and reports each as it goes', () => {
     const numbers = new Set(results.map((r) => Number(r.attack.split('.')[0])));
-    expect([...numbers].sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19]);
+    expect([...numbers].sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20]);
     expect(progress).toEqual(results);
     for (const r of results) expect(r.evidence.length, r.attack).toBeGreaterThan(20);
   });

@@ -13,6 +13,7 @@ import { kernelAttacks } from './attacks/kernel';
 import { kernelSurfaceAttacks } from './attacks/kernel-surface';
 import { profileAttacks } from './attacks/profiles';
 import { bridgeGateways, networkAttacks } from './attacks/network';
+import { labServerAttacks } from './attacks/lab-servers';
 import { pageAttacks } from './attacks/page';
 import { resourceAttacks } from './attacks/resources';
 import { tamperedPackAttacks } from './attacks/tampered-pack';
@@ -32,6 +33,7 @@ export const BUILTIN_ATTACKS: AuditAttack[] = [
   ...kernelAttacks,
   ...kernelSurfaceAttacks,
   ...networkAttacks,
+  ...labServerAttacks,
   ...fileAttacks,
   ...transferRaceAttacks,
   ...profileAttacks,

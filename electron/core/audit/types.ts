@@ -65,7 +65,7 @@ export interface AuditContext {
 export interface AuditAttack {
   /** Stable id, for `only` and for tests: 'fork-bomb', 'network', … */
   id: string;
-  /** The issue's attack number (1–13), for ordering and display. */
+  /** The attack's number (issue #3's 1–13, and those added since: 14–20), for ordering and display. */
   number: number;
   /** Runs the attack; returns one or more results (one per sub-attack). Must time-box itself. */
   run(ctx: AuditContext): Promise<AttackResult[]>;

@@ -8,6 +8,7 @@
 // builds it, and the old image stays until removed. The base is named by the reference its lab gives
 // (classlab/python:3), because the catalog is read before the engine is: the bundled images carry their
 // version in the tag. The image ID the base had at build time is kept in the label classlab.base-image.
+// A base rebuilt or pulled through ClassLab removes the images on its old ID (dropImagesOnOldBase below).
 import type Docker from 'dockerode';
 import { createHash } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -53,6 +54,34 @@ export async function buildOnBase(docker: Docker, profile: Profile, base: Profil
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * After a lab's image is built or pulled: the images built on that lab as their base (label
+ * `classlab.custom.base-lab`) from another image ID than the base has now are removed, so those labs
+ * show "image missing" and the next open builds them on the new base. The tag hashes the base's
+ * reference, not its ID (see the top of this file), so without this a rebuilt base under the same tag
+ * left the labs on it on the old one. An image a container still uses is kept (the engine refuses) and
+ * named in the answer; it goes with the next sweep once that lab is reset or removed.
+ */
+export async function dropImagesOnOldBase(docker: Docker, baseLabId: string, baseImageId: string): Promise<{ removed: string[]; kept: string[] }> {
+  const images = await docker.listImages({ filters: JSON.stringify({ label: [`classlab.custom.base-lab=${baseLabId}`] }) });
+  const removed: string[] = [];
+  const kept: string[] = [];
+  for (const image of images) {
+    if (image.Labels?.['classlab.base-image'] === baseImageId) continue;
+    // Only ClassLab's own generated images: a foreign image that copies the label is not ours to remove.
+    const tags = (image.RepoTags ?? []).filter((t) => t.startsWith(CUSTOM_IMAGE_PREFIX));
+    if (tags.length === 0) continue;
+    try {
+      for (const tag of tags) await docker.getImage(tag).remove({ noprune: false });
+      removed.push(...tags);
+    } catch (err) {
+      if ((err as { statusCode?: number }).statusCode !== 409) throw err;
+      kept.push(...tags);
+    }
+  }
+  return { removed, kept };
 }
 
 /**

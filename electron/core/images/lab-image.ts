@@ -6,8 +6,8 @@ import type Docker from 'dockerode';
 import path from 'node:path';
 import { LabError } from '../../api/errors';
 import type { Profile } from '../profiles/schema';
-import { buildOnBase, refuseUnlimitedVolumes } from './custom-image';
-import { buildImage, imagePresent, pullImage, type ImageJob } from './images';
+import { buildOnBase, dropImagesOnOldBase, refuseUnlimitedVolumes } from './custom-image';
+import { buildImage, imageId, imagePresent, pullImage, type ImageJob } from './images';
 
 export interface LabImageSources {
   docker: () => Docker;
@@ -24,7 +24,8 @@ export async function prepareLabImage(profile: Profile, sources: LabImageSources
   const { build } = profile;
   if (!build) {
     await pullImage(sources.docker(), profile.image, job);
-    return refuseUnlimitedVolumes(sources.docker(), profile);
+    await refuseUnlimitedVolumes(sources.docker(), profile);
+    return sweepLabsOnThis(profile, sources);
   }
   const buildargs: Record<string, string> = {};
   let base: Profile | null = null;
@@ -43,6 +44,13 @@ export async function prepareLabImage(profile: Profile, sources: LabImageSources
   else if (base) await buildOnBase(sources.docker(), profile, base, job);
   else throw new LabError('BUILD_FAILED', `The lab ${profile.id} names neither a Dockerfile folder nor a base lab.`);
   await refuseUnlimitedVolumes(sources.docker(), profile);
+  await sweepLabsOnThis(profile, sources);
+}
+
+/** Labs built on this one were built on its old image if its ID changed: they are rebuilt on their next open. */
+async function sweepLabsOnThis(profile: Profile, sources: LabImageSources): Promise<void> {
+  const id = await imageId(sources.docker(), profile.image);
+  if (id) await dropImagesOnOldBase(sources.docker(), profile.id, id);
 }
 
 function baseOf(profile: Profile, baseId: string, sources: LabImageSources, chain: string[]): Profile {
