@@ -45,6 +45,15 @@ export class WarmLabs {
   /** When each lab's warm lab became ready (the newest go first when memory is short). */
   private readonly since = new Map<string, number>();
   private readonly failedAt = new Map<string, number>();
+  /**
+   * Removals per lab, counted when one begins: a warm start or a look at a found pair that began before a
+   * removal must not call the lab warm after it (measured in CI: an Open at the cap evicted the warm lab
+   * while the keeper, poked by that Open, was finding the same pair still answering, and marked it warm
+   * again once it was gone).
+   */
+  private readonly removals = new Map<string, number>();
+  /** Labs whose warm pair is being removed: not looked at or warmed until that ends. */
+  private readonly removing = new Set<string>();
   private timer: NodeJS.Timeout | null = null;
   private ticking: Promise<void> | null = null;
   private again = false;
@@ -121,7 +130,7 @@ export class WarmLabs {
     // What should not be warm (any more) goes first, so its place under the cap is free for what should.
     for (const entry of entries) {
       const id = entry.lab.profile.id;
-      if (this.pending.has(id) || entry.lab.operation !== null) continue;
+      if (this.pending.has(id) || this.removing.has(id) || entry.lab.operation !== null) continue;
       const keep = wanted.has(id) && entry.lab.view.phase === 'stopped';
       if (keep) continue;
       if (entry.lab.view.warm || (await entry.containers.warmState()).present) {
@@ -132,7 +141,7 @@ export class WarmLabs {
     for (const entry of entries) {
       if (this.abort.signal.aborted) return;
       const id = entry.lab.profile.id;
-      if (!wanted.has(id) || this.pending.has(id) || entry.lab.view.warm) continue;
+      if (!wanted.has(id) || this.pending.has(id) || this.removing.has(id) || entry.lab.view.warm) continue;
       if (entry.lab.operation !== null || entry.lab.view.phase !== 'stopped') continue;
       const failed = this.failedAt.get(id);
       if (failed !== undefined && this.deps.now().getTime() - failed < RETRY_AFTER_MS) continue;
@@ -162,10 +171,13 @@ export class WarmLabs {
   private async warm(entry: LabEntry): Promise<void> {
     const { lab, containers } = entry;
     const id = lab.profile.id;
+    const removalsBefore = this.removals.get(id) ?? 0;
+    const removedMeanwhile = () => (this.removals.get(id) ?? 0) !== removalsBefore;
     const found = await containers.warmState();
     if (found.ready && found.port && found.token) {
       const answers = await this.deps.waitFor({ url: notebookBase(found.port), token: found.token, timeoutMs: 2000, signal: this.abort.signal });
-      if (answers === 'ready') return this.ready(entry, 'found');
+      if (answers === 'ready' && !removedMeanwhile()) return this.ready(entry, 'found');
+      if (removedMeanwhile()) return;
     }
     if (found.present) await containers.removeWarm();
     if (!(await containers.details()).observation.imagePresent) return;
@@ -190,6 +202,11 @@ export class WarmLabs {
       });
       if (outcome !== 'ready') throw new Error(`its notebook did not answer within ${lab.profile.server.startTimeoutSeconds} s`);
       this.failedAt.delete(id);
+      // Removed while it started (the cap, a Stop all): the pair made meanwhile goes too.
+      if (removedMeanwhile()) {
+        await containers.removeWarm().catch(() => undefined);
+        return;
+      }
       this.ready(entry, 'started', Date.now() - started);
     } catch (err) {
       if (this.abort.signal.aborted) {
@@ -214,9 +231,15 @@ export class WarmLabs {
 
   private async remove(entry: LabEntry, why: string): Promise<void> {
     const id = entry.lab.profile.id;
+    this.removals.set(id, (this.removals.get(id) ?? 0) + 1);
+    this.removing.add(id);
     entry.lab.setWarm(false);
     this.since.delete(id);
-    await entry.containers.removeWarm();
+    try {
+      await entry.containers.removeWarm();
+    } finally {
+      this.removing.delete(id);
+    }
     this.deps.log.info('warm lab removed', { lab: id, why });
   }
 }
