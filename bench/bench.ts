@@ -18,6 +18,7 @@ import { launcherReady } from './launcher-ready';
 import { idleLabsFigures } from './idle-labs';
 import { openTenAtOnce, openToReadyWarm } from './warm';
 import { openHub } from './open-hub';
+import { openRemoteSsh } from './open-remote-ssh';
 
 const run = promisify(execFile);
 
@@ -32,6 +33,7 @@ const entries: Array<{ names: string[]; measure: () => Promise<Figure[]> }> = [
   { names: ['launcher-ready'], measure: async () => [await launcherReady()] },
   { names: ['quick-run', 'quick-run-p95', 'quick-run-throughput'], measure: quickRunFigures },
   { names: ['open-hub'], measure: async () => [await openHub()] },
+  { names: ['open-remote-ssh'], measure: async () => [await openRemoteSsh()] },
   { names: ['idle-30-labs-cpu', 'idle-30-labs-rss', 'status-json'], measure: idleLabsFigures },
 ];
 

@@ -34,7 +34,19 @@ export interface CliLab {
  * create options) on the CLI namespace's own gates network (make it with cliGatesNetwork), and the same
  * volumes as ClassLab's, made once (ClassLab reuses its own after the first open too).
  */
-export async function cliLab(docker: DockerClient, cliNamespace: string, profile: Profile, policy: HostPolicy): Promise<CliLab> {
+/**
+ * A remote engine for the baseline: `docker -H <host>` (the docker CLI's own ssh: a new ssh connection and
+ * dial-stdio per command), and the notebook polled through an ssh tunnel (`ssh -N -L`) to the gate's port
+ * on the remote's loopback, from this computer's `localPort`.
+ */
+export interface CliRemote {
+  host: string;
+  /** The ssh command for the tunnel, up to the destination (the script adds -N -L …). */
+  ssh: string;
+  localPort: number;
+}
+
+export async function cliLab(docker: DockerClient, cliNamespace: string, profile: Profile, policy: HostPolicy, remote?: CliRemote): Promise<CliLab> {
   const names = labNames(cliNamespace, profile.id);
   const token = randomBytes(24).toString('hex');
   const labArgs = dockerRunArgs(labContainerSpec({ profile, names, namespace: cliNamespace, token, hostMounts: await checkedMounts(profile, policy) }));
@@ -53,11 +65,15 @@ export async function cliLab(docker: DockerClient, cliNamespace: string, profile
     'o=nr_blocks=256,uid=1000,gid=1000,mode=0700',
     names.runVolume,
   ]);
+  const dockerCmd = remote ? `docker -H ${shellQuote(remote.host)}` : 'docker';
   const script = [
     'set -e',
-    `docker run -d ${labArgs.map(shellQuote).join(' ')} >/dev/null`,
-    `docker run -d ${gateArgs.map(shellQuote).join(' ')} >/dev/null`,
-    `port=$(docker port ${names.gate} 8888/tcp | head -n 1 | sed 's/.*://')`,
+    `${dockerCmd} run -d ${labArgs.map(shellQuote).join(' ')} >/dev/null`,
+    `${dockerCmd} run -d ${gateArgs.map(shellQuote).join(' ')} >/dev/null`,
+    `port=$(${dockerCmd} port ${names.gate} 8888/tcp | head -n 1 | sed 's/.*://')`,
+    ...(remote
+      ? [`${remote.ssh} -N -L ${remote.localPort}:127.0.0.1:$port & tunnel=$!`, "trap 'kill $tunnel 2>/dev/null' EXIT", `port=${remote.localPort}`]
+      : []),
     'for i in $(seq 1 1200); do',
     '  code=$(curl -s -o /dev/null -w "%{http_code}" -H "Authorization: token $JUPYTER_TOKEN" "http://127.0.0.1:$port/api/status" || true)',
     '  [ "$code" = 200 ] && exit 0',
@@ -79,8 +95,8 @@ export async function cliLab(docker: DockerClient, cliNamespace: string, profile
 }
 
 /** Runs a CLI lab's script (the token by environment, `-e JUPYTER_TOKEN` without a value, never argv). */
-export async function runCliLab(lab: CliLab): Promise<void> {
-  await run('bash', ['-c', lab.script], { env: { ...process.env, JUPYTER_TOKEN: lab.token } });
+export async function runCliLab(lab: CliLab, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  await run('bash', ['-c', lab.script], { env: { ...env, JUPYTER_TOKEN: lab.token } });
 }
 
 /** Open the python lab from no container until the notebook answers, through ClassLab, against `docker run` + curl. */

@@ -127,8 +127,18 @@ export function App() {
     screen = <Loading label="ClassLab did not answer." retry={{ label: 'Try again', onRetry: () => void engine.checkNow() }} />;
   } else if (!engine.status || engine.status.state === 'checking') {
     screen = <Loading label="Looking for Docker…" />;
+  } else if (engine.status.state === 'down' && adminScreen === 'settings') {
+    // The settings need no engine, and are where another one is chosen when this one does not answer.
+    screen = <SettingsScreen onBack={() => setAdminScreen(null)} />;
   } else if (engine.status.state === 'down') {
-    screen = <EngineDown status={engine.status} checking={engine.checking} onCheckNow={engine.checkNow} />;
+    screen = (
+      <EngineDown
+        status={engine.status}
+        checking={engine.checking}
+        onCheckNow={engine.checkNow}
+        onEngineSettings={() => void admin.ensure('Choosing the Docker engine').then((ok) => ok && setAdminScreen('settings'))}
+      />
+    );
   } else if (!labs.catalog) {
     screen = labs.failed ? (
       <Loading label="The labs could not be loaded." retry={{ label: 'Try again', onRetry: () => void labs.reload() }} />

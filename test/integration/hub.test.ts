@@ -84,8 +84,14 @@ describe('labs on a JupyterHub', () => {
   }, 180_000);
 
   it("refuses a page what the lab's own server does not need", async () => {
-    const origin = new URL((await labs.status(hubLabId(hub.url))).notebookUrl!).origin;
-    const get = (p: string, headers: Record<string, string> = {}) => fetch(`${origin}${p}`, { headers, redirect: 'manual' });
+    const page = new URL((await labs.status(hubLabId(hub.url))).notebookUrl!);
+    const origin = page.origin;
+    // The gate's key, as the page's address carries it (later requests carry it as a cookie).
+    const key = page.searchParams.get('token')!;
+    const get = (p: string, headers: Record<string, string> = {}) =>
+      fetch(`${origin}${p}`, { headers: { Authorization: `token ${key}`, ...headers }, redirect: 'manual' });
+    // Without the gate's key, a process on this computer gets nothing (the gate adds the hub token only for it).
+    expect((await get('/user/student/api/status', { Authorization: '' })).status).toBe(403);
     // The hub's own API and pages are not reachable with ClassLab's token, nor another user's server.
     expect((await get('/hub/api/user')).status).toBe(403);
     expect((await get('/hub/api/users/student/tokens')).status).toBe(403);

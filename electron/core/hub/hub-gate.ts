@@ -10,7 +10,14 @@
 //   page, its URL, a cookie or a log; the page's own Cookie and Authorization headers are dropped;
 // - requests from anywhere but the page's own origin are refused (Host, Origin, fetch metadata, no
 //   service workers), and every answer carries ClassLab's Content-Security-Policy, the hub's removed,
-//   with the same list of dropped headers as the gate's; cookies other than Jupyter's `_xsrf` are dropped.
+//   with the same list of dropped headers as the gate's; cookies other than Jupyter's `_xsrf` are dropped;
+// - a request must carry the gate's own key (random per gate, never the hub's token): in the page's
+//   address (`?token=`, as a local lab's notebook address carries Jupyter's token; taken off before the
+//   hub sees it), then as an HttpOnly, SameSite=Strict cookie the gate sets, or as `Authorization: token
+//   KEY` for API clients. Without it, any process on this computer that can reach 127.0.0.1 (another
+//   user's, on a shared PC) could use the student's server with the token ClassLab adds: the gate would be
+//   a deputy that signs anyone in.
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
 import type net from 'node:net';
@@ -69,6 +76,9 @@ const DROPPED = new Set([
   'upgrade',
 ]);
 
+/** The cookie that carries the gate's key after the page's first load. */
+const KEY_COOKIE = 'classlab-hub-key';
+
 /** The page's request headers that never reach the hub: its own credentials, and hop-by-hop ones. */
 const NOT_FORWARDED = new Set([
   'cookie',
@@ -106,6 +116,8 @@ export class HubGate {
   private readonly hub: URL;
   /** The owner's server path on the hub, e.g. /user/ana/ (under the hub's base path). */
   readonly prefix: string;
+  /** What a request must carry (see the file's header): the page gets it in its address. */
+  private readonly key = randomBytes(24).toString('hex');
 
   constructor(private readonly opts: HubGateOptions) {
     this.hub = new URL(opts.hubUrl);
@@ -135,9 +147,39 @@ export class HubGate {
     return `http://127.0.0.1:${this.port}`;
   }
 
-  /** The page's address for a path of the owner's server (e.g. 'lab'). */
+  /** The page's address for a path of the owner's server (e.g. 'lab'), with the gate's key. */
   pageUrl(path = 'lab'): string {
-    return `${this.origin}${this.prefix}${path}`;
+    return `${this.origin}${this.prefix}${path}?token=${this.key}`;
+  }
+
+  /** How the request carries the gate's key: in its address, its cookie or its Authorization; or not at all. */
+  private keyIn(req: http.IncomingMessage): 'address' | 'cookie' | 'authorization' | null {
+    const query = new URLSearchParams((req.url ?? '').split('?')[1] ?? '').get('token');
+    if (query !== null && this.isKey(query)) return 'address';
+    const cookies = header(req, 'cookie')
+      .split(';')
+      .map((c) => c.trim());
+    if (cookies.some((c) => c.startsWith(`${KEY_COOKIE}=`) && this.isKey(c.slice(KEY_COOKIE.length + 1)))) return 'cookie';
+    const auth = /^token\s+(\S+)$/i.exec(header(req, 'authorization'));
+    if (auth && this.isKey(auth[1]!)) return 'authorization';
+    return null;
+  }
+
+  private isKey(candidate: string): boolean {
+    const a = Buffer.from(candidate);
+    const b = Buffer.from(this.key);
+    return a.length === b.length && timingSafeEqual(a, b);
+  }
+
+  /** The request's path and query as the hub gets it: the gate's key taken off. */
+  private upstreamPath(req: http.IncomingMessage): string {
+    const raw = req.url ?? '/';
+    const q = raw.indexOf('?');
+    if (q < 0) return raw;
+    const params = new URLSearchParams(raw.slice(q + 1));
+    params.delete('token');
+    const rest = params.toString();
+    return `${raw.slice(0, q)}${rest ? `?${rest}` : ''}`;
   }
 
   async close(): Promise<void> {
@@ -164,6 +206,7 @@ export class HubGate {
     // Only the owner's server, by its exact path: no dot segments, encoded slashes or backslashes that a
     // server could read as another path than this check did.
     if (!raw.startsWith(this.prefix) || /(^|\/)\.\.?(\/|$)|%2e|%2f|%5c|\\/i.test(raw.split('?')[0]!)) return "only this lab's own server is reachable here";
+    if (!this.keyIn(req)) return "it does not carry this lab's key: open the lab from ClassLab";
     return null;
   }
 
@@ -173,8 +216,16 @@ export class HubGate {
       this.refuse(res, refused);
       return;
     }
+    const keyInAddress = this.keyIn(req) === 'address';
     const upstream = this.forward(req, (answer) => {
       const headers = pageHeaders(answer.headers);
+      // The page's later requests (its scripts, its API calls, its WebSockets) carry the key as a cookie
+      // only this origin's pages under the owner's path send, and no script can read.
+      if (keyInAddress)
+        headers['set-cookie'] = [
+          ...((headers['set-cookie'] as string[] | undefined) ?? []),
+          `${KEY_COOKIE}=${this.key}; Path=${this.prefix}; HttpOnly; SameSite=Strict`,
+        ];
       const status = answer.statusCode ?? 502;
       if (status >= 300 && status < 400) {
         const target = this.rewriteLocation(answer.headers.location);
@@ -248,7 +299,7 @@ export class HubGate {
         hostname: this.hub.hostname.replace(/^\[|\]$/g, ''),
         port: this.hub.port || undefined,
         method: req.method,
-        path: req.url,
+        path: this.upstreamPath(req),
         headers,
       },
       onAnswer,

@@ -5,10 +5,15 @@ interface Props {
   status: EngineStatus;
   checking: boolean;
   onCheckNow(): void;
+  /**
+   * Opens the settings (admin) to choose another engine: without it, an engine address that does not
+   * answer would leave only the command line to undo it.
+   */
+  onEngineSettings?(): void;
 }
 
 /** Docker is not reachable: say so, say what to do, and count down to the next automatic check. */
-export function EngineDown({ status, checking, onCheckNow }: Props) {
+export function EngineDown({ status, checking, onCheckNow, onEngineSettings }: Props) {
   const now = useNow(status.nextCheckAt !== null);
   const seconds = status.nextCheckAt === null ? null : Math.ceil((status.nextCheckAt - now) / 1000);
   const countdown = checking || (seconds !== null && seconds <= 0) ? 'Checking…' : seconds === null ? null : `Checking again in ${seconds}s`;
@@ -34,6 +39,11 @@ export function EngineDown({ status, checking, onCheckNow }: Props) {
           <button type="button" className="button button-primary" onClick={onCheckNow} disabled={checking}>
             Check now
           </button>
+          {onEngineSettings && (
+            <button type="button" className="button" onClick={onEngineSettings}>
+              Choose another engine…
+            </button>
+          )}
           {countdown && (
             <span className="muted" role="timer" aria-live="off">
               {countdown}

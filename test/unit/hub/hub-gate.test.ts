@@ -9,11 +9,14 @@ const TOKEN = 'test-token-0123456789';
 let hub: http.Server;
 let hubUrl = '';
 let seen: http.IncomingHttpHeaders[] = [];
+/** The paths the stand-in hub was asked for. */
+let seenUrls: string[] = [];
 let gate: HubGate;
 
 beforeAll(async () => {
   hub = http.createServer((req, res) => {
     seen.push(req.headers);
+    seenUrls.push(req.url ?? '');
     if (req.url?.endsWith('/login')) {
       res.writeHead(302, { location: '/hub/login?next=x' });
       res.end();
@@ -44,7 +47,11 @@ afterAll(async () => {
   await new Promise<void>((r) => hub.close(() => r()));
 });
 
-const get = (path: string, headers: Record<string, string> = {}) => fetch(`${gate.origin}${path}`, { headers, redirect: 'manual' });
+/** The gate's key, from the page address it gives (every request must carry it). */
+const key = () => new URL(gate.pageUrl()).searchParams.get('token')!;
+/** A request that carries the gate's key in its cookie, as the page's requests after its first load do. */
+const get = (path: string, headers: Record<string, string> = {}) =>
+  fetch(`${gate.origin}${path}`, { headers: { Cookie: `classlab-hub-key=${key()}`, ...headers }, redirect: 'manual' });
 /** A request with exactly these headers (fetch sets Host and its own Sec-Fetch-Mode). */
 const raw = (path: string, headers: Record<string, string>) =>
   new Promise<number>((resolve, reject) =>
@@ -59,7 +66,12 @@ const raw = (path: string, headers: Record<string, string>) =>
 describe('the hub gate', () => {
   it("adds the token, drops the page's credentials, and gives the page ClassLab's headers", async () => {
     seen = [];
-    const res = await get('/user/ana/lab', { Cookie: 'other-lab=1', Authorization: 'token page-made', Origin: gate.origin, 'Sec-Fetch-Site': 'same-origin' });
+    const res = await get('/user/ana/lab', {
+      Cookie: `other-lab=1; classlab-hub-key=${key()}`,
+      Authorization: 'token page-made',
+      Origin: gate.origin,
+      'Sec-Fetch-Site': 'same-origin',
+    });
     expect(res.status).toBe(200);
     expect(seen[0]?.authorization).toBe(`token ${TOKEN}`);
     expect(seen[0]?.cookie).toBeUndefined();
@@ -93,8 +105,32 @@ describe('the hub gate', () => {
     expect((await get('/user/ana/api/status', { 'Sec-Fetch-Site': 'cross-site', 'Sec-Fetch-Mode': 'no-cors', 'Sec-Fetch-Dest': 'script' })).status).toBe(403);
     expect((await get('/user/ana/sw.js', { 'Service-Worker': 'script' })).status).toBe(403);
     // A navigation into the frame from the bridge's page passes.
-    expect(await raw('/user/ana/lab', { 'Sec-Fetch-Site': 'same-site', 'Sec-Fetch-Mode': 'navigate', 'Sec-Fetch-Dest': 'iframe' })).toBe(200);
+    expect(await raw(`/user/ana/lab?token=${key()}`, { 'Sec-Fetch-Site': 'same-site', 'Sec-Fetch-Mode': 'navigate', 'Sec-Fetch-Dest': 'iframe' })).toBe(200);
     expect(seen).toHaveLength(1);
+  });
+
+  it("lets in only requests that carry the gate's key, and never shows the key to the hub", async () => {
+    seen = [];
+    seenUrls = [];
+    // Any process on this computer can reach 127.0.0.1: without the key, the gate adds no token for it.
+    const bare = await fetch(`${gate.origin}/user/ana/api/status`);
+    expect(bare.status).toBe(403);
+    expect(await bare.text()).toMatch(/does not carry this lab's key/);
+    expect((await fetch(`${gate.origin}/user/ana/api/status`, { headers: { Cookie: 'classlab-hub-key=guessed' } })).status).toBe(403);
+    expect((await fetch(`${gate.origin}/user/ana/api/status?token=${TOKEN}`)).status).toBe(403);
+    expect(seen).toHaveLength(0);
+    // The page's address carries it; the answer sets it as a cookie scripts cannot read; the hub sees neither.
+    const first = await fetch(gate.pageUrl('lab'), { redirect: 'manual' });
+    expect(first.status).toBe(200);
+    expect(first.headers.getSetCookie()).toContain(`classlab-hub-key=${key()}; Path=/user/ana/; HttpOnly; SameSite=Strict`);
+    expect((await fetch(`${gate.origin}/user/ana/api/status?x=1&token=${key()}`, { redirect: 'manual' })).status).toBe(200);
+    expect((await fetch(`${gate.origin}/user/ana/api/status`, { headers: { Authorization: `token ${key()}` } })).status).toBe(200);
+    expect(seen).toHaveLength(3);
+    expect(seenUrls).toEqual(['/user/ana/lab', '/user/ana/api/status?x=1', '/user/ana/api/status']);
+    for (const h of seen) {
+      expect(JSON.stringify(h)).not.toContain(key());
+      expect(h.authorization).toBe(`token ${TOKEN}`);
+    }
   });
 
   it("keeps redirects inside the owner's server and refuses the hub's sign-in", async () => {
@@ -110,7 +146,8 @@ describe('the hub gate', () => {
     const dead = new HubGate({ hubUrl: 'http://127.0.0.1:9/', owner: 'ana', token: () => TOKEN, log: { info: () => {}, warn: () => {}, error: () => {} } });
     const origin = await dead.start();
     try {
-      const res = await fetch(`${origin}/user/ana/lab`);
+      expect(origin).toBe(new URL(dead.pageUrl()).origin);
+      const res = await fetch(dead.pageUrl());
       expect(res.status).toBe(502);
       expect(await res.text()).toMatch(/the hub does not answer/);
     } finally {

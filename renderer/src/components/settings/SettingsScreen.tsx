@@ -4,6 +4,7 @@ import { NewLabResources, THEMES, type Theme } from '../../../../electron/api/co
 import { useFocusOnMount } from '../../hooks/useFocusOnMount';
 import { ScreenToolbar } from '../ScreenToolbar';
 import { Loading } from '../Loading';
+import { EngineSetting } from './EngineSetting';
 import { NumberSetting } from './NumberSetting';
 import { TrustList } from './TrustList';
 import { WarmLabsSetting } from './WarmLabsSetting';
@@ -17,7 +18,8 @@ const THEME_LABELS: Record<Theme, string> = { system: 'Follow the system', light
 
 /**
  * This machine's settings (admin only): what it trusts (course folders, local addresses, pack signers,
- * labs without gVisor), the admin lock's idle minutes, backups and quick runs, and the theme. Each change
+ * labs without gVisor), the admin lock's idle minutes, backups and quick runs, the Docker engine (this
+ * computer's or a server's over ssh), and the theme. Each change
  * is saved at once and checked by ClassLab as `classlab trust …` checks it; a refused one says why.
  */
 /** The new-lab defaults; their ranges are the contract's own (NewLabResources). */
@@ -47,8 +49,8 @@ export function SettingsScreen({ onBack }: Props) {
     body = form.loadError ? <Loading label={form.loadError} retry={{ label: 'Try again', onRetry: form.reload }} /> : <Loading label="Reading the settings…" />;
   } else {
     body = (
-      <div className="settings-content">
-        <section className="settings-section" aria-labelledby="settings-admin">
+      <div className="admin-page-content">
+        <section className="admin-page-section" aria-labelledby="settings-admin">
           <h2 id="settings-admin">Admin lock</h2>
           <NumberSetting
             label="Lock the admin area after"
@@ -62,7 +64,7 @@ export function SettingsScreen({ onBack }: Props) {
           />
         </section>
 
-        <section className="settings-section" aria-labelledby={`${themeId}-title`}>
+        <section className="admin-page-section" aria-labelledby={`${themeId}-title`}>
           <h2 id={`${themeId}-title`}>Theme</h2>
           <div role="radiogroup" aria-labelledby={`${themeId}-title`} className="settings-choices">
             {THEMES.map((theme) => (
@@ -107,7 +109,7 @@ export function SettingsScreen({ onBack }: Props) {
           form={form}
         />
 
-        <section className="settings-section" aria-labelledby="settings-packs">
+        <section className="admin-page-section" aria-labelledby="settings-packs">
           <h2 id="settings-packs">Lab packs</h2>
           <label className="settings-choice">
             <input
@@ -144,7 +146,7 @@ export function SettingsScreen({ onBack }: Props) {
           form={form}
         />
 
-        <section className="settings-section" aria-labelledby="settings-machine">
+        <section className="admin-page-section" aria-labelledby="settings-machine">
           <h2 id="settings-machine">This computer’s limits</h2>
           <NumberSetting
             label="Workspace backups kept per lab"
@@ -189,9 +191,11 @@ export function SettingsScreen({ onBack }: Props) {
           <p className="muted small">A lab’s memory, CPUs, processes and disk are set in its profile.</p>
         </section>
 
+        <EngineSetting engineHost={settings.engineHost} saving={saving !== null} error={errors.engine} onSave={(patch) => save('engine', patch)} />
+
         <WarmLabsSetting form={form} />
 
-        <section className="settings-section" aria-labelledby="settings-new-labs">
+        <section className="admin-page-section" aria-labelledby="settings-new-labs">
           <h2 id="settings-new-labs">New labs start with</h2>
           <p className="muted small">What the profile editor fills in for a new lab. Labs that exist keep their own.</p>
           {NEW_LAB_FIELDS.map((f) => (
@@ -221,7 +225,7 @@ export function SettingsScreen({ onBack }: Props) {
           </span>
         )}
       </ScreenToolbar>
-      <main className="settings-main" aria-label="Settings">
+      <main className="admin-page-main" aria-label="Settings">
         {body}
       </main>
     </div>

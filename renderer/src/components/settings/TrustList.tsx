@@ -30,7 +30,7 @@ export function TrustList({ area, title, description, items, add, empty, form }:
     if (await onChange({ area, verb: 'add', value: v })) setValue('');
   };
   return (
-    <section className="settings-section" aria-labelledby={`${id}-title`}>
+    <section className="admin-page-section" aria-labelledby={`${id}-title`}>
       <h2 id={`${id}-title`}>{title}</h2>
       <p className="muted small">{description}</p>
       {items.length === 0 ? (

@@ -36,7 +36,7 @@ export function WarmLabsSetting({ form }: { form: SettingsForm }) {
   const toggleLab = (lab: string, on: boolean) => setDraft((d) => ({ ...d, labs: on ? [...d.labs, lab] : d.labs.filter((l) => l !== lab) }));
 
   return (
-    <section className="settings-section" aria-labelledby={`${id}-title`}>
+    <section className="admin-page-section" aria-labelledby={`${id}-title`}>
       <h2 id={`${id}-title`}>Warm labs</h2>
       <p className="muted small">
         A warm lab is started ahead of time while the lab is stopped, so Open is ready at once. Each takes its lab’s memory and counts against the labs running
