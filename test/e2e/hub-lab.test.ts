@@ -58,7 +58,8 @@ describe('a lab on a JupyterHub in the launcher', () => {
       const frameSel = `iframe[title="Notebook for ${hubTitle()}"]`;
       await page.locator(frameSel).waitFor({ timeout: 120_000 });
       const src = await page.locator(frameSel).getAttribute('src');
-      expect(src).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/user\/student\/lab$/);
+      // The hub gate's address, with the gate's own key (never the hub's token: checked below).
+      expect(src).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/user\/student\/lab\?token=[0-9a-f]{48}$/);
       expect(new URL(src!).port).not.toBe(String(hub.port));
       expect(src).not.toContain(token);
       const nb: FrameLocator = page.frameLocator(frameSel);
