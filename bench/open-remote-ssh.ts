@@ -9,7 +9,6 @@ import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
 import DockerClient from 'dockerode';
 import { engineCandidates } from '../electron/core/engine/discovery';
@@ -17,12 +16,11 @@ import { Engine } from '../electron/core/engine/engine';
 import { loadCatalog } from '../electron/core/profiles/catalog';
 import { gateNetworkSpec } from '../electron/core/sandbox/policy';
 import { CAN_RUN_SSHD, desktopHome, keygen, TestSshd } from '../test/support/sshd';
-import { benchCore, benchNamespace, benchPolicy, removeBenchVolumes, REPO } from './lab';
-import { cliLab, runCliLab } from './open-to-ready';
+import { benchCore, benchNamespace, benchPolicy, REPO } from './lab';
+import { alternateOpens, cleanUpOpens, cliLab } from './open-to-ready';
 import { figure, type Figure } from './stats';
 
 const run = promisify(execFile);
-const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -65,37 +63,16 @@ export async function openRemoteSsh(): Promise<Figure> {
   const cliGates = await docker.createNetwork(gateNetworkSpec(`${namespace}-cli`));
   const remote = { host: sshd.url, ssh: `ssh -p ${sshd.port} root@127.0.0.1`, localPort: await freePort() };
   const cli = await cliLab(docker, `${namespace}-cli`, profile, policy, remote);
-  const ours: number[] = [];
-  const theirs: number[] = [];
   try {
     const up = await engine.check();
     if (up.state !== 'up') throw new Error(`the engine over ssh did not answer: ${up.problem ?? ''}`);
     await core.service['labs:open']('python'); // first open makes the volumes: not measured
     // The CLI's first run over this ssh: its ssh and the remote's docker warm up, not measured either.
     await run('docker', ['-H', sshd.url, 'version'], { env });
-    for (let i = 0; i < RUNS; i++) {
-      await core.service['labs:reset']('python');
-      let t = performance.now();
-      await core.service['labs:open']('python');
-      ours.push(performance.now() - t);
-      await core.service['labs:reset']('python');
-
-      t = performance.now();
-      await runCliLab(cli, env);
-      theirs.push(performance.now() - t);
-      await cli.removeContainers();
-    }
+    const { ours, theirs } = await alternateOpens(core, cli, env);
+    return figure('open-remote-ssh', 'ms', ours, theirs, 'ratio <= 1.10');
   } finally {
-    await core.service['labs:reset']('python').catch(() => undefined);
-    await core.close();
-    await cli.remove();
-    await removeBenchVolumes(docker, namespace);
-    await cliGates.remove().catch(() => undefined);
-    await docker
-      .getNetwork(`${namespace}-gates`)
-      .remove()
-      .catch(() => undefined);
+    await cleanUpOpens({ core, cli, docker, namespace, cliGates });
     await sshd.stop();
   }
-  return figure('open-remote-ssh', 'ms', ours, theirs, 'ratio <= 1.10');
 }

@@ -15,6 +15,7 @@ import type { Profile } from '../electron/core/profiles/schema';
 import { benchCore, benchGateImage, benchNamespace, benchPolicy, removeBenchVolumes, REPO } from './lab';
 import { dockerRunArgs, shellQuote } from './docker-args';
 import { figure, type Figure } from './stats';
+import type { ClassLabCore } from '../electron/core/types';
 
 const run = promisify(execFile);
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -109,32 +110,50 @@ export async function openToReady(): Promise<Figure> {
   // The gate runs on ClassLab's own gates network (never the default bridge): the baseline's too.
   const cliGates = await docker.createNetwork(gateNetworkSpec(`${namespace}-cli`));
   const cli = await cliLab(docker, `${namespace}-cli`, profile, policy);
-  const ours: number[] = [];
-  const theirs: number[] = [];
   try {
     await core.service['labs:open']('python'); // first open makes the volumes: not measured
-    for (let i = 0; i < RUNS; i++) {
-      await core.service['labs:reset']('python');
-      let t = performance.now();
-      await core.service['labs:open']('python');
-      ours.push(performance.now() - t);
-      await core.service['labs:reset']('python');
-
-      t = performance.now();
-      await runCliLab(cli);
-      theirs.push(performance.now() - t);
-      await cli.removeContainers();
-    }
+    const { ours, theirs } = await alternateOpens(core, cli);
+    return figure('open-to-ready', 'ms', ours, theirs, 'ratio <= 1.10');
   } finally {
-    await core.service['labs:reset']('python').catch(() => undefined);
-    await core.close();
-    await cli.remove();
-    await removeBenchVolumes(docker, namespace);
-    await cliGates.remove().catch(() => undefined);
-    await docker
-      .getNetwork(`${namespace}-gates`)
-      .remove()
-      .catch(() => undefined);
+    await cleanUpOpens({ core, cli, docker, namespace, cliGates });
   }
-  return figure('open-to-ready', 'ms', ours, theirs, 'ratio <= 1.10');
+}
+
+/** RUNS times, alternating: ClassLab opens the python lab from no container, then the CLI lab's script runs. */
+export async function alternateOpens(core: ClassLabCore, cli: CliLab, env: NodeJS.ProcessEnv = process.env): Promise<{ ours: number[]; theirs: number[] }> {
+  const ours: number[] = [];
+  const theirs: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    await core.service['labs:reset']('python');
+    let t = performance.now();
+    await core.service['labs:open']('python');
+    ours.push(performance.now() - t);
+    await core.service['labs:reset']('python');
+
+    t = performance.now();
+    await runCliLab(cli, env);
+    theirs.push(performance.now() - t);
+    await cli.removeContainers();
+  }
+  return { ours, theirs };
+}
+
+/** What an open-to-ready run made: the lab, the core, the CLI lab, the volumes and both gates networks. */
+export async function cleanUpOpens(made: {
+  core: ClassLabCore;
+  cli: CliLab;
+  docker: DockerClient;
+  namespace: string;
+  cliGates: DockerClient.Network;
+}): Promise<void> {
+  const { core, cli, docker, namespace, cliGates } = made;
+  await core.service['labs:reset']('python').catch(() => undefined);
+  await core.close();
+  await cli.remove();
+  await removeBenchVolumes(docker, namespace);
+  await cliGates.remove().catch(() => undefined);
+  await docker
+    .getNetwork(`${namespace}-gates`)
+    .remove()
+    .catch(() => undefined);
 }
