@@ -129,7 +129,7 @@ export function App() {
     screen = <Loading label="Looking for Docker…" />;
   } else if (engine.status.state === 'down' && adminScreen === 'settings') {
     // The settings need no engine, and are where another one is chosen when this one does not answer.
-    screen = <SettingsScreen onBack={() => setAdminScreen(null)} />;
+    screen = <SettingsScreen engine={engine.status} onBack={() => setAdminScreen(null)} />;
   } else if (engine.status.state === 'down') {
     screen = (
       <EngineDown
@@ -146,7 +146,7 @@ export function App() {
       <Loading label="Loading labs…" />
     );
   } else if (adminScreen === 'settings') {
-    screen = <SettingsScreen onBack={() => setAdminScreen(null)} />;
+    screen = <SettingsScreen engine={engine.status} onBack={() => setAdminScreen(null)} />;
   } else if (adminScreen === 'grading') {
     screen = <GradeScreen labs={labs.catalog.labs} onBack={() => setAdminScreen(null)} />;
   } else if (adminScreen === 'exercises') {

@@ -176,8 +176,8 @@ export class WarmLabs {
     const found = await containers.warmState();
     if (found.ready && found.port && found.token) {
       const answers = await this.deps.waitFor({ url: notebookBase(found.port), token: found.token, timeoutMs: 2000, signal: this.abort.signal });
-      if (answers === 'ready' && !removedMeanwhile()) return this.ready(entry, 'found');
       if (removedMeanwhile()) return;
+      if (answers === 'ready') return this.ready(entry, 'found');
     }
     if (found.present) await containers.removeWarm();
     if (!(await containers.details()).observation.imagePresent) return;

@@ -1,8 +1,9 @@
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import type { EngineStatus, SettingsPatch } from '../../../../electron/api/contract';
-import { useApi } from '../../context';
 
 interface Props {
+  /** The engine in use now (the app's own status, kept up to date by engine:changed), or null before it is known. */
+  status: EngineStatus | null;
   /** The saved engine address, or null: an engine on this computer. */
   engineHost: string | null;
   saving: boolean;
@@ -18,29 +19,14 @@ const ADDRESS_FORM = /^(ssh:\/\/\S+|tcp:\/\/\S+|unix:\/\/\/\S+)$/;
  * Saving switches at once; the engine's status below says whether it answers. DOCKER_HOST in ClassLab's
  * environment wins over this setting, as it does for the docker CLI.
  */
-export function EngineSetting({ engineHost, saving, error, onSave }: Props) {
+export function EngineSetting({ status, engineHost, saving, error, onSave }: Props) {
   const id = useId();
-  const api = useApi();
   const [remote, setRemote] = useState(engineHost !== null);
   const [text, setText] = useState(engineHost ?? '');
-  const [status, setStatus] = useState<EngineStatus | null>(null);
   useEffect(() => {
     setRemote(engineHost !== null);
     setText(engineHost ?? '');
   }, [engineHost]);
-  useEffect(() => {
-    let live = true;
-    api.engine.status().then(
-      (s) => live && setStatus(s),
-      () => {},
-    );
-    const off = api.on('engine:changed', setStatus);
-    return () => {
-      live = false;
-      off();
-    };
-  }, [api]);
-
   const address = text.trim();
   const problem = !remote
     ? null

@@ -1,6 +1,6 @@
 import './settings.css';
 import { useId, useState } from 'react';
-import { NewLabResources, THEMES, type Theme } from '../../../../electron/api/contract';
+import { NewLabResources, THEMES, type EngineStatus, type Theme } from '../../../../electron/api/contract';
 import { useFocusOnMount } from '../../hooks/useFocusOnMount';
 import { ScreenToolbar } from '../ScreenToolbar';
 import { Loading } from '../Loading';
@@ -11,6 +11,8 @@ import { WarmLabsSetting } from './WarmLabsSetting';
 import { useSettings } from './useSettings';
 
 interface Props {
+  /** The engine's status as the app keeps it (useEngine): the Docker engine section shows it. */
+  engine: EngineStatus | null;
   onBack(): void;
 }
 
@@ -32,7 +34,7 @@ const NEW_LAB_FIELDS = (
   ] as const
 ).map((f) => ({ ...f, min: NewLabResources.shape[f.key].minValue ?? 0, max: NewLabResources.shape[f.key].maxValue ?? Number.MAX_SAFE_INTEGER }));
 
-export function SettingsScreen({ onBack }: Props) {
+export function SettingsScreen({ engine, onBack }: Props) {
   const heading = useFocusOnMount<HTMLHeadingElement>();
   const form = useSettings();
   const themeId = useId();
@@ -191,7 +193,13 @@ export function SettingsScreen({ onBack }: Props) {
           <p className="muted small">A lab’s memory, CPUs, processes and disk are set in its profile.</p>
         </section>
 
-        <EngineSetting engineHost={settings.engineHost} saving={saving !== null} error={errors.engine} onSave={(patch) => save('engine', patch)} />
+        <EngineSetting
+          status={engine}
+          engineHost={settings.engineHost}
+          saving={saving !== null}
+          error={errors.engine}
+          onSave={(patch) => save('engine', patch)}
+        />
 
         <WarmLabsSetting form={form} />
 
