@@ -13,7 +13,7 @@ export default class SlowestFilesReporter implements Reporter {
     const total = timed.reduce((sum, t) => sum + t.ms, 0);
     const lines = timed
       .slice(0, SHOWN)
-      .map((t) => `  ${(t.ms / 1000).toFixed(0).padStart(5)} s  ${((100 * t.ms) / total).toFixed(1).padStart(4)} %  ${t.file}`);
+      .map((t) => `  ${(t.ms / 1000).toFixed(1).padStart(6)} s  ${((100 * t.ms) / total).toFixed(1).padStart(4)} %  ${t.file}`);
     console.log(`\nSlowest test files (${timed.length} files, ${(total / 60_000).toFixed(1)} min in all):\n${lines.join('\n')}\n`);
   }
 }
