@@ -78,6 +78,8 @@ const DROPPED = new Set([
 
 /** The cookie that carries the gate's key after the page's first load. */
 const KEY_COOKIE = 'classlab-hub-key';
+/** Where a request carries the gate's key; a key in the address is answered with the cookie. */
+type KeyPlace = 'address' | 'cookie' | 'authorization';
 
 /** The page's request headers that never reach the hub: its own credentials, and hop-by-hop ones. */
 const NOT_FORWARDED = new Set([
@@ -153,7 +155,7 @@ export class HubGate {
   }
 
   /** How the request carries the gate's key: in its address, its cookie or its Authorization; or not at all. */
-  private keyIn(req: http.IncomingMessage): 'address' | 'cookie' | 'authorization' | null {
+  private keyIn(req: http.IncomingMessage): KeyPlace | null {
     const query = new URLSearchParams((req.url ?? '').split('?')[1] ?? '').get('token');
     if (query !== null && this.isKey(query)) return 'address';
     const cookies = header(req, 'cookie')
@@ -190,8 +192,16 @@ export class HubGate {
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 
-  /** Why a request from a page is refused, or null when it may pass (the gate container's rules). */
-  refusal(req: http.IncomingMessage): string | null {
+  /** Why a request from a page is refused, or where it carries the key when it may pass (the gate container's rules). */
+  private admit(req: http.IncomingMessage): { refused: string } | { key: KeyPlace } {
+    const refused = this.refusal(req);
+    if (refused) return { refused };
+    const key = this.keyIn(req);
+    return key ? { key } : { refused: "it does not carry this lab's key: open the lab from ClassLab" };
+  }
+
+  /** Why a request is refused before its key is looked at, or null. */
+  private refusal(req: http.IncomingMessage): string | null {
     const host = req.headers.host ?? '';
     if (host !== `127.0.0.1:${this.port}` && host !== `localhost:${this.port}`) return 'the Host must be 127.0.0.1:<port> or localhost:<port>';
     const origin = req.headers.origin;
@@ -206,17 +216,16 @@ export class HubGate {
     // Only the owner's server, by its exact path: no dot segments, encoded slashes or backslashes that a
     // server could read as another path than this check did.
     if (!raw.startsWith(this.prefix) || /(^|\/)\.\.?(\/|$)|%2e|%2f|%5c|\\/i.test(raw.split('?')[0]!)) return "only this lab's own server is reachable here";
-    if (!this.keyIn(req)) return "it does not carry this lab's key: open the lab from ClassLab";
     return null;
   }
 
   private onRequest(req: http.IncomingMessage, res: http.ServerResponse): void {
-    const refused = this.refusal(req);
-    if (refused) {
-      this.refuse(res, refused);
+    const admitted = this.admit(req);
+    if ('refused' in admitted) {
+      this.refuse(res, admitted.refused);
       return;
     }
-    const keyInAddress = this.keyIn(req) === 'address';
+    const keyInAddress = admitted.key === 'address';
     const upstream = this.forward(req, (answer) => {
       const headers = pageHeaders(answer.headers);
       // The page's later requests (its scripts, its API calls, its WebSockets) carry the key as a cookie
@@ -248,7 +257,8 @@ export class HubGate {
   }
 
   private onUpgrade(req: http.IncomingMessage, socket: net.Socket, head: Buffer): void {
-    const refused = this.refusal(req);
+    const admitted = this.admit(req);
+    const refused = 'refused' in admitted ? admitted.refused : null;
     if (refused || (req.headers.upgrade ?? '').toLowerCase() !== 'websocket') {
       socket.end(
         `HTTP/1.1 403 Forbidden\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\nClassLab's hub gate refused this request: ${refused ?? 'only WebSocket upgrades'}.\n`,
