@@ -18,6 +18,7 @@ import { GATE_IMAGE } from '../../electron/core/sandbox/policy';
 import { memoryLogger, REPO, testCore, testPolicy, trustedGateImage, uniqueNamespace } from '../support/docker';
 import { runInKernel } from '../support/kernel';
 import { ensurePodmanService, imagesFromDocker, PODMAN_BIN, PODMAN_SOCKET, podman, removePodmanNamespace } from '../support/podman';
+import { openTerminal } from '../support/terminal';
 import { execCollect } from '../../electron/core/engine/exec';
 
 if (!PODMAN_BIN) console.warn('[podman-lab] SKIPPED: podman is not installed (apt-get install podman catatonit); nothing of it was tested.');
@@ -29,9 +30,6 @@ let service: ChildProcess | null = null;
 let gateId: string | null = null;
 let core: Awaited<ReturnType<typeof testCore>>;
 let notebookUrl = '';
-
-// eslint-disable-next-line no-control-regex
-const stripAnsi = (s: string) => s.replace(/\u001b\[[0-9;?]*[ -/]*[@-~]|\u001b\][^\u0007]*\u0007|\r/g, '');
 
 beforeAll(async () => {
   if (!PODMAN_BIN) return;
@@ -107,17 +105,11 @@ describe.skipIf(!PODMAN_BIN)('the python lab on Podman (DOCKER_HOST=unix://…po
   });
 
   it('opens a terminal in the lab', async () => {
-    const info = await core.service['terminal:open']('python', { cols: 80, rows: 24 });
-    let out = '';
-    const off = core.subscribe('terminal:data', (d) => {
-      if (d.terminalId !== info.terminalId) return;
-      out += d.data;
-      void core.service['terminal:ack'](info.terminalId, d.data.length);
-    });
-    await core.service['terminal:write'](info.terminalId, 'echo "$(id -u) $((6*7))"; pwd\r');
-    await expect.poll(() => stripAnsi(out), { timeout: 20_000 }).toMatch(/^1000 42\n\/home\/student\/work$/m);
-    await core.service['terminal:close'](info.terminalId);
-    off();
+    const t = await openTerminal(core, 'python');
+    await t.write('echo "$(id -u) $((6*7))"; pwd\r');
+    await expect.poll(t.text, { timeout: 20_000 }).toMatch(/^1000 42\n\/home\/student\/work$/m);
+    await t.close();
+    t.off();
   }, 60_000);
 
   it('lists and makes folders in the workspace', async () => {

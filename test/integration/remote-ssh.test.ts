@@ -24,6 +24,7 @@ import { codeOf } from '../support/fixtures';
 import { runInKernel } from '../support/kernel';
 import { CAN_RUN_SSHD, desktopHome, fingerprintOf, keygen, TestSshd } from '../support/sshd';
 import { putTar } from '../support/transfer-client';
+import { openTerminal } from '../support/terminal';
 
 const run = promisify(execFile);
 
@@ -41,9 +42,6 @@ let bridge: Bridge;
 let notebookUrl = '';
 /** Where sshd's log stood when it came back (the "sshd goes away" test). */
 let logAtRestart = -1;
-
-// eslint-disable-next-line no-control-regex
-const stripAnsi = (s: string) => s.replace(/\u001b\[[0-9;?]*[ -/]*[@-~]|\u001b\][^\u0007]*\u0007|\r/g, '');
 
 /** An engine for DOCKER_HOST=ssh://root@127.0.0.1:PORT with this desktop home (its .ssh), no agent. */
 function sshEngine(desktop: string, server = sshd): Engine {
@@ -173,17 +171,11 @@ describe.skipIf(!CAN_RUN_SSHD)('the python lab on a remote engine over ssh', () 
   }, 120_000);
 
   it('opens a terminal in the lab (docker exec over the ssh connection)', async () => {
-    const info = await core.service['terminal:open']('python', { cols: 80, rows: 24 });
-    let out = '';
-    const off = core.subscribe('terminal:data', (d) => {
-      if (d.terminalId !== info.terminalId) return;
-      out += d.data;
-      void core.service['terminal:ack'](info.terminalId, d.data.length);
-    });
-    await core.service['terminal:write'](info.terminalId, 'echo "$(id -u) $((6*7))"; pwd\r');
-    await expect.poll(() => stripAnsi(out), { timeout: 30_000 }).toMatch(/^1000 42\n\/home\/student\/work$/m);
-    await core.service['terminal:close'](info.terminalId);
-    off();
+    const t = await openTerminal(core, 'python');
+    await t.write('echo "$(id -u) $((6*7))"; pwd\r');
+    await expect.poll(t.text, { timeout: 30_000 }).toMatch(/^1000 42\n\/home\/student\/work$/m);
+    await t.close();
+    t.off();
   }, 60_000);
 
   it('uploads a file through the bridge, and the lab sees it', async () => {

@@ -3,11 +3,12 @@
 // flow-controlled. Then the same through the bridge: another tab can neither see nor type into it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { TERMINAL_WINDOW_CHARS, type TerminalExit } from '../../electron/api/contract';
+import { TERMINAL_WINDOW_CHARS } from '../../electron/api/contract';
 import { bridgeService, startBridge, type Bridge } from '../../electron/bridge/server';
 import { ClientScope } from '../../electron/core/client-scope';
 import { labNames } from '../../electron/core/labs/naming';
 import { docker, ensureImages, execIn, removeNamespace, testCore, uniqueNamespace } from '../support/docker';
+import { openTerminal as openSupportTerminal, terminalText } from '../support/terminal';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,42 +17,8 @@ const ns = uniqueNamespace();
 const names = labNames(ns, 'python');
 let core: Awaited<ReturnType<typeof testCore>>;
 
-// eslint-disable-next-line no-control-regex
-const stripAnsi = (s: string) => s.replace(/\u001b\[[0-9;?]*[ -/]*[@-~]|\u001b\][^\u0007]*\u0007|\r/g, '');
-
-/** A terminal opened on the core, with its output collected (and acknowledged, as a view does). */
-async function openTerminal(size = { cols: 80, rows: 24 }) {
-  let out = '';
-  let exit: TerminalExit | null = null;
-  const info = await core.service['terminal:open']('python', size);
-  const offData = core.subscribe('terminal:data', (d) => {
-    if (d.terminalId !== info.terminalId) return;
-    out += d.data;
-    void core.service['terminal:ack'](info.terminalId, d.data.length);
-  });
-  const offExit = core.subscribe('terminal:exit', (e) => {
-    if (e.terminalId === info.terminalId) exit = e;
-  });
-  return {
-    id: info.terminalId,
-    text: () => stripAnsi(out),
-    exit: () => exit,
-    write: (s: string) => core.service['terminal:write'](info.terminalId, s),
-    /** Runs a command and waits for the marker it prints last. */
-    async run(cmd: string, timeout = 15_000): Promise<string> {
-      const mark = `__done_${Math.random().toString(36).slice(2)}__`;
-      const before = stripAnsi(out).length;
-      await core.service['terminal:write'](info.terminalId, `${cmd}; echo ${mark.slice(0, 6)}""${mark.slice(6)}\r`);
-      await expect.poll(() => stripAnsi(out).slice(before).includes(`${mark}\n`), { timeout }).toBe(true);
-      const after = stripAnsi(out).slice(before);
-      return after.slice(0, after.lastIndexOf(mark));
-    },
-    off: () => {
-      offData();
-      offExit();
-    },
-  };
-}
+/** A terminal on this file's core (test/support/terminal.ts). */
+const openTerminal = (size = { cols: 80, rows: 24 }) => openSupportTerminal(core, 'python', size);
 
 beforeAll(async () => {
   core = await testCore(ns);
@@ -89,7 +56,7 @@ describe('terminals on a real engine', () => {
         if (scope.accepts('terminal:data', d)) seen += d.data;
       });
       const t = await scope.service['terminal:open']('python', { cols: 80, rows: 24 });
-      await expect.poll(() => stripAnsi(seen), { timeout: 10_000 }).toMatch(/student@.*\$ $/);
+      await expect.poll(() => terminalText(seen), { timeout: 10_000 }).toMatch(/student@.*\$ $/);
       off();
       await scope.dispose();
       expect(t.labId).toBe('python');
@@ -137,7 +104,7 @@ describe('terminals on a real engine', () => {
       for (const raw of lines) {
         // What follows the last carriage return is what shows on that row (bash sends
         // bracketed-paste escapes and \r before the command's output).
-        const line = stripAnsi(raw.slice(raw.lastIndexOf('\r', raw.length - 2) + 1));
+        const line = terminalText(raw.slice(raw.lastIndexOf('\r', raw.length - 2) + 1));
         if (!/^\d+$/.test(line)) continue; // the prompt and the echoed command
         if (Number(line) !== expected && !broken) broken = `expected ${expected}, got ${line}`;
         expected = Number(line) + 1;
@@ -207,7 +174,7 @@ describe('terminals through the bridge', () => {
       return (messages.find((m) => m.type === 'reply' && m.id === my) as { reply: { ok: boolean; value?: unknown; error?: { code: string } } }).reply;
     };
     const output = () =>
-      stripAnsi(
+      terminalText(
         messages
           .filter((m) => m.type === 'event' && m.event === 'terminal:data')
           .map((m) => (m.payload as { data: string }).data)
